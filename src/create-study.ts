@@ -1,0 +1,91 @@
+// createStudy / loadStudy: resolve the plug-ins (or their defaults) and open the study in storage.
+import { defaults } from './defaults.js';
+import { TunekitError, isTunekitError } from './errors.js';
+import { resolveStorage } from './storage/resolve.js';
+import type { Pruner } from './study/pruner.js';
+import type { Sampler } from './study/sampler.js';
+import type { StudyStorage } from './study/storage.js';
+import { Study } from './study/study.js';
+import type { Direction } from './study/types.js';
+
+export interface CreateStudyOptions {
+  studyName?: string;
+  direction?: Direction;
+  /** One direction per objective, for multi-objective studies. */
+  directions?: readonly Direction[];
+  sampler?: Sampler;
+  pruner?: Pruner;
+  /** A storage object, or a URL: 'memory:', 'sqlite:./tunekit.db', 'postgres://user@host:5432/db'. */
+  storage?: StudyStorage | string;
+  /** Open the study if one with this name exists instead of failing with `duplicate_study`. */
+  loadIfExists?: boolean;
+  /** Seed for the default sampler. */
+  seed?: number;
+  /** Names this process in the trials it runs. */
+  worker?: string;
+}
+
+export interface LoadStudyOptions {
+  studyName: string;
+  storage: StudyStorage | string;
+  sampler?: Sampler;
+  pruner?: Pruner;
+  seed?: number;
+  worker?: string;
+}
+
+export async function createStudy(options: CreateStudyOptions = {}): Promise<Study> {
+  const directions = resolveDirections(options);
+  const storage = await resolveStorage(options.storage ?? defaults.storage());
+  const name = options.studyName ?? defaults.studyName();
+  if (typeof name !== 'string' || name.trim() === '')
+    throw new TunekitError('invalid_argument', 'studyName must be a non-empty string');
+  let info;
+  try {
+    info = await storage.createStudy(name, directions);
+  } catch (error) {
+    if (!(options.loadIfExists && isTunekitError(error, 'duplicate_study'))) throw error;
+    info = await storage.getStudy(name);
+    if (info.directions.join() !== directions.join())
+      throw new TunekitError(
+        'invalid_argument',
+        `study "${name}" exists with directions [${info.directions.join(', ')}], not [${directions.join(', ')}]; ` +
+          'pass the same directions or another studyName',
+      );
+  }
+  return new Study({
+    info,
+    storage,
+    sampler: options.sampler ?? defaults.sampler(directions, options.seed),
+    pruner: options.pruner ?? defaults.pruner(),
+    worker: options.worker ?? defaults.worker(),
+  });
+}
+
+export async function loadStudy(options: LoadStudyOptions): Promise<Study> {
+  const storage = await resolveStorage(options.storage);
+  const info = await storage.getStudy(options.studyName);
+  return new Study({
+    info,
+    storage,
+    sampler: options.sampler ?? defaults.sampler(info.directions, options.seed),
+    pruner: options.pruner ?? defaults.pruner(),
+    worker: options.worker ?? defaults.worker(),
+  });
+}
+
+function resolveDirections(options: CreateStudyOptions): Direction[] {
+  if (options.direction !== undefined && options.directions !== undefined)
+    throw new TunekitError('invalid_argument', 'give either direction or directions, not both');
+  const directions = options.directions ?? [options.direction ?? defaults.direction];
+  if (!Array.isArray(directions) || directions.length === 0)
+    throw new TunekitError('invalid_argument', 'directions must be a non-empty array of "minimize" | "maximize"');
+  directions.forEach((d, i) => {
+    if (d !== 'minimize' && d !== 'maximize')
+      throw new TunekitError(
+        'invalid_argument',
+        `${options.directions ? `directions[${i}]` : 'direction'} must be "minimize" or "maximize", got ${JSON.stringify(d)}`,
+      );
+  });
+  return [...directions];
+}

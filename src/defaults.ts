@@ -1,0 +1,20 @@
+// Every default tunekit chooses, in one place.
+import { RandomSampler } from './samplers/random.js';
+import { InMemoryStorage } from './storage/memory.js';
+import { nopPruner } from './study/pruner.js';
+import type { Pruner } from './study/pruner.js';
+import type { Sampler } from './study/sampler.js';
+import type { StudyStorage } from './study/storage.js';
+import type { Direction } from './study/types.js';
+
+export const defaults = {
+  direction: 'minimize' as Direction,
+  sampler: (_directions: readonly Direction[], seed?: number): Sampler => new RandomSampler(seed === undefined ? {} : { seed }),
+  pruner: (): Pruner => nopPruner,
+  storage: (): StudyStorage => new InMemoryStorage(),
+  studyName: (): string => `study-${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}-${Math.random().toString(36).slice(2, 8)}`,
+  worker: (): string => {
+    const pid = (globalThis as { process?: { pid?: number } }).process?.pid ?? 0;
+    return `pid${pid}-${Math.random().toString(36).slice(2, 8)}`;
+  },
+};

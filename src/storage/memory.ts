@@ -1,0 +1,200 @@
+// In-memory storage: the default for library use and the reference the SQL storages are tested against.
+// Records are frozen copies, so a caller can never change what the storage holds.
+import { TunekitError } from '../errors.js';
+import type { Distribution, ParamValue } from '../search-space/index.js';
+import type { NewWaitingTrial, StudyStorage, StudySummary, TrialQuery, TrialResult } from '../study/storage.js';
+import { isFinished } from '../study/types.js';
+import type { Direction, JsonValue, StudyInfo, TrialRecord, TrialState } from '../study/types.js';
+import { FIXED_PARAMS_ATTR } from '../study/types.js';
+import { summarizeStudy } from './summary.js';
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+interface StudyRow extends Mutable<StudyInfo> {
+  trials: Mutable<TrialRecord>[];
+  onceKeys: Set<string>;
+}
+
+function freeze<T>(value: T): T {
+  return Object.freeze(structuredClone(value));
+}
+
+export class InMemoryStorage implements StudyStorage {
+  private readonly studies = new Map<number, StudyRow>();
+  private readonly trials = new Map<number, Mutable<TrialRecord>>();
+  private nextStudyId = 1;
+  private nextTrialId = 1;
+
+  async createStudy(name: string, directions: readonly Direction[]): Promise<StudyInfo> {
+    for (const s of this.studies.values())
+      if (s.name === name)
+        throw new TunekitError('duplicate_study', `a study named "${name}" already exists; load it or pick another name`);
+    const row: StudyRow = {
+      id: this.nextStudyId++,
+      name,
+      directions: [...directions],
+      userAttrs: {},
+      systemAttrs: {},
+      createdAt: Date.now(),
+      trials: [],
+      onceKeys: new Set(),
+    };
+    this.studies.set(row.id, row);
+    return this.info(row);
+  }
+
+  async getStudy(name: string): Promise<StudyInfo> {
+    for (const s of this.studies.values()) if (s.name === name) return this.info(s);
+    throw new TunekitError('study_not_found', `no study named "${name}" in this storage`);
+  }
+
+  async listStudies(): Promise<StudySummary[]> {
+    return [...this.studies.values()].map((s) => summarizeStudy(this.info(s), s.trials));
+  }
+
+  async deleteStudy(studyId: number): Promise<void> {
+    const row = this.study(studyId);
+    for (const t of row.trials) this.trials.delete(t.id);
+    this.studies.delete(studyId);
+  }
+
+  async setStudyUserAttr(studyId: number, key: string, value: JsonValue): Promise<void> {
+    const row = this.study(studyId);
+    row.userAttrs = { ...row.userAttrs, [key]: structuredClone(value) };
+  }
+
+  async setStudySystemAttr(studyId: number, key: string, value: JsonValue): Promise<void> {
+    const row = this.study(studyId);
+    row.systemAttrs = { ...row.systemAttrs, [key]: structuredClone(value) };
+  }
+
+  async enqueueTrials(
+    studyId: number,
+    trials: readonly NewWaitingTrial[],
+    options: { onceKey?: string } = {},
+  ): Promise<boolean> {
+    const row = this.study(studyId);
+    if (options.onceKey !== undefined) {
+      if (row.onceKeys.has(options.onceKey)) return false;
+      row.onceKeys.add(options.onceKey);
+    }
+    for (const t of trials) {
+      this.addTrial(row, 'waiting', null, {
+        userAttrs: structuredClone({ ...t.userAttrs }),
+        systemAttrs: structuredClone({ ...t.systemAttrs, [FIXED_PARAMS_ATTR]: { ...t.fixedParams } }),
+      });
+    }
+    return true;
+  }
+
+  async startTrial(studyId: number, worker: string, options: { onlyWaiting?: boolean } = {}): Promise<TrialRecord | null> {
+    const row = this.study(studyId);
+    const now = Date.now();
+    const waiting = row.trials.find((t) => t.state === 'waiting');
+    if (waiting) {
+      Object.assign(waiting, { state: 'running', worker, startedAt: now, heartbeatAt: now });
+      return freeze(waiting);
+    }
+    if (options.onlyWaiting) return null;
+    return freeze(this.addTrial(row, 'running', worker, {}));
+  }
+
+  async setTrialParam(trialId: number, name: string, distribution: Distribution, value: ParamValue): Promise<void> {
+    const t = this.running(trialId);
+    t.params = { ...t.params, [name]: value };
+    t.distributions = { ...t.distributions, [name]: structuredClone(distribution) };
+  }
+
+  async setTrialIntermediateValue(trialId: number, step: number, value: number): Promise<void> {
+    const t = this.running(trialId);
+    t.intermediateValues = { ...t.intermediateValues, [step]: value };
+  }
+
+  async setTrialUserAttr(trialId: number, key: string, value: JsonValue): Promise<void> {
+    const t = this.running(trialId);
+    t.userAttrs = { ...t.userAttrs, [key]: structuredClone(value) };
+  }
+
+  async setTrialSystemAttr(trialId: number, key: string, value: JsonValue): Promise<void> {
+    const t = this.running(trialId);
+    t.systemAttrs = { ...t.systemAttrs, [key]: structuredClone(value) };
+  }
+
+  async heartbeat(trialId: number): Promise<void> {
+    this.running(trialId).heartbeatAt = Date.now();
+  }
+
+  async finishTrial(trialId: number, result: TrialResult): Promise<TrialRecord> {
+    const t = this.running(trialId);
+    t.state = result.state;
+    t.values = result.values ? [...result.values] : null;
+    t.failReason = result.failReason ?? null;
+    t.finishedAt = Date.now();
+    return freeze(t);
+  }
+
+  async getTrial(trialId: number): Promise<TrialRecord> {
+    return freeze(this.trial(trialId));
+  }
+
+  async getTrials(studyId: number, query: TrialQuery = {}): Promise<TrialRecord[]> {
+    const { states, fromNumber = 0 } = query;
+    return this.study(studyId)
+      .trials.filter((t) => t.number >= fromNumber && (!states || states.includes(t.state)))
+      .map(freeze);
+  }
+
+  private addTrial(
+    row: StudyRow,
+    state: TrialState,
+    worker: string | null,
+    attrs: { userAttrs?: Record<string, JsonValue>; systemAttrs?: Record<string, JsonValue> },
+  ): Mutable<TrialRecord> {
+    const now = Date.now();
+    const trial: Mutable<TrialRecord> = {
+      id: this.nextTrialId++,
+      studyId: row.id,
+      number: row.trials.length,
+      state,
+      values: null,
+      params: {},
+      distributions: {},
+      intermediateValues: {},
+      userAttrs: attrs.userAttrs ?? {},
+      systemAttrs: attrs.systemAttrs ?? {},
+      failReason: null,
+      worker,
+      createdAt: now,
+      startedAt: state === 'running' ? now : null,
+      finishedAt: null,
+      heartbeatAt: state === 'running' ? now : null,
+    };
+    row.trials.push(trial);
+    this.trials.set(trial.id, trial);
+    return trial;
+  }
+
+  private info(row: StudyRow): StudyInfo {
+    const { trials: _trials, onceKeys: _keys, ...info } = row;
+    return freeze(info);
+  }
+
+  private study(studyId: number): StudyRow {
+    const row = this.studies.get(studyId);
+    if (!row) throw new TunekitError('study_not_found', `no study with id ${studyId} in this storage`);
+    return row;
+  }
+
+  private trial(trialId: number): Mutable<TrialRecord> {
+    const t = this.trials.get(trialId);
+    if (!t) throw new TunekitError('trial_not_found', `no trial with id ${trialId} in this storage`);
+    return t;
+  }
+
+  private running(trialId: number): Mutable<TrialRecord> {
+    const t = this.trial(trialId);
+    if (isFinished(t.state))
+      throw new TunekitError('trial_finished', `trial ${t.number} is already ${t.state} and cannot be changed`);
+    return t;
+  }
+}

@@ -1,0 +1,195 @@
+// The storage contract suite: every StudyStorage implementation runs it unchanged
+// (memory.test.ts, sqlite/sqlite.test.ts, postgres/postgres.test.ts).
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { floatDistribution, intDistribution, categoricalDistribution } from '../search-space/index.js';
+import type { StudyStorage } from '../study/storage.js';
+import { FIXED_PARAMS_ATTR } from '../study/types.js';
+
+export interface StorageFactory {
+  /** A storage on a fresh, empty database. */
+  open(): Promise<StudyStorage>;
+  /** Called after each test with the storage `open` returned. */
+  close?(storage: StudyStorage): Promise<void>;
+}
+
+const codeOf = async (promise: Promise<unknown>): Promise<string | undefined> =>
+  promise.then(
+    () => undefined,
+    (error: { code?: string }) => error.code ?? 'no code',
+  );
+
+export function storageContract(label: string, factory: StorageFactory): void {
+  describe(`storage contract: ${label}`, () => {
+    let storage: StudyStorage;
+    beforeEach(async () => {
+      storage = await factory.open();
+    });
+    afterEach(async () => {
+      await (factory.close ? factory.close(storage) : storage.close?.());
+    });
+
+    it('creates, finds, lists and deletes studies', async () => {
+      const a = await storage.createStudy('alpha', ['minimize']);
+      const b = await storage.createStudy('beta', ['maximize', 'minimize']);
+      expect(a.id).not.toBe(b.id);
+      expect(await storage.getStudy('beta')).toMatchObject({ id: b.id, name: 'beta', directions: ['maximize', 'minimize'] });
+      expect(await codeOf(storage.createStudy('alpha', ['minimize']))).toBe('duplicate_study');
+      expect(await codeOf(storage.getStudy('gamma'))).toBe('study_not_found');
+      const t = await storage.startTrial(a.id, 'w');
+      await storage.finishTrial(t!.id, { state: 'complete', values: [3] });
+      const t2 = await storage.startTrial(a.id, 'w');
+      await storage.finishTrial(t2!.id, { state: 'complete', values: [1.5] });
+      await storage.startTrial(a.id, 'w');
+      const list = await storage.listStudies();
+      const alpha = list.find((s) => s.study.name === 'alpha')!;
+      expect(alpha.trialCounts).toEqual({ waiting: 0, running: 1, complete: 2, pruned: 0, fail: 0 });
+      expect(alpha.bestValue).toBe(1.5);
+      expect(alpha.lastActivityAt).toBeGreaterThanOrEqual(alpha.study.createdAt);
+      await storage.deleteStudy(a.id);
+      expect(await codeOf(storage.getStudy('alpha'))).toBe('study_not_found');
+      expect(await codeOf(storage.getTrial(t!.id))).toBe('trial_not_found');
+      expect((await storage.listStudies()).map((s) => s.study.name)).toEqual(['beta']);
+      expect(await codeOf(storage.deleteStudy(a.id))).toBe('study_not_found');
+    });
+
+    it('keeps names and attributes exactly, whatever characters they hold', async () => {
+      const name = `'; DROP TABLE studies; -- <img src=x onerror=alert(1)> 学習率 ${'x'.repeat(300)}`;
+      const s = await storage.createStudy(name, ['minimize']);
+      expect((await storage.getStudy(name)).name).toBe(name);
+      const nested = { a: [1, 2.5, 'ü', null, true], b: { c: { d: 'e' } }, tiny: 1e-300, big: 1.7976931348623157e308 };
+      await storage.setStudyUserAttr(s.id, 'k', nested);
+      await storage.setStudySystemAttr(s.id, 'sys', 'v');
+      await storage.setStudyUserAttr(s.id, 'k2', 'second');
+      const info = await storage.getStudy(name);
+      expect(info.userAttrs).toEqual({ k: nested, k2: 'second' });
+      expect(info.systemAttrs).toEqual({ sys: 'v' });
+    });
+
+    it('numbers trials densely and uniquely under concurrent starts', async () => {
+      const s = await storage.createStudy('dense', ['minimize']);
+      const trials = await Promise.all(Array.from({ length: 40 }, (_, i) => storage.startTrial(s.id, `w${i % 4}`)));
+      expect(trials.map((t) => t!.number).sort((x, y) => x - y)).toEqual(Array.from({ length: 40 }, (_, i) => i));
+      expect(new Set(trials.map((t) => t!.id)).size).toBe(40);
+      for (const t of trials) expect(t).toMatchObject({ state: 'running', studyId: s.id, values: null });
+      const other = await storage.createStudy('other', ['minimize']);
+      expect((await storage.startTrial(other.id, 'w'))!.number).toBe(0);
+    });
+
+    it('claims each waiting trial exactly once, oldest first', async () => {
+      const s = await storage.createStudy('queue', ['minimize']);
+      await storage.enqueueTrials(s.id, [{ fixedParams: { x: 1 } }, { fixedParams: { x: 2 }, userAttrs: { note: 'hi' } }]);
+      const first = await storage.startTrial(s.id, 'w1');
+      expect(first).toMatchObject({ number: 0, state: 'running', worker: 'w1' });
+      expect(first!.systemAttrs[FIXED_PARAMS_ATTR]).toEqual({ x: 1 });
+      const second = await storage.startTrial(s.id, 'w2', { onlyWaiting: true });
+      expect(second!.systemAttrs[FIXED_PARAMS_ATTR]).toEqual({ x: 2 });
+      expect(second!.userAttrs).toEqual({ note: 'hi' });
+      expect(await storage.startTrial(s.id, 'w2', { onlyWaiting: true })).toBeNull();
+      expect((await storage.startTrial(s.id, 'w3'))!.number).toBe(2);
+
+      await storage.enqueueTrials(s.id, Array.from({ length: 20 }, (_, i) => ({ fixedParams: { i } })));
+      const claims = await Promise.all(Array.from({ length: 35 }, (_, i) => storage.startTrial(s.id, `w${i}`, { onlyWaiting: true })));
+      const claimed = claims.filter((c) => c !== null);
+      expect(claimed).toHaveLength(20);
+      expect(new Set(claimed.map((c) => (c!.systemAttrs[FIXED_PARAMS_ATTR] as { i: number }).i)).size).toBe(20);
+      expect(await storage.getTrials(s.id, { states: ['waiting'] })).toHaveLength(0);
+    });
+
+    it('enqueues a batch only once per key, even when workers race', async () => {
+      const s = await storage.createStudy('once', ['minimize']);
+      const batch = Array.from({ length: 12 }, (_, i) => ({ fixedParams: { i }, systemAttrs: { grid_id: i } }));
+      const results = await Promise.all(Array.from({ length: 6 }, () => storage.enqueueTrials(s.id, batch, { onceKey: 'grid:1' })));
+      expect(results.filter(Boolean)).toHaveLength(1);
+      expect(await storage.enqueueTrials(s.id, batch, { onceKey: 'grid:1' })).toBe(false);
+      const trials = await storage.getTrials(s.id);
+      expect(trials).toHaveLength(12);
+      expect(trials.map((t) => t.systemAttrs.grid_id)).toEqual(Array.from({ length: 12 }, (_, i) => i));
+      expect(trials.every((t) => t.state === 'waiting' && t.worker === null && t.startedAt === null)).toBe(true);
+      expect(await storage.enqueueTrials(s.id, batch.slice(0, 1), { onceKey: 'grid:2' })).toBe(true);
+      expect(await storage.enqueueTrials(s.id, batch.slice(0, 1))).toBe(true);
+      expect(await storage.getTrials(s.id)).toHaveLength(14);
+    });
+
+    it('stores params with their distributions, intermediate values and attributes exactly', async () => {
+      const s = await storage.createStudy('values', ['minimize']);
+      const t = (await storage.startTrial(s.id, 'w'))!;
+      const lr = floatDistribution('lr', 1e-5, 1e-1, { log: true });
+      const units = intDistribution('units', 16, 512, { step: 16 });
+      const act = categoricalDistribution('act', ['relu', 1, true, null]);
+      await storage.setTrialParam(t.id, 'lr', lr, 0.0012345678901234567);
+      await storage.setTrialParam(t.id, 'units', units, 128);
+      await storage.setTrialParam(t.id, 'act', act, null);
+      await storage.setTrialIntermediateValue(t.id, 0, 0.5);
+      await storage.setTrialIntermediateValue(t.id, 3, 0.1 + 0.2);
+      await storage.setTrialIntermediateValue(t.id, 4, NaN);
+      await storage.setTrialIntermediateValue(t.id, 5, -Infinity);
+      await storage.setTrialUserAttr(t.id, 'fold_scores', [0.9, 0.91]);
+      await storage.setTrialSystemAttr(t.id, 'sampler:tpe', { below: [1, 2] });
+      await storage.heartbeat(t.id);
+      const got = await storage.getTrial(t.id);
+      expect(got.params).toEqual({ lr: 0.0012345678901234567, units: 128, act: null });
+      expect(got.distributions).toEqual({ lr, units, act });
+      expect(got.intermediateValues).toEqual({ 0: 0.5, 3: 0.30000000000000004, 4: NaN, 5: -Infinity });
+      expect(got.userAttrs).toEqual({ fold_scores: [0.9, 0.91] });
+      expect(got.systemAttrs).toEqual({ 'sampler:tpe': { below: [1, 2] } });
+      expect(got.heartbeatAt).toBeGreaterThanOrEqual(got.startedAt!);
+    });
+
+    it('finishes a trial once; a finished trial is immutable', async () => {
+      const s = await storage.createStudy('finish', ['minimize', 'maximize']);
+      const t = (await storage.startTrial(s.id, 'w'))!;
+      await storage.setTrialParam(t.id, 'x', floatDistribution('x', 0, 1), 0.25);
+      const done = await storage.finishTrial(t.id, { state: 'complete', values: [1.25, -3e-9] });
+      expect(done).toMatchObject({ state: 'complete', values: [1.25, -3e-9], failReason: null, params: { x: 0.25 } });
+      expect(done.finishedAt).toBeGreaterThanOrEqual(done.startedAt!);
+      const d = floatDistribution('y', 0, 1);
+      expect(await codeOf(storage.finishTrial(t.id, { state: 'fail' }))).toBe('trial_finished');
+      expect(await codeOf(storage.setTrialParam(t.id, 'y', d, 0.5))).toBe('trial_finished');
+      expect(await codeOf(storage.setTrialIntermediateValue(t.id, 1, 0.5))).toBe('trial_finished');
+      expect(await codeOf(storage.setTrialUserAttr(t.id, 'a', 1))).toBe('trial_finished');
+      expect(await codeOf(storage.setTrialSystemAttr(t.id, 'a', 1))).toBe('trial_finished');
+      expect(await storage.getTrial(t.id)).toEqual(done);
+
+      const f = (await storage.startTrial(s.id, 'w'))!;
+      expect(await storage.finishTrial(f.id, { state: 'fail', failReason: 'Error: boom ☠' })).toMatchObject({
+        state: 'fail',
+        values: null,
+        failReason: 'Error: boom ☠',
+      });
+      const p = (await storage.startTrial(s.id, 'w'))!;
+      expect(await storage.finishTrial(p.id, { state: 'pruned', values: null })).toMatchObject({ state: 'pruned', values: null });
+      expect(await codeOf(storage.getTrial(987654))).toBe('trial_not_found');
+    });
+
+    it('returns snapshots that later writes do not change', async () => {
+      const s = await storage.createStudy('snap', ['minimize']);
+      const t = (await storage.startTrial(s.id, 'w'))!;
+      const before = await storage.getTrial(t.id);
+      const copy = structuredClone(before);
+      await storage.setTrialIntermediateValue(t.id, 1, 2);
+      await storage.setTrialUserAttr(t.id, 'a', 1);
+      await storage.finishTrial(t.id, { state: 'complete', values: [1] });
+      expect(before).toEqual(copy);
+      try {
+        (before.userAttrs as Record<string, unknown>).b = 2;
+      } catch {
+        // frozen records refuse the write, which is fine too
+      }
+      expect((await storage.getTrial(t.id)).userAttrs).toEqual({ a: 1 });
+    });
+
+    it('filters trials by state and number, ordered by number', async () => {
+      const s = await storage.createStudy('query', ['minimize']);
+      for (let i = 0; i < 6; i++) {
+        const t = (await storage.startTrial(s.id, 'w'))!;
+        if (i % 2 === 0) await storage.finishTrial(t.id, { state: 'complete', values: [i] });
+      }
+      await storage.enqueueTrials(s.id, [{ fixedParams: {} }]);
+      expect((await storage.getTrials(s.id)).map((t) => t.number)).toEqual([0, 1, 2, 3, 4, 5, 6]);
+      expect((await storage.getTrials(s.id, { states: ['complete'] })).map((t) => t.number)).toEqual([0, 2, 4]);
+      expect((await storage.getTrials(s.id, { states: ['running', 'waiting'] })).map((t) => t.number)).toEqual([1, 3, 5, 6]);
+      expect((await storage.getTrials(s.id, { fromNumber: 4 })).map((t) => t.number)).toEqual([4, 5, 6]);
+      expect(await storage.getTrials(s.id, { states: [] })).toEqual([]);
+    });
+  });
+}

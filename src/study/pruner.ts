@@ -1,0 +1,20 @@
+// The pruner contract: one method. Given the study's history and a running trial that has just reported,
+// decide whether to stop it.
+import type { StudyInfo, TrialRecord } from './types.js';
+
+export interface PrunerContext {
+  readonly study: StudyInfo;
+  /** A fresh snapshot of the study's trials, including the trial being judged. */
+  readonly trials: readonly TrialRecord[];
+}
+
+export interface Pruner {
+  /**
+   * Called by `trial.shouldPrune()`, after the trial's reports are stored. `trial` is the trial as stored
+   * (its intermediate values include the latest report). Return true to stop it.
+   */
+  prune(ctx: PrunerContext, trial: TrialRecord): boolean | Promise<boolean>;
+}
+
+/** Never prunes: the default until a pruner is chosen. */
+export const nopPruner: Pruner = { prune: () => false };

@@ -1,0 +1,270 @@
+// A study: a named optimisation task in a storage. `optimize` is just a loop over ask / objective / tell;
+// any number of Study objects in any number of processes may work on the same study through its storage.
+import { TrialPruned, TunekitError, isTunekitError } from '../errors.js';
+import type { ParamValue } from '../search-space/index.js';
+import { bestOf, paretoFront } from './pareto.js';
+import type { Pruner } from './pruner.js';
+import type { Sampler, SamplerContext } from './sampler.js';
+import { TrialSnapshot } from './snapshot.js';
+import type { StudyStorage, TrialQuery, TrialResult } from './storage.js';
+import { Trial } from './trial.js';
+import type { Direction, JsonValue, StudyInfo, TrialRecord } from './types.js';
+
+export type ObjectiveResult = number | readonly number[];
+export type Objective = (trial: Trial) => ObjectiveResult | Promise<ObjectiveResult>;
+export type TellResult = ObjectiveResult | 'pruned' | 'fail';
+export type StudyCallback = (study: Study, trial: TrialRecord) => void | Promise<void>;
+
+export interface OptimizeOptions {
+  /** Trials to run in this call (not counting trials of other workers). Unbounded if omitted. */
+  nTrials?: number;
+  /** Start no trial after this many milliseconds. */
+  timeoutMs?: number;
+  /** Trials run at once in this process (for async objectives). Default 1. */
+  concurrency?: number;
+  /**
+   * Whether the study goes on after an objective throws (the trial is recorded as failed either way).
+   * Default true; false stops and rethrows; a function decides per error.
+   */
+  catch?: boolean | ((error: unknown) => boolean);
+  /** Called after each trial finishes, with the record as stored. */
+  callbacks?: readonly StudyCallback[];
+}
+
+export interface StudyParts {
+  readonly info: StudyInfo;
+  readonly storage: StudyStorage;
+  readonly sampler: Sampler;
+  readonly pruner: Pruner;
+  /** Identifies this process in the trials it runs. */
+  readonly worker: string;
+}
+
+export class Study {
+  readonly storage: StudyStorage;
+  readonly sampler: Sampler;
+  readonly pruner: Pruner;
+  private readonly info: StudyInfo;
+  private readonly worker: string;
+  private readonly snapshot: TrialSnapshot;
+  private readonly live = new Map<number, { trial: Trial; context: SamplerContext }>();
+  private stopRequested = false;
+
+  constructor(parts: StudyParts) {
+    this.info = parts.info;
+    this.storage = parts.storage;
+    this.sampler = parts.sampler;
+    this.pruner = parts.pruner;
+    this.worker = parts.worker;
+    this.snapshot = new TrialSnapshot(parts.storage, parts.info.id);
+  }
+
+  get id(): number {
+    return this.info.id;
+  }
+
+  get name(): string {
+    return this.info.name;
+  }
+
+  get directions(): readonly Direction[] {
+    return this.info.directions;
+  }
+
+  /** The direction of a single-objective study. */
+  get direction(): Direction {
+    if (this.info.directions.length !== 1)
+      throw new TunekitError('invalid_argument', `study "${this.name}" has ${this.info.directions.length} objectives; use directions`);
+    return this.info.directions[0] as Direction;
+  }
+
+  /** Starts a trial: claims an enqueued one if any is waiting, otherwise creates one for the sampler to fill. */
+  async ask(): Promise<Trial> {
+    await this.sampler.prepare?.(this.info, this.storage);
+    const record = await this.storage.startTrial(this.info.id, this.worker, { onlyWaiting: this.sampler.onlyEnqueued ?? false });
+    if (record === null)
+      throw new TunekitError('search_space_exhausted', `study "${this.name}": every point of the sampler's search space has been run`);
+    try {
+      const trials = await this.snapshot.load();
+      const context: SamplerContext = {
+        study: this.info,
+        trials,
+        trial: record,
+        setMemo: (key, value) => this.storage.setTrialSystemAttr(record.id, `sampler:${key}`, value),
+      };
+      const relative = (await this.sampler.sampleRelative?.(context)) ?? null;
+      const trial = new Trial(record, {
+        storage: this.storage,
+        sampler: this.sampler,
+        pruner: this.pruner,
+        study: this.info,
+        context,
+        relative,
+        loadTrials: () => this.snapshot.load(),
+      });
+      this.live.set(record.number, { trial, context });
+      return trial;
+    } catch (error) {
+      await this.storage.finishTrial(record.id, { state: 'fail', failReason: `sampler failed: ${describeError(error)}` });
+      throw error;
+    }
+  }
+
+  /**
+   * Finishes a trial with its objective value(s), or as pruned or failed. Invalid values (NaN, Infinity,
+   * the wrong count) fail the trial with the reason stored; the returned record says what was stored.
+   */
+  async tell(trialOrNumber: Trial | number, result: TellResult, options: { failReason?: string } = {}): Promise<TrialRecord> {
+    const number = typeof trialOrNumber === 'number' ? trialOrNumber : trialOrNumber.number;
+    const live = this.live.get(number);
+    let writeError: unknown = null;
+    if (live) await live.trial.flush().catch((error: unknown) => (writeError = error));
+    const id = live?.trial.id ?? (await this.trialByNumber(number)).id;
+    const outcome = writeError !== null ? ({ state: 'fail', failReason: `could not store the trial: ${describeError(writeError)}` } as const) : await this.outcome(id, result, options.failReason);
+    const record = await this.storage.finishTrial(id, outcome);
+    this.live.delete(number);
+    if (live) await this.sampler.afterTrial?.(live.context, record);
+    return record;
+  }
+
+  /** Runs the objective on new trials until `nTrials`, the timeout, `stop()` or an exhausted search space. */
+  async optimize(objective: Objective, options: OptimizeOptions = {}): Promise<void> {
+    const { nTrials = Infinity, timeoutMs, concurrency = 1, callbacks = [] } = options;
+    checkPositive('nTrials', nTrials, true);
+    checkPositive('concurrency', concurrency, false);
+    if (timeoutMs !== undefined) checkPositive('timeoutMs', timeoutMs, true);
+    const deadline = timeoutMs === undefined ? Infinity : Date.now() + timeoutMs;
+    const keepGoing = options.catch ?? true;
+    let started = 0;
+    let halted = false;
+    this.stopRequested = false;
+
+    const loop = async (): Promise<void> => {
+      while (!halted && !this.stopRequested && started < nTrials && Date.now() < deadline) {
+        started++;
+        let trial: Trial;
+        try {
+          trial = await this.ask();
+        } catch (error) {
+          if (isTunekitError(error, 'search_space_exhausted')) return void (halted = true);
+          throw error;
+        }
+        let record: TrialRecord;
+        try {
+          record = await this.tell(trial, checkResult(await objective(trial)));
+        } catch (error) {
+          if (error instanceof TrialPruned) record = await this.tell(trial, 'pruned');
+          else {
+            record = await this.tell(trial, 'fail', { failReason: describeError(error) });
+            if (!(typeof keepGoing === 'function' ? keepGoing(error) : keepGoing)) throw error;
+          }
+        }
+        for (const callback of callbacks) await callback(this, record);
+      }
+    };
+
+    const results = await Promise.allSettled(
+      Array.from({ length: concurrency }, () =>
+        loop().catch((error: unknown) => {
+          halted = true;
+          throw error;
+        }),
+      ),
+    );
+    const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failure) throw failure.reason;
+  }
+
+  /** Makes the running `optimize` call start no new trial. */
+  stop(): void {
+    this.stopRequested = true;
+  }
+
+  /** Manual search: the next trial a worker starts gets exactly these values. */
+  async enqueueTrial(params: Record<string, ParamValue>, options: { userAttrs?: Record<string, JsonValue> } = {}): Promise<void> {
+    if (params === null || typeof params !== 'object' || Array.isArray(params))
+      throw new TunekitError('invalid_argument', 'enqueueTrial: params must be an object of name → value');
+    await this.storage.enqueueTrials(this.info.id, [{ fixedParams: params, ...(options.userAttrs ? { userAttrs: options.userAttrs } : {}) }]);
+  }
+
+  /** Immutable trial records, ordered by number. */
+  async trials(query: TrialQuery = {}): Promise<TrialRecord[]> {
+    return this.storage.getTrials(this.info.id, query);
+  }
+
+  /** The best complete trial of a single-objective study; throws `no_completed_trials` if there is none. */
+  async bestTrial(): Promise<TrialRecord> {
+    const best = bestOf(await this.trials({ states: ['complete'] }), this.direction);
+    if (!best) throw new TunekitError('no_completed_trials', `study "${this.name}" has no complete trial yet`);
+    return best;
+  }
+
+  async bestValue(): Promise<number> {
+    return (await this.bestTrial()).values![0] as number;
+  }
+
+  async bestParams(): Promise<Readonly<Record<string, ParamValue>>> {
+    return (await this.bestTrial()).params;
+  }
+
+  /** The Pareto front (for one objective: the best trial, or nothing). */
+  async bestTrials(): Promise<TrialRecord[]> {
+    return paretoFront(await this.trials({ states: ['complete'] }), this.info.directions);
+  }
+
+  async userAttrs(): Promise<Readonly<Record<string, JsonValue>>> {
+    return (await this.storage.getStudy(this.name)).userAttrs;
+  }
+
+  async setUserAttr(key: string, value: JsonValue): Promise<void> {
+    await this.storage.setStudyUserAttr(this.info.id, key, value);
+  }
+
+  private async trialByNumber(number: number): Promise<TrialRecord> {
+    const [record] = await this.storage.getTrials(this.info.id, { fromNumber: number });
+    if (!record || record.number !== number)
+      throw new TunekitError('trial_not_found', `study "${this.name}" has no trial number ${number}`);
+    return record;
+  }
+
+  private async outcome(trialId: number, result: TellResult, failReason?: string): Promise<TrialResult> {
+    if (result === 'fail') return { state: 'fail', failReason: failReason ?? 'failed by tell' };
+    if (result === 'pruned') {
+      // A pruned trial keeps its last intermediate value, so it can still be ranked (single objective).
+      const reported = (await this.storage.getTrial(trialId)).intermediateValues;
+      const steps = Object.keys(reported).map(Number);
+      const last = steps.length > 0 ? reported[Math.max(...steps)] : undefined;
+      const keep = this.info.directions.length === 1 && last !== undefined && Number.isFinite(last);
+      return { state: 'pruned', values: keep ? [last] : null };
+    }
+    const values = typeof result === 'number' ? [result] : result;
+    const problem = invalidValues(values, this.info.directions.length);
+    return problem ? { state: 'fail', failReason: problem } : { state: 'complete', values: [...values] };
+  }
+}
+
+function invalidValues(values: readonly number[], expected: number): string | null {
+  if (values.length !== expected)
+    return `the objective returned ${values.length} value(s) but the study has ${expected} objective(s)`;
+  const bad = values.find((v) => typeof v !== 'number' || !Number.isFinite(v));
+  return bad === undefined ? null : `the objective returned ${String(bad)}; values must be finite numbers`;
+}
+
+function checkResult(result: unknown): ObjectiveResult {
+  if (typeof result === 'number') return result;
+  if (Array.isArray(result) && result.every((v) => typeof v === 'number')) return result as number[];
+  throw new TunekitError(
+    'invalid_result',
+    `the objective returned ${result === undefined ? 'undefined' : JSON.stringify(result)}; return a number or an array of numbers`,
+  );
+}
+
+function checkPositive(name: string, value: number, allowInfinity: boolean): void {
+  const ok = typeof value === 'number' && value > 0 && (Number.isInteger(value) || (allowInfinity && value === Infinity) || name === 'timeoutMs');
+  if (!ok) throw new TunekitError('invalid_argument', `optimize: ${name} must be a positive ${name === 'timeoutMs' ? 'number' : 'integer'}, got ${String(value)}`);
+}
+
+export function describeError(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return String(error);
+}

@@ -1,0 +1,198 @@
+// A running trial, define-by-run: the objective asks for hyperparameters as it goes (`suggest*`), reports
+// intermediate values and asks whether to stop. Suggestions are synchronous; their storage writes are
+// queued in order and flushed before anything that reads storage (shouldPrune, tell).
+import { TrialPruned, TunekitError } from '../errors.js';
+import {
+  categoricalDistribution,
+  contains,
+  describeDistribution,
+  distributionsEqual,
+  floatDistribution,
+  intDistribution,
+  isSingle,
+} from '../search-space/index.js';
+import type { CategoricalChoice, Distribution, ParamValue, RangeOptions } from '../search-space/index.js';
+import type { Pruner } from './pruner.js';
+import type { RelativeSample, Sampler, SamplerContext } from './sampler.js';
+import type { StudyStorage } from './storage.js';
+import { FIXED_PARAMS_ATTR } from './types.js';
+import type { JsonValue, StudyInfo, TrialRecord } from './types.js';
+
+export interface TrialDeps {
+  readonly storage: StudyStorage;
+  readonly sampler: Sampler;
+  readonly pruner: Pruner;
+  readonly study: StudyInfo;
+  readonly context: SamplerContext;
+  readonly relative: RelativeSample | null;
+  /** Loads a fresh snapshot of the study's trials (for pruning decisions). */
+  readonly loadTrials: () => Promise<readonly TrialRecord[]>;
+}
+
+export class Trial {
+  readonly id: number;
+  readonly number: number;
+  private readonly paramValues: Record<string, ParamValue> = {};
+  private readonly paramDistributions: Record<string, Distribution> = {};
+  private readonly reported = new Map<number, number>();
+  private readonly attrs: Record<string, JsonValue> = {};
+  private readonly fixed: Readonly<Record<string, ParamValue>>;
+  private pending: Promise<void> = Promise.resolve();
+  private writeError: unknown = null;
+
+  constructor(
+    record: TrialRecord,
+    private readonly deps: TrialDeps,
+  ) {
+    this.id = record.id;
+    this.number = record.number;
+    this.fixed = (record.systemAttrs[FIXED_PARAMS_ATTR] as Record<string, ParamValue> | undefined) ?? {};
+    Object.assign(this.attrs, record.userAttrs);
+  }
+
+  /** Hyperparameters suggested so far. */
+  get params(): Readonly<Record<string, ParamValue>> {
+    return { ...this.paramValues };
+  }
+
+  get distributions(): Readonly<Record<string, Distribution>> {
+    return { ...this.paramDistributions };
+  }
+
+  get userAttrs(): Readonly<Record<string, JsonValue>> {
+    return { ...this.attrs };
+  }
+
+  /** Intermediate values reported so far, by step. */
+  get intermediateValues(): Readonly<Record<number, number>> {
+    return Object.fromEntries(this.reported);
+  }
+
+  suggestFloat(name: string, low: number, high: number, options: RangeOptions = {}): number {
+    return this.suggest(name, floatDistribution(name, low, high, options)) as number;
+  }
+
+  suggestInt(name: string, low: number, high: number, options: RangeOptions = {}): number {
+    return this.suggest(name, intDistribution(name, low, high, options)) as number;
+  }
+
+  suggestCategorical<const T extends CategoricalChoice>(name: string, choices: readonly T[]): T {
+    return this.suggest(name, categoricalDistribution(name, choices)) as T;
+  }
+
+  /**
+   * Suggests a value from any distribution. Asking again for the same name with the same distribution
+   * returns the same value; with another distribution it is an error.
+   */
+  suggest(name: string, distribution: Distribution): ParamValue {
+    if (typeof name !== 'string' || name.length === 0)
+      throw new TunekitError('invalid_argument', 'parameter name must be a non-empty string');
+    if (name in this.paramDistributions) {
+      const previous = this.paramDistributions[name] as Distribution;
+      if (!distributionsEqual(previous, distribution))
+        throw new TunekitError(
+          'incompatible_distribution',
+          `parameter "${name}" was already suggested as ${describeDistribution(previous)} in this trial; ` +
+            `it cannot also be ${describeDistribution(distribution)}`,
+          { param: name },
+        );
+      return this.paramValues[name] as ParamValue;
+    }
+    const value = this.choose(name, distribution);
+    this.paramValues[name] = value;
+    this.paramDistributions[name] = distribution;
+    this.enqueueWrite(() => this.deps.storage.setTrialParam(this.id, name, distribution, value));
+    return value;
+  }
+
+  /** Records an intermediate value (e.g. validation loss after an epoch). A step is reported once. */
+  report(value: number, step: number): Promise<void> {
+    if (typeof value !== 'number') throw new TunekitError('invalid_argument', `report: value must be a number, got ${typeof value}`);
+    if (!Number.isInteger(step) || step < 0)
+      throw new TunekitError('invalid_argument', `report: step must be a non-negative integer, got ${String(step)}`);
+    if (this.reported.has(step)) return this.flush();
+    this.reported.set(step, value);
+    this.enqueueWrite(() => this.deps.storage.setTrialIntermediateValue(this.id, step, value));
+    return this.flush();
+  }
+
+  /** Asks the study's pruner whether this trial should stop, given what it reported so far. */
+  async shouldPrune(): Promise<boolean> {
+    await this.flush();
+    if (this.reported.size === 0) return false;
+    const trials = await this.deps.loadTrials();
+    const self = trials.find((t) => t.id === this.id) ?? (await this.deps.storage.getTrial(this.id));
+    return this.deps.pruner.prune({ study: this.deps.study, trials }, self);
+  }
+
+  /** Stops the objective as pruned (throws TrialPruned). */
+  prune(message?: string): never {
+    throw new TrialPruned(message ?? `trial ${this.number} pruned`);
+  }
+
+  setUserAttr(key: string, value: JsonValue): Promise<void> {
+    const copy = toJson(value, `user attribute "${key}"`);
+    this.attrs[key] = copy;
+    this.enqueueWrite(() => this.deps.storage.setTrialUserAttr(this.id, key, copy));
+    return this.flush();
+  }
+
+  /** Waits until every queued write reached storage; rethrows the first write error. */
+  async flush(): Promise<void> {
+    await this.pending;
+    if (this.writeError !== null) {
+      const error = this.writeError;
+      this.writeError = null;
+      throw error;
+    }
+  }
+
+  private choose(name: string, distribution: Distribution): ParamValue {
+    if (name in this.fixed) {
+      const value = this.fixed[name] as ParamValue;
+      if (!contains(distribution, value))
+        throw new TunekitError(
+          'fixed_param_out_of_range',
+          `enqueued value ${JSON.stringify(value)} for parameter "${name}" is not in ${describeDistribution(distribution)}; ` +
+            'enqueue a value inside the range or widen the range',
+          { param: name },
+        );
+      return value;
+    }
+    if (isSingle(distribution)) return distribution.kind === 'categorical' ? (distribution.choices[0] as ParamValue) : distribution.low;
+    const relative = this.deps.relative;
+    if (relative && name in relative.params) {
+      const assumed = relative.space[name];
+      const value = relative.params[name] as ParamValue;
+      if (assumed && distributionsEqual(assumed, distribution) && contains(distribution, value)) return value;
+    }
+    const value = this.deps.sampler.sampleIndependent(this.deps.context, name, distribution);
+    if (!contains(distribution, value))
+      throw new TunekitError(
+        'invalid_result',
+        `the sampler returned ${JSON.stringify(value)} for "${name}", outside ${describeDistribution(distribution)}`,
+      );
+    return value;
+  }
+
+  private enqueueWrite(write: () => Promise<void>): void {
+    this.pending = this.pending.then(async () => {
+      if (this.writeError !== null) return;
+      try {
+        await write();
+      } catch (error) {
+        this.writeError = error;
+      }
+    });
+  }
+}
+
+function toJson(value: JsonValue, what: string): JsonValue {
+  try {
+    const text = JSON.stringify(value);
+    if (text === undefined) throw new Error('not representable');
+    return JSON.parse(text) as JsonValue;
+  } catch (error) {
+    throw new TunekitError('invalid_argument', `${what} must be JSON-serialisable: ${(error as Error).message}`);
+  }
+}
