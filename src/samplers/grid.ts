@@ -3,7 +3,7 @@
 // exactly one worker; when none is left the study stops.
 import { TunekitError } from '../errors.js';
 import { Rng, deriveSeed, randomSeed } from '../random.js';
-import { cardinality, fromUnit, snap } from '../search-space/index.js';
+import { cardinality, snap } from '../search-space/index.js';
 import type { Distribution, ParamValue } from '../search-space/index.js';
 import type { Sampler, SamplerContext } from '../study/sampler.js';
 import type { StudyStorage } from '../study/storage.js';
@@ -86,13 +86,14 @@ export function gridFromSpace(space: Record<string, Distribution>, n: number): G
   for (const [name, d] of Object.entries(space)) {
     if (d.kind === 'categorical') grid[name] = [...d.choices];
     else if (cardinality(d) <= n) grid[name] = Array.from({ length: cardinality(d) }, (_, i) => snap(d, d.low + i * (d.step ?? 0)));
-    else if (d.kind === 'float' && d.step === null) {
+    else {
       const [lo, hi] = d.log ? [Math.log(d.low), Math.log(d.high)] : [d.low, d.high];
-      grid[name] = Array.from({ length: n }, (_, i) => {
+      const values = Array.from({ length: n }, (_, i) => {
         const x = lo + ((hi - lo) * i) / (n - 1);
-        return i === 0 ? d.low : i === n - 1 ? d.high : d.log ? Math.exp(x) : x;
+        return snap(d, i === 0 ? d.low : i === n - 1 ? d.high : d.log ? Math.exp(x) : x);
       });
-    } else grid[name] = [...new Set(Array.from({ length: n }, (_, i) => fromUnit(d, i / (n - 1))))];
+      grid[name] = [...new Set(values)];
+    }
   }
   return grid;
 }

@@ -55,7 +55,7 @@ function checkRange(name: string, low: number, high: number, options: RangeOptio
       fail(name, `step must be a positive finite number, got ${String(step)}`);
     const count = (high - low) / step;
     if (Math.abs(count - Math.round(count)) > STEP_TOLERANCE * Math.max(1, count)) {
-      const fitted = low + Math.floor(count) * step;
+      const fitted = Number((low + Math.floor(count) * step).toPrecision(12));
       fail(name, `step ${step} does not fit the range [${low}, ${high}]; use high = ${fitted} or another step`);
     }
   }
