@@ -2,17 +2,25 @@
 // Records are frozen copies, so a caller can never change what the storage holds.
 import { TunekitError } from '../errors.js';
 import type { Distribution, ParamValue } from '../search-space/index.js';
-import type { NewWaitingTrial, StudyStorage, StudySummary, TrialQuery, TrialResult } from '../study/storage.js';
+import type {
+  NewWaitingTrial,
+  RetryPolicy,
+  StartOptions,
+  StudyStorage,
+  StudySummary,
+  TrialQuery,
+  TrialResult,
+} from '../study/storage.js';
 import { isFinished } from '../study/types.js';
 import type { Direction, JsonValue, StudyInfo, TrialRecord, TrialState } from '../study/types.js';
-import { FIXED_PARAMS_ATTR } from '../study/types.js';
+import { FIXED_PARAMS_ATTR, ONCE_KEY_PREFIX } from '../study/types.js';
+import { asFailed, retryLinks } from './stale.js';
 import { summarizeStudy } from './summary.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 interface StudyRow extends Mutable<StudyInfo> {
   trials: Mutable<TrialRecord>[];
-  onceKeys: Set<string>;
 }
 
 function freeze<T>(value: T): T {
@@ -37,7 +45,6 @@ export class InMemoryStorage implements StudyStorage {
       systemAttrs: {},
       createdAt: Date.now(),
       trials: [],
-      onceKeys: new Set(),
     };
     this.studies.set(row.id, row);
     return this.info(row);
@@ -58,6 +65,15 @@ export class InMemoryStorage implements StudyStorage {
     this.studies.delete(studyId);
   }
 
+  async renameStudy(studyId: number, newName: string): Promise<StudyInfo> {
+    const row = this.study(studyId);
+    for (const s of this.studies.values())
+      if (s.name === newName && s !== row)
+        throw new TunekitError('duplicate_study', `a study named "${newName}" already exists; pick another name`);
+    row.name = newName;
+    return this.info(row);
+  }
+
   async setStudyUserAttr(studyId: number, key: string, value: JsonValue): Promise<void> {
     const row = this.study(studyId);
     row.userAttrs = { ...row.userAttrs, [key]: structuredClone(value) };
@@ -75,8 +91,10 @@ export class InMemoryStorage implements StudyStorage {
   ): Promise<boolean> {
     const row = this.study(studyId);
     if (options.onceKey !== undefined) {
-      if (row.onceKeys.has(options.onceKey)) return false;
-      row.onceKeys.add(options.onceKey);
+      // Kept with the study's attributes, so a copied study remembers what it enqueued.
+      const key = ONCE_KEY_PREFIX + options.onceKey;
+      if (key in row.systemAttrs) return false;
+      row.systemAttrs = { ...row.systemAttrs, [key]: true };
     }
     for (const t of trials) {
       this.addTrial(row, 'waiting', null, {
@@ -87,7 +105,16 @@ export class InMemoryStorage implements StudyStorage {
     return true;
   }
 
-  async startTrial(studyId: number, worker: string, options: { onlyWaiting?: boolean } = {}): Promise<TrialRecord | null> {
+  async addTrials(studyId: number, trials: readonly TrialRecord[]): Promise<void> {
+    const row = this.study(studyId);
+    for (const t of trials) {
+      const copy: Mutable<TrialRecord> = { ...structuredClone(t), id: this.nextTrialId++, studyId, number: row.trials.length };
+      row.trials.push(copy);
+      this.trials.set(copy.id, copy);
+    }
+  }
+
+  async startTrial(studyId: number, worker: string, options: StartOptions = {}): Promise<TrialRecord | null> {
     const row = this.study(studyId);
     const now = Date.now();
     const waiting = row.trials.find((t) => t.state === 'waiting');
@@ -95,28 +122,28 @@ export class InMemoryStorage implements StudyStorage {
       Object.assign(waiting, { state: 'running', worker, startedAt: now, heartbeatAt: now });
       return freeze(waiting);
     }
-    if (options.onlyWaiting) return null;
+    if (options.onlyWaiting || row.trials.length >= (options.maxTrials ?? Infinity)) return null;
     return freeze(this.addTrial(row, 'running', worker, {}));
   }
 
   async setTrialParam(trialId: number, name: string, distribution: Distribution, value: ParamValue): Promise<void> {
-    const t = this.running(trialId);
+    const t = this.touch(trialId);
     t.params = { ...t.params, [name]: value };
     t.distributions = { ...t.distributions, [name]: structuredClone(distribution) };
   }
 
   async setTrialIntermediateValue(trialId: number, step: number, value: number): Promise<void> {
-    const t = this.running(trialId);
+    const t = this.touch(trialId);
     t.intermediateValues = { ...t.intermediateValues, [step]: value };
   }
 
   async setTrialUserAttr(trialId: number, key: string, value: JsonValue): Promise<void> {
-    const t = this.running(trialId);
+    const t = this.touch(trialId);
     t.userAttrs = { ...t.userAttrs, [key]: structuredClone(value) };
   }
 
   async setTrialSystemAttr(trialId: number, key: string, value: JsonValue): Promise<void> {
-    const t = this.running(trialId);
+    const t = this.touch(trialId);
     t.systemAttrs = { ...t.systemAttrs, [key]: structuredClone(value) };
   }
 
@@ -131,6 +158,25 @@ export class InMemoryStorage implements StudyStorage {
     t.failReason = result.failReason ?? null;
     t.finishedAt = Date.now();
     return freeze(t);
+  }
+
+  async failStaleTrials(studyId: number, graceMs: number, retry?: RetryPolicy): Promise<TrialRecord[]> {
+    const row = this.study(studyId);
+    const now = Date.now();
+    const stale = row.trials.filter((t) => t.state === 'running' && (t.heartbeatAt ?? 0) < now - graceMs);
+    return stale.map((t) => {
+      Object.assign(t, asFailed(t, graceMs, now));
+      const next = retry?.(freeze(t)) ?? null;
+      if (next) {
+        const { retryAttrs, failedAttr } = retryLinks(next, t.number, row.trials.length);
+        this.addTrial(row, 'waiting', null, {
+          userAttrs: structuredClone({ ...next.userAttrs }),
+          systemAttrs: structuredClone({ ...retryAttrs, [FIXED_PARAMS_ATTR]: { ...next.fixedParams } }),
+        });
+        t.systemAttrs = { ...t.systemAttrs, ...failedAttr };
+      }
+      return freeze(t);
+    });
   }
 
   async getTrial(trialId: number): Promise<TrialRecord> {
@@ -175,7 +221,7 @@ export class InMemoryStorage implements StudyStorage {
   }
 
   private info(row: StudyRow): StudyInfo {
-    const { trials: _trials, onceKeys: _keys, ...info } = row;
+    const { trials: _trials, ...info } = row;
     return freeze(info);
   }
 
@@ -188,6 +234,13 @@ export class InMemoryStorage implements StudyStorage {
   private trial(trialId: number): Mutable<TrialRecord> {
     const t = this.trials.get(trialId);
     if (!t) throw new TunekitError('trial_not_found', `no trial with id ${trialId} in this storage`);
+    return t;
+  }
+
+  /** A write to a running trial: it counts as a heartbeat. */
+  private touch(trialId: number): Mutable<TrialRecord> {
+    const t = this.running(trialId);
+    if (t.state === 'running') t.heartbeatAt = Date.now();
     return t;
   }
 

@@ -3,7 +3,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { floatDistribution, intDistribution, categoricalDistribution } from '../search-space/index.js';
 import type { StudyStorage } from '../study/storage.js';
-import { FIXED_PARAMS_ATTR } from '../study/types.js';
+import { FIXED_PARAMS_ATTR, RETRIED_BY_ATTR, RETRIED_FROM_ATTR } from '../study/types.js';
+import type { TrialRecord } from '../study/types.js';
 
 export interface StorageFactory {
   /** A storage on a fresh, empty database. */
@@ -11,6 +12,8 @@ export interface StorageFactory {
   /** Called after each test with the storage `open` returned. */
   close?(storage: StudyStorage): Promise<void>;
 }
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 const codeOf = async (promise: Promise<unknown>): Promise<string | undefined> =>
   promise.then(
@@ -190,6 +193,98 @@ export function storageContract(label: string, factory: StorageFactory): void {
       expect((await storage.getTrials(s.id, { states: ['running', 'waiting'] })).map((t) => t.number)).toEqual([1, 3, 5, 6]);
       expect((await storage.getTrials(s.id, { fromNumber: 4 })).map((t) => t.number)).toEqual([4, 5, 6]);
       expect(await storage.getTrials(s.id, { states: [] })).toEqual([]);
+    });
+
+    it('renames a study, refusing a name in use', async () => {
+      const a = await storage.createStudy('old', ['minimize']);
+      await storage.createStudy('taken', ['minimize']);
+      const t = (await storage.startTrial(a.id, 'w'))!;
+      expect(await storage.renameStudy(a.id, 'new')).toMatchObject({ id: a.id, name: 'new' });
+      expect(await codeOf(storage.getStudy('old'))).toBe('study_not_found');
+      expect((await storage.getStudy('new')).id).toBe(a.id);
+      expect((await storage.getTrial(t.id)).studyId).toBe(a.id);
+      expect(await codeOf(storage.renameStudy(a.id, 'taken'))).toBe('duplicate_study');
+      expect(await codeOf(storage.renameStudy(98765, 'x'))).toBe('study_not_found');
+    });
+
+    it('adds trials exactly as given, numbered after the existing ones', async () => {
+      const src = await storage.createStudy('src', ['minimize']);
+      const x = floatDistribution('x', 0, 1);
+      const done = (await storage.startTrial(src.id, 'w1'))!;
+      await storage.setTrialParam(done.id, 'x', x, 0.5);
+      await storage.setTrialIntermediateValue(done.id, 2, NaN);
+      await storage.setTrialUserAttr(done.id, 'u', { deep: [1] });
+      await storage.finishTrial(done.id, { state: 'complete', values: [0.125] });
+      await storage.enqueueTrials(src.id, [{ fixedParams: { x: 0.75 } }]);
+      const original = await storage.getTrials(src.id);
+      const dst = await storage.createStudy('dst', ['minimize']);
+      await storage.startTrial(dst.id, 'w');
+      await storage.addTrials(dst.id, original);
+      const copied = await storage.getTrials(dst.id, { fromNumber: 1 });
+      expect(copied.map((t) => t.number)).toEqual([1, 2]);
+      const strip = ({ id: _id, studyId: _s, number: _n, ...rest }: TrialRecord) => rest;
+      expect(copied.map(strip)).toEqual(original.map(strip));
+      expect(copied.every((t) => t.studyId === dst.id && !original.some((o) => o.id === t.id))).toBe(true);
+      expect((await storage.startTrial(dst.id, 'w'))!.systemAttrs[FIXED_PARAMS_ATTR]).toEqual({ x: 0.75 });
+      expect((await storage.startTrial(dst.id, 'w'))!.number).toBe(3);
+      expect(await storage.getTrials(src.id)).toEqual(original);
+    });
+
+    it('creates no trial beyond maxTrials but still claims waiting ones', async () => {
+      const s = await storage.createStudy('capped', ['minimize']);
+      const started = await Promise.all(Array.from({ length: 12 }, () => storage.startTrial(s.id, 'w', { maxTrials: 5 })));
+      expect(started.filter((t) => t !== null).map((t) => t!.number).sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4]);
+      await storage.enqueueTrials(s.id, [{ fixedParams: { x: 1 } }]);
+      expect((await storage.startTrial(s.id, 'w', { maxTrials: 5 }))!.number).toBe(5);
+      expect(await storage.startTrial(s.id, 'w', { maxTrials: 5 })).toBeNull();
+      expect(await storage.getTrials(s.id)).toHaveLength(6);
+    });
+
+    it('counts every write to a running trial as a heartbeat', async () => {
+      const s = await storage.createStudy('beats', ['minimize']);
+      const t = (await storage.startTrial(s.id, 'w'))!;
+      await sleep(30);
+      await storage.setTrialIntermediateValue(t.id, 0, 1);
+      expect((await storage.getTrial(t.id)).heartbeatAt!).toBeGreaterThanOrEqual(t.heartbeatAt! + 20);
+    });
+
+    it('fails stale trials exactly once, enqueues their retries, and leaves live and finished trials alone', async () => {
+      const s = await storage.createStudy('stale', ['minimize']);
+      const x = floatDistribution('x', 0, 1);
+      const dead = await Promise.all([0, 1, 2].map(() => storage.startTrial(s.id, 'dead-worker')));
+      for (const [i, t] of dead.entries()) await storage.setTrialParam(t!.id, 'x', x, i / 10);
+      const finished = (await storage.startTrial(s.id, 'w'))!;
+      const alive = (await storage.startTrial(s.id, 'w'))!;
+      // Not before the grace period ends.
+      expect(await storage.failStaleTrials(s.id, 60_000)).toEqual([]);
+      await sleep(150);
+      await storage.finishTrial(finished.id, { state: 'complete', values: [1] });
+      await storage.heartbeat(alive.id);
+      const seen: TrialRecord[] = [];
+      const retry = (f: TrialRecord) => {
+        seen.push(f);
+        return f.number === 2 ? null : { fixedParams: f.params, userAttrs: { again: true }, systemAttrs: { retry_count: 1 } };
+      };
+      const results = await Promise.all([1, 2, 3, 4].map(() => storage.failStaleTrials(s.id, 100, retry)));
+      const failed = results.flat();
+      expect(failed.map((t) => t.number).sort()).toEqual([0, 1, 2]);
+      expect(seen.map((t) => t.number).sort()).toEqual([0, 1, 2]);
+      expect(seen.every((t) => t.state === 'fail' && t.failReason!.includes('heartbeat'))).toBe(true);
+      const trials = await storage.getTrials(s.id);
+      expect(trials.slice(0, 5).map((t) => t.state)).toEqual(['fail', 'fail', 'fail', 'complete', 'running']);
+      expect(trials[2]!.systemAttrs[RETRIED_BY_ATTR]).toBeUndefined();
+      const retries = trials.slice(5);
+      expect(retries).toHaveLength(2);
+      for (const r of retries) {
+        const from = r.systemAttrs[RETRIED_FROM_ATTR] as number;
+        expect(r).toMatchObject({ state: 'waiting', userAttrs: { again: true } });
+        expect(r.systemAttrs).toMatchObject({ retry_count: 1, [FIXED_PARAMS_ATTR]: { x: from / 10 } });
+        expect(trials[from]!.systemAttrs[RETRIED_BY_ATTR]).toBe(r.number);
+        expect(failed.find((f) => f.number === from)!.systemAttrs[RETRIED_BY_ATTR]).toBe(r.number);
+      }
+      expect(await codeOf(storage.heartbeat(dead[0]!.id))).toBe('trial_finished');
+      expect(await codeOf(storage.finishTrial(dead[0]!.id, { state: 'complete', values: [0] }))).toBe('trial_finished');
+      expect(await storage.failStaleTrials(s.id, 100, retry)).toEqual([]);
     });
   });
 }

@@ -7,6 +7,7 @@
 // - A finished trial (complete, pruned, fail) is immutable: any write to it throws `trial_finished`.
 // - Trial numbers are assigned by the storage, dense (0, 1, 2, ...) and unique per study, atomically.
 // - A waiting trial is claimed by exactly one `startTrial` call, however many workers race for it.
+// - Every write to a running trial (params, intermediate values, attributes) also counts as a heartbeat.
 import type { Distribution, ParamValue } from '../search-space/index.js';
 import type { Direction, JsonValue, StudyInfo, TrialRecord, TrialState } from './types.js';
 
@@ -38,6 +39,16 @@ export interface TrialQuery {
   readonly fromNumber?: number;
 }
 
+export interface StartOptions {
+  /** Only claim a waiting trial; never create one. */
+  readonly onlyWaiting?: boolean;
+  /** Create a new trial only while the study holds fewer trials than this (waiting ones are still claimed). */
+  readonly maxTrials?: number;
+}
+
+/** Given a trial that was failed as stale, the trial to enqueue in its place, or null for none. */
+export type RetryPolicy = (failed: TrialRecord) => NewWaitingTrial | null;
+
 export interface StudyStorage {
   /** Creates a study; throws `duplicate_study` if the name is taken. */
   createStudy(name: string, directions: readonly Direction[]): Promise<StudyInfo>;
@@ -46,6 +57,8 @@ export interface StudyStorage {
   listStudies(): Promise<StudySummary[]>;
   /** Deletes a study with all its trials; throws `study_not_found`. */
   deleteStudy(studyId: number): Promise<void>;
+  /** Throws `study_not_found`, or `duplicate_study` if the new name is taken. */
+  renameStudy(studyId: number, newName: string): Promise<StudyInfo>;
   setStudyUserAttr(studyId: number, key: string, value: JsonValue): Promise<void>;
   setStudySystemAttr(studyId: number, key: string, value: JsonValue): Promise<void>;
 
@@ -55,10 +68,15 @@ export interface StudyStorage {
    */
   enqueueTrials(studyId: number, trials: readonly NewWaitingTrial[], options?: { onceKey?: string }): Promise<boolean>;
   /**
-   * Starts a trial for `worker`: claims the oldest waiting trial, or, when none waits and `onlyWaiting`
-   * is not set, creates a new running trial with the next number. Returns null only with `onlyWaiting`.
+   * Adds trials exactly as given (any state, params, values, attributes, timestamps), numbered after the
+   * study's existing trials in the given order, atomically. For copying a study between storages.
    */
-  startTrial(studyId: number, worker: string, options?: { onlyWaiting?: boolean }): Promise<TrialRecord | null>;
+  addTrials(studyId: number, trials: readonly TrialRecord[]): Promise<void>;
+  /**
+   * Starts a trial for `worker`: claims the oldest waiting trial, or, when none waits, creates a new running
+   * trial with the next number. Returns null when `onlyWaiting` or `maxTrials` forbids creating one.
+   */
+  startTrial(studyId: number, worker: string, options?: StartOptions): Promise<TrialRecord | null>;
   /** Records a parameter of a running trial; throws `trial_finished` once finished. */
   setTrialParam(trialId: number, name: string, distribution: Distribution, value: ParamValue): Promise<void>;
   setTrialIntermediateValue(trialId: number, step: number, value: number): Promise<void>;
@@ -68,6 +86,13 @@ export interface StudyStorage {
   heartbeat(trialId: number): Promise<void>;
   /** Finishes a running trial; throws `trial_finished` if it already is. */
   finishTrial(trialId: number, result: TrialResult): Promise<TrialRecord>;
+  /**
+   * Fails every running trial of the study whose last heartbeat is older than `graceMs` (its worker is
+   * presumed dead) and, where `retry` returns a trial, enqueues that in the same transaction, linking the two
+   * (`retried_by` on the failed trial, `retried_from` on the new one). Each stale trial is failed by exactly
+   * one caller. Returns the trials it failed, as stored.
+   */
+  failStaleTrials(studyId: number, graceMs: number, retry?: RetryPolicy): Promise<TrialRecord[]>;
 
   /** Throws `trial_not_found`. */
   getTrial(trialId: number): Promise<TrialRecord>;

@@ -56,3 +56,10 @@ export function isFinished(state: TrialState): boolean {
 
 /** System attribute holding the params an enqueued trial must use. */
 export const FIXED_PARAMS_ATTR = 'fixed_params';
+
+/** On a retry: the number of the stale trial it repeats. */
+export const RETRIED_FROM_ATTR = 'retried_from';
+/** On a trial failed as stale: the number of the trial that repeats it. */
+export const RETRIED_BY_ATTR = 'retried_by';
+/** On a study: marks an `enqueueTrials` once-key as used (`once:<key>`). */
+export const ONCE_KEY_PREFIX = 'once:';

@@ -1,0 +1,114 @@
+// Row <-> record conversion shared by the SQL storages. Trials keep params, distributions, intermediate
+// values and attributes as JSON columns, so reading a study is one query with no joins.
+import type { StudySummary } from '../../study/storage.js';
+import type { Direction, JsonValue, StudyInfo, TrialRecord, TrialState } from '../../study/types.js';
+import { emptyCounts } from '../summary.js';
+
+/** Column values as the driver returns them: JSON columns as text (SQLite) or parsed (PostgreSQL). */
+export interface TrialRow {
+  id: number | string;
+  study_id: number | string;
+  number: number | string;
+  state: TrialState;
+  vals: unknown;
+  params: unknown;
+  distributions: unknown;
+  intermediate: unknown;
+  user_attrs: unknown;
+  system_attrs: unknown;
+  fail_reason: string | null;
+  worker: string | null;
+  created_at: number | string;
+  started_at: number | string | null;
+  finished_at: number | string | null;
+  heartbeat_at: number | string | null;
+}
+
+export interface StudyRow {
+  id: number | string;
+  name: string;
+  directions: unknown;
+  user_attrs: unknown;
+  system_attrs: unknown;
+  created_at: number | string;
+}
+
+/** JSON has no NaN or Infinity, and intermediate values may be either: they travel as strings. */
+export function encodeNumber(value: number): number | string {
+  return Number.isFinite(value) ? value : String(value);
+}
+
+export function decodeNumber(value: unknown): number {
+  return typeof value === 'string' ? Number(value) : (value as number);
+}
+
+export function encodeValues(values: readonly number[] | null | undefined): JsonValue {
+  return values ? values.map(encodeNumber) : null;
+}
+
+export function encodeIntermediate(values: Readonly<Record<number, number>>): Record<string, number | string> {
+  return Object.fromEntries(Object.entries(values).map(([step, v]) => [step, encodeNumber(v)]));
+}
+
+const parse = (value: unknown): unknown => (typeof value === 'string' ? JSON.parse(value) : value);
+const num = (value: number | string | null): number | null => (value === null ? null : Number(value));
+
+export function trialFromRow(row: TrialRow): TrialRecord {
+  const vals = parse(row.vals) as unknown[] | null;
+  const intermediate = parse(row.intermediate) as Record<string, unknown>;
+  return {
+    id: Number(row.id),
+    studyId: Number(row.study_id),
+    number: Number(row.number),
+    state: row.state,
+    values: vals === null ? null : vals.map(decodeNumber),
+    params: parse(row.params) as TrialRecord['params'],
+    distributions: parse(row.distributions) as TrialRecord['distributions'],
+    intermediateValues: Object.fromEntries(Object.entries(intermediate).map(([k, v]) => [k, decodeNumber(v)])),
+    userAttrs: parse(row.user_attrs) as TrialRecord['userAttrs'],
+    systemAttrs: parse(row.system_attrs) as TrialRecord['systemAttrs'],
+    failReason: row.fail_reason,
+    worker: row.worker,
+    createdAt: Number(row.created_at),
+    startedAt: num(row.started_at),
+    finishedAt: num(row.finished_at),
+    heartbeatAt: num(row.heartbeat_at),
+  };
+}
+
+export function studyFromRow(row: StudyRow): StudyInfo {
+  return {
+    id: Number(row.id),
+    name: row.name,
+    directions: parse(row.directions) as Direction[],
+    userAttrs: parse(row.user_attrs) as StudyInfo['userAttrs'],
+    systemAttrs: parse(row.system_attrs) as StudyInfo['systemAttrs'],
+    createdAt: Number(row.created_at),
+  };
+}
+
+/** One row per (study, state) from the storages' summary query. */
+export interface SummaryRow {
+  study_id: number | string;
+  state: TrialState;
+  n: number | string;
+  lo: number | string | null;
+  hi: number | string | null;
+  last: number | string | null;
+}
+
+export function summariesFromRows(studies: readonly StudyInfo[], rows: readonly SummaryRow[]): StudySummary[] {
+  return studies.map((study) => {
+    const trialCounts = emptyCounts();
+    let bestValue: number | null = null;
+    let lastActivityAt = study.createdAt;
+    for (const r of rows) {
+      if (Number(r.study_id) !== study.id) continue;
+      trialCounts[r.state] = Number(r.n);
+      if (r.last !== null) lastActivityAt = Math.max(lastActivityAt, Number(r.last));
+      const best = study.directions[0] === 'maximize' ? r.hi : r.lo;
+      if (r.state === 'complete' && study.directions.length === 1 && best !== null) bestValue = Number(best);
+    }
+    return { study, trialCounts, bestValue, lastActivityAt };
+  });
+}

@@ -1,0 +1,75 @@
+// The SQLite schema and its migrations. `migrations[v]` takes a database from version v to v + 1; a
+// database whose version is newer than this code knows is refused, never altered.
+import type Database from 'better-sqlite3';
+import { TunekitError } from '../../errors.js';
+
+export const SCHEMA_VERSION = 2;
+
+export const migrations: ReadonlyArray<(db: Database.Database) => void> = [
+  // 0 -> 1: studies and trials. Tables are prefixed so a file shared with other tools (Optuna has a
+  // `studies` table too) never collides.
+  (db) =>
+    db.exec(`
+      CREATE TABLE tunekit_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      CREATE TABLE tunekit_studies (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        name TEXT NOT NULL UNIQUE,
+        directions TEXT NOT NULL,
+        user_attrs TEXT NOT NULL DEFAULT '{}',
+        system_attrs TEXT NOT NULL DEFAULT '{}',
+        next_number INTEGER NOT NULL DEFAULT 0,
+        created_at INTEGER NOT NULL
+      );
+      CREATE TABLE tunekit_trials (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        study_id INTEGER NOT NULL REFERENCES tunekit_studies (id) ON DELETE CASCADE,
+        number INTEGER NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('waiting', 'running', 'complete', 'pruned', 'fail')),
+        vals TEXT,
+        params TEXT NOT NULL DEFAULT '{}',
+        distributions TEXT NOT NULL DEFAULT '{}',
+        intermediate TEXT NOT NULL DEFAULT '{}',
+        user_attrs TEXT NOT NULL DEFAULT '{}',
+        system_attrs TEXT NOT NULL DEFAULT '{}',
+        fail_reason TEXT,
+        worker TEXT,
+        created_at INTEGER NOT NULL,
+        started_at INTEGER,
+        finished_at INTEGER,
+        heartbeat_at INTEGER,
+        UNIQUE (study_id, number)
+      );
+      CREATE INDEX tunekit_trials_by_state ON tunekit_trials (study_id, state, number);
+    `),
+  // 1 -> 2: the stale-trial scan reads only running trials, a handful however large the study.
+  (db) => db.exec(`CREATE INDEX tunekit_trials_running ON tunekit_trials (study_id, heartbeat_at) WHERE state = 'running';`),
+];
+
+export function schemaVersion(db: Database.Database): number {
+  const meta = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'tunekit_meta'`).get();
+  if (!meta) return 0;
+  const row = db.prepare(`SELECT value FROM tunekit_meta WHERE key = 'schema_version'`).get() as { value: string } | undefined;
+  return row ? Number(row.value) : 0;
+}
+
+/** Brings the schema to `target` (the current version unless a test asks for an older one). */
+export function migrate(db: Database.Database, where: string, target = SCHEMA_VERSION): void {
+  const check = (version: number): boolean => {
+    if (version > SCHEMA_VERSION)
+      throw new TunekitError(
+        'storage_version',
+        `${where} has schema version ${version}, written by a newer tunekit (this one reads up to version ${SCHEMA_VERSION}); ` +
+          'upgrade tunekit to open it. The database was not changed.',
+        { found: version, supported: SCHEMA_VERSION },
+      );
+    return version >= target;
+  };
+  if (check(schemaVersion(db))) return;
+  // Immediate: workers opening a new file together create the schema once, one after the other.
+  db.transaction(() => {
+    const version = schemaVersion(db);
+    if (check(version)) return;
+    for (let v = version; v < target; v++) migrations[v]!(db);
+    db.prepare(`INSERT OR REPLACE INTO tunekit_meta (key, value) VALUES ('schema_version', ?)`).run(String(target));
+  }).immediate();
+}

@@ -1,0 +1,335 @@
+// SQLite storage (better-sqlite3): one file, many worker processes. WAL lets readers run beside the one
+// writer; every write that reads first runs in an IMMEDIATE transaction, which takes the write lock up
+// front, so two workers never both read "number 7 is next" or both claim the same waiting trial.
+import Database from 'better-sqlite3';
+import { TunekitError } from '../../errors.js';
+import type { Distribution, ParamValue } from '../../search-space/index.js';
+import type {
+  NewWaitingTrial,
+  RetryPolicy,
+  StartOptions,
+  StudyStorage,
+  StudySummary,
+  TrialQuery,
+  TrialResult,
+} from '../../study/storage.js';
+import { FIXED_PARAMS_ATTR, ONCE_KEY_PREFIX } from '../../study/types.js';
+import type { Direction, JsonValue, StudyInfo, TrialRecord } from '../../study/types.js';
+import { encodeIntermediate, encodeNumber, encodeValues, studyFromRow, summariesFromRows, trialFromRow } from '../sql/codec.js';
+import type { StudyRow, SummaryRow, TrialRow } from '../sql/codec.js';
+import { asFailed, retryLinks } from '../stale.js';
+import { migrate } from './schema.js';
+
+export interface SqliteStorageOptions {
+  /** How long a write waits for another process's write lock before failing. Default 30 s. */
+  busyTimeoutMs?: number;
+  /** Open an existing database without migrating it (e.g. for a read-only dashboard). */
+  readonly?: boolean;
+}
+
+const UNFINISHED = `state IN ('waiting', 'running')`;
+type JsonColumn = 'params' | 'distributions' | 'intermediate' | 'user_attrs' | 'system_attrs';
+
+export class SqliteStorage implements StudyStorage {
+  readonly path: string;
+  private readonly db: Database.Database;
+  private readonly statements = new Map<string, Database.Statement>();
+
+  constructor(path: string, options: SqliteStorageOptions = {}) {
+    this.path = path;
+    try {
+      this.db = new Database(path, { readonly: options.readonly ?? false, timeout: options.busyTimeoutMs ?? 30_000 });
+      if (!options.readonly) {
+        this.db.pragma('journal_mode = WAL');
+        // With WAL, NORMAL loses no committed data on a process crash; only a power loss may drop the last commits.
+        this.db.pragma('synchronous = NORMAL');
+      }
+      this.db.pragma('foreign_keys = ON');
+    } catch (error) {
+      throw new TunekitError('storage_unreachable', `cannot open SQLite database ${path}: ${(error as Error).message}`);
+    }
+    if (!options.readonly) migrate(this.db, `SQLite database ${path}`);
+  }
+
+  async createStudy(name: string, directions: readonly Direction[]): Promise<StudyInfo> {
+    try {
+      const row = this.sql(`INSERT INTO tunekit_studies (name, directions, created_at) VALUES (?, ?, ?) RETURNING *`).get(
+        name,
+        JSON.stringify(directions),
+        Date.now(),
+      );
+      return studyFromRow(row as StudyRow);
+    } catch (error) {
+      throw this.uniqueAsDuplicate(error, name);
+    }
+  }
+
+  async getStudy(name: string): Promise<StudyInfo> {
+    const row = this.sql(`SELECT * FROM tunekit_studies WHERE name = ?`).get(name);
+    if (!row) throw new TunekitError('study_not_found', `no study named "${name}" in ${this.path}`);
+    return studyFromRow(row as StudyRow);
+  }
+
+  async listStudies(): Promise<StudySummary[]> {
+    const read = this.db.transaction(() => {
+      const studies = (this.sql(`SELECT * FROM tunekit_studies ORDER BY id`).all() as StudyRow[]).map(studyFromRow);
+      const first = `CASE WHEN json_type(vals, '$[0]') IN ('real', 'integer') THEN json_extract(vals, '$[0]') END`;
+      const rows = this.sql(
+        `SELECT study_id, state, COUNT(*) AS n, MIN(${first}) AS lo, MAX(${first}) AS hi,
+                MAX(MAX(created_at, COALESCE(started_at, 0), COALESCE(finished_at, 0))) AS last
+         FROM tunekit_trials GROUP BY study_id, state`,
+      ).all() as SummaryRow[];
+      return summariesFromRows(studies, rows);
+    });
+    return read.deferred();
+  }
+
+  async deleteStudy(studyId: number): Promise<void> {
+    if (this.sql(`DELETE FROM tunekit_studies WHERE id = ?`).run(studyId).changes === 0) throw this.noStudy(studyId);
+  }
+
+  async renameStudy(studyId: number, newName: string): Promise<StudyInfo> {
+    let row: unknown;
+    try {
+      row = this.sql(`UPDATE tunekit_studies SET name = ? WHERE id = ? RETURNING *`).get(newName, studyId);
+    } catch (error) {
+      throw this.uniqueAsDuplicate(error, newName);
+    }
+    if (!row) throw this.noStudy(studyId);
+    return studyFromRow(row as StudyRow);
+  }
+
+  async setStudyUserAttr(studyId: number, key: string, value: JsonValue): Promise<void> {
+    this.patchStudyAttr(studyId, 'user_attrs', key, value);
+  }
+
+  async setStudySystemAttr(studyId: number, key: string, value: JsonValue): Promise<void> {
+    this.patchStudyAttr(studyId, 'system_attrs', key, value);
+  }
+
+  async enqueueTrials(studyId: number, trials: readonly NewWaitingTrial[], options: { onceKey?: string } = {}): Promise<boolean> {
+    return this.write(() => {
+      if (options.onceKey !== undefined) {
+        const attrs = this.studyAttrs(studyId, 'system_attrs');
+        const key = ONCE_KEY_PREFIX + options.onceKey;
+        if (key in attrs) return false;
+        this.sql(`UPDATE tunekit_studies SET system_attrs = ? WHERE id = ?`).run(JSON.stringify({ ...attrs, [key]: true }), studyId);
+      }
+      let number = this.takeNumbers(studyId, trials.length);
+      const now = Date.now();
+      for (const t of trials) {
+        const systemAttrs = { ...t.systemAttrs, [FIXED_PARAMS_ATTR]: { ...t.fixedParams } };
+        this.insertWaiting(studyId, number++, { ...t.userAttrs }, systemAttrs, now);
+      }
+      return true;
+    });
+  }
+
+  async addTrials(studyId: number, trials: readonly TrialRecord[]): Promise<void> {
+    this.write(() => {
+      let number = this.takeNumbers(studyId, trials.length);
+      const insert = this.sql(
+        `INSERT INTO tunekit_trials (study_id, number, state, vals, params, distributions, intermediate, user_attrs,
+           system_attrs, fail_reason, worker, created_at, started_at, finished_at, heartbeat_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      );
+      for (const t of trials)
+        insert.run(
+          studyId,
+          number++,
+          t.state,
+          JSON.stringify(encodeValues(t.values)),
+          JSON.stringify(t.params),
+          JSON.stringify(t.distributions),
+          JSON.stringify(encodeIntermediate(t.intermediateValues)),
+          JSON.stringify(t.userAttrs),
+          JSON.stringify(t.systemAttrs),
+          t.failReason,
+          t.worker,
+          t.createdAt,
+          t.startedAt,
+          t.finishedAt,
+          t.heartbeatAt,
+        );
+    });
+  }
+
+  async startTrial(studyId: number, worker: string, options: StartOptions = {}): Promise<TrialRecord | null> {
+    return this.write(() => {
+      const now = Date.now();
+      const claimed = this.sql(
+        `UPDATE tunekit_trials SET state = 'running', worker = ?, started_at = ?, heartbeat_at = ?
+         WHERE id = (SELECT id FROM tunekit_trials WHERE study_id = ? AND state = 'waiting' ORDER BY number LIMIT 1)
+         RETURNING *`,
+      ).get(worker, now, now, studyId);
+      if (claimed) return trialFromRow(claimed as TrialRow);
+      if (options.onlyWaiting) return this.requireStudy(studyId, null);
+      const next = this.sql(
+        `UPDATE tunekit_studies SET next_number = next_number + 1 WHERE id = ? AND next_number < ? RETURNING next_number - 1 AS number`,
+      ).get(studyId, options.maxTrials ?? Number.MAX_SAFE_INTEGER) as { number: number } | undefined;
+      if (!next) return this.requireStudy(studyId, null);
+      const row = this.sql(
+        `INSERT INTO tunekit_trials (study_id, number, state, worker, created_at, started_at, heartbeat_at)
+         VALUES (?, ?, 'running', ?, ?, ?, ?) RETURNING *`,
+      ).get(studyId, next.number, worker, now, now, now);
+      return trialFromRow(row as TrialRow);
+    });
+  }
+
+  async setTrialParam(trialId: number, name: string, distribution: Distribution, value: ParamValue): Promise<void> {
+    this.patchTrial(trialId, { params: [name, value], distributions: [name, distribution as unknown as JsonValue] });
+  }
+
+  async setTrialIntermediateValue(trialId: number, step: number, value: number): Promise<void> {
+    this.patchTrial(trialId, { intermediate: [String(step), encodeNumber(value)] });
+  }
+
+  async setTrialUserAttr(trialId: number, key: string, value: JsonValue): Promise<void> {
+    this.patchTrial(trialId, { user_attrs: [key, value] });
+  }
+
+  async setTrialSystemAttr(trialId: number, key: string, value: JsonValue): Promise<void> {
+    this.patchTrial(trialId, { system_attrs: [key, value] });
+  }
+
+  async heartbeat(trialId: number): Promise<void> {
+    const changed = this.sql(`UPDATE tunekit_trials SET heartbeat_at = ? WHERE id = ? AND ${UNFINISHED}`).run(Date.now(), trialId).changes;
+    if (changed === 0) throw this.whyNotWritable(trialId);
+  }
+
+  async finishTrial(trialId: number, result: TrialResult): Promise<TrialRecord> {
+    const row = this.sql(
+      `UPDATE tunekit_trials SET state = ?, vals = ?, fail_reason = ?, finished_at = ? WHERE id = ? AND ${UNFINISHED} RETURNING *`,
+    ).get(result.state, JSON.stringify(encodeValues(result.values)), result.failReason ?? null, Date.now(), trialId);
+    if (!row) throw this.whyNotWritable(trialId);
+    return trialFromRow(row as TrialRow);
+  }
+
+  async failStaleTrials(studyId: number, graceMs: number, retry?: RetryPolicy): Promise<TrialRecord[]> {
+    const staleSql = `FROM tunekit_trials WHERE study_id = ? AND state = 'running' AND heartbeat_at < ?`;
+    // Most calls find nothing: look without the write lock first.
+    if (!this.sql(`SELECT 1 ${staleSql} LIMIT 1`).get(studyId, Date.now() - graceMs)) return this.requireStudy(studyId, []);
+    return this.write(() => {
+      const now = Date.now();
+      const stale = (this.sql(`SELECT * ${staleSql} ORDER BY number`).all(studyId, now - graceMs) as TrialRow[]).map(trialFromRow);
+      return stale.map((trial) => {
+        const failed = asFailed(trial, graceMs, now);
+        const next = retry?.(failed) ?? null;
+        let systemAttrs = failed.systemAttrs;
+        if (next) {
+          const number = this.takeNumbers(studyId, 1);
+          const { retryAttrs, failedAttr } = retryLinks(next, trial.number, number);
+          this.insertWaiting(studyId, number, { ...next.userAttrs }, { ...retryAttrs, [FIXED_PARAMS_ATTR]: { ...next.fixedParams } }, now);
+          systemAttrs = { ...systemAttrs, ...failedAttr };
+        }
+        const row = this.sql(
+          `UPDATE tunekit_trials SET state = 'fail', fail_reason = ?, finished_at = ?, system_attrs = ? WHERE id = ? RETURNING *`,
+        ).get(failed.failReason, now, JSON.stringify(systemAttrs), trial.id);
+        return trialFromRow(row as TrialRow);
+      });
+    });
+  }
+
+  async getTrial(trialId: number): Promise<TrialRecord> {
+    const row = this.sql(`SELECT * FROM tunekit_trials WHERE id = ?`).get(trialId);
+    if (!row) throw new TunekitError('trial_not_found', `no trial with id ${trialId} in ${this.path}`);
+    return trialFromRow(row as TrialRow);
+  }
+
+  async getTrials(studyId: number, query: TrialQuery = {}): Promise<TrialRecord[]> {
+    const { states, fromNumber = 0 } = query;
+    if (states && states.length === 0) return this.requireStudy(studyId, []);
+    const stateFilter = states ? `AND state IN (${states.map(() => '?').join(', ')})` : '';
+    const rows = this.sql(`SELECT * FROM tunekit_trials WHERE study_id = ? AND number >= ? ${stateFilter} ORDER BY number`).all(
+      studyId,
+      fromNumber,
+      ...(states ?? []),
+    ) as TrialRow[];
+    return rows.length > 0 ? rows.map(trialFromRow) : this.requireStudy(studyId, []);
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+
+  /** Runs `fn` in an IMMEDIATE transaction: the write lock is taken before the first read. */
+  private write<T>(fn: () => T): T {
+    return this.db.transaction(fn).immediate();
+  }
+
+  private sql(text: string): Database.Statement {
+    let statement = this.statements.get(text);
+    if (!statement) this.statements.set(text, (statement = this.db.prepare(text)));
+    return statement;
+  }
+
+  /** Reserves `count` consecutive trial numbers; call inside `write`. */
+  private takeNumbers(studyId: number, count: number): number {
+    const row = this.sql(`UPDATE tunekit_studies SET next_number = next_number + ? WHERE id = ? RETURNING next_number - ? AS first`).get(
+      count,
+      studyId,
+      count,
+    ) as { first: number } | undefined;
+    if (!row) throw this.noStudy(studyId);
+    return row.first;
+  }
+
+  private insertWaiting(studyId: number, number: number, userAttrs: object, systemAttrs: object, now: number): void {
+    this.sql(
+      `INSERT INTO tunekit_trials (study_id, number, state, user_attrs, system_attrs, created_at) VALUES (?, ?, 'waiting', ?, ?, ?)`,
+    ).run(studyId, number, JSON.stringify(userAttrs), JSON.stringify(systemAttrs), now);
+  }
+
+  /** Sets one key in JSON columns of an unfinished trial; the write counts as a heartbeat. */
+  private patchTrial(trialId: number, patch: Partial<Record<JsonColumn, [string, JsonValue]>>): void {
+    const columns = Object.keys(patch) as JsonColumn[];
+    this.write(() => {
+      const row = this.sql(`SELECT state, ${columns.join(', ')} FROM tunekit_trials WHERE id = ?`).get(trialId) as
+        | Record<string, string>
+        | undefined;
+      if (!row || (row.state !== 'waiting' && row.state !== 'running')) throw this.whyNotWritable(trialId);
+      const values = columns.map((c) => {
+        const [key, value] = patch[c]!;
+        return JSON.stringify({ ...JSON.parse(row[c]!), [key]: value });
+      });
+      const sets = columns.map((c) => `${c} = ?`).join(', ');
+      const beat = row.state === 'running' ? Date.now() : null;
+      this.sql(`UPDATE tunekit_trials SET ${sets}, heartbeat_at = COALESCE(?, heartbeat_at) WHERE id = ?`).run(...values, beat, trialId);
+    });
+  }
+
+  private studyAttrs(studyId: number, column: 'user_attrs' | 'system_attrs'): Record<string, JsonValue> {
+    const row = this.sql(`SELECT ${column} AS attrs FROM tunekit_studies WHERE id = ?`).get(studyId) as { attrs: string } | undefined;
+    if (!row) throw this.noStudy(studyId);
+    return JSON.parse(row.attrs) as Record<string, JsonValue>;
+  }
+
+  private patchStudyAttr(studyId: number, column: 'user_attrs' | 'system_attrs', key: string, value: JsonValue): void {
+    this.write(() => {
+      const attrs = { ...this.studyAttrs(studyId, column), [key]: value };
+      this.sql(`UPDATE tunekit_studies SET ${column} = ? WHERE id = ?`).run(JSON.stringify(attrs), studyId);
+    });
+  }
+
+  /** Returns `value` if the study exists; throws `study_not_found` otherwise. */
+  private requireStudy<T>(studyId: number, value: T): T {
+    if (!this.sql(`SELECT 1 FROM tunekit_studies WHERE id = ?`).get(studyId)) throw this.noStudy(studyId);
+    return value;
+  }
+
+  private whyNotWritable(trialId: number): TunekitError {
+    const row = this.sql(`SELECT number, state FROM tunekit_trials WHERE id = ?`).get(trialId) as { number: number; state: string } | undefined;
+    if (!row) return new TunekitError('trial_not_found', `no trial with id ${trialId} in ${this.path}`);
+    return new TunekitError('trial_finished', `trial ${row.number} is already ${row.state} and cannot be changed`);
+  }
+
+  private noStudy(studyId: number): TunekitError {
+    return new TunekitError('study_not_found', `no study with id ${studyId} in ${this.path}`);
+  }
+
+  private uniqueAsDuplicate(error: unknown, name: string): unknown {
+    if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE')
+      return new TunekitError('duplicate_study', `a study named "${name}" already exists in ${this.path}; load it or pick another name`);
+    return error;
+  }
+}
