@@ -1,0 +1,25 @@
+// Public surface of `tunekit/nn`: build a model from plain config, fit it, evaluate, save and load
+// its parameters. The kernels are exported for benchmarks and for sharing one heap across models.
+
+export { buildModel, mlp, Model } from './model.js';
+export type { BuildOptions, LayerConfig, MlpOptions, ModelConfig, NamedParam } from './model.js';
+export { evaluate, fit, resolveBatchSize } from './fit.js';
+export type { BatchSize, Dataset, EarlyStopping, EpochLogs, FitOptions, History } from './fit.js';
+export { lossFunction } from './losses.js';
+export type { LossConfig, LossName } from './losses.js';
+export { createOptimizer } from './optimizers.js';
+export type { Optimizer, OptimizerConfig, OptimizerName } from './optimizers.js';
+export { createSchedule } from './schedules.js';
+export type { Schedule, ScheduleConfig } from './schedules.js';
+export { accuracy, computeMetrics, logLoss, macroPrf, mae, mse, r2 } from './metrics.js';
+export type { MetricName } from './metrics.js';
+export type { InitConfig, InitName } from './init.js';
+export type { ActivationName } from './layers/activation.js';
+export { loadParams, saveParams } from './params-io.js';
+export type { SavedParams } from './params-io.js';
+export { createKernels } from './backend.js';
+export type { KernelsChoice } from './backend.js';
+export { TsKernels } from './kernels-ts.js';
+export { WasmKernels, wasmAvailable } from './kernels-wasm.js';
+export type { ConvGeometry, Kernels } from './kernels.js';
+export { Rng } from './rng.js';

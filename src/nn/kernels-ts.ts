@@ -1,0 +1,133 @@
+// Plain TypeScript kernels: portable, straightforward loops, and the oracle the WebAssembly path is
+// tested against. Also the fallback where WebAssembly SIMD is unavailable.
+
+import { activationDerivative, activationValue } from './activation-math.js';
+import type { ConvGeometry, Kernels } from './kernels.js';
+
+export class TsKernels implements Kernels {
+  readonly name = 'ts' as const;
+  private h = new Float32Array(1 << 16);
+  private top = 0;
+
+  heap(): Float32Array {
+    return this.h;
+  }
+
+  alloc(n: number): number {
+    const off = this.top;
+    this.top += (n + 3) & ~3;
+    if (this.top > this.h.length) {
+      const next = new Float32Array(Math.max(this.top, this.h.length * 2));
+      next.set(this.h);
+      this.h = next;
+    }
+    return off;
+  }
+
+  gemm(ta: boolean, tb: boolean, m: number, n: number, k: number, a: number, b: number, c: number, acc: boolean, bias: number, relu: boolean): void {
+    const h = this.h;
+    // Strides let one loop serve all four transposition cases.
+    const ars = ta ? 1 : k;
+    const acs = ta ? m : 1;
+    const brs = tb ? 1 : n;
+    const bcs = tb ? k : 1;
+    const row = new Float64Array(n);
+    for (let i = 0; i < m; i++) {
+      row.fill(0);
+      for (let p = 0; p < k; p++) {
+        const av = h[a + i * ars + p * acs];
+        if (av === 0) continue;
+        const bo = b + p * brs;
+        for (let j = 0; j < n; j++) row[j] += av * h[bo + j * bcs];
+      }
+      const co = c + i * n;
+      for (let j = 0; j < n; j++) {
+        let v = row[j] + (acc ? h[co + j] : 0) + (bias >= 0 ? h[bias + j] : 0);
+        if (relu && v < 0) v = 0;
+        h[co + j] = v;
+      }
+    }
+  }
+
+  activate(act: number, alpha: number, z: number, y: number, len: number): void {
+    const h = this.h;
+    for (let i = 0; i < len; i++) h[y + i] = activationValue(act, alpha, h[z + i]);
+  }
+
+  activateBackward(act: number, alpha: number, z: number, y: number, dy: number, dz: number, len: number): void {
+    const h = this.h;
+    for (let i = 0; i < len; i++) h[dz + i] = h[dy + i] * activationDerivative(act, alpha, h[z + i], h[y + i]);
+  }
+
+  colSum(x: number, m: number, n: number, out: number, acc: boolean): void {
+    const h = this.h;
+    for (let j = 0; j < n; j++) {
+      let s = acc ? h[out + j] : 0;
+      for (let i = 0; i < m; i++) s += h[x + i * n + j];
+      h[out + j] = s;
+    }
+  }
+
+  im2col(x: number, g: ConvGeometry, cols: number): void {
+    const h = this.h;
+    let o = cols;
+    for (let b = 0; b < g.batch; b++)
+      for (let oy = 0; oy < g.outH; oy++)
+        for (let ox = 0; ox < g.outW; ox++)
+          for (let ky = 0; ky < g.kh; ky++) {
+            const iy = oy * g.strideH - g.padH + ky;
+            for (let kx = 0; kx < g.kw; kx++) {
+              const ix = ox * g.strideW - g.padW + kx;
+              const inside = iy >= 0 && iy < g.h && ix >= 0 && ix < g.w;
+              const src = x + ((b * g.h + iy) * g.w + ix) * g.c;
+              for (let ch = 0; ch < g.c; ch++) h[o++] = inside ? h[src + ch] : 0;
+            }
+          }
+  }
+
+  col2im(cols: number, g: ConvGeometry, dx: number): void {
+    const h = this.h;
+    h.fill(0, dx, dx + g.batch * g.h * g.w * g.c);
+    let o = cols;
+    for (let b = 0; b < g.batch; b++)
+      for (let oy = 0; oy < g.outH; oy++)
+        for (let ox = 0; ox < g.outW; ox++)
+          for (let ky = 0; ky < g.kh; ky++) {
+            const iy = oy * g.strideH - g.padH + ky;
+            for (let kx = 0; kx < g.kw; kx++) {
+              const ix = ox * g.strideW - g.padW + kx;
+              if (iy >= 0 && iy < g.h && ix >= 0 && ix < g.w) {
+                const dst = dx + ((b * g.h + iy) * g.w + ix) * g.c;
+                for (let ch = 0; ch < g.c; ch++) h[dst + ch] += h[o + ch];
+              }
+              o += g.c;
+            }
+          }
+  }
+
+  adamStep(p: number, g: number, m: number, v: number, len: number, lr: number, b1: number, b2: number, eps: number, c1: number, c2: number, l2: number, decay: number): void {
+    const h = this.h;
+    const keep = 1 - lr * decay;
+    for (let i = 0; i < len; i++) {
+      const pv = h[p + i];
+      const gv = h[g + i] + l2 * pv;
+      const mv = (h[m + i] = b1 * h[m + i] + (1 - b1) * gv);
+      const vv = (h[v + i] = b2 * h[v + i] + (1 - b2) * gv * gv);
+      h[p + i] = pv * keep - (lr * (mv * c1)) / (Math.sqrt(vv * c2) + eps);
+    }
+  }
+
+  momentumStep(p: number, g: number, buf: number, len: number, lr: number, mu: number, s: number, c: number, nesterov: boolean, l2: number): void {
+    const h = this.h;
+    for (let i = 0; i < len; i++) {
+      const pv = h[p + i];
+      const gv = h[g + i] + l2 * pv;
+      if (mu === 0) {
+        h[p + i] = pv - lr * gv;
+        continue;
+      }
+      const bv = (h[buf + i] = mu * h[buf + i] + s * gv);
+      h[p + i] = pv - lr * (nesterov ? gv + mu * bv : c * bv);
+    }
+  }
+}

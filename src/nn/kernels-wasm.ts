@@ -1,0 +1,118 @@
+// Loads the AssemblyScript SIMD kernels (src/nn/wasm/kernels.wasm, built by `npm run build:wasm`) and
+// adapts them to the Kernels interface. One wasm instance, and so one linear memory, per kernels object.
+
+import { readFileSync } from 'node:fs';
+import { TunekitError } from '../errors.js';
+import type { ConvGeometry, Kernels } from './kernels.js';
+
+// The project's lib settings (ES2022, no DOM) carry no WebAssembly types; these are the parts used here.
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: unknown };
+}
+const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+interface Exports {
+  memory: WasmMemory;
+  heapBase(): number;
+  gemm(ta: number, tb: number, m: number, n: number, k: number, a: number, b: number, c: number, acc: number, bias: number, relu: number, pack: number): void;
+  activate(act: number, alpha: number, z: number, y: number, len: number): void;
+  activateBackward(act: number, alpha: number, z: number, y: number, dy: number, dz: number, len: number): void;
+  colSum(x: number, m: number, n: number, out: number, acc: number): void;
+  im2col(x: number, b: number, h: number, w: number, c: number, kh: number, kw: number, sh: number, sw: number, ph: number, pw: number, oh: number, ow: number, cols: number): void;
+  col2im(cols: number, b: number, h: number, w: number, c: number, kh: number, kw: number, sh: number, sw: number, ph: number, pw: number, oh: number, ow: number, dx: number): void;
+  adamStep(p: number, g: number, m: number, v: number, len: number, lr: number, b1: number, b2: number, eps: number, c1: number, c2: number, l2: number, decay: number): void;
+  momentumStep(p: number, g: number, buf: number, len: number, lr: number, mu: number, s: number, c: number, nesterov: number, l2: number): void;
+}
+
+/** Must match KC in assembly/kernels.ts: the packed panel is KC·8 floats, then a 4x8 tile and 8 bias lanes. */
+const PACK_FLOATS = 256 * 8 + 64;
+
+let compiled: object | null | undefined;
+
+function wasmModule(): object | null {
+  if (compiled === undefined) {
+    try {
+      compiled = new WA.Module(readFileSync(new URL('./wasm/kernels.wasm', import.meta.url)));
+    } catch {
+      compiled = null;
+    }
+  }
+  return compiled;
+}
+
+/** Whether the SIMD module exists and this runtime validates it. */
+export function wasmAvailable(): boolean {
+  return wasmModule() !== null;
+}
+
+export class WasmKernels implements Kernels {
+  readonly name = 'wasm' as const;
+  private readonly x: Exports;
+  private view: Float32Array;
+  private top: number;
+  private readonly pack: number;
+
+  constructor() {
+    const mod = wasmModule();
+    if (!mod) throw new TunekitError('wasm_unavailable', 'the WebAssembly SIMD kernels did not load (missing src/nn/wasm/kernels.wasm, or no SIMD support); run `npm run build:wasm` or pass kernels: "ts"');
+    this.x = new WA.Instance(mod, { env: { abort: () => { throw new TunekitError('wasm_abort', 'wasm kernel aborted'); } } }).exports as unknown as Exports;
+    this.view = new Float32Array(this.x.memory.buffer);
+    this.top = (this.x.heapBase() + 15) >> 2;
+    this.top = (this.top + 3) & ~3;
+    this.pack = this.alloc(PACK_FLOATS);
+  }
+
+  heap(): Float32Array {
+    if (this.view.buffer !== this.x.memory.buffer) this.view = new Float32Array(this.x.memory.buffer);
+    return this.view;
+  }
+
+  alloc(n: number): number {
+    const off = this.top;
+    this.top += (n + 3) & ~3;
+    const need = this.top * 4 - this.x.memory.buffer.byteLength;
+    if (need > 0) {
+      // Grow geometrically so a model's many small allocations cost few grow calls; fresh pages are zero.
+      const pages = Math.max(Math.ceil(need / 65536), this.x.memory.buffer.byteLength >> 17);
+      this.x.memory.grow(pages);
+    }
+    return off;
+  }
+
+  gemm(ta: boolean, tb: boolean, m: number, n: number, k: number, a: number, b: number, c: number, acc: boolean, bias: number, relu: boolean): void {
+    this.x.gemm(+ta, +tb, m, n, k, a, b, c, +acc, bias, +relu, this.pack);
+  }
+
+  activate(act: number, alpha: number, z: number, y: number, len: number): void {
+    this.x.activate(act, alpha, z, y, len);
+  }
+
+  activateBackward(act: number, alpha: number, z: number, y: number, dy: number, dz: number, len: number): void {
+    this.x.activateBackward(act, alpha, z, y, dy, dz, len);
+  }
+
+  colSum(x: number, m: number, n: number, out: number, acc: boolean): void {
+    this.x.colSum(x, m, n, out, +acc);
+  }
+
+  im2col(x: number, g: ConvGeometry, cols: number): void {
+    this.x.im2col(x, g.batch, g.h, g.w, g.c, g.kh, g.kw, g.strideH, g.strideW, g.padH, g.padW, g.outH, g.outW, cols);
+  }
+
+  col2im(cols: number, g: ConvGeometry, dx: number): void {
+    this.x.col2im(cols, g.batch, g.h, g.w, g.c, g.kh, g.kw, g.strideH, g.strideW, g.padH, g.padW, g.outH, g.outW, dx);
+  }
+
+  adamStep(p: number, g: number, m: number, v: number, len: number, lr: number, b1: number, b2: number, eps: number, c1: number, c2: number, l2: number, decay: number): void {
+    this.x.adamStep(p, g, m, v, len, lr, b1, b2, eps, c1, c2, l2, decay);
+  }
+
+  momentumStep(p: number, g: number, buf: number, len: number, lr: number, mu: number, s: number, c: number, nesterov: boolean, l2: number): void {
+    this.x.momentumStep(p, g, buf, len, lr, mu, s, c, +nesterov, l2);
+  }
+}

@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { TsKernels } from './kernels-ts.js';
+import { wasmAvailable } from './kernels-wasm.js';
+import { buildModel, mlp, type ModelConfig } from './model.js';
+import { loadParams, saveParams } from './params-io.js';
+import { Rng } from './rng.js';
+
+const cnn: ModelConfig = {
+  inputShape: [8, 8, 1],
+  layers: [
+    { kind: 'conv2d', filters: 4, kernelSize: 3, padding: 'same', activation: 'relu' },
+    { kind: 'batchnorm' },
+    { kind: 'maxpool', size: 2 },
+    { kind: 'conv2d', filters: 6, kernelSize: 3, stride: 2, padding: 1, activation: 'elu' },
+    { kind: 'avgpool', size: 2 },
+    { kind: 'flatten' },
+    { kind: 'dropout', rate: 0.1 },
+    { kind: 'dense', units: 10, activation: 'softmax' },
+  ],
+};
+
+describe('buildModel', () => {
+  it('infers shapes through every layer kind', () => {
+    const m = buildModel(cnn, { kernels: 'ts' });
+    expect(m.layers.map((l) => l.outShape)).toEqual([[8, 8, 4], [8, 8, 4], [4, 4, 4], [2, 2, 6], [1, 1, 6], [6], [6], [10]]);
+    const out = m.predict(new Float32Array(3 * 64).fill(0.5));
+    expect(out.length).toBe(30);
+    for (let i = 0; i < 3; i++) expect(out.slice(i * 10, i * 10 + 10).reduce((a, b) => a + b)).toBeCloseTo(1, 5);
+  });
+
+  it('mlp() describes depth, width, activation, dropout and batch norm as plain data', () => {
+    const c = mlp({ inputs: 4, hidden: [16, 8], outputs: 3, activation: 'gelu', dropout: 0.3, batchNorm: true });
+    expect(c.layers.map((l) => l.kind)).toEqual(['dense', 'batchnorm', 'activation', 'dropout', 'dense', 'batchnorm', 'activation', 'dropout', 'dense']);
+    expect(JSON.parse(JSON.stringify(c))).toEqual(c);
+    expect(buildModel(c).outShape).toEqual([3]);
+  });
+
+  it('the same seed gives identical initial weights; the config is kept as given', () => {
+    const a = buildModel(cnn, { seed: 3, kernels: 'ts' });
+    const b = buildModel(cnn, { seed: 3, kernels: 'ts' });
+    expect(saveParams(b)).toEqual(saveParams(a));
+    expect(a.config).toEqual(cnn);
+    expect(saveParams(buildModel(cnn, { seed: 4, kernels: 'ts' }))).not.toEqual(saveParams(a));
+  });
+
+  it.runIf(wasmAvailable())('TS and WASM models start from the same weights and agree on outputs within tolerance', () => {
+    const x = Float32Array.from({ length: 5 * 64 }, (_, i) => Math.sin(i));
+    const a = buildModel(cnn, { seed: 2, kernels: 'ts' }).predict(x);
+    const b = buildModel(cnn, { seed: 2, kernels: 'wasm' }).predict(x);
+    for (let i = 0; i < a.length; i++) expect(Math.abs(a[i] - b[i])).toBeLessThan(1e-5);
+  });
+
+  it('models can share one kernels instance', () => {
+    const k = new TsKernels();
+    const a = buildModel(mlp({ inputs: 3, hidden: [4], outputs: 2 }), { kernels: k });
+    const b = buildModel(mlp({ inputs: 3, hidden: [4], outputs: 2 }), { kernels: k });
+    expect(a.kernels).toBe(b.kernels);
+  });
+
+  it('rejects bad configs with coded errors', () => {
+    expect(() => buildModel({ inputShape: [], layers: [] })).toThrow(expect.objectContaining({ code: 'invalid_argument' }));
+    expect(() => buildModel({ inputShape: [3], layers: [{ kind: 'lstm' } as never] })).toThrow(expect.objectContaining({ code: 'invalid_argument' }));
+    expect(() => buildModel({ inputShape: [3], layers: [{ kind: 'dense', units: 2, activation: 'swish' as never }] })).toThrow(expect.objectContaining({ code: 'invalid_argument' }));
+    expect(() => buildModel({ inputShape: [3], layers: [{ kind: 'dense', units: 2, init: 'orthogonal' as never }] })).toThrow(expect.objectContaining({ code: 'invalid_argument' }));
+  });
+});
+
+describe('saveParams / loadParams', () => {
+  it('round-trips bit for bit through JSON, including batch-norm running statistics', () => {
+    const a = buildModel(cnn, { seed: 1 });
+    const h = a.kernels.heap();
+    for (const { param } of a.params()) for (let i = 0; i < param.size; i++) h[param.value + i] = new Rng(i).normal();
+    const saved = JSON.parse(JSON.stringify(saveParams(a)));
+    const b = buildModel(cnn, { seed: 99 });
+    loadParams(b, saved);
+    expect(saveParams(b)).toEqual(saveParams(a));
+    const x = Float32Array.from({ length: 64 }, (_, i) => i / 64);
+    expect(b.predict(x)).toEqual(a.predict(x));
+  });
+
+  it('refuses params from another architecture without touching the model', () => {
+    const a = buildModel(mlp({ inputs: 4, hidden: [8], outputs: 2 }));
+    const b = buildModel(mlp({ inputs: 4, hidden: [9], outputs: 2 }));
+    const before = saveParams(b);
+    expect(() => loadParams(b, saveParams(a))).toThrow(expect.objectContaining({ code: 'invalid_params' }));
+    expect(saveParams(b)).toEqual(before);
+    expect(() => loadParams(b, { format: 'x' } as never)).toThrow(expect.objectContaining({ code: 'invalid_params' }));
+  });
+});
