@@ -1,0 +1,199 @@
+// The Parzen estimator behind TPE: a weighted mixture with one kernel per observation plus a prior kernel,
+// in the unit box. Numeric dimensions use truncated normals (bandwidths from neighbour gaps, or Scott's
+// rule when several dimensions are modelled jointly); categorical ones a smoothed one-hot per observation.
+import type { Rng } from '../../random.js';
+import { logGaussMass, logNormPdf, truncatedNormal } from '../special.js';
+
+export type ParzenDim = { readonly kind: 'numeric' } | { readonly kind: 'categorical'; readonly choices: number };
+
+export interface ParzenOptions {
+  readonly priorWeight: number;
+  /** Keep bandwidths >= range / min(100, kernels + 1), so a cluster of equal values does not collapse. */
+  readonly considerMagicClip: boolean;
+  /** Let the bounds 0 and 1 count as neighbours of the outermost observations. */
+  readonly considerEndpoints: boolean;
+  /** Model the dimensions jointly: one shared kernel index across dimensions, Scott's-rule bandwidths. */
+  readonly multivariate: boolean;
+}
+
+/**
+ * A point to evaluate: per numeric dimension the cell [lo, hi] it stands for (lo == hi for a continuous
+ * value), per categorical dimension the choice index in `lo`.
+ */
+export interface ParzenPoints {
+  readonly lo: readonly Float64Array[];
+  readonly hi: readonly Float64Array[];
+}
+
+export class ParzenEstimator {
+  /** Mixture weights, normalised; the last one is the prior's. */
+  readonly weights: Float64Array;
+  /** Per numeric dimension: kernel centres and bandwidths (prior last); null for categorical. */
+  readonly mus: Array<Float64Array | null> = [];
+  readonly sigmas: Array<Float64Array | null> = [];
+  /** Per categorical dimension: each kernel's row of choice probabilities, row-major; null for numeric. */
+  readonly choiceProbs: Array<Float64Array | null> = [];
+  private readonly logZ: Array<Float64Array | null> = [];
+  private readonly logWeights: Float64Array;
+
+  /**
+   * @param columns one array per dimension of observed values: unit positions, or choice indices
+   * @param rawWeights one non-negative weight per observation (before the prior is appended)
+   */
+  constructor(
+    readonly dims: readonly ParzenDim[],
+    columns: readonly Float64Array[],
+    rawWeights: Float64Array,
+    readonly options: ParzenOptions,
+  ) {
+    const n = rawWeights.length;
+    const k = n + 1;
+    this.weights = new Float64Array(k);
+    this.weights.set(rawWeights);
+    this.weights[n] = n === 0 ? 1 : options.priorWeight;
+    let total = 0;
+    for (let i = 0; i < k; i++) total += this.weights[i]!;
+    for (let i = 0; i < k; i++) this.weights[i]! /= total;
+    this.logWeights = this.weights.map(Math.log);
+    const sigma0 = 0.2 * Math.max(n, 1) ** (-1 / (dims.length + 4));
+    dims.forEach((dim, d) => {
+      const column = columns[d] as Float64Array;
+      if (dim.kind === 'categorical') {
+        this.mus.push(null);
+        this.sigmas.push(null);
+        this.logZ.push(null);
+        this.choiceProbs.push(categoricalRows(column, dim.choices, options.priorWeight));
+        return;
+      }
+      const mus = new Float64Array(k);
+      mus.set(column);
+      mus[n] = 0.5;
+      const sigmas = options.multivariate ? new Float64Array(k).fill(sigma0) : gapBandwidths(mus, options.considerEndpoints);
+      const minSigma = options.considerMagicClip ? 1 / Math.min(100, 1 + k) : 1e-12;
+      for (let i = 0; i < k; i++) sigmas[i] = Math.min(1, Math.max(minSigma, sigmas[i]!));
+      sigmas[n] = 1;
+      const logZ = new Float64Array(k);
+      for (let i = 0; i < k; i++) logZ[i] = logGaussMass(-mus[i]! / sigmas[i]!, (1 - mus[i]!) / sigmas[i]!);
+      this.mus.push(mus);
+      this.sigmas.push(sigmas);
+      this.logZ.push(logZ);
+      this.choiceProbs.push(null);
+    });
+  }
+
+  get kernels(): number {
+    return this.weights.length;
+  }
+
+  /** `count` draws, one array per dimension (unit positions, or choice indices). */
+  sample(rng: Rng, count: number): Float64Array[] {
+    const k = this.kernels;
+    const cumulative = new Float64Array(k);
+    let acc = 0;
+    for (let i = 0; i < k; i++) cumulative[i] = acc += this.weights[i]!;
+    const active = new Int32Array(count);
+    for (let j = 0; j < count; j++) {
+      const u = rng.next() * acc;
+      let lo = 0;
+      let hi = k - 1;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (cumulative[mid]! > u) hi = mid;
+        else lo = mid + 1;
+      }
+      active[j] = lo;
+    }
+    return this.dims.map((dim, d) => {
+      const out = new Float64Array(count);
+      for (let j = 0; j < count; j++) {
+        const i = active[j]!;
+        if (dim.kind === 'categorical') {
+          const row = this.choiceProbs[d] as Float64Array;
+          let u = rng.next();
+          let c = 0;
+          while (c < dim.choices - 1 && (u -= row[i * dim.choices + c]!) > 0) c++;
+          out[j] = c;
+        } else {
+          const mu = (this.mus[d] as Float64Array)[i]!;
+          const sigma = (this.sigmas[d] as Float64Array)[i]!;
+          out[j] = mu + sigma * truncatedNormal(-mu / sigma, (1 - mu) / sigma, rng.next());
+        }
+      }
+      return out;
+    });
+  }
+
+  /** log density (log mass for cells) of each point under the mixture. */
+  logPdf(points: ParzenPoints): Float64Array {
+    const m = (points.lo[0] as Float64Array).length;
+    const k = this.kernels;
+    const acc = new Float64Array(m * k);
+    for (let j = 0; j < m; j++) acc.set(this.logWeights, j * k);
+    this.dims.forEach((dim, d) => {
+      const lo = points.lo[d] as Float64Array;
+      const hi = points.hi[d] as Float64Array;
+      if (dim.kind === 'categorical') {
+        const row = this.choiceProbs[d] as Float64Array;
+        const c = dim.choices;
+        for (let j = 0; j < m; j++) for (let i = 0; i < k; i++) acc[j * k + i]! += Math.log(row[i * c + lo[j]!]!);
+        return;
+      }
+      const mus = this.mus[d] as Float64Array;
+      const sigmas = this.sigmas[d] as Float64Array;
+      const logZ = this.logZ[d] as Float64Array;
+      for (let j = 0; j < m; j++) {
+        const a = lo[j]!;
+        const b = hi[j]!;
+        const base = j * k;
+        if (a === b) {
+          for (let i = 0; i < k; i++) acc[base + i]! += logNormPdf((a - mus[i]!) / sigmas[i]!) - Math.log(sigmas[i]!) - logZ[i]!;
+        } else {
+          for (let i = 0; i < k; i++) acc[base + i]! += logGaussMass((a - mus[i]!) / sigmas[i]!, (b - mus[i]!) / sigmas[i]!) - logZ[i]!;
+        }
+      }
+    });
+    const out = new Float64Array(m);
+    for (let j = 0; j < m; j++) {
+      let max = -Infinity;
+      for (let i = 0; i < k; i++) if (acc[j * k + i]! > max) max = acc[j * k + i]!;
+      let sum = 0;
+      for (let i = 0; i < k; i++) sum += Math.exp(acc[j * k + i]! - max);
+      out[j] = max === -Infinity ? -Infinity : max + Math.log(sum);
+    }
+    return out;
+  }
+}
+
+/** Bandwidth of each kernel: the larger gap to its sorted neighbours (the prior at 0.5 included). */
+function gapBandwidths(mus: Float64Array, considerEndpoints: boolean): Float64Array {
+  const k = mus.length;
+  const order = Array.from({ length: k }, (_, i) => i).sort((a, b) => mus[a]! - mus[b]! || a - b);
+  const withEnds = new Float64Array(k + 2);
+  withEnds[0] = 0;
+  order.forEach((i, r) => (withEnds[r + 1] = mus[i]!));
+  withEnds[k + 1] = 1;
+  const sorted = new Float64Array(k);
+  for (let r = 0; r < k; r++) sorted[r] = Math.max(withEnds[r + 1]! - withEnds[r]!, withEnds[r + 2]! - withEnds[r + 1]!);
+  if (!considerEndpoints && k + 2 >= 4) {
+    sorted[0] = withEnds[2]! - withEnds[1]!;
+    sorted[k - 1] = withEnds[k]! - withEnds[k - 1]!;
+  }
+  const sigmas = new Float64Array(k);
+  order.forEach((i, r) => (sigmas[i] = sorted[r]!));
+  return sigmas;
+}
+
+/** Each observation's kernel: prior_weight spread over the choices plus 1 on its own; the prior is uniform. */
+function categoricalRows(observed: Float64Array, choices: number, priorWeight: number): Float64Array {
+  const n = observed.length;
+  const k = n + 1;
+  const rows = new Float64Array(k * choices);
+  const spread = priorWeight / k;
+  const norm = spread * choices + 1;
+  for (let i = 0; i < n; i++) {
+    for (let c = 0; c < choices; c++) rows[i * choices + c] = spread / norm;
+    rows[i * choices + observed[i]!]! += 1 / norm;
+  }
+  for (let c = 0; c < choices; c++) rows[n * choices + c] = 1 / choices;
+  return rows;
+}

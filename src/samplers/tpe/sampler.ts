@@ -1,0 +1,186 @@
+// Tree-structured Parzen estimator: split the trials into the best fraction ("below") and the rest, fit a
+// Parzen estimator to each, and propose the candidate, drawn from the good one, that maximises l(x)/g(x).
+// Univariate by default (one estimator per parameter); `multivariate` models parameters jointly.
+import { TunekitError } from '../../errors.js';
+import { Rng, randomSeed } from '../../random.js';
+import { fromUnit, toUnit } from '../../search-space/index.js';
+import type { Distribution, ParamValue } from '../../search-space/index.js';
+import type { RelativeSample, Sampler, SamplerContext } from '../../study/sampler.js';
+import type { TrialRecord } from '../../study/types.js';
+import { countObserved, rankTrials } from '../history.js';
+import { sampleUniform } from '../random.js';
+import { choiceIndex, groupDecomposedSearchSpace, hasSpace, intersectionSearchSpace, unitCell } from '../search-space.js';
+import type { SearchSpace } from '../search-space.js';
+import { ParzenEstimator } from './parzen.js';
+import type { ParzenDim, ParzenOptions } from './parzen.js';
+
+export interface TpeSamplerOptions {
+  seed?: number;
+  /** Trials sampled at random before the model is used (default 10). */
+  nStartupTrials?: number;
+  /** Candidates drawn from l(x) per suggestion (default 24). */
+  nEiCandidates?: number;
+  /** How many of n ranked trials count as good (default min(ceil(0.1 n), 25)). */
+  gamma?: (n: number) => number;
+  /** Kernel weights for n observations in trial order (default: flat for the last 25, a ramp before). */
+  weights?: (n: number) => ArrayLike<number>;
+  /** Weight of the prior kernel (default 1). */
+  priorWeight?: number;
+  considerMagicClip?: boolean;
+  considerEndpoints?: boolean;
+  /** Model the parameters jointly (default false, as in Optuna). */
+  multivariate?: boolean;
+  /** With `multivariate`: model each group of parameters that occur together separately (conditional spaces). */
+  group?: boolean;
+  /** Count trials still running as bad ones, so parallel workers spread out (default false). */
+  constantLiar?: boolean;
+}
+
+export function defaultGamma(n: number): number {
+  return Math.min(Math.ceil(0.1 * n), 25);
+}
+
+export function defaultWeights(n: number): Float64Array {
+  const w = new Float64Array(n).fill(1);
+  const ramp = n - 25;
+  if (ramp > 0) for (let i = 0; i < ramp; i++) w[i] = ramp === 1 ? 1 / n : 1 / n + ((1 - 1 / n) * i) / (ramp - 1);
+  return w;
+}
+
+interface History {
+  readonly ranked: readonly TrialRecord[];
+  readonly observed: number;
+}
+
+export class TpeSampler implements Sampler {
+  readonly seed: number;
+  private readonly nStartupTrials: number;
+  private readonly nEiCandidates: number;
+  private readonly gamma: (n: number) => number;
+  private readonly weights: (n: number) => ArrayLike<number>;
+  private readonly parzen: ParzenOptions;
+  private readonly multivariate: boolean;
+  private readonly group: boolean;
+  private readonly constantLiar: boolean;
+  // One ranking per snapshot: every parameter of a trial reuses it.
+  private readonly histories = new WeakMap<readonly TrialRecord[], History>();
+
+  constructor(options: TpeSamplerOptions = {}) {
+    this.seed = options.seed ?? randomSeed();
+    this.nStartupTrials = checkCount('nStartupTrials', options.nStartupTrials ?? 10, 0);
+    this.nEiCandidates = checkCount('nEiCandidates', options.nEiCandidates ?? 24, 1);
+    this.gamma = options.gamma ?? defaultGamma;
+    this.weights = options.weights ?? defaultWeights;
+    const priorWeight = options.priorWeight ?? 1;
+    if (!(priorWeight > 0) || !Number.isFinite(priorWeight))
+      throw new TunekitError('invalid_argument', `TpeSampler: priorWeight must be a positive number, got ${String(priorWeight)}`);
+    this.multivariate = options.multivariate ?? false;
+    this.group = options.group ?? false;
+    if (this.group && !this.multivariate)
+      throw new TunekitError('invalid_argument', 'TpeSampler: group needs multivariate: true');
+    this.constantLiar = options.constantLiar ?? false;
+    this.parzen = {
+      priorWeight,
+      considerMagicClip: options.considerMagicClip ?? true,
+      considerEndpoints: options.considerEndpoints ?? false,
+      multivariate: this.multivariate,
+    };
+  }
+
+  sampleRelative(ctx: SamplerContext): RelativeSample | null {
+    if (!this.multivariate) return null;
+    const history = this.history(ctx);
+    if (history.observed < this.nStartupTrials) return null;
+    const spaces = this.group ? groupDecomposedSearchSpace(ctx.trials) : [intersectionSearchSpace(ctx.trials)];
+    const space: Record<string, Distribution> = {};
+    const params: Record<string, ParamValue> = {};
+    for (const sub of spaces) {
+      const names = Object.keys(sub);
+      if (names.length === 0) continue;
+      const rng = Rng.derive(this.seed, 'tpe-joint', ctx.trial.number, names.join('\u0000'));
+      Object.assign(params, this.suggest(history, sub, rng));
+      Object.assign(space, sub);
+    }
+    return Object.keys(space).length === 0 ? null : { space, params };
+  }
+
+  sampleIndependent(ctx: SamplerContext, name: string, distribution: Distribution): ParamValue {
+    const history = this.history(ctx);
+    if (history.observed < this.nStartupTrials) return sampleUniform(this.seed, ctx.trial.number, name, distribution);
+    const rng = Rng.derive(this.seed, 'tpe', ctx.trial.number, name);
+    return this.suggest(history, { [name]: distribution }, rng)[name] as ParamValue;
+  }
+
+  private history(ctx: SamplerContext): History {
+    let history = this.histories.get(ctx.trials);
+    if (!history) {
+      history = {
+        ranked: rankTrials(ctx.trials, ctx.study.directions, { constantLiar: this.constantLiar, current: ctx.trial.number }),
+        observed: countObserved(ctx.trials),
+      };
+      this.histories.set(ctx.trials, history);
+    }
+    return history;
+  }
+
+  /** One TPE step over `space`, using the ranked trials that hold all of its parameters. */
+  private suggest(history: History, space: SearchSpace, rng: Rng): Record<string, ParamValue> {
+    const names = Object.keys(space);
+    const dists = names.map((n) => space[n] as Distribution);
+    const usable = history.ranked.filter((t) => hasSpace(t, space));
+    const nBelow = Math.max(0, Math.min(usable.length, Math.floor(this.gamma(usable.length))));
+    const byNumber = (a: TrialRecord, b: TrialRecord) => a.number - b.number;
+    const below = usable.slice(0, nBelow).sort(byNumber);
+    const above = usable.slice(nBelow).sort(byNumber);
+    const dims: ParzenDim[] = dists.map((d) => (d.kind === 'categorical' ? { kind: 'categorical', choices: d.choices.length } : { kind: 'numeric' }));
+    const l = this.estimator(dims, names, dists, below);
+    const g = this.estimator(dims, names, dists, above);
+
+    const drawn = l.sample(rng, this.nEiCandidates);
+    const m = this.nEiCandidates;
+    const values: ParamValue[][] = names.map(() => new Array<ParamValue>(m));
+    const lo = dists.map(() => new Float64Array(m));
+    const hi = dists.map(() => new Float64Array(m));
+    dists.forEach((d, k) => {
+      for (let j = 0; j < m; j++) {
+        const raw = (drawn[k] as Float64Array)[j]!;
+        if (d.kind === 'categorical') {
+          values[k]![j] = d.choices[raw] as ParamValue;
+          lo[k]![j] = hi[k]![j] = raw;
+        } else {
+          const v = fromUnit(d, raw) as number;
+          values[k]![j] = v;
+          [lo[k]![j], hi[k]![j]] = unitCell(d, v);
+        }
+      }
+    });
+    const score = l.logPdf({ lo, hi });
+    const gScore = g.logPdf({ lo, hi });
+    let best = 0;
+    for (let j = 0; j < m; j++) if (score[j]! - gScore[j]! > score[best]! - gScore[best]!) best = j;
+    return Object.fromEntries(names.map((n, k) => [n, values[k]![best] as ParamValue]));
+  }
+
+  private estimator(dims: ParzenDim[], names: string[], dists: Distribution[], trials: TrialRecord[]): ParzenEstimator {
+    const columns = dists.map((d, k) => {
+      const name = names[k] as string;
+      const column = new Float64Array(trials.length);
+      trials.forEach((t, i) => {
+        const v = t.params[name] as ParamValue;
+        if (d.kind === 'categorical') column[i] = choiceIndex(d, v);
+        else column[i] = toUnit(d, v);
+      });
+      return column;
+    });
+    const raw = this.weights(trials.length);
+    const weights = new Float64Array(trials.length);
+    for (let i = 0; i < trials.length; i++) weights[i] = Math.max(0, Number(raw[i] ?? 0));
+    return new ParzenEstimator(dims, columns, weights, this.parzen);
+  }
+}
+
+function checkCount(name: string, value: number, min: number): number {
+  if (!Number.isInteger(value) || value < min)
+    throw new TunekitError('invalid_argument', `TpeSampler: ${name} must be an integer >= ${min}, got ${String(value)}`);
+  return value;
+}
