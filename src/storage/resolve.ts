@@ -7,8 +7,25 @@ import { InMemoryStorage } from './memory.js';
 export async function resolveStorage(storage: StudyStorage | string): Promise<StudyStorage> {
   if (typeof storage !== 'string') return storage;
   if (storage === 'memory:' || storage === ':memory:') return new InMemoryStorage();
+  if (storage.startsWith('sqlite:')) {
+    const { SqliteStorage } = await import('./sqlite/index.js');
+    return new SqliteStorage(sqlitePath(storage));
+  }
+  if (/^postgres(ql)?:\/\//.test(storage)) {
+    const { openPostgresStorage } = await import('./postgres/index.js');
+    return openPostgresStorage(storage);
+  }
   throw new TunekitError(
     'invalid_argument',
-    `storage URL ${JSON.stringify(storage)} is not supported; use 'memory:' or pass a StudyStorage object`,
+    `storage URL ${JSON.stringify(storage)} is not supported; use 'memory:', 'sqlite:./tunekit.db', ` +
+      `'postgres://user@host:5432/db' or pass a StudyStorage object`,
   );
+}
+
+/** 'sqlite:./a.db' and 'sqlite://./a.db' name ./a.db; 'sqlite:///tmp/a.db' names /tmp/a.db. */
+export function sqlitePath(url: string): string {
+  let path = url.slice('sqlite:'.length);
+  if (path.startsWith('//')) path = path.slice(2);
+  if (path === '') throw new TunekitError('invalid_argument', `storage URL ${JSON.stringify(url)} names no file; use e.g. 'sqlite:./tunekit.db'`);
+  return path;
 }

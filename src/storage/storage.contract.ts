@@ -252,7 +252,7 @@ export function storageContract(label: string, factory: StorageFactory): void {
       const s = await storage.createStudy('stale', ['minimize']);
       const x = floatDistribution('x', 0, 1);
       const dead = await Promise.all([0, 1, 2].map(() => storage.startTrial(s.id, 'dead-worker')));
-      for (const [i, t] of dead.entries()) await storage.setTrialParam(t!.id, 'x', x, i / 10);
+      for (const t of dead) await storage.setTrialParam(t!.id, 'x', x, t!.number / 10);
       const finished = (await storage.startTrial(s.id, 'w'))!;
       const alive = (await storage.startTrial(s.id, 'w'))!;
       // Not before the grace period ends.

@@ -1,0 +1,29 @@
+// Turns driver errors into tunekit errors: an unreachable server or a full connection table says so,
+// with the URL (password hidden) and what to check; other database errors keep their SQLSTATE.
+import pg from 'pg';
+import { TunekitError } from '../../errors.js';
+
+const NETWORK = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EHOSTUNREACH', 'EPIPE']);
+
+export function redact(url: URL): string {
+  const copy = new URL(url.toString());
+  if (copy.password) copy.password = '***';
+  return copy.toString();
+}
+
+export function asStorageError(error: unknown, where: string): unknown {
+  if (error instanceof TunekitError) return error;
+  const code = (error as { code?: string }).code ?? '';
+  const message = (error as Error).message ?? String(error);
+  // 08: connection exceptions; 28: authentication; 3D000: no such database; 53300: too many connections;
+  // 57P0x: the server is shutting down or restarting.
+  if (NETWORK.has(code) || /^(08|28)/.test(code) || ['3D000', '53300', '57P01', '57P02', '57P03'].includes(code) || message.includes('Connection terminated'))
+    return new TunekitError(
+      'storage_unreachable',
+      `cannot use ${where}: ${message}` +
+        (code === '53300' ? ' (lower pool_max per worker or raise the server\'s max_connections)' : ''),
+      { code },
+    );
+  if (error instanceof pg.DatabaseError) return new TunekitError('storage_error', `${where}: ${message}`, { code });
+  return error;
+}

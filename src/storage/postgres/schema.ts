@@ -1,0 +1,93 @@
+// The PostgreSQL schema and its migrations. `migrations[v]` takes a database from version v to v + 1; a
+// database whose version is newer than this code knows is refused, never altered.
+import type pg from 'pg';
+import { TunekitError } from '../../errors.js';
+
+export const SCHEMA_VERSION = 2;
+
+/** Server time in milliseconds: every timestamp comes from one clock, whichever machine a worker runs on. */
+export const NOW_MS = `(extract(epoch from clock_timestamp()) * 1000)::bigint`;
+
+export const migrations: readonly string[] = [
+  // 0 -> 1: studies and trials. Tables are prefixed so a database shared with other tools (Optuna has a
+  // `studies` table too) never collides.
+  `CREATE TABLE tunekit_meta (key text PRIMARY KEY, value text NOT NULL);
+   CREATE TABLE tunekit_studies (
+     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+     name text NOT NULL UNIQUE,
+     directions jsonb NOT NULL,
+     user_attrs jsonb NOT NULL DEFAULT '{}',
+     system_attrs jsonb NOT NULL DEFAULT '{}',
+     next_number bigint NOT NULL DEFAULT 0,
+     created_at bigint NOT NULL
+   );
+   CREATE TABLE tunekit_trials (
+     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+     study_id bigint NOT NULL REFERENCES tunekit_studies (id) ON DELETE CASCADE,
+     number bigint NOT NULL,
+     state text NOT NULL CHECK (state IN ('waiting', 'running', 'complete', 'pruned', 'fail')),
+     vals jsonb,
+     params jsonb NOT NULL DEFAULT '{}',
+     distributions jsonb NOT NULL DEFAULT '{}',
+     intermediate jsonb NOT NULL DEFAULT '{}',
+     user_attrs jsonb NOT NULL DEFAULT '{}',
+     system_attrs jsonb NOT NULL DEFAULT '{}',
+     fail_reason text,
+     worker text,
+     created_at bigint NOT NULL,
+     started_at bigint,
+     finished_at bigint,
+     heartbeat_at bigint,
+     UNIQUE (study_id, number)
+   );
+   CREATE INDEX tunekit_trials_by_state ON tunekit_trials (study_id, state, number);`,
+  // 1 -> 2: the stale-trial scan reads only running trials, a handful however large the study.
+  `CREATE INDEX tunekit_trials_running ON tunekit_trials (study_id, heartbeat_at) WHERE state = 'running';`,
+];
+
+// Any constant works; it only has to be the same in every tunekit process.
+const SCHEMA_LOCK = 0x74756e656b6974n.toString();
+
+export async function schemaVersion(client: pg.ClientBase): Promise<number> {
+  // A query on pg_tables, not to_regclass: the statement's fresh snapshot sees a table another worker just
+  // created, where the cached catalog lookup of to_regclass may not.
+  const { rows } = await client.query(
+    `SELECT EXISTS (SELECT 1 FROM pg_tables WHERE schemaname = current_schema() AND tablename = 'tunekit_meta') AS present`,
+  );
+  if (!rows[0].present) return 0;
+  const version = await client.query(`SELECT value FROM tunekit_meta WHERE key = 'schema_version'`);
+  return version.rows.length > 0 ? Number(version.rows[0].value) : 0;
+}
+
+/** Brings the schema to `target` (the current version unless a test asks for an older one). */
+export async function migrate(client: pg.ClientBase, where: string, target = SCHEMA_VERSION): Promise<void> {
+  const check = (version: number): boolean => {
+    if (version > SCHEMA_VERSION)
+      throw new TunekitError(
+        'storage_version',
+        `${where} has schema version ${version}, written by a newer tunekit (this one reads up to version ${SCHEMA_VERSION}); ` +
+          'upgrade tunekit to open it. The database was not changed.',
+        { found: version, supported: SCHEMA_VERSION },
+      );
+    return version >= target;
+  };
+  if (check(await schemaVersion(client))) return;
+  // Workers starting together on an empty database: the advisory lock lets one create the schema while the
+  // others wait, then find it done. DDL is transactional in PostgreSQL, so a failed migration leaves nothing.
+  await client.query('BEGIN');
+  try {
+    await client.query(`SELECT pg_advisory_xact_lock(${SCHEMA_LOCK})`);
+    const version = await schemaVersion(client);
+    if (!check(version)) {
+      for (let v = version; v < target; v++) await client.query(migrations[v]!);
+      await client.query(
+        `INSERT INTO tunekit_meta (key, value) VALUES ('schema_version', $1) ON CONFLICT (key) DO UPDATE SET value = $1`,
+        [String(target)],
+      );
+    }
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK');
+    throw error;
+  }
+}

@@ -1,0 +1,343 @@
+// PostgreSQL storage (pg): many workers on many machines. Most calls are one statement, so one round trip
+// and no transaction held open across the network; row locks are taken in one order (trial rows, then the
+// study row), so workers never deadlock; each process uses a small, bounded pool of connections.
+import pg from 'pg';
+import { TunekitError } from '../../errors.js';
+import type { Distribution, ParamValue } from '../../search-space/index.js';
+import type {
+  NewWaitingTrial,
+  RetryPolicy,
+  StartOptions,
+  StudyStorage,
+  StudySummary,
+  TrialQuery,
+  TrialResult,
+} from '../../study/storage.js';
+import { FIXED_PARAMS_ATTR, ONCE_KEY_PREFIX } from '../../study/types.js';
+import type { Direction, JsonValue, StudyInfo, TrialRecord } from '../../study/types.js';
+import { encodeIntermediate, encodeNumber, encodeValues, studyFromRow, summariesFromRows, trialFromRow } from '../sql/codec.js';
+import type { StudyRow, SummaryRow, TrialRow } from '../sql/codec.js';
+import { asFailed, retryLinks } from '../stale.js';
+import { migrate, NOW_MS } from './schema.js';
+import { asStorageError, redact } from './errors.js';
+
+export interface PostgresStorageOptions {
+  /** Connections this process may open (the URL's `pool_max` parameter sets it too). Default 3. */
+  poolMax?: number;
+}
+
+const UNFINISHED = `state IN ('waiting', 'running')`;
+const NO_LIMIT = String(Number.MAX_SAFE_INTEGER);
+
+// Claims the oldest waiting trial (SKIP LOCKED: racing workers each get a different one, nobody waits),
+// or, if none waits, takes the next number (the study row's lock serialises only this) and inserts a trial.
+const START_TRIAL = `
+  WITH claimed AS (
+    UPDATE tunekit_trials SET state = 'running', worker = $2, started_at = ${NOW_MS}, heartbeat_at = ${NOW_MS}
+    WHERE id = (SELECT id FROM tunekit_trials WHERE study_id = $1 AND state = 'waiting' ORDER BY number LIMIT 1 FOR UPDATE SKIP LOCKED)
+    RETURNING *
+  ), numbered AS (
+    UPDATE tunekit_studies SET next_number = next_number + 1
+    WHERE id = $1 AND $3::boolean AND next_number < $4::bigint AND NOT EXISTS (SELECT 1 FROM claimed)
+    RETURNING next_number - 1 AS number
+  ), created AS (
+    INSERT INTO tunekit_trials (study_id, number, state, worker, created_at, started_at, heartbeat_at)
+    SELECT $1, number, 'running', $2, ${NOW_MS}, ${NOW_MS}, ${NOW_MS} FROM numbered
+    RETURNING *
+  )
+  SELECT * FROM claimed UNION ALL SELECT * FROM created`;
+
+// Reserves numbers for a batch ($2 trials) and inserts it from a JSON array, in one statement. With a
+// once-key ($3), the batch goes in only if the key is not yet among the study's system attributes.
+const ADD_BATCH = (columns: string, values: string): string => `
+  WITH numbered AS (
+    UPDATE tunekit_studies SET next_number = next_number + $2,
+      system_attrs = CASE WHEN $3::text IS NULL THEN system_attrs ELSE system_attrs || jsonb_build_object($3::text, true) END
+    WHERE id = $1 AND ($3::text IS NULL OR NOT system_attrs ? $3::text)
+    RETURNING next_number - $2 AS first
+  ), inserted AS (
+    INSERT INTO tunekit_trials (study_id, number, ${columns})
+    SELECT $1, n.first + e.ord - 1, ${values}
+    FROM numbered n, jsonb_array_elements($4::jsonb) WITH ORDINALITY AS e(t, ord)
+    RETURNING 1
+  )
+  SELECT (SELECT count(*) FROM numbered) AS done, (SELECT count(*) FROM inserted) AS added`;
+
+const FIRST_VALUE = `CASE WHEN jsonb_typeof(vals -> 0) = 'number' THEN (vals ->> 0)::float8 END`;
+const LIST_STUDIES = `
+  SELECT s.*, COALESCE((
+    SELECT jsonb_agg(g) FROM (
+      SELECT state, count(*) AS n, min(${FIRST_VALUE}) AS lo, max(${FIRST_VALUE}) AS hi,
+             max(greatest(created_at, started_at, finished_at)) AS last
+      FROM tunekit_trials t WHERE t.study_id = s.id GROUP BY state
+    ) g), '[]') AS summary
+  FROM tunekit_studies s ORDER BY s.id`;
+
+export class PostgresStorage implements StudyStorage {
+  private readonly pool: pg.Pool;
+  private readonly where: string;
+  private ready: Promise<void> | null = null;
+
+  constructor(url: string, options: PostgresStorageOptions = {}) {
+    const parsed = new URL(url);
+    const poolMax = options.poolMax ?? Number(parsed.searchParams.get('pool_max') ?? 3);
+    parsed.searchParams.delete('pool_max');
+    if (!Number.isInteger(poolMax) || poolMax < 1)
+      throw new TunekitError('invalid_argument', `PostgreSQL storage: pool_max must be a positive integer, got ${poolMax}`);
+    this.where = `PostgreSQL database ${redact(parsed)}`;
+    // allowExitOnIdle: idle connections do not keep a finished worker process alive.
+    this.pool = new pg.Pool({ connectionString: parsed.toString(), max: poolMax, allowExitOnIdle: true, idleTimeoutMillis: 10_000 });
+    // An idle connection the server drops (restart, idle timeout) must not crash the worker; the pool
+    // replaces it on the next query.
+    this.pool.on('error', () => {});
+  }
+
+  /** Connects and creates or migrates the schema; every other method waits for it. */
+  open(): Promise<void> {
+    this.ready ??= (async () => {
+      const client = await this.pool.connect().catch((error: unknown) => {
+        throw asStorageError(error, this.where);
+      });
+      try {
+        await migrate(client, this.where);
+      } finally {
+        client.release();
+      }
+    })().catch((error: unknown) => {
+      this.ready = null;
+      throw error;
+    });
+    return this.ready;
+  }
+
+  async createStudy(name: string, directions: readonly Direction[]): Promise<StudyInfo> {
+    try {
+      const sql = `INSERT INTO tunekit_studies (name, directions, created_at) VALUES ($1, $2, ${NOW_MS}) RETURNING *`;
+      return studyFromRow((await this.query<StudyRow>(sql, [name, JSON.stringify(directions)]))[0]!);
+    } catch (error) {
+      throw this.uniqueAsDuplicate(error, name);
+    }
+  }
+
+  async getStudy(name: string): Promise<StudyInfo> {
+    const [row] = await this.query<StudyRow>(`SELECT * FROM tunekit_studies WHERE name = $1`, [name]);
+    if (!row) throw new TunekitError('study_not_found', `no study named "${name}" in ${this.where}`);
+    return studyFromRow(row);
+  }
+
+  async listStudies(): Promise<StudySummary[]> {
+    const rows = await this.query<StudyRow & { summary: Array<Omit<SummaryRow, 'study_id'>> }>(LIST_STUDIES);
+    const studies = rows.map(studyFromRow);
+    return summariesFromRows(studies, rows.flatMap((r) => r.summary.map((g) => ({ ...g, study_id: r.id }))));
+  }
+
+  async deleteStudy(studyId: number): Promise<void> {
+    // Trials first, then the study: the same lock order as failStaleTrials, so the two never deadlock.
+    const deleted = await this.transaction(async (client) => {
+      await client.query(`DELETE FROM tunekit_trials WHERE study_id = $1`, [studyId]);
+      return (await client.query(`DELETE FROM tunekit_studies WHERE id = $1`, [studyId])).rowCount;
+    });
+    if (deleted === 0) throw this.noStudy(studyId);
+  }
+
+  async renameStudy(studyId: number, newName: string): Promise<StudyInfo> {
+    let rows: StudyRow[];
+    try {
+      rows = await this.query<StudyRow>(`UPDATE tunekit_studies SET name = $2 WHERE id = $1 RETURNING *`, [studyId, newName]);
+    } catch (error) {
+      throw this.uniqueAsDuplicate(error, newName);
+    }
+    if (!rows[0]) throw this.noStudy(studyId);
+    return studyFromRow(rows[0]);
+  }
+
+  async setStudyUserAttr(studyId: number, key: string, value: JsonValue): Promise<void> {
+    await this.patchStudy(studyId, 'user_attrs', key, value);
+  }
+
+  async setStudySystemAttr(studyId: number, key: string, value: JsonValue): Promise<void> {
+    await this.patchStudy(studyId, 'system_attrs', key, value);
+  }
+
+  async enqueueTrials(studyId: number, trials: readonly NewWaitingTrial[], options: { onceKey?: string } = {}): Promise<boolean> {
+    const batch = trials.map((t) => ({ u: { ...t.userAttrs }, s: { ...t.systemAttrs, [FIXED_PARAMS_ATTR]: { ...t.fixedParams } } }));
+    const sql = ADD_BATCH(`state, user_attrs, system_attrs, created_at`, `'waiting', e.t -> 'u', e.t -> 's', ${NOW_MS}`);
+    const key = options.onceKey === undefined ? null : ONCE_KEY_PREFIX + options.onceKey;
+    const [row] = await this.query<{ done: string }>(sql, [studyId, trials.length, key, JSON.stringify(batch)]);
+    if (Number(row!.done) === 0) return this.requireStudy(studyId, false);
+    return true;
+  }
+
+  async addTrials(studyId: number, trials: readonly TrialRecord[]): Promise<void> {
+    const batch = trials.map((t) => ({
+      ...t,
+      values: encodeValues(t.values),
+      intermediateValues: encodeIntermediate(t.intermediateValues),
+    }));
+    const ms = (field: string): string => `(e.t ->> '${field}')::bigint`;
+    const sql = ADD_BATCH(
+      `state, vals, params, distributions, intermediate, user_attrs, system_attrs, fail_reason, worker, created_at, started_at, finished_at, heartbeat_at`,
+      `e.t ->> 'state', NULLIF(e.t -> 'values', 'null'), e.t -> 'params', e.t -> 'distributions', e.t -> 'intermediateValues',
+       e.t -> 'userAttrs', e.t -> 'systemAttrs', e.t ->> 'failReason', e.t ->> 'worker',
+       ${ms('createdAt')}, ${ms('startedAt')}, ${ms('finishedAt')}, ${ms('heartbeatAt')}`,
+    );
+    const [row] = await this.query<{ done: string }>(sql, [studyId, trials.length, null, JSON.stringify(batch)]);
+    if (Number(row!.done) === 0) throw this.noStudy(studyId);
+  }
+
+  async startTrial(studyId: number, worker: string, options: StartOptions = {}): Promise<TrialRecord | null> {
+    const limit = options.maxTrials === undefined ? NO_LIMIT : String(options.maxTrials);
+    const [row] = await this.query<TrialRow>(START_TRIAL, [studyId, worker, !options.onlyWaiting, limit], 'tunekit_start_trial');
+    return row ? trialFromRow(row) : this.requireStudy(studyId, null);
+  }
+
+  async setTrialParam(trialId: number, name: string, distribution: Distribution, value: ParamValue): Promise<void> {
+    await this.patchTrial(
+      trialId,
+      `params = params || jsonb_build_object($2::text, $3::jsonb), distributions = distributions || jsonb_build_object($2::text, $4::jsonb)`,
+      [name, JSON.stringify(value), JSON.stringify(distribution)],
+      'tunekit_set_param',
+    );
+  }
+
+  async setTrialIntermediateValue(trialId: number, step: number, value: number): Promise<void> {
+    const set = `intermediate = intermediate || jsonb_build_object($2::text, $3::jsonb)`;
+    await this.patchTrial(trialId, set, [String(step), JSON.stringify(encodeNumber(value))], 'tunekit_set_intermediate');
+  }
+
+  async setTrialUserAttr(trialId: number, key: string, value: JsonValue): Promise<void> {
+    await this.patchTrial(trialId, `user_attrs = user_attrs || jsonb_build_object($2::text, $3::jsonb)`, [key, JSON.stringify(value)]);
+  }
+
+  async setTrialSystemAttr(trialId: number, key: string, value: JsonValue): Promise<void> {
+    await this.patchTrial(trialId, `system_attrs = system_attrs || jsonb_build_object($2::text, $3::jsonb)`, [key, JSON.stringify(value)]);
+  }
+
+  async heartbeat(trialId: number): Promise<void> {
+    await this.patchTrial(trialId, `heartbeat_at = ${NOW_MS}`, [], 'tunekit_heartbeat');
+  }
+
+  async finishTrial(trialId: number, result: TrialResult): Promise<TrialRecord> {
+    const sql = `UPDATE tunekit_trials SET state = $2, vals = $3::jsonb, fail_reason = $4, finished_at = ${NOW_MS}
+                 WHERE id = $1 AND ${UNFINISHED} RETURNING *`;
+    const values = [trialId, result.state, JSON.stringify(encodeValues(result.values)), result.failReason ?? null];
+    const [row] = await this.query<TrialRow>(sql, values, 'tunekit_finish_trial');
+    if (!row) throw await this.whyNotWritable(trialId);
+    return trialFromRow(row);
+  }
+
+  async failStaleTrials(studyId: number, graceMs: number, retry?: RetryPolicy): Promise<TrialRecord[]> {
+    const stale = `FROM tunekit_trials WHERE study_id = $1 AND state = 'running' AND heartbeat_at < ${NOW_MS} - $2::bigint`;
+    // Most calls find nothing: look without a transaction first.
+    if ((await this.query(`SELECT 1 ${stale} LIMIT 1`, [studyId, graceMs], 'tunekit_any_stale')).length === 0)
+      return this.requireStudy(studyId, []);
+    return this.transaction(async (client) => {
+      // SKIP LOCKED: a trial another worker is failing (or heartbeating right now) is left to it.
+      const locked = await client.query<TrialRow>(`SELECT * ${stale} ORDER BY number FOR UPDATE SKIP LOCKED`, [studyId, graceMs]);
+      const failed: TrialRecord[] = [];
+      for (const trial of locked.rows.map(trialFromRow)) {
+        const record = asFailed(trial, graceMs, Date.now());
+        const next = retry?.(record) ?? null;
+        let links: Record<string, JsonValue> = {};
+        if (next) {
+          const numbered = await client.query(`UPDATE tunekit_studies SET next_number = next_number + 1 WHERE id = $1 RETURNING next_number - 1 AS n`, [studyId]);
+          const number = Number(numbered.rows[0].n);
+          const { retryAttrs, failedAttr } = retryLinks(next, trial.number, number);
+          await client.query(
+            `INSERT INTO tunekit_trials (study_id, number, state, user_attrs, system_attrs, created_at) VALUES ($1, $2, 'waiting', $3, $4, ${NOW_MS})`,
+            [studyId, number, JSON.stringify({ ...next.userAttrs }), JSON.stringify({ ...retryAttrs, [FIXED_PARAMS_ATTR]: { ...next.fixedParams } })],
+          );
+          links = failedAttr;
+        }
+        const updated = await client.query<TrialRow>(
+          `UPDATE tunekit_trials SET state = 'fail', fail_reason = $2, finished_at = ${NOW_MS}, system_attrs = system_attrs || $3::jsonb
+           WHERE id = $1 RETURNING *`,
+          [trial.id, record.failReason, JSON.stringify(links)],
+        );
+        failed.push(trialFromRow(updated.rows[0]!));
+      }
+      return failed;
+    });
+  }
+
+  async getTrial(trialId: number): Promise<TrialRecord> {
+    const [row] = await this.query<TrialRow>(`SELECT * FROM tunekit_trials WHERE id = $1`, [trialId], 'tunekit_get_trial');
+    if (!row) throw new TunekitError('trial_not_found', `no trial with id ${trialId} in ${this.where}`);
+    return trialFromRow(row);
+  }
+
+  async getTrials(studyId: number, query: TrialQuery = {}): Promise<TrialRecord[]> {
+    const { states, fromNumber = 0 } = query;
+    const sql = `SELECT * FROM tunekit_trials WHERE study_id = $1 AND number >= $2 AND ($3::text[] IS NULL OR state = ANY ($3::text[]))
+                 ORDER BY number`;
+    const rows = await this.query<TrialRow>(sql, [studyId, fromNumber, states ?? null], 'tunekit_get_trials');
+    return rows.length > 0 ? rows.map(trialFromRow) : this.requireStudy(studyId, []);
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+
+  /** One statement on a pooled connection; `name` makes the server keep its plan per connection. */
+  private async query<R = Record<string, unknown>>(text: string, values: unknown[] = [], name?: string): Promise<R[]> {
+    await this.open();
+    try {
+      const result = await this.pool.query(name ? { name, text, values } : { text, values });
+      return result.rows as R[];
+    } catch (error) {
+      throw asStorageError(error, this.where);
+    }
+  }
+
+  private async transaction<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    await this.open();
+    const client = await this.pool.connect().catch((error: unknown) => {
+      throw asStorageError(error, this.where);
+    });
+    try {
+      await client.query('BEGIN');
+      const result = await fn(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw asStorageError(error, this.where);
+    } finally {
+      client.release();
+    }
+  }
+
+  /** Applies `set` to an unfinished trial ($1 is its id); the write counts as a heartbeat. */
+  private async patchTrial(trialId: number, set: string, values: unknown[], name?: string): Promise<void> {
+    const beat = set.startsWith('heartbeat_at') ? '' : `, heartbeat_at = CASE WHEN state = 'running' THEN ${NOW_MS} ELSE heartbeat_at END`;
+    const rows = await this.query(`UPDATE tunekit_trials SET ${set}${beat} WHERE id = $1 AND ${UNFINISHED} RETURNING 1`, [trialId, ...values], name);
+    if (rows.length === 0) throw await this.whyNotWritable(trialId);
+  }
+
+  private async patchStudy(studyId: number, column: 'user_attrs' | 'system_attrs', key: string, value: JsonValue): Promise<void> {
+    const sql = `UPDATE tunekit_studies SET ${column} = ${column} || jsonb_build_object($2::text, $3::jsonb) WHERE id = $1 RETURNING 1`;
+    if ((await this.query(sql, [studyId, key, JSON.stringify(value)])).length === 0) throw this.noStudy(studyId);
+  }
+
+  /** Returns `value` if the study exists; throws `study_not_found` otherwise. */
+  private async requireStudy<T>(studyId: number, value: T): Promise<T> {
+    if ((await this.query(`SELECT 1 FROM tunekit_studies WHERE id = $1`, [studyId])).length === 0) throw this.noStudy(studyId);
+    return value;
+  }
+
+  private async whyNotWritable(trialId: number): Promise<TunekitError> {
+    const [row] = await this.query<{ number: string; state: string }>(`SELECT number, state FROM tunekit_trials WHERE id = $1`, [trialId]);
+    if (!row) return new TunekitError('trial_not_found', `no trial with id ${trialId} in ${this.where}`);
+    return new TunekitError('trial_finished', `trial ${row.number} is already ${row.state} and cannot be changed`);
+  }
+
+  private noStudy(studyId: number): TunekitError {
+    return new TunekitError('study_not_found', `no study with id ${studyId} in ${this.where}`);
+  }
+
+  private uniqueAsDuplicate(error: unknown, name: string): unknown {
+    if ((error as { details?: { code?: string } }).details?.code === '23505')
+      return new TunekitError('duplicate_study', `a study named "${name}" already exists in ${this.where}; load it or pick another name`);
+    return error;
+  }
+}
