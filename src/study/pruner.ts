@@ -14,6 +14,12 @@ export interface Pruner {
    * (its intermediate values include the latest report). Return true to stop it.
    */
   prune(ctx: PrunerContext, trial: TrialRecord): boolean | Promise<boolean>;
+  /**
+   * Optional. Called by `study.ask()` when a trial starts, before the sampler sees anything: returns the
+   * part of `ctx.trials` the sampler may model for `trial` (Hyperband: the trial's own bracket). Must
+   * depend only on its arguments, so every worker gives the sampler the same view, and keep `trial`.
+   */
+  samplerView?(ctx: PrunerContext, trial: TrialRecord): readonly TrialRecord[];
 }
 
 /** Never prunes: the default until a pruner is chosen. */

@@ -85,7 +85,9 @@ export class Study {
     if (record === null)
       throw new TunekitError('search_space_exhausted', `study "${this.name}": every point of the sampler's search space has been run`);
     try {
-      const trials = await this.snapshot.load();
+      const all = await this.snapshot.load();
+      // A pruner may narrow what the sampler models (Hyperband: the trial's bracket only).
+      const trials = this.pruner.samplerView ? this.pruner.samplerView({ study: this.info, trials: all }, record) : all;
       const context: SamplerContext = {
         study: this.info,
         trials,

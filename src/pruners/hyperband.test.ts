@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { createStudy } from '../create-study.js';
+import { RandomSampler } from '../samplers/random.js';
+import type { Sampler } from '../study/sampler.js';
+import { HyperbandPruner, crc32 } from './hyperband.js';
+import { prunerContract, record } from './pruner.contract.js';
+
+prunerContract('hyperband', { make: () => new HyperbandPruner({ minResource: 1, maxResource: 9, reductionFactor: 2 }) });
+
+describe('Hyperband brackets', () => {
+  it('counts ⌊log_η(R/r)⌋ + 1 brackets, exactly at powers of η', () => {
+    const p = (r: number, R: number, eta: number) => new HyperbandPruner({ minResource: r, maxResource: R, reductionFactor: eta });
+    expect(p(1, 27, 3).brackets([])!.budgets.length).toBe(4);
+    expect(p(1, 26, 3).brackets([])!.budgets.length).toBe(3);
+    expect(p(1, 243, 3).brackets([])!.budgets.length).toBe(6); // log(243)/log(3) rounds down to 4.99…
+    expect(p(2, 16, 2).brackets([])!.budgets.length).toBe(4);
+    expect(p(5, 5, 3).brackets([])!.budgets.length).toBe(1);
+  });
+
+  it('gives each bracket ⌈n·η^s/(s+1)⌉ trials of every Σ (Hyperband’s n_i)', () => {
+    // R/r = 81, η = 3: 5 brackets; s = 4…0 → ⌈5·81/5⌉, ⌈5·27/4⌉, ⌈5·9/3⌉, ⌈5·3/2⌉, ⌈5·1/1⌉.
+    expect(new HyperbandPruner({ maxResource: 81 }).brackets([])!.budgets).toEqual([81, 34, 15, 8, 5]);
+  });
+
+  it('assigns brackets deterministically from (study name, trial number), whatever the history', () => {
+    const a = new HyperbandPruner({ maxResource: 27 });
+    const b = new HyperbandPruner({ maxResource: 27 });
+    const ba = a.brackets([])!;
+    const bb = b.brackets([record(0, 'complete', [1, 2])])!;
+    const ids = (p: HyperbandPruner, name: string, brackets: typeof ba) => Array.from({ length: 100 }, (_, n) => p.bracketOf(name, n, brackets));
+    expect(ids(a, 'study-x', ba)).toEqual(ids(b, 'study-x', bb));
+    expect(ids(a, 'study-y', ba)).not.toEqual(ids(a, 'study-x', ba));
+  });
+
+  it('is balanced: each bracket gets its share of trials (±4σ over 20,000 trials)', () => {
+    const p = new HyperbandPruner({ maxResource: 81 });
+    const brackets = p.brackets([])!;
+    const n = 20_000;
+    const counts = new Array(brackets.budgets.length).fill(0) as number[];
+    for (let i = 0; i < n; i++) counts[p.bracketOf('balance', i, brackets)]!++;
+    brackets.budgets.forEach((budget, id) => {
+      const share = budget / brackets.total;
+      expect(Math.abs(counts[id]! / n - share)).toBeLessThan(4 * Math.sqrt((share * (1 - share)) / n));
+    });
+  });
+
+  it("with maxResource 'auto', puts everyone in bracket 0 and prunes nothing until a trial completes", () => {
+    const p = new HyperbandPruner({ reductionFactor: 2 });
+    const running = record(0, 'running', [1, 2, 3]);
+    expect(p.brackets([running])).toBeNull();
+    const done = record(1, 'complete', Array(16).fill(1)); // last step 15: R = 16
+    expect(p.brackets([running, done])!.maxResource).toBe(16);
+    expect(p.brackets([running, done])!.budgets.length).toBe(5);
+  });
+
+  it('uses zlib’s CRC-32', () => {
+    expect(crc32('123456789')).toBe(0xcbf43926);
+    expect(crc32('')).toBe(0);
+  });
+});
+
+describe('Hyperband and the sampler', () => {
+  it('lets the sampler see only trials of the new trial’s bracket (applied by study.ask)', async () => {
+    const pruner = new HyperbandPruner({ minResource: 1, maxResource: 27 });
+    const seen = new Map<number, number[]>();
+    const random = new RandomSampler({ seed: 3 });
+    const spy: Sampler = {
+      sampleIndependent(ctx, name, distribution) {
+        seen.set(ctx.trial.number, ctx.trials.map((t) => t.number));
+        return random.sampleIndependent(ctx, name, distribution);
+      },
+    };
+    const study = await createStudy({ studyName: 'hb-view', sampler: spy, pruner });
+    await study.optimize(
+      async (trial) => {
+        const x = trial.suggestFloat('x', 0, 1);
+        for (let step = 0; step < 27; step++) {
+          await trial.report(x + 1 / (step + 1), step);
+          if (await trial.shouldPrune()) trial.prune();
+        }
+        return x;
+      },
+      { nTrials: 40, catch: false },
+    );
+    const brackets = pruner.brackets([])!;
+    const bracket = (n: number) => pruner.bracketOf('hb-view', n, brackets);
+    expect(new Set(Array.from({ length: 40 }, (_, n) => bracket(n))).size).toBeGreaterThan(1);
+    for (const [number, view] of seen) {
+      expect(view).toContain(number);
+      expect(view.every((n) => bracket(n) === bracket(number))).toBe(true);
+      // Nothing of its bracket is hidden from it.
+      expect(view).toEqual(Array.from({ length: number + 1 }, (_, n) => n).filter((n) => bracket(n) === bracket(number)));
+    }
+    expect((await study.trials()).some((t) => t.state === 'pruned')).toBe(true);
+  });
+});
