@@ -91,3 +91,19 @@ export function classLabels(data: Dataset): Int32Array {
     throw new TunekitError('invalid_argument', 'stratification needs class labels; this data set has regression targets (no `classes`)');
   return data.y instanceof Int32Array ? data.y : Int32Array.from(data.y);
 }
+
+/** Rows of `a` then rows of `b` (e.g. training rows and their augmented copies); metadata from `a`. */
+export function concatDatasets(a: Dataset, b: Dataset): Dataset {
+  if (a.features !== b.features || targetSize(a) !== targetSize(b) || a.y.constructor !== b.y.constructor)
+    throw new TunekitError('invalid_argument', `cannot concatenate ${a.features}-feature rows with ${b.features}-feature rows or different label types`);
+  const x = new Float32Array(a.x.length + b.x.length);
+  x.set(a.x);
+  x.set(b.x, a.x.length);
+  const y = a.y instanceof Int32Array ? new Int32Array(a.y.length + b.y.length) : new Float32Array(a.y.length + b.y.length);
+  y.set(a.y);
+  y.set(b.y, a.y.length);
+  const rows = new Int32Array(a.n + b.n);
+  rows.set(rowIds(a));
+  rows.set(rowIds(b), a.n);
+  return { ...a, x, y, n: a.n + b.n, rows };
+}
