@@ -30,3 +30,11 @@ export function bestOf(trials: readonly TrialRecord[], direction: Direction): Tr
   }
   return best;
 }
+
+/** Complete single-objective trials, best first (ties keep trial order). */
+export function bestFirst(trials: readonly TrialRecord[], direction: Direction): TrialRecord[] {
+  const sign = direction === 'maximize' ? -1 : 1;
+  return trials
+    .filter((t) => t.state === 'complete' && t.values !== null)
+    .sort((a, b) => sign * ((a.values![0] as number) - (b.values![0] as number)) || a.number - b.number);
+}

@@ -1,0 +1,85 @@
+// Runs the study a config describes: opens (or creates) it in its storage, builds the objective, and
+// either optimizes or runs coarse-to-fine rounds. The CLI's `tune` and `worker` commands call this.
+import { runCommandTrial } from '../command/command-trial.js';
+import { createStudy } from '../create-study.js';
+import { nopPruner } from '../study/pruner.js';
+import type { Study } from '../study/study.js';
+import type { Trial } from '../study/trial.js';
+import type { TrialRecord } from '../study/types.js';
+import { narrowSpace } from './coarse-to-fine.js';
+import { makePruner, makeSampler } from './plugins.js';
+import type { TuneConfig } from './schema.js';
+import { suggestSpace } from './space.js';
+import type { SpaceEntry } from './space.js';
+
+export interface TuneOverrides {
+  trials?: number;
+  timeoutSeconds?: number;
+  storage?: string;
+  seed?: number;
+  worker?: string;
+}
+
+export interface TuneHooks {
+  onTrial?(record: TrialRecord, study: Study): void;
+  /** Called before each coarse-to-fine round with the space it will sample. */
+  onRound?(round: number, space: readonly SpaceEntry[]): void;
+}
+
+export async function openConfigStudy(config: TuneConfig, overrides: TuneOverrides = {}): Promise<Study> {
+  const { study } = config;
+  const seed = overrides.seed ?? study.seed;
+  const pruner = study.pruner ? makePruner(study.pruner, 'study.pruner') : undefined;
+  return createStudy({
+    studyName: study.name,
+    storage: overrides.storage ?? study.storage,
+    directions: study.directions,
+    loadIfExists: true,
+    ...(study.sampler ? { sampler: makeSampler(study.sampler, 'study.sampler', config.space, seed) } : {}),
+    ...(pruner === undefined ? {} : pruner === null ? { pruner: nopPruner } : { pruner }),
+    ...(seed === undefined ? {} : { seed }),
+    ...(overrides.worker ? { worker: overrides.worker } : {}),
+  });
+}
+
+export function configObjective(config: TuneConfig, space: readonly SpaceEntry[] = config.space) {
+  return (trial: Trial) => runCommandTrial(config.objective, trial, suggestSpace(trial, space));
+}
+
+/** Runs the config's study to its budget (total trials and/or time); returns the study. */
+export async function runTune(config: TuneConfig, overrides: TuneOverrides = {}, hooks: TuneHooks = {}): Promise<Study> {
+  const study = await openConfigStudy(config, overrides);
+  const total = overrides.trials ?? config.study.trials;
+  const timeoutSeconds = overrides.timeoutSeconds ?? config.study.timeoutSeconds;
+  const deadline = timeoutSeconds === undefined ? undefined : Date.now() + timeoutSeconds * 1000;
+  const callbacks = hooks.onTrial ? [(s: Study, r: TrialRecord) => hooks.onTrial!(r, s)] : [];
+  const remainingTime = () => (deadline === undefined ? {} : { timeoutMs: Math.max(1, deadline - Date.now()) });
+
+  if (config.strategy.kind === 'optimize') {
+    const existing = (await study.trials()).length;
+    const nTrials = total === undefined ? undefined : total - existing;
+    if (nTrials !== undefined && nTrials <= 0) return study;
+    await study.optimize(configObjective(config), { ...(nTrials ? { nTrials } : {}), ...remainingTime(), callbacks });
+    return study;
+  }
+
+  const { rounds, trialsPerRound, top, margin } = config.strategy;
+  let space = config.space;
+  const history: Array<{ round: number; space: Record<string, unknown> }> = [];
+  for (let round = 1; round <= rounds; round++) {
+    if (deadline !== undefined && Date.now() >= deadline) break;
+    hooks.onRound?.(round, space);
+    history.push({ round, space: Object.fromEntries(space.map((e) => [e.name, e.distribution])) });
+    await study.setUserAttr('coarse_to_fine', history as never);
+    const roundSpace = space;
+    await study.optimize(
+      async (trial) => {
+        await trial.setUserAttr('round', round);
+        return configObjective(config, roundSpace)(trial);
+      },
+      { nTrials: trialsPerRound, ...remainingTime(), callbacks },
+    );
+    space = narrowSpace(space, await study.trials({ states: ['complete'] }), study.directions[0]!, { top, margin });
+  }
+  return study;
+}

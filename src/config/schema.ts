@@ -1,0 +1,129 @@
+// The config file of `tunekit tune` / `tunekit worker`, parsed from YAML or JSON into plain data with errors
+// that name the field, what was expected and what was found.
+import type { CommandSpec } from '../command/command-trial.js';
+import type { Direction } from '../study/types.js';
+import * as check from './check.js';
+import { parsePlugin } from './plugins.js';
+import type { PluginSpec } from './plugins.js';
+import { parseSpace } from './space.js';
+import type { SpaceEntry } from './space.js';
+
+export interface StudyConfig {
+  readonly name: string;
+  readonly storage: string;
+  readonly directions: readonly Direction[];
+  /** Absent: the library's default. */
+  readonly sampler?: PluginSpec;
+  readonly pruner?: PluginSpec;
+  readonly seed?: number;
+  /** Total trials the study should reach (not per worker). */
+  readonly trials?: number;
+  readonly timeoutSeconds?: number;
+  /** Times a trial whose worker died is re-run. */
+  readonly retries: number;
+}
+
+export type ObjectiveConfig = { readonly kind: 'command' } & CommandSpec;
+
+export type StrategyConfig =
+  | { readonly kind: 'optimize' }
+  | {
+      readonly kind: 'coarse-to-fine';
+      readonly rounds: number;
+      readonly trialsPerRound: number;
+      /** Trials whose ranges define the next round. */
+      readonly top: number;
+      /** Widening of each narrowed range, as a fraction of its width (log-aware). */
+      readonly margin: number;
+    };
+
+export interface TuneConfig {
+  readonly study: StudyConfig;
+  readonly space: readonly SpaceEntry[];
+  readonly objective: ObjectiveConfig;
+  readonly strategy: StrategyConfig;
+}
+
+export const DEFAULT_STORAGE = 'sqlite:./tunekit.db';
+
+export function parseConfig(raw: unknown): TuneConfig {
+  const root = check.object(raw, 'config', ['study', 'space', 'objective', 'strategy']);
+  const config: TuneConfig = {
+    study: parseStudy(root.study),
+    space: parseSpace(root.space),
+    objective: parseObjective(root.objective),
+    strategy: parseStrategy(root.strategy),
+  };
+  if (config.strategy.kind === 'coarse-to-fine' && config.study.directions.length > 1)
+    throw check.configError('strategy.kind', 'optimize for a study with several objectives (coarse-to-fine ranks by one value)', 'coarse-to-fine');
+  return config;
+}
+
+function parseStudy(raw: unknown): StudyConfig {
+  const s = check.object(raw, 'study', ['name', 'storage', 'direction', 'directions', 'sampler', 'pruner', 'seed', 'trials', 'timeout', 'retries']);
+  if (s.direction !== undefined && s.directions !== undefined) throw check.configError('study.directions', 'either direction or directions, not both', s.directions);
+  const directions =
+    s.directions !== undefined
+      ? check.array(s.directions, 'study.directions').map((d, i) => check.oneOf(d, `study.directions[${i}]`, ['minimize', 'maximize'] as const))
+      : [check.oneOf(s.direction ?? 'minimize', 'study.direction', ['minimize', 'maximize'] as const)];
+  if (directions.length === 0) throw check.configError('study.directions', 'at least one direction', s.directions);
+  const seed = check.optional(s.seed, (v) => nonNegativeInt(v, 'study.seed'));
+  const trials = check.optional(s.trials, (v) => check.positiveInt(v, 'study.trials'));
+  const timeoutSeconds = check.optional(s.timeout, (v) => check.positive(v, 'study.timeout'));
+  return {
+    name: check.string(s.name, 'study.name'),
+    storage: check.optional(s.storage, (v) => check.string(v, 'study.storage')) ?? DEFAULT_STORAGE,
+    directions,
+    ...(s.sampler === undefined ? {} : { sampler: parsePlugin(s.sampler, 'study.sampler') }),
+    ...(s.pruner === undefined ? {} : { pruner: parsePlugin(s.pruner, 'study.pruner') }),
+    retries: check.optional(s.retries, (v) => nonNegativeInt(v, 'study.retries')) ?? 0,
+    ...(seed === undefined ? {} : { seed }),
+    ...(trials === undefined ? {} : { trials }),
+    ...(timeoutSeconds === undefined ? {} : { timeoutSeconds }),
+  };
+}
+
+function nonNegativeInt(value: unknown, path: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) throw check.configError(path, 'a non-negative integer', value);
+  return value;
+}
+
+function parseObjective(raw: unknown): ObjectiveConfig {
+  const o = check.object(raw, 'objective', ['command']);
+  if (o.command === undefined) throw check.configError('objective', 'a command objective (objective.command)', raw);
+  if (typeof o.command === 'string')
+    throw check.configError('objective.command', 'an argv array like ["python3", "train.py", "--lr", "{lr}"] (tunekit never runs a shell)', o.command);
+  const c = Array.isArray(o.command) ? { argv: o.command } : check.object(o.command, 'objective.command', ['argv', 'env', 'cwd', 'timeout']);
+  const argv = check.array(c.argv, 'objective.command.argv').map((a, i) => check.string(a, `objective.command.argv[${i}]`));
+  if (argv.length === 0) throw check.configError('objective.command.argv', 'the program and its arguments', argv);
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(check.optional(c.env, (v) => check.object(v, 'objective.command.env')) ?? {})) {
+    if (typeof v !== 'string' && typeof v !== 'number') throw check.configError(`objective.command.env.${k}`, 'a string', v);
+    env[k] = String(v);
+  }
+  const cwd = check.optional(c.cwd, (v) => check.string(v, 'objective.command.cwd'));
+  const timeout = check.optional(c.timeout, (v) => check.positive(v, 'objective.command.timeout'));
+  return {
+    kind: 'command',
+    argv,
+    env,
+    ...(cwd === undefined ? {} : { cwd }),
+    ...(timeout === undefined ? {} : { timeoutMs: timeout * 1000 }),
+  };
+}
+
+function parseStrategy(raw: unknown): StrategyConfig {
+  if (raw === undefined || raw === 'optimize') return { kind: 'optimize' };
+  const s = typeof raw === 'string' ? { kind: raw } : check.object(raw, 'strategy', ['kind', 'rounds', 'trialsPerRound', 'top', 'margin']);
+  const kind = check.oneOf(s.kind, 'strategy.kind', ['optimize', 'coarse-to-fine'] as const);
+  if (kind === 'optimize') return { kind };
+  const margin = check.optional(s.margin, (v) => check.number(v, 'strategy.margin')) ?? 0.1;
+  if (margin < 0) throw check.configError('strategy.margin', 'a number >= 0', margin);
+  return {
+    kind,
+    rounds: check.optional(s.rounds, (v) => check.positiveInt(v, 'strategy.rounds')) ?? 3,
+    trialsPerRound: check.optional(s.trialsPerRound, (v) => check.positiveInt(v, 'strategy.trialsPerRound')) ?? 20,
+    top: check.optional(s.top, (v) => check.positiveInt(v, 'strategy.top')) ?? 5,
+    margin,
+  };
+}
