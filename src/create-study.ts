@@ -2,13 +2,14 @@
 import { defaults } from './defaults.js';
 import { TunekitError, isTunekitError } from './errors.js';
 import { resolveStorage } from './storage/resolve.js';
+import type { FailureOptions } from './study/heartbeat.js';
 import type { Pruner } from './study/pruner.js';
 import type { Sampler } from './study/sampler.js';
 import type { StudyStorage } from './study/storage.js';
 import { Study } from './study/study.js';
 import type { Direction } from './study/types.js';
 
-export interface CreateStudyOptions {
+export interface CreateStudyOptions extends FailureOptions {
   studyName?: string;
   direction?: Direction;
   /** One direction per objective, for multi-objective studies. */
@@ -25,7 +26,7 @@ export interface CreateStudyOptions {
   worker?: string;
 }
 
-export interface LoadStudyOptions {
+export interface LoadStudyOptions extends FailureOptions {
   studyName: string;
   storage: StudyStorage | string;
   sampler?: Sampler;
@@ -59,6 +60,7 @@ export async function createStudy(options: CreateStudyOptions = {}): Promise<Stu
     sampler: options.sampler ?? defaults.sampler(directions, options.seed),
     pruner: options.pruner ?? defaults.pruner(),
     worker: options.worker ?? defaults.worker(),
+    failures: resolveFailures(options),
   });
 }
 
@@ -71,7 +73,17 @@ export async function loadStudy(options: LoadStudyOptions): Promise<Study> {
     sampler: options.sampler ?? defaults.sampler(info.directions, options.seed),
     pruner: options.pruner ?? defaults.pruner(),
     worker: options.worker ?? defaults.worker(),
+    failures: resolveFailures(options),
   });
+}
+
+function resolveFailures(options: FailureOptions): { heartbeatIntervalMs: number; gracePeriodMs: number; retries: number } {
+  const heartbeatIntervalMs = options.heartbeatIntervalMs ?? defaults.heartbeatIntervalMs;
+  return {
+    heartbeatIntervalMs,
+    gracePeriodMs: options.gracePeriodMs ?? defaults.gracePeriodMs(heartbeatIntervalMs),
+    retries: options.retries ?? defaults.retries,
+  };
 }
 
 function resolveDirections(options: CreateStudyOptions): Direction[] {

@@ -12,6 +12,10 @@ export const defaults = {
   sampler: (_directions: readonly Direction[], seed?: number): Sampler => new RandomSampler(seed === undefined ? {} : { seed }),
   pruner: (): Pruner => nopPruner,
   storage: (): StudyStorage => new InMemoryStorage(),
+  heartbeatIntervalMs: 10_000,
+  // Generous: an objective that blocks the event loop (synchronous training) sends no heartbeat meanwhile.
+  gracePeriodMs: (heartbeatIntervalMs: number): number => 6 * heartbeatIntervalMs,
+  retries: 0,
   studyName: (): string => `study-${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}-${Math.random().toString(36).slice(2, 8)}`,
   worker: (): string => {
     const pid = (globalThis as { process?: { pid?: number } }).process?.pid ?? 0;

@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'invalid_result'
   | 'no_completed_trials'
   | 'search_space_exhausted'
+  | 'max_trials_reached'
   | 'not_in_grid'
   | 'storage_error'
   | 'storage_unreachable'

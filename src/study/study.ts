@@ -4,6 +4,7 @@ import { TrialPruned, TunekitError, isTunekitError } from '../errors.js';
 import type { ParamValue } from '../search-space/index.js';
 import { bestOf, paretoFront } from './pareto.js';
 import type { Pruner } from './pruner.js';
+import { Heartbeat } from './heartbeat.js';
 import type { Sampler, SamplerContext } from './sampler.js';
 import { TrialSnapshot } from './snapshot.js';
 import type { StudyStorage, TrialQuery, TrialResult } from './storage.js';
@@ -18,6 +19,11 @@ export type StudyCallback = (study: Study, trial: TrialRecord) => void | Promise
 export interface OptimizeOptions {
   /** Trials to run in this call (not counting trials of other workers). Unbounded if omitted. */
   nTrials?: number;
+  /**
+   * Stop once the study holds this many trials, counting every worker's (any state). Restarted workers
+   * do not overshoot: storage refuses a trial beyond it. Enqueued trials and retries still run.
+   */
+  maxTrials?: number;
   /** Start no trial after this many milliseconds. */
   timeoutMs?: number;
   /** Trials run at once in this process (for async objectives). Default 1. */
@@ -38,6 +44,8 @@ export interface StudyParts {
   readonly pruner: Pruner;
   /** Identifies this process in the trials it runs. */
   readonly worker: string;
+  /** Heartbeats, stale-trial failing and retries; off when omitted. */
+  readonly failures?: { heartbeatIntervalMs: number; gracePeriodMs: number; retries: number };
 }
 
 export class Study {
@@ -47,6 +55,7 @@ export class Study {
   private readonly info: StudyInfo;
   private readonly worker: string;
   private readonly snapshot: TrialSnapshot;
+  private readonly heartbeat: Heartbeat;
   private readonly live = new Map<number, { trial: Trial; context: SamplerContext }>();
   private stopRequested = false;
 
@@ -57,6 +66,7 @@ export class Study {
     this.pruner = parts.pruner;
     this.worker = parts.worker;
     this.snapshot = new TrialSnapshot(parts.storage, parts.info.id);
+    this.heartbeat = new Heartbeat(parts.storage, parts.info.id, parts.failures ?? { heartbeatIntervalMs: 0, gracePeriodMs: 0, retries: 0 });
   }
 
   get id(): number {
@@ -78,12 +88,20 @@ export class Study {
     return this.info.directions[0] as Direction;
   }
 
-  /** Starts a trial: claims an enqueued one if any is waiting, otherwise creates one for the sampler to fill. */
-  async ask(): Promise<Trial> {
+  /**
+   * Starts a trial: claims an enqueued one if any is waiting, otherwise creates one for the sampler to fill
+   * (with `maxTrials`, only while the study holds fewer trials; else throws `max_trials_reached`). First
+   * fails (and retries) trials whose worker stopped sending heartbeats.
+   */
+  async ask(options: { maxTrials?: number } = {}): Promise<Trial> {
+    await this.heartbeat.failStale();
     await this.sampler.prepare?.(this.info, this.storage);
-    const record = await this.storage.startTrial(this.info.id, this.worker, { onlyWaiting: this.sampler.onlyEnqueued ?? false });
-    if (record === null)
+    const onlyWaiting = this.sampler.onlyEnqueued ?? false;
+    const record = await this.storage.startTrial(this.info.id, this.worker, { onlyWaiting, ...options });
+    if (record === null && onlyWaiting)
       throw new TunekitError('search_space_exhausted', `study "${this.name}": every point of the sampler's search space has been run`);
+    if (record === null) throw new TunekitError('max_trials_reached', `study "${this.name}" already holds ${options.maxTrials} trials`);
+    this.heartbeat.track(record.id);
     try {
       const all = await this.snapshot.load();
       // A pruner may narrow what the sampler models (Hyperband: the trial's bracket only).
@@ -107,6 +125,7 @@ export class Study {
       this.live.set(record.number, { trial, context });
       return trial;
     } catch (error) {
+      this.heartbeat.untrack(record.id);
       await this.storage.finishTrial(record.id, { state: 'fail', failReason: `sampler failed: ${describeError(error)}` });
       throw error;
     }
@@ -123,7 +142,7 @@ export class Study {
     if (live) await live.trial.flush().catch((error: unknown) => (writeError = error));
     const id = live?.trial.id ?? (await this.trialByNumber(number)).id;
     const outcome = writeError !== null ? ({ state: 'fail', failReason: `could not store the trial: ${describeError(writeError)}` } as const) : await this.outcome(id, result, options.failReason);
-    const record = await this.storage.finishTrial(id, outcome);
+    const record = await this.storage.finishTrial(id, outcome).finally(() => this.heartbeat.untrack(id));
     this.live.delete(number);
     if (live) await this.sampler.afterTrial?.(live.context, record);
     return record;
@@ -131,8 +150,9 @@ export class Study {
 
   /** Runs the objective on new trials until `nTrials`, the timeout, `stop()` or an exhausted search space. */
   async optimize(objective: Objective, options: OptimizeOptions = {}): Promise<void> {
-    const { nTrials = Infinity, timeoutMs, concurrency = 1, callbacks = [] } = options;
+    const { nTrials = Infinity, maxTrials, timeoutMs, concurrency = 1, callbacks = [] } = options;
     checkPositive('nTrials', nTrials, true);
+    if (maxTrials !== undefined) checkPositive('maxTrials', maxTrials, false);
     checkPositive('concurrency', concurrency, false);
     if (timeoutMs !== undefined) checkPositive('timeoutMs', timeoutMs, true);
     const deadline = timeoutMs === undefined ? Infinity : Date.now() + timeoutMs;
@@ -146,18 +166,18 @@ export class Study {
         started++;
         let trial: Trial;
         try {
-          trial = await this.ask();
+          trial = await this.ask(maxTrials === undefined ? {} : { maxTrials });
         } catch (error) {
-          if (isTunekitError(error, 'search_space_exhausted')) return void (halted = true);
+          if (isTunekitError(error, 'search_space_exhausted') || isTunekitError(error, 'max_trials_reached')) return void (halted = true);
           throw error;
         }
         let record: TrialRecord;
         try {
-          record = await this.tell(trial, checkResult(await objective(trial)));
+          record = await this.settle(trial, checkResult(await objective(trial)));
         } catch (error) {
-          if (error instanceof TrialPruned) record = await this.tell(trial, 'pruned');
+          if (error instanceof TrialPruned) record = await this.settle(trial, 'pruned');
           else {
-            record = await this.tell(trial, 'fail', { failReason: describeError(error) });
+            record = await this.settle(trial, 'fail', { failReason: describeError(error) });
             if (!(typeof keepGoing === 'function' ? keepGoing(error) : keepGoing)) throw error;
           }
         }
@@ -220,6 +240,18 @@ export class Study {
 
   async setUserAttr(key: string, value: JsonValue): Promise<void> {
     await this.storage.setStudyUserAttr(this.info.id, key, value);
+  }
+
+  /** `tell` for optimize: a trial another worker already failed as stale keeps that verdict. */
+  private async settle(trial: Trial, result: TellResult, options: { failReason?: string } = {}): Promise<TrialRecord> {
+    try {
+      return await this.tell(trial, result, options);
+    } catch (error) {
+      // Our heartbeats stopped for longer than the grace period (a blocked event loop, a paused machine).
+      if (!isTunekitError(error, 'trial_finished')) throw error;
+      this.live.delete(trial.number);
+      return this.storage.getTrial(trial.id);
+    }
   }
 
   private async trialByNumber(number: number): Promise<TrialRecord> {

@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { createStudy, loadStudy } from '../create-study.js';
+import { InMemoryStorage } from '../storage/memory.js';
+import { RETRY_COUNT_ATTR, retryPolicy } from './heartbeat.js';
+import { RETRIED_BY_ATTR, RETRIED_FROM_ATTR } from './types.js';
+import type { TrialRecord } from './types.js';
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+const fast = { heartbeatIntervalMs: 20, gracePeriodMs: 150 };
+
+describe('heartbeats, stale trials and retries', () => {
+  it('fails a dead worker\'s trial and retries its configuration, linked both ways', async () => {
+    const storage = new InMemoryStorage();
+    // The "dead" worker: it started a trial and will never beat or finish it.
+    const dead = await createStudy({ studyName: 's', storage, heartbeatIntervalMs: 0, seed: 1 });
+    const lost = await dead.ask();
+    const lr = lost.suggestFloat('lr', 1e-4, 1, { log: true });
+    await lost.setUserAttr('note', 'first try');
+    await sleep(200);
+    const alive = await loadStudy({ studyName: 's', storage, ...fast, retries: 1, seed: 2 });
+    const seen: number[] = [];
+    await alive.optimize((t) => (seen.push(t.suggestFloat('lr', 1e-4, 1, { log: true })), 1), { nTrials: 1 });
+    const [failed, retry] = await alive.trials();
+    expect(failed).toMatchObject({ state: 'fail', systemAttrs: { [RETRIED_BY_ATTR]: 1 } });
+    expect(failed!.failReason).toContain('heartbeat');
+    expect(retry).toMatchObject({ state: 'complete', params: { lr }, userAttrs: { note: 'first try' } });
+    expect(retry!.systemAttrs).toMatchObject({ [RETRIED_FROM_ATTR]: 0, [RETRY_COUNT_ATTR]: 1 });
+    expect(seen).toEqual([lr]);
+  });
+
+  it('keeps a slow trial alive while its process sends heartbeats', async () => {
+    const storage = new InMemoryStorage();
+    const slow = await createStudy({ studyName: 's', storage, ...fast });
+    const other = await loadStudy({ studyName: 's', storage, ...fast, retries: 3 });
+    const run = slow.optimize(async () => (await sleep(500), 1), { nTrials: 1 });
+    await sleep(250);
+    await other.optimize(() => 2, { nTrials: 3 });
+    await run;
+    expect((await slow.trials()).map((t) => t.state)).toEqual(['complete', 'complete', 'complete', 'complete']);
+  });
+
+  it('retries at most `retries` times', async () => {
+    const policy = retryPolicy(2);
+    const failed = (count: number): TrialRecord =>
+      ({ params: { x: 1 }, userAttrs: {}, systemAttrs: { [RETRY_COUNT_ATTR]: count, 'sampler:tpe': 1, grid_id: 4 } }) as unknown as TrialRecord;
+    expect(policy(failed(0))).toEqual({ fixedParams: { x: 1 }, userAttrs: {}, systemAttrs: { grid_id: 4, [RETRY_COUNT_ATTR]: 1 } });
+    expect(policy(failed(1))!.systemAttrs).toEqual({ grid_id: 4, [RETRY_COUNT_ATTR]: 2 });
+    expect(policy(failed(2))).toBeNull();
+  });
+
+  it('lets a zombie finish without crashing: storage keeps the stale verdict', async () => {
+    const storage = new InMemoryStorage();
+    const zombie = await createStudy({ studyName: 's', storage, ...fast });
+    const reaper = await loadStudy({ studyName: 's', storage, ...fast });
+    // A synchronous objective blocks the event loop: no heartbeat goes out meanwhile.
+    const run = zombie.optimize(async () => {
+      const until = Date.now() + 300;
+      while (Date.now() < until);
+      await sleep(100);
+      return 1;
+    }, { nTrials: 1 });
+    await sleep(20);
+    await reaper.optimize(() => 2, { nTrials: 1 });
+    await run;
+    const [first, second] = await zombie.trials();
+    expect(first).toMatchObject({ state: 'fail' });
+    expect(second).toMatchObject({ state: 'complete', values: [2] });
+  });
+
+  it('stops at maxTrials across workers, and a restarted worker does not overshoot', async () => {
+    const storage = new InMemoryStorage();
+    const a = await createStudy({ studyName: 's', storage });
+    const b = await loadStudy({ studyName: 's', storage });
+    await Promise.all([a, b].map((s) => s.optimize(async () => (await sleep(1), 0), { maxTrials: 25, concurrency: 3 })));
+    expect((await a.trials()).map((t) => t.number)).toEqual(Array.from({ length: 25 }, (_, i) => i));
+    const restarted = await loadStudy({ studyName: 's', storage });
+    await restarted.optimize(() => 0, { maxTrials: 25 });
+    expect(await restarted.trials()).toHaveLength(25);
+    await expect(restarted.ask({ maxTrials: 25 })).rejects.toMatchObject({ code: 'max_trials_reached' });
+  });
+
+  it('rejects settings that would fail live trials', async () => {
+    await expect(createStudy({ heartbeatIntervalMs: 1000, gracePeriodMs: 500 })).rejects.toMatchObject({ code: 'invalid_argument' });
+    await expect(createStudy({ retries: -1 })).rejects.toMatchObject({ code: 'invalid_argument' });
+  });
+});

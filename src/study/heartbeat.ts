@@ -1,0 +1,110 @@
+// Liveness for running trials: this process sends a heartbeat for each of its running trials, and fails
+// (and optionally retries) other workers' trials whose heartbeat stopped: their process died.
+import { TunekitError, isTunekitError } from '../errors.js';
+import type { ParamValue } from '../search-space/index.js';
+import type { RetryPolicy, StudyStorage } from './storage.js';
+import { FIXED_PARAMS_ATTR, RETRIED_BY_ATTR, RETRIED_FROM_ATTR } from './types.js';
+import type { TrialRecord } from './types.js';
+
+export interface FailureOptions {
+  /**
+   * How often each running trial tells storage it is alive. 0 turns heartbeats and stale checks off; then
+   * a trial whose process dies stays running. Every worker of a study should use the same settings.
+   */
+  heartbeatIntervalMs?: number;
+  /**
+   * How long a running trial may go without a heartbeat before the next worker that looks fails it. Keep
+   * it well above the longest stretch an objective blocks the event loop: a blocked loop sends no heartbeat.
+   */
+  gracePeriodMs?: number;
+  /** How many times the configuration of a trial failed as stale is enqueued again. */
+  retries?: number;
+}
+
+/** How many retries led to this trial (0 for an original). */
+export const RETRY_COUNT_ATTR = 'retry_count';
+
+export class Heartbeat {
+  private readonly running = new Set<number>();
+  private timer: ReturnType<typeof setInterval> | null = null;
+  private beating = false;
+  private lastCheck = -Infinity;
+  private readonly retry: RetryPolicy | undefined;
+
+  constructor(
+    private readonly storage: StudyStorage,
+    private readonly studyId: number,
+    private readonly options: { heartbeatIntervalMs: number; gracePeriodMs: number; retries: number },
+  ) {
+    const { heartbeatIntervalMs: interval, gracePeriodMs: grace, retries } = options;
+    if (!(Number.isFinite(interval) && interval >= 0))
+      throw new TunekitError('invalid_argument', `heartbeatIntervalMs must be a number >= 0, got ${String(interval)}`);
+    if (interval > 0 && !(Number.isFinite(grace) && grace > interval))
+      throw new TunekitError('invalid_argument', `gracePeriodMs must exceed heartbeatIntervalMs (${interval}), got ${String(grace)}`);
+    if (!(Number.isInteger(retries) && retries >= 0))
+      throw new TunekitError('invalid_argument', `retries must be a non-negative integer, got ${String(retries)}`);
+    this.retry = retries > 0 ? retryPolicy(retries) : undefined;
+  }
+
+  private get enabled(): boolean {
+    return this.options.heartbeatIntervalMs > 0;
+  }
+
+  /** Starts sending heartbeats for a trial this process runs. */
+  track(trialId: number): void {
+    if (!this.enabled) return;
+    this.running.add(trialId);
+    // unref: heartbeats alone never keep a process alive.
+    this.timer ??= setInterval(() => void this.beat(), this.options.heartbeatIntervalMs).unref();
+  }
+
+  untrack(trialId: number): void {
+    this.running.delete(trialId);
+    if (this.running.size === 0 && this.timer !== null) {
+      clearInterval(this.timer);
+      this.timer = null;
+    }
+  }
+
+  /** Fails stale trials of other workers, at most once per heartbeat interval; returns those it failed. */
+  async failStale(): Promise<TrialRecord[]> {
+    if (!this.enabled || Date.now() - this.lastCheck < this.options.heartbeatIntervalMs) return [];
+    this.lastCheck = Date.now();
+    return this.storage.failStaleTrials(this.studyId, this.options.gracePeriodMs, this.retry);
+  }
+
+  private async beat(): Promise<void> {
+    if (this.beating) return; // the previous round is still waiting for storage
+    this.beating = true;
+    try {
+      await Promise.all(
+        [...this.running].map((id) =>
+          this.storage.heartbeat(id).catch((error: unknown) => {
+            // Finished meanwhile (or failed as stale by another worker): nothing left to keep alive.
+            if (isTunekitError(error, 'trial_finished') || isTunekitError(error, 'trial_not_found')) this.untrack(id);
+            // Other errors (storage briefly unreachable) are retried on the next beat; the grace period covers them.
+          }),
+        ),
+      );
+    } finally {
+      this.beating = false;
+    }
+  }
+}
+
+/** Enqueues a stale trial's configuration again (its fixed and sampled params, its user attributes). */
+export function retryPolicy(retries: number): RetryPolicy {
+  const own = new Set([FIXED_PARAMS_ATTR, RETRIED_FROM_ATTR, RETRIED_BY_ATTR, RETRY_COUNT_ATTR]);
+  return (failed) => {
+    const count = Number(failed.systemAttrs[RETRY_COUNT_ATTR] ?? 0);
+    if (count >= retries) return null;
+    // Sampler memos belong to the failed run; bookkeeping such as a grid point's id goes with the retry.
+    const carried = Object.entries(failed.systemAttrs).filter(([key]) => !own.has(key) && !key.startsWith('sampler:'));
+    const fixed = (failed.systemAttrs[FIXED_PARAMS_ATTR] ?? {}) as Record<string, ParamValue>;
+    return {
+      fixedParams: { ...fixed, ...failed.params },
+      userAttrs: failed.userAttrs,
+      systemAttrs: { ...Object.fromEntries(carried), [RETRY_COUNT_ATTR]: count + 1 },
+    };
+  };
+}
