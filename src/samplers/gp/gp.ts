@@ -143,8 +143,8 @@ export function fitKernelParams(data: GpData, init: KernelParams, options: { min
 export class GpPosterior {
   readonly chol: Float64Array;
   readonly alpha: Float64Array;
-  private readonly kx: Float64Array;
-  private readonly v: Float64Array;
+  private readonly kx: Float64Array<ArrayBuffer>;
+  private readonly v: Float64Array<ArrayBuffer>;
 
   constructor(
     readonly data: GpData,

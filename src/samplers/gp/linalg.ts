@@ -25,7 +25,7 @@ export function cholesky(a: Float64Array, n: number): Float64Array | null {
 }
 
 /** Solves L x = b (forward substitution); returns x. */
-export function solveLower(l: Float64Array, n: number, b: ArrayLike<number>, out = new Float64Array(n)): Float64Array {
+export function solveLower(l: Float64Array, n: number, b: ArrayLike<number>, out: Float64Array = new Float64Array(n)): Float64Array {
   for (let i = 0; i < n; i++) {
     const ri = i * n;
     let s = b[i]!;
