@@ -1,4 +1,4 @@
-// Loads the AssemblyScript SIMD kernels (src/nn/wasm/kernels.wasm, built by `npm run build:wasm`) and
+// Loads the AssemblyScript SIMD kernels (src/nn/wasm/*.wasm, built by `npm run build:wasm`) and
 // adapts them to the Kernels interface. One wasm instance, and so one linear memory, per kernels object.
 
 import { readFileSync } from 'node:fs';
@@ -32,34 +32,48 @@ interface Exports {
 /** Must match KC in assembly/kernels.ts: the packed panel is KC·8 floats, then a 4x8 tile and 8 bias lanes. */
 const PACK_FLOATS = 256 * 8 + 64;
 
-let compiled: object | null | undefined;
+export type WasmVariant = 'relaxed' | 'simd';
 
-function wasmModule(): object | null {
-  if (compiled === undefined) {
+const compiled = new Map<WasmVariant, object | null>();
+
+/**
+ * 'relaxed' uses fused multiply-add from relaxed SIMD (Node >= 22, or Node 20 started with
+ * --experimental-wasm-relaxed-simd); 'simd' needs only 128-bit SIMD. Null when it does not validate here.
+ */
+function wasmModule(variant: WasmVariant): object | null {
+  if (!compiled.has(variant)) {
     try {
-      compiled = new WA.Module(readFileSync(new URL('./wasm/kernels.wasm', import.meta.url)));
+      const file = variant === 'relaxed' ? './wasm/kernels-relaxed.wasm' : './wasm/kernels.wasm';
+      compiled.set(variant, new WA.Module(readFileSync(new URL(file, import.meta.url))));
     } catch {
-      compiled = null;
+      compiled.set(variant, null);
     }
   }
-  return compiled;
+  return compiled.get(variant) ?? null;
 }
 
-/** Whether the SIMD module exists and this runtime validates it. */
+/** The fastest variant this runtime runs, or null when neither loads. */
+export function bestWasmVariant(): WasmVariant | null {
+  return wasmModule('relaxed') ? 'relaxed' : wasmModule('simd') ? 'simd' : null;
+}
+
+/** Whether the SIMD kernels exist and this runtime validates them. */
 export function wasmAvailable(): boolean {
-  return wasmModule() !== null;
+  return bestWasmVariant() !== null;
 }
 
 export class WasmKernels implements Kernels {
   readonly name = 'wasm' as const;
+  readonly variant: WasmVariant;
   private readonly x: Exports;
   private view: Float32Array;
   private top: number;
   private readonly pack: number;
 
-  constructor() {
-    const mod = wasmModule();
-    if (!mod) throw new TunekitError('wasm_unavailable', 'the WebAssembly SIMD kernels did not load (missing src/nn/wasm/kernels.wasm, or no SIMD support); run `npm run build:wasm` or pass kernels: "ts"');
+  constructor(variant: WasmVariant | undefined = bestWasmVariant() ?? undefined) {
+    const mod = variant ? wasmModule(variant) : null;
+    if (!variant || !mod) throw new TunekitError('wasm_unavailable', 'the WebAssembly SIMD kernels did not load (missing src/nn/wasm/kernels.wasm, or no SIMD support); run `npm run build:wasm` or pass kernels: "ts"');
+    this.variant = variant;
     this.x = new WA.Instance(mod, { env: { abort: () => { throw new TunekitError('wasm_abort', 'wasm kernel aborted'); } } }).exports as unknown as Exports;
     this.view = new Float32Array(this.x.memory.buffer);
     this.top = (this.x.heapBase() + 15) >> 2;

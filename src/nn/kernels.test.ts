@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { ACTIVATION_IDS, convOutSize, type ConvGeometry, type Kernels } from './kernels.js';
 import { TsKernels } from './kernels-ts.js';
@@ -114,6 +115,14 @@ describe.runIf(wasmAvailable())('wasm kernels agree with the TS reference', () =
     }
     expectClose(read(ks[0], offs[0][0], n), read(ks[1], offs[1][0], n), 1e-5);
     expectClose(read(ks[0], offs[0][4], n), read(ks[1], offs[1][4], n), 1e-5);
+  });
+
+  it('the relaxed-SIMD (FMA) build agrees too, in a child process where relaxed SIMD is on', () => {
+    const script = new URL('./testing/relaxed-check.ts', import.meta.url).pathname;
+    const out = execFileSync(process.execPath, ['--experimental-wasm-relaxed-simd', '--import', 'tsx', script], { encoding: 'utf8' });
+    const r = JSON.parse(out) as { variant: string; worst: number };
+    expect(r.variant).toBe('relaxed');
+    expect(r.worst).toBeLessThan(2e-5);
   });
 
   it('keeps data across heap growth', () => {
