@@ -1,5 +1,5 @@
 // Every default tunekit chooses, in one place.
-import { RandomSampler } from './samplers/random.js';
+import { AutoSampler } from './samplers/auto.js';
 import { InMemoryStorage } from './storage/memory.js';
 import { nopPruner } from './study/pruner.js';
 import type { Pruner } from './study/pruner.js';
@@ -9,7 +9,8 @@ import type { Direction } from './study/types.js';
 
 export const defaults = {
   direction: 'minimize' as Direction,
-  sampler: (_directions: readonly Direction[], seed?: number): Sampler => new RandomSampler(seed === undefined ? {} : { seed }),
+  /** GP while the budget is small, TPE beyond, NSGA-II for several objectives (see samplers/auto.ts). */
+  sampler: (_directions: readonly Direction[], seed?: number): Sampler => new AutoSampler(seed === undefined ? {} : { seed }),
   pruner: (): Pruner => nopPruner,
   storage: (): StudyStorage => new InMemoryStorage(),
   heartbeatIntervalMs: 10_000,

@@ -40,6 +40,14 @@ export { GridSampler } from './samplers/grid.js';
 export type { Grid, GridSamplerOptions } from './samplers/grid.js';
 export { QmcSampler } from './samplers/qmc/qmc.js';
 export type { QmcSamplerOptions } from './samplers/qmc/qmc.js';
+export { TpeSampler } from './samplers/tpe/sampler.js';
+export type { TpeSamplerOptions } from './samplers/tpe/sampler.js';
+export { GpSampler } from './samplers/gp/sampler.js';
+export type { GpSamplerOptions } from './samplers/gp/sampler.js';
+export { NsgaIISampler } from './samplers/nsga2/sampler.js';
+export type { NsgaIISamplerOptions } from './samplers/nsga2/sampler.js';
+export { AutoSampler } from './samplers/auto.js';
+export type { AutoSamplerOptions } from './samplers/auto.js';
 
 // Pruners
 export type { Pruner, PrunerContext } from './study/pruner.js';

@@ -11,18 +11,30 @@ export function dominatesLoss(a: ArrayLike<number>, b: ArrayLike<number>): boole
   return better;
 }
 
-/** Front index of each point: 0 for the Pareto front, 1 for the front once 0 is removed, ... */
-export function nondominatedRanks(losses: readonly ArrayLike<number>[]): Int32Array {
+/**
+ * Front index of each point: 0 for the Pareto front, 1 for the front once 0 is removed, ... With
+ * `violations` (total constraint violation, 0 when feasible), Deb's rule: feasible beats infeasible, and
+ * of two infeasible points the one violating less wins.
+ */
+export function nondominatedRanks(losses: readonly ArrayLike<number>[], violations?: ArrayLike<number>): Int32Array {
+  const better = (i: number, j: number): boolean => {
+    if (violations) {
+      const vi = violations[i]!;
+      const vj = violations[j]!;
+      if (vi > 0 || vj > 0) return vi < vj;
+    }
+    return dominatesLoss(losses[i]!, losses[j]!);
+  };
   const n = losses.length;
   const ranks = new Int32Array(n).fill(-1);
   const dominatedBy = new Int32Array(n);
   const dominating: number[][] = Array.from({ length: n }, () => []);
   for (let i = 0; i < n; i++)
     for (let j = i + 1; j < n; j++) {
-      if (dominatesLoss(losses[i]!, losses[j]!)) {
+      if (better(i, j)) {
         dominating[i]!.push(j);
         dominatedBy[j]!++;
-      } else if (dominatesLoss(losses[j]!, losses[i]!)) {
+      } else if (better(j, i)) {
         dominating[j]!.push(i);
         dominatedBy[i]!++;
       }
