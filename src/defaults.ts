@@ -1,7 +1,7 @@
 // Every default tunekit chooses, in one place.
 import { AutoSampler } from './samplers/auto.js';
 import { InMemoryStorage } from './storage/memory.js';
-import { nopPruner } from './study/pruner.js';
+import { MedianPruner } from './pruners/percentile.js';
 import type { Pruner } from './study/pruner.js';
 import type { Sampler } from './study/sampler.js';
 import type { StudyStorage } from './study/storage.js';
@@ -11,7 +11,8 @@ export const defaults = {
   direction: 'minimize' as Direction,
   /** GP while the budget is small, TPE beyond, NSGA-II for several objectives (see samplers/auto.ts). */
   sampler: (_directions: readonly Direction[], seed?: number): Sampler => new AutoSampler(seed === undefined ? {} : { seed }),
-  pruner: (): Pruner => nopPruner,
+  // Optuna's default: inert until 5 trials complete, and only for objectives that ask shouldPrune().
+  pruner: (): Pruner => new MedianPruner(),
   storage: (): StudyStorage => new InMemoryStorage(),
   heartbeatIntervalMs: 10_000,
   // Generous: an objective that blocks the event loop (synchronous training) sends no heartbeat meanwhile.
