@@ -78,8 +78,19 @@ export type {
 } from './tuning/successive-halving.js';
 
 // Storage
-export type { NewWaitingTrial, StudyStorage, StudySummary, TrialQuery, TrialResult } from './study/storage.js';
+export type {
+  NewWaitingTrial,
+  RetryPolicy,
+  StartOptions,
+  StudyStorage,
+  StudySummary,
+  TrialQuery,
+  TrialResult,
+} from './study/storage.js';
 export { InMemoryStorage } from './storage/memory.js';
+export { copyStudy } from './storage/copy.js';
+export type { CopyStudyOptions } from './storage/copy.js';
+export type { FailureOptions } from './study/heartbeat.js';
 
 // Errors and randomness
 export { TrialPruned, TunekitError, isTunekitError } from './errors.js';
