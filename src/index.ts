@@ -7,7 +7,7 @@ export type { CreateStudyOptions, LoadStudyOptions } from './create-study.js';
 export { Study } from './study/study.js';
 export type { Objective, ObjectiveResult, OptimizeOptions, StudyCallback, TellResult } from './study/study.js';
 export { Trial } from './study/trial.js';
-export { dominates, paretoFront } from './study/pareto.js';
+export { bestFirst, bestOf, dominates, paretoFront } from './study/pareto.js';
 export type { Direction, JsonValue, StudyInfo, TrialRecord, TrialState } from './study/types.js';
 
 // Search space
@@ -91,6 +91,7 @@ export { InMemoryStorage } from './storage/memory.js';
 export { copyStudy } from './storage/copy.js';
 export type { CopyStudyOptions } from './storage/copy.js';
 export type { FailureOptions } from './study/heartbeat.js';
+export { resolveStorage as openStorage } from './storage/resolve.js';
 
 // Errors and randomness
 export { TrialPruned, TunekitError, isTunekitError } from './errors.js';

@@ -5,9 +5,12 @@ import { createStudy } from '../create-study.js';
 import { nopPruner } from '../study/pruner.js';
 import type { Study } from '../study/study.js';
 import type { Trial } from '../study/trial.js';
-import type { TrialRecord } from '../study/types.js';
+import type { JsonValue, TrialRecord } from '../study/types.js';
+import { TunekitError } from '../errors.js';
+import { resolveStorage } from '../storage/resolve.js';
 import { narrowSpace } from './coarse-to-fine.js';
 import { makePruner, makeSampler } from './plugins.js';
+import { parseConfig } from './schema.js';
 import type { TuneConfig } from './schema.js';
 import { suggestSpace } from './space.js';
 import type { SpaceEntry } from './space.js';
@@ -26,7 +29,28 @@ export interface TuneHooks {
   onRound?(round: number, space: readonly SpaceEntry[]): void;
 }
 
+export const CONFIG_ATTR = 'config';
+
 export async function openConfigStudy(config: TuneConfig, overrides: TuneOverrides = {}): Promise<Study> {
+  const opened = await createConfigStudy(config, overrides);
+  await opened.storage.setStudySystemAttr(opened.id, CONFIG_ATTR, config.source as JsonValue);
+  return opened;
+}
+
+/** The config a study was started with (stored by `openConfigStudy`), for workers that join it by name. */
+export async function loadStudyConfig(storage: string, studyName: string): Promise<TuneConfig> {
+  const opened = await resolveStorage(storage);
+  try {
+    const source = (await opened.getStudy(studyName)).systemAttrs[CONFIG_ATTR];
+    if (source === undefined)
+      throw new TunekitError('config_missing', `study "${studyName}" was not started from a config; give the config file to tunekit worker`);
+    return parseConfig(source);
+  } finally {
+    await opened.close?.();
+  }
+}
+
+function createConfigStudy(config: TuneConfig, overrides: TuneOverrides): Promise<Study> {
   const { study } = config;
   const seed = overrides.seed ?? study.seed;
   const pruner = study.pruner ? makePruner(study.pruner, 'study.pruner') : undefined;
@@ -35,6 +59,7 @@ export async function openConfigStudy(config: TuneConfig, overrides: TuneOverrid
     storage: overrides.storage ?? study.storage,
     directions: study.directions,
     loadIfExists: true,
+    retries: study.retries,
     ...(study.sampler ? { sampler: makeSampler(study.sampler, 'study.sampler', config.space, seed) } : {}),
     ...(pruner === undefined ? {} : pruner === null ? { pruner: nopPruner } : { pruner }),
     ...(seed === undefined ? {} : { seed }),
@@ -56,10 +81,8 @@ export async function runTune(config: TuneConfig, overrides: TuneOverrides = {},
   const remainingTime = () => (deadline === undefined ? {} : { timeoutMs: Math.max(1, deadline - Date.now()) });
 
   if (config.strategy.kind === 'optimize') {
-    const existing = (await study.trials()).length;
-    const nTrials = total === undefined ? undefined : total - existing;
-    if (nTrials !== undefined && nTrials <= 0) return study;
-    await study.optimize(configObjective(config), { ...(nTrials ? { nTrials } : {}), ...remainingTime(), callbacks });
+    // The budget counts the study's trials from every worker, so restarted or extra workers do not overshoot.
+    await study.optimize(configObjective(config), { ...(total ? { maxTrials: total } : {}), ...remainingTime(), callbacks });
     return study;
   }
 

@@ -42,6 +42,8 @@ export interface TuneConfig {
   readonly space: readonly SpaceEntry[];
   readonly objective: ObjectiveConfig;
   readonly strategy: StrategyConfig;
+  /** The config as written (plain data), stored with the study so `tunekit worker` can run it. */
+  readonly source: unknown;
 }
 
 export const DEFAULT_STORAGE = 'sqlite:./tunekit.db';
@@ -53,6 +55,7 @@ export function parseConfig(raw: unknown): TuneConfig {
     space: parseSpace(root.space),
     objective: parseObjective(root.objective),
     strategy: parseStrategy(root.strategy),
+    source: structuredClone(raw),
   };
   if (config.strategy.kind === 'coarse-to-fine' && config.study.directions.length > 1)
     throw check.configError('strategy.kind', 'optimize for a study with several objectives (coarse-to-fine ranks by one value)', 'coarse-to-fine');

@@ -1,5 +1,15 @@
 // The command table: one entry per file in this folder.
+import { ask } from './ask.js';
+import { best } from './best.js';
+import { deleteCommand } from './delete.js';
 import { demo } from './demo.js';
+import { enqueue } from './enqueue.js';
+import { exportCommand } from './export.js';
+import { studies } from './studies.js';
+import { tell } from './tell.js';
+import { trials } from './trials.js';
+import { tune } from './tune.js';
+import { worker } from './worker.js';
 
 export interface Command {
   summary: string;
@@ -7,4 +17,16 @@ export interface Command {
   run(argv: string[]): Promise<number>;
 }
 
-export const commands: Record<string, Command> = { demo };
+export const commands: Record<string, Command> = {
+  demo,
+  tune,
+  worker,
+  studies,
+  trials,
+  best,
+  export: exportCommand,
+  delete: deleteCommand,
+  enqueue,
+  ask,
+  tell,
+};

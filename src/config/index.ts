@@ -1,0 +1,16 @@
+// tunekit/config: studies described as data (YAML or JSON), any program run as a trial, coarse-to-fine.
+// Node-only (files and processes), so it lives apart from the light core entry.
+export { loadConfigFile, parseConfigText } from './load.js';
+export { parseConfig, DEFAULT_STORAGE } from './schema.js';
+export type { ObjectiveConfig, StrategyConfig, StudyConfig, TuneConfig } from './schema.js';
+export { parseSpace, suggestSpace, spaceDistributions } from './space.js';
+export type { SpaceEntry } from './space.js';
+export { narrowSpace } from './coarse-to-fine.js';
+export { openConfigStudy, runTune, configObjective, loadStudyConfig } from './run.js';
+export type { TuneHooks, TuneOverrides } from './run.js';
+export { SAMPLER_KINDS, PRUNER_KINDS } from './plugins.js';
+export type { PluginSpec } from './plugins.js';
+export { runCommandTrial, paramEnvName } from '../command/command-trial.js';
+export type { CommandSpec } from '../command/command-trial.js';
+export { parseMetricLine, METRIC_PREFIX } from '../command/metric-line.js';
+export type { MetricLine } from '../command/metric-line.js';
