@@ -1,0 +1,24 @@
+// Copies the non-TypeScript files the package needs at run time (data sets, wasm kernels) from src/ to
+// dist/, which tsc does not do. Test fixtures, the scripts that made them, and test helpers stay behind.
+import { cpSync, mkdirSync, readdirSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+
+const SKIP_DIRS = new Set(['fixtures', 'testing']);
+const SKIP_FILE = /\.(ts|py)$|fixture/;
+
+function walk(dir) {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return SKIP_DIRS.has(entry.name) ? [] : walk(path);
+    return SKIP_FILE.test(entry.name) ? [] : [path];
+  });
+}
+
+const [from, to] = [process.argv[2] ?? 'src', process.argv[3] ?? 'dist'];
+const files = walk(from);
+for (const file of files) {
+  const target = join(to, relative(from, file));
+  mkdirSync(dirname(target), { recursive: true });
+  cpSync(file, target);
+}
+console.log(`copy-assets: ${files.length} files from ${from}/ to ${to}/`);
