@@ -1,0 +1,65 @@
+// tunekit's public surface. Back ends with heavy dependencies live in their own subpath exports
+// (tunekit/sqlite, tunekit/postgres, tunekit/nn, ...), so this entry stays light.
+
+// Studies and trials
+export { createStudy, loadStudy } from './create-study.js';
+export type { CreateStudyOptions, LoadStudyOptions } from './create-study.js';
+export { Study } from './study/study.js';
+export type { Objective, ObjectiveResult, OptimizeOptions, StudyCallback, TellResult } from './study/study.js';
+export { Trial } from './study/trial.js';
+export { dominates, paretoFront } from './study/pareto.js';
+export type { Direction, JsonValue, StudyInfo, TrialRecord, TrialState } from './study/types.js';
+
+// Search space
+export {
+  categoricalDistribution,
+  contains,
+  describeDistribution,
+  distributionsEqual,
+  floatDistribution,
+  fromUnit,
+  intDistribution,
+  toUnit,
+  validateDistribution,
+} from './search-space/index.js';
+export type {
+  CategoricalChoice,
+  CategoricalDistribution,
+  Distribution,
+  FloatDistribution,
+  IntDistribution,
+  ParamValue,
+  RangeOptions,
+} from './search-space/index.js';
+
+// Samplers
+export type { RelativeSample, Sampler, SamplerContext } from './study/sampler.js';
+export { RandomSampler } from './samplers/random.js';
+export type { RandomSamplerOptions } from './samplers/random.js';
+export { GridSampler } from './samplers/grid.js';
+export type { Grid, GridSamplerOptions } from './samplers/grid.js';
+export { QmcSampler } from './samplers/qmc/qmc.js';
+export type { QmcSamplerOptions } from './samplers/qmc/qmc.js';
+export { TpeSampler } from './samplers/tpe/sampler.js';
+export type { TpeSamplerOptions } from './samplers/tpe/sampler.js';
+export { GpSampler } from './samplers/gp/sampler.js';
+export type { GpSamplerOptions } from './samplers/gp/sampler.js';
+export { CmaEsSampler } from './samplers/cmaes/sampler.js';
+export type { CmaEsSamplerOptions } from './samplers/cmaes/sampler.js';
+export { NsgaIISampler } from './samplers/nsga2/sampler.js';
+export type { NsgaIISamplerOptions } from './samplers/nsga2/sampler.js';
+export { AutoSampler } from './samplers/auto.js';
+export type { AutoSamplerOptions } from './samplers/auto.js';
+
+// Pruners
+export type { Pruner, PrunerContext } from './study/pruner.js';
+export { nopPruner } from './study/pruner.js';
+
+// Storage
+export type { NewWaitingTrial, StudyStorage, StudySummary, TrialQuery, TrialResult } from './study/storage.js';
+export { InMemoryStorage } from './storage/memory.js';
+
+// Errors and randomness
+export { TrialPruned, TunekitError, isTunekitError } from './errors.js';
+export type { ErrorCode } from './errors.js';
+export { Rng } from './random.js';
