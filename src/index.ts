@@ -7,7 +7,7 @@ export type { CreateStudyOptions, LoadStudyOptions } from './create-study.js';
 export { Study } from './study/study.js';
 export type { Objective, ObjectiveResult, OptimizeOptions, StudyCallback, TellResult } from './study/study.js';
 export { Trial } from './study/trial.js';
-export { dominates, paretoFront } from './study/pareto.js';
+export { bestFirst, bestOf, dominates, paretoFront } from './study/pareto.js';
 export type { Direction, JsonValue, StudyInfo, TrialRecord, TrialState } from './study/types.js';
 
 // Search space
@@ -54,10 +54,46 @@ export type { AutoSamplerOptions } from './samplers/auto.js';
 // Pruners
 export type { Pruner, PrunerContext } from './study/pruner.js';
 export { nopPruner } from './study/pruner.js';
+export { MedianPruner, PercentilePruner } from './pruners/percentile.js';
+export type { PercentilePrunerOptions } from './pruners/percentile.js';
+export { PatientPruner } from './pruners/patient.js';
+export type { PatientPrunerOptions } from './pruners/patient.js';
+export { ThresholdPruner } from './pruners/threshold.js';
+export type { ThresholdPrunerOptions } from './pruners/threshold.js';
+export { SuccessiveHalvingPruner } from './pruners/successive-halving.js';
+export type { SuccessiveHalvingPrunerOptions } from './pruners/successive-halving.js';
+export { HyperbandPruner } from './pruners/hyperband.js';
+export type { HyperbandPrunerOptions } from './pruners/hyperband.js';
+export { pruningCallback } from './pruners/report-epochs.js';
+export type { EpochValues, PruningCallbackOptions, ReportingTrial } from './pruners/report-epochs.js';
+export { halvingSchedule, hyperband, hyperbandSchedule, successiveHalving } from './tuning/successive-halving.js';
+export type {
+  Bracket,
+  Budget,
+  BudgetedObjective,
+  HyperbandOptions,
+  HyperbandResult,
+  Resource,
+  Rung,
+  SuccessiveHalvingOptions,
+  SuccessiveHalvingResult,
+} from './tuning/successive-halving.js';
 
 // Storage
-export type { NewWaitingTrial, StudyStorage, StudySummary, TrialQuery, TrialResult } from './study/storage.js';
+export type {
+  NewWaitingTrial,
+  RetryPolicy,
+  StartOptions,
+  StudyStorage,
+  StudySummary,
+  TrialQuery,
+  TrialResult,
+} from './study/storage.js';
 export { InMemoryStorage } from './storage/memory.js';
+export { copyStudy } from './storage/copy.js';
+export type { CopyStudyOptions } from './storage/copy.js';
+export type { FailureOptions } from './study/heartbeat.js';
+export { resolveStorage as openStorage } from './storage/resolve.js';
 
 // Errors and randomness
 export { TrialPruned, TunekitError, isTunekitError } from './errors.js';
