@@ -1,8 +1,8 @@
 // Public surface of `tunekit/nn`: build a model from plain config, fit it, evaluate, save and load
 // its parameters. The kernels are exported for benchmarks and for sharing one heap across models.
 
-export { buildModel, mlp, Model } from './model.js';
-export type { BuildOptions, LayerConfig, MlpOptions, ModelConfig, NamedParam } from './model.js';
+export { buildModel, cnn, mlp, Model } from './model.js';
+export type { BuildOptions, CnnOptions, LayerConfig, MlpOptions, ModelConfig, NamedParam } from './model.js';
 export { evaluate, fit, resolveBatchSize } from './fit.js';
 export type { BatchSize, Dataset, EarlyStopping, EpochLogs, FitOptions, History } from './fit.js';
 export { lossFunction } from './losses.js';
@@ -24,3 +24,15 @@ export { bestWasmVariant, WasmKernels, wasmAvailable } from './kernels-wasm.js';
 export type { WasmVariant } from './kernels-wasm.js';
 export type { ConvGeometry, Kernels } from './kernels.js';
 export { Rng } from './rng.js';
+export { Activation } from './layers/activation.js';
+export { BatchNorm } from './layers/batchnorm.js';
+export type { BatchNormOptions } from './layers/batchnorm.js';
+export { Conv2D } from './layers/conv2d.js';
+export type { Conv2DOptions } from './layers/conv2d.js';
+export { Dense } from './layers/dense.js';
+export type { DenseOptions } from './layers/dense.js';
+export { Dropout } from './layers/dropout.js';
+export { Flatten } from './layers/flatten.js';
+export { Pool2D } from './layers/pool.js';
+export type { PoolOptions } from './layers/pool.js';
+export type { Layer, Param } from './layers/layer.js';

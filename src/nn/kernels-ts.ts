@@ -26,19 +26,25 @@ export class TsKernels implements Kernels {
 
   gemm(ta: boolean, tb: boolean, m: number, n: number, k: number, a: number, b: number, c: number, acc: boolean, bias: number, relu: boolean): void {
     const h = this.h;
-    // Strides let one loop serve all four transposition cases.
+    // A transposed is read through strides; B transposed is copied once so the inner loop runs over
+    // contiguous memory. Rows accumulate in float64, which keeps this the more accurate oracle.
     const ars = ta ? 1 : k;
     const acs = ta ? m : 1;
-    const brs = tb ? 1 : n;
-    const bcs = tb ? k : 1;
+    let bm: Float32Array = h;
+    let bo0 = b;
+    if (tb) {
+      bm = new Float32Array(k * n);
+      for (let j = 0; j < n; j++) for (let p = 0; p < k; p++) bm[p * n + j] = h[b + j * k + p];
+      bo0 = 0;
+    }
     const row = new Float64Array(n);
     for (let i = 0; i < m; i++) {
       row.fill(0);
       for (let p = 0; p < k; p++) {
         const av = h[a + i * ars + p * acs];
         if (av === 0) continue;
-        const bo = b + p * brs;
-        for (let j = 0; j < n; j++) row[j] += av * h[bo + j * bcs];
+        const bo = bo0 + p * n;
+        for (let j = 0; j < n; j++) row[j] += av * bm[bo + j];
       }
       const co = c + i * n;
       for (let j = 0; j < n; j++) {

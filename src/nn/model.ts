@@ -159,3 +159,34 @@ export function mlp(o: MlpOptions): ModelConfig {
   layers.push({ kind: 'dense', units: o.outputs, activation: o.outputActivation ?? 'linear' });
   return { inputShape: [o.inputs], layers };
 }
+
+export interface CnnOptions {
+  /** [height, width, channels]. */
+  inputShape: [number, number, number];
+  outputs: number;
+  /** One entry per convolution block. */
+  conv: { filters: number; kernelSize: number; stride?: number; padding?: 'valid' | 'same' | number }[];
+  /** Pooling after each block ('none' to rely on strides); default 'max' with size 2. */
+  pool?: 'max' | 'avg' | 'none';
+  poolSize?: number;
+  /** Hidden dense layers after flattening. */
+  dense?: number[];
+  activation?: ActivationName;
+  dropout?: number;
+  batchNorm?: boolean;
+}
+
+/** A conv net as a ModelConfig: conv blocks (kernel sizes, strides, batch norm, pooling), then dense layers. */
+export function cnn(o: CnnOptions): ModelConfig {
+  const act = o.activation ?? 'relu';
+  const layers: LayerConfig[] = [];
+  for (const c of o.conv) {
+    if (o.batchNorm) layers.push({ kind: 'conv2d', ...c, activation: 'linear', init: 'he_uniform' }, { kind: 'batchnorm' }, { kind: 'activation', activation: act });
+    else layers.push({ kind: 'conv2d', ...c, activation: act });
+    const pool = o.pool ?? 'max';
+    if (pool !== 'none') layers.push({ kind: pool === 'max' ? 'maxpool' : 'avgpool', size: o.poolSize ?? 2 });
+  }
+  layers.push({ kind: 'flatten' });
+  const head = mlp({ inputs: 1, hidden: o.dense ?? [], outputs: o.outputs, activation: act, dropout: o.dropout, batchNorm: o.batchNorm });
+  return { inputShape: [...o.inputShape], layers: [...layers, ...head.layers] };
+}
