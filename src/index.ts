@@ -95,6 +95,24 @@ export type { CopyStudyOptions } from './storage/copy.js';
 export type { FailureOptions } from './study/heartbeat.js';
 export { resolveStorage as openStorage } from './storage/resolve.js';
 
+// Analysis: which hyperparameters matter, which pairs interact, where the good region is
+export { FANOVA_MAX_TRIALS, advice, formatRange, formatValue, importance, interactions, narrowedSpace } from './analysis/index.js';
+export type {
+  Advice,
+  AdviceOptions,
+  CategoricalAdvice,
+  ImportanceEvaluator,
+  ImportanceOptions,
+  ImportanceResult,
+  Interaction,
+  InteractionOptions,
+  InteractionResult,
+  NumericAdvice,
+  ParamAdvice,
+  ParamImportance,
+  TargetOptions,
+} from './analysis/index.js';
+
 // Errors and randomness
 export { TrialPruned, TunekitError, isTunekitError } from './errors.js';
 export type { ErrorCode } from './errors.js';
