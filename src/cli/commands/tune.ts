@@ -74,7 +74,7 @@ export const tune: Command = {
     const config = configArg(args, 'tune');
     const overrides = overridesFrom(args);
     const total = overrides.trials ?? config.study.trials;
-    if (total === undefined && (overrides.timeoutSeconds ?? config.study.timeoutSeconds) === undefined)
+    if (config.strategy.kind === 'optimize' && total === undefined && (overrides.timeoutSeconds ?? config.study.timeoutSeconds) === undefined)
       throw new TunekitError('config_invalid', 'study.trials: give a budget (study.trials or study.timeout in the config, or --trials / --timeout)');
     const workers = intOption(args, 'workers', 1);
     let study: Study;
