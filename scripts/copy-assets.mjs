@@ -2,6 +2,7 @@
 // dist/, which tsc does not do. Test fixtures, the scripts that made them, and test helpers stay behind.
 import { cpSync, mkdirSync, readdirSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
+import { argv } from 'node:process';
 
 const SKIP_DIRS = new Set(['fixtures', 'testing']);
 const SKIP_FILE = /\.(ts|py)$|fixture/;
@@ -14,11 +15,11 @@ function walk(dir) {
   });
 }
 
-const [from, to] = [process.argv[2] ?? 'src', process.argv[3] ?? 'dist'];
+const [from, to] = [argv[2] ?? 'src', argv[3] ?? 'dist'];
 const files = walk(from);
 for (const file of files) {
   const target = join(to, relative(from, file));
   mkdirSync(dirname(target), { recursive: true });
   cpSync(file, target);
 }
-console.log(`copy-assets: ${files.length} files from ${from}/ to ${to}/`);
+globalThis.console.log(`copy-assets: ${files.length} files from ${from}/ to ${to}/`);

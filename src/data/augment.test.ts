@@ -11,7 +11,14 @@ const img = Float32Array.from([0, 1, 2, 3, 4, 5, 6, 7, 8]);
 const out = () => new Float32Array(9);
 
 function single(pixels: number[], rows = 1): Dataset {
-  return { x: Float32Array.from(pixels), y: new Int32Array(rows), n: rows, features: pixels.length / rows, shape: [5, 5, 1], classes: 1 };
+  return {
+    x: Float32Array.from(pixels),
+    y: new Int32Array(rows),
+    n: rows,
+    features: pixels.length / rows,
+    shape: [5, 5, 1],
+    classes: 1,
+  };
 }
 
 describe('image primitives', () => {
@@ -29,7 +36,9 @@ describe('image primitives', () => {
 
   it('rotates counter-clockwise: 0° is the identity, 90° turns the grid, the centre stays', () => {
     expect([...rotateImage(img, shape, 0, out())].map((v) => +v.toFixed(6))).toEqual([...img]);
-    expect([...rotateImage(img, shape, 90, out())].map((v) => +v.toFixed(5))).toEqual([2, 5, 8, 1, 4, 7, 0, 3, 6]);
+    expect([...rotateImage(img, shape, 90, out())].map((v) => +v.toFixed(5))).toEqual([
+      2, 5, 8, 1, 4, 7, 0, 3, 6,
+    ]);
     const half = rotateImage(img, shape, 45, out());
     expect(half[4]).toBeCloseTo(4, 6);
     // A bilinear rotation averages neighbours: no value leaves the source range.

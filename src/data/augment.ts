@@ -26,15 +26,20 @@ export function augment(data: Dataset, options: AugmentOptions): Dataset {
   const geometric = shift > 0 || flip || rotate > 0;
   const shape = data.shape;
   if (geometric && (!shape || shape.length !== 3))
-    throw new TunekitError('invalid_argument', 'shift, flip and rotate need image rows: a data set with shape [height, width, channels]');
-  if (!(shift >= 0 && Number.isInteger(shift))) throw new TunekitError('invalid_argument', `shift must be a non-negative integer, got ${shift}`);
-  if (!(rotate >= 0 && rotate <= 180)) throw new TunekitError('invalid_argument', `rotate must be in [0, 180] degrees, got ${rotate}`);
+    throw new TunekitError(
+      'invalid_argument',
+      'shift, flip and rotate need image rows: a data set with shape [height, width, channels]',
+    );
+  if (!(shift >= 0 && Number.isInteger(shift)))
+    throw new TunekitError('invalid_argument', `shift must be a non-negative integer, got ${shift}`);
+  if (!(rotate >= 0 && rotate <= 180))
+    throw new TunekitError('invalid_argument', `rotate must be in [0, 180] degrees, got ${rotate}`);
   if (!(noise >= 0)) throw new TunekitError('invalid_argument', `noise must be non-negative, got ${noise}`);
   const f = data.features;
   const rng = new Rng(deriveSeed(options.seed ?? 0, 'augment'));
   const x = new Float32Array(data.x.length);
-  let a = new Float32Array(f);
-  let b = new Float32Array(f);
+  let a: Float32Array = new Float32Array(f);
+  let b: Float32Array = new Float32Array(f);
   for (let i = 0; i < data.n; i++) {
     a.set(data.x.subarray(i * f, (i + 1) * f));
     if (geometric) {
@@ -43,9 +48,10 @@ export function augment(data: Dataset, options: AugmentOptions): Dataset {
       const dy = rng.int(-shift, shift);
       const mirror = rng.next() < 0.5;
       const angle = rng.uniform(-rotate, rotate);
-      if (rotate > 0) (rotateImage(a, shape!, angle, b, fill), ([a, b] = [b, a]));
-      if (flip && mirror) (flipImage(a, shape!, b), ([a, b] = [b, a]));
-      if (shift > 0) (shiftImage(a, shape!, dx, dy, b, fill), ([a, b] = [b, a]));
+      // Each step writes into the spare buffer, which then becomes the current image.
+      if (rotate > 0) [a, b] = [rotateImage(a, shape!, angle, b, fill), a];
+      if (flip && mirror) [a, b] = [flipImage(a, shape!, b), a];
+      if (shift > 0) [a, b] = [shiftImage(a, shape!, dx, dy, b, fill), a];
     }
     if (noise > 0) for (let j = 0; j < f; j++) a[j] = a[j]! + noise * rng.normal();
     x.set(a, i * f);
@@ -54,7 +60,14 @@ export function augment(data: Dataset, options: AugmentOptions): Dataset {
 }
 
 /** Moves the image right by dx and down by dy pixels. */
-export function shiftImage(src: Float32Array, shape: readonly number[], dx: number, dy: number, out: Float32Array, fill = 0): Float32Array {
+export function shiftImage(
+  src: Float32Array,
+  shape: readonly number[],
+  dx: number,
+  dy: number,
+  out: Float32Array,
+  fill = 0,
+): Float32Array {
   const [h, w, c] = shape as [number, number, number];
   for (let y = 0; y < h; y++)
     for (let x = 0; x < w; x++) {
@@ -69,19 +82,28 @@ export function shiftImage(src: Float32Array, shape: readonly number[], dx: numb
 /** Mirrors the image left-right. */
 export function flipImage(src: Float32Array, shape: readonly number[], out: Float32Array): Float32Array {
   const [h, w, c] = shape as [number, number, number];
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) for (let k = 0; k < c; k++) out[(y * w + x) * c + k] = src[(y * w + (w - 1 - x)) * c + k]!;
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++)
+      for (let k = 0; k < c; k++) out[(y * w + x) * c + k] = src[(y * w + (w - 1 - x)) * c + k]!;
   return out;
 }
 
 /** Rotates counter-clockwise (as displayed) by `degrees` about the centre, with bilinear interpolation. */
-export function rotateImage(src: Float32Array, shape: readonly number[], degrees: number, out: Float32Array, fill = 0): Float32Array {
+export function rotateImage(
+  src: Float32Array,
+  shape: readonly number[],
+  degrees: number,
+  out: Float32Array,
+  fill = 0,
+): Float32Array {
   const [h, w, c] = shape as [number, number, number];
   const theta = (degrees * Math.PI) / 180;
   const cos = Math.cos(theta);
   const sin = Math.sin(theta);
   const cx = (w - 1) / 2;
   const cy = (h - 1) / 2;
-  const at = (y: number, x: number, k: number) => (y >= 0 && y < h && x >= 0 && x < w ? src[(y * w + x) * c + k]! : fill);
+  const at = (y: number, x: number, k: number) =>
+    y >= 0 && y < h && x >= 0 && x < w ? src[(y * w + x) * c + k]! : fill;
   for (let y = 0; y < h; y++)
     for (let x = 0; x < w; x++) {
       // Inverse mapping in y-up coordinates: each output pixel reads the source point rotated back.
@@ -95,7 +117,8 @@ export function rotateImage(src: Float32Array, shape: readonly number[], degrees
       const fy = sy - y0;
       for (let k = 0; k < c; k++)
         out[(y * w + x) * c + k] =
-          (1 - fy) * ((1 - fx) * at(y0, x0, k) + fx * at(y0, x0 + 1, k)) + fy * ((1 - fx) * at(y0 + 1, x0, k) + fx * at(y0 + 1, x0 + 1, k));
+          (1 - fy) * ((1 - fx) * at(y0, x0, k) + fx * at(y0, x0 + 1, k)) +
+          fy * ((1 - fx) * at(y0 + 1, x0, k) + fx * at(y0 + 1, x0 + 1, k));
     }
   return out;
 }

@@ -66,9 +66,15 @@ describe('parseCsv', () => {
     const train = parseCsv('colour,size,y\nred,1,0\ngreen,2,1\nred,3,1\n', { categorical: ['colour'] });
     expect(train.featureNames).toEqual(['colour=green', 'colour=red', 'size']);
     expect([...train.x]).toEqual([0, 1, 1, 1, 0, 2, 0, 1, 3]);
-    const test = parseCsv('colour,size,y\nred,5,1\n', { categorical: ['colour'], categories: train.categories, labelNames: train.labelNames });
+    const test = parseCsv('colour,size,y\nred,5,1\n', {
+      categorical: ['colour'],
+      categories: train.categories,
+      labelNames: train.labelNames,
+    });
     expect([...test.x]).toEqual([0, 1, 5]);
-    const e = caught(() => parseCsv('colour,size,y\nblue,5,1\n', { categorical: ['colour'], categories: train.categories }));
+    const e = caught(() =>
+      parseCsv('colour,size,y\nblue,5,1\n', { categorical: ['colour'], categories: train.categories }),
+    );
     expect(e.code).toBe('unknown_category');
     expect(e.message).toContain('line 2');
     expect(e.message).toContain('"colour"');
@@ -89,7 +95,9 @@ describe('parseCsv', () => {
     expect(empty.code).toBe('missing_value');
     expect(empty.message).toContain('line 2, column "b"');
     expect(caught(() => parseCsv('a,y\n1,0\n', { label: 'z' })).code).toBe('unknown_column');
-    expect(caught(() => parseCsv('a,y\n1,0\n', { labelType: 'number', label: 0, categorical: [0] })).code).toBe('invalid_argument');
+    expect(
+      caught(() => parseCsv('a,y\n1,0\n', { labelType: 'number', label: 0, categorical: [0] })).code,
+    ).toBe('invalid_argument');
     expect(caught(() => parseCsv('a,y\n"1,0\n')).code).toBe('invalid_file');
     expect(caught(() => parseCsv('a,b,y\n')).code).toBe('empty_file');
     expect(caught(() => parseCsv('a,y\nNaN,0\n')).code).toBe('non_numeric_cell');
@@ -106,9 +114,13 @@ describe('loadCsv', () => {
     const fake = caught(() => loadCsv(file('fake.csv.gz', 'a,y\n1,0\n')));
     expect(fake.code).toBe('invalid_file');
     expect(fake.message).toContain('not gzip-compressed');
-    const truncated = caught(() => loadCsv(file('cut.csv.gz', gzipSync('a,y\n1,0\n'.repeat(50)).subarray(0, 20))));
+    const truncated = caught(() =>
+      loadCsv(file('cut.csv.gz', gzipSync('a,y\n1,0\n'.repeat(50)).subarray(0, 20))),
+    );
     expect(truncated.code).toBe('invalid_file');
-    const binary = caught(() => loadCsv(file('image.csv', new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 13]))));
+    const binary = caught(() =>
+      loadCsv(file('image.csv', new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 13]))),
+    );
     expect(binary.code).toBe('invalid_file');
     expect(binary.message).toContain('binary data, not CSV');
     expect(caught(() => loadCsv(join(dir, 'missing.csv'))).code).toBe('file_not_found');

@@ -46,7 +46,9 @@ export function loadCsv(path: string | URL, options: CsvOptions = {}): CsvDatase
 export function parseCsv(text: string, options: CsvOptions = {}): CsvDataset {
   const source = options.source ?? 'CSV';
   const where = (line: number) => `${source} line ${line}`;
-  let rows = splitRows(text, options.delimiter ?? ',', source).filter((r) => r.line > (options.skipLines ?? 0));
+  let rows = splitRows(text, options.delimiter ?? ',', source).filter(
+    (r) => r.line > (options.skipLines ?? 0),
+  );
   if (rows.length === 0) throw new TunekitError('empty_file', `${source}: no rows`, { source });
 
   const width = rows[0]!.cells.length;
@@ -57,17 +59,28 @@ export function parseCsv(text: string, options: CsvOptions = {}): CsvDataset {
   } else names = Array.from({ length: width }, (_, i) => `column ${i}`);
   for (const row of rows)
     if (row.cells.length !== width)
-      throw new TunekitError('ragged_row', `${where(row.line)}: ${row.cells.length} fields, but the ${options.header ?? true ? 'header has' : 'first row has'} ${width}`, {
-        source,
-        line: row.line,
-        expected: width,
-        actual: row.cells.length,
-      });
-  if (rows.length === 0) throw new TunekitError('empty_file', `${source}: a header but no data rows`, { source });
+      throw new TunekitError(
+        'ragged_row',
+        `${where(row.line)}: ${row.cells.length} fields, but the ${(options.header ?? true) ? 'header has' : 'first row has'} ${width}`,
+        {
+          source,
+          line: row.line,
+          expected: width,
+          actual: row.cells.length,
+        },
+      );
+  if (rows.length === 0)
+    throw new TunekitError('empty_file', `${source}: a header but no data rows`, { source });
 
   const labelIndex = columnIndex(options.label ?? -1, names, source, 'label');
-  const categorical = new Set((options.categorical ?? []).map((c) => columnIndex(c, names, source, 'categorical')));
-  if (categorical.has(labelIndex)) throw new TunekitError('invalid_argument', `${source}: the label column "${names[labelIndex]}" cannot also be categorical`);
+  const categorical = new Set(
+    (options.categorical ?? []).map((c) => columnIndex(c, names, source, 'categorical')),
+  );
+  if (categorical.has(labelIndex))
+    throw new TunekitError(
+      'invalid_argument',
+      `${source}: the label column "${names[labelIndex]}" cannot also be categorical`,
+    );
   const featureCols = names.map((_, i) => i).filter((i) => i !== labelIndex);
 
   // Category lists come first (fixed ones from the options, else the sorted distinct values), so that the
@@ -75,7 +88,9 @@ export function parseCsv(text: string, options: CsvOptions = {}): CsvDataset {
   const categories: Record<string, string[]> = {};
   for (const c of categorical) {
     const fixed = options.categories?.[names[c]!];
-    categories[names[c]!] = fixed ? [...fixed] : sortLabels(rows.map((r) => r.cells[c]!.trim()).filter((v) => v !== ''));
+    categories[names[c]!] = fixed
+      ? [...fixed]
+      : sortLabels(rows.map((r) => r.cells[c]!.trim()).filter((v) => v !== ''));
   }
   const featureNames: string[] = [];
   const offsets: number[] = [];
@@ -91,16 +106,25 @@ export function parseCsv(text: string, options: CsvOptions = {}): CsvDataset {
     featureCols.forEach((c, k) => {
       const cell = row.cells[c]!.trim();
       const name = names[c]!;
-      if (cell === '') throw new TunekitError('missing_value', `${where(row.line)}, column "${name}": empty cell`, { source, line: row.line, column: name });
+      if (cell === '')
+        throw new TunekitError('missing_value', `${where(row.line)}, column "${name}": empty cell`, {
+          source,
+          line: row.line,
+          column: name,
+        });
       if (categorical.has(c)) {
         const at = categories[name]!.indexOf(cell);
         if (at < 0)
-          throw new TunekitError('unknown_category', `${where(row.line)}, column "${name}": "${cell}" is not one of the known categories [${categories[name]!.join(', ')}]`, {
-            source,
-            line: row.line,
-            column: name,
-            value: cell,
-          });
+          throw new TunekitError(
+            'unknown_category',
+            `${where(row.line)}, column "${name}": "${cell}" is not one of the known categories [${categories[name]!.join(', ')}]`,
+            {
+              source,
+              line: row.line,
+              column: name,
+              value: cell,
+            },
+          );
         x[i * features + offsets[k]! + at] = 1;
       } else x[i * features + offsets[k]!] = numberCell(cell, row.line, name, source);
     });
@@ -109,7 +133,12 @@ export function parseCsv(text: string, options: CsvOptions = {}): CsvDataset {
   const labelName = names[labelIndex]!;
   const labels = rows.map((row) => {
     const cell = row.cells[labelIndex]!.trim();
-    if (cell === '') throw new TunekitError('missing_label', `${where(row.line)}: the label column "${labelName}" is empty`, { source, line: row.line, column: labelName });
+    if (cell === '')
+      throw new TunekitError(
+        'missing_label',
+        `${where(row.line)}: the label column "${labelName}" is empty`,
+        { source, line: row.line, column: labelName },
+      );
     return cell;
   });
   const base = { x, n: rows.length, features, featureNames, categories };
@@ -117,7 +146,11 @@ export function parseCsv(text: string, options: CsvOptions = {}): CsvDataset {
     const y = Float32Array.from(labels, (cell, i) => numberCell(cell, rows[i]!.line, labelName, source));
     return { ...base, y };
   }
-  const { y, labelNames } = encodeClasses(labels, (i) => `${where(rows[i]!.line)}, column "${labelName}"`, options.labelNames);
+  const { y, labelNames } = encodeClasses(
+    labels,
+    (i) => `${where(rows[i]!.line)}, column "${labelName}"`,
+    options.labelNames,
+  );
   return { ...base, y, classes: labelNames.length, labelNames };
 }
 
@@ -137,15 +170,23 @@ function columnIndex(spec: string | number, names: readonly string[], source: st
   if (typeof spec === 'number') {
     const i = spec < 0 ? names.length + spec : spec;
     if (!Number.isInteger(spec) || i < 0 || i >= names.length)
-      throw new TunekitError('unknown_column', `${source}: ${what} column index ${spec} is outside the ${names.length} columns`, { source, column: spec });
+      throw new TunekitError(
+        'unknown_column',
+        `${source}: ${what} column index ${spec} is outside the ${names.length} columns`,
+        { source, column: spec },
+      );
     return i;
   }
   const i = names.indexOf(spec);
   if (i < 0)
-    throw new TunekitError('unknown_column', `${source}: no ${what} column named "${spec}"; the columns are ${names.map((n) => `"${n}"`).join(', ')}`, {
-      source,
-      column: spec,
-    });
+    throw new TunekitError(
+      'unknown_column',
+      `${source}: no ${what} column named "${spec}"; the columns are ${names.map((n) => `"${n}"`).join(', ')}`,
+      {
+        source,
+        column: spec,
+      },
+    );
   return i;
 }
 
@@ -159,7 +200,11 @@ function splitRows(text: string, delimiter: string, source: string): Row[] {
     });
     return rows;
   }
-  if (delimiter.length !== 1 || delimiter === '"') throw new TunekitError('invalid_argument', `delimiter must be one character (not '"') or 'whitespace', got ${JSON.stringify(delimiter)}`);
+  if (delimiter.length !== 1 || delimiter === '"')
+    throw new TunekitError(
+      'invalid_argument',
+      `delimiter must be one character (not '"') or 'whitespace', got ${JSON.stringify(delimiter)}`,
+    );
   let line = 1;
   let start = 1;
   let cells: string[] = [];
@@ -176,18 +221,30 @@ function splitRows(text: string, delimiter: string, source: string): Row[] {
   for (let i = 0; i < text.length; i++) {
     const ch = text[i]!;
     if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') (cell += '"'), i++;
-      else if (ch === '"') quoted = false;
+      if (ch === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
       else {
         if (ch === '\n') line++;
         cell += ch;
       }
-    } else if (ch === '"' && cell.trim() === '') (quoted = true), (wasQuoted = true), (cell = '');
-    else if (ch === delimiter) cells.push(cell), (cell = '');
-    else if (ch === '\n') endRow(), (start = ++line);
-    else if (ch !== '\r') cell += ch;
+    } else if (ch === '"' && cell.trim() === '') {
+      quoted = wasQuoted = true;
+      cell = '';
+    } else if (ch === delimiter) {
+      cells.push(cell);
+      cell = '';
+    } else if (ch === '\n') {
+      endRow();
+      start = ++line;
+    } else if (ch !== '\r') cell += ch;
   }
-  if (quoted) throw new TunekitError('invalid_file', `${source} line ${start}: a quoted field is never closed`, { source, line: start });
+  if (quoted)
+    throw new TunekitError('invalid_file', `${source} line ${start}: a quoted field is never closed`, {
+      source,
+      line: start,
+    });
   endRow();
   return rows;
 }

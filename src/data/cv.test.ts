@@ -16,7 +16,12 @@ describe('crossValidatedObjective', () => {
       data: iris,
       folds: { k: 5, seed: 2 },
       score: (trial, { train, val, fold }) => {
-        seen.push({ trial: trial.number, fold: fold.fold, trainRows: [...train.rows!], valRows: [...val.rows!] });
+        seen.push({
+          trial: trial.number,
+          fold: fold.fold,
+          trainRows: [...train.rows!],
+          valRows: [...val.rows!],
+        });
         return knnAccuracy(train, val, trial.suggestInt('k', 1, 15));
       },
     });
@@ -37,7 +42,8 @@ describe('crossValidatedObjective', () => {
   });
 
   it('stratifies by default when the data has classes, and takes explicit folds', async () => {
-    for (const f of makeFolds(iris, { k: 5 })) expect(Array.from(f.holdout).filter((i) => iris.y[i] === 2)).toHaveLength(10);
+    for (const f of makeFolds(iris, { k: 5 }))
+      expect(Array.from(f.holdout).filter((i) => iris.y[i] === 2)).toHaveLength(10);
     expect(makeFolds(iris, { k: 3, repeats: 2 })).toHaveLength(6);
     const study = await createStudy({ direction: 'maximize' });
     const folds = kFold(iris.n, { k: 3, seed: 9 });
@@ -54,7 +60,12 @@ describe('crossValidatedObjective', () => {
     const study = await createStudy({ direction: 'maximize', pruner: afterTwo });
     let folds = 0;
     await study.optimize(
-      crossValidatedObjective({ data: iris, folds: { k: 5 }, reportFolds: true, score: () => (folds++, 0.5 + folds / 100) }),
+      crossValidatedObjective({
+        data: iris,
+        folds: { k: 5 },
+        reportFolds: true,
+        score: () => (folds++, 0.5 + folds / 100),
+      }),
       { nTrials: 1 },
     );
     const [trial] = await study.trials();

@@ -42,21 +42,31 @@ export const CV_ATTRS = { scores: 'cv_fold_scores', mean: 'cv_mean', std: 'cv_st
 
 export function crossValidatedObjective(options: CrossValidatedObjectiveOptions): Objective {
   const { data, score } = options;
-  const folds = Array.isArray(options.folds) ? (options.folds as readonly Fold[]) : makeFolds(data, (options.folds ?? {}) as FoldSpec);
+  const folds = Array.isArray(options.folds)
+    ? (options.folds as readonly Fold[])
+    : makeFolds(data, (options.folds ?? {}) as FoldSpec);
   if (folds.length === 0) throw new TunekitError('invalid_argument', 'crossValidatedObjective: no folds');
   // The fold data sets are cut once, not per trial: trials share them read-only.
-  const splits: CvSplit[] = folds.map((fold) => ({ train: subset(data, fold.train), val: subset(data, fold.holdout), fold }));
+  const splits: CvSplit[] = folds.map((fold) => ({
+    train: subset(data, fold.train),
+    val: subset(data, fold.holdout),
+    fold,
+  }));
   return async (trial) => {
     const scores: number[] = [];
     for (const split of splits) {
       const value = await score(trial, split);
       if (typeof value !== 'number' || !Number.isFinite(value))
-        throw new TunekitError('invalid_result', `fold ${split.fold.fold} (repeat ${split.fold.repeat}) scored ${String(value)}; a fold score must be a finite number`);
+        throw new TunekitError(
+          'invalid_result',
+          `fold ${split.fold.fold} (repeat ${split.fold.repeat}) scored ${String(value)}; a fold score must be a finite number`,
+        );
       scores.push(value);
       await trial.setUserAttr(CV_ATTRS.scores, scores);
       if (options.reportFolds) {
         await trial.report(meanOf(scores), scores.length);
-        if (await trial.shouldPrune()) trial.prune(`trial ${trial.number} pruned after ${scores.length} of ${splits.length} folds`);
+        if (await trial.shouldPrune())
+          trial.prune(`trial ${trial.number} pruned after ${scores.length} of ${splits.length} folds`);
       }
     }
     const { mean, std } = meanStd(scores);
@@ -72,7 +82,9 @@ export function makeFolds(data: Dataset, spec: FoldSpec = {}): Fold[] {
   const base = { k: spec.k ?? 5, seed: spec.seed ?? 0 };
   const repeats = spec.repeats ?? 1;
   if (repeats === 1) return stratify ? stratifiedKFold(classLabels(data), base) : kFold(data.n, base);
-  return stratify ? repeatedStratifiedKFold(classLabels(data), { ...base, repeats }) : repeatedKFold(data.n, { ...base, repeats });
+  return stratify
+    ? repeatedStratifiedKFold(classLabels(data), { ...base, repeats })
+    : repeatedKFold(data.n, { ...base, repeats });
 }
 
 /** Mean and sample standard deviation (n − 1; 0 for a single value). */

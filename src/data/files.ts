@@ -13,13 +13,22 @@ export function isGzip(bytes: Uint8Array): boolean {
 /** Gunzips when the bytes are gzip; a name ending in .gz must be. `source` names the file in errors. */
 export function maybeGunzip(bytes: Uint8Array, source: string): Uint8Array {
   if (!isGzip(bytes)) {
-    if (source.endsWith('.gz')) throw new TunekitError('invalid_file', `${source}: the name ends in .gz but the file is not gzip-compressed`, { source });
+    if (source.endsWith('.gz'))
+      throw new TunekitError(
+        'invalid_file',
+        `${source}: the name ends in .gz but the file is not gzip-compressed`,
+        { source },
+      );
     return bytes;
   }
   try {
     return gunzipSync(bytes);
   } catch (error) {
-    throw new TunekitError('invalid_file', `${source}: gzip data is corrupt or truncated (${(error as Error).message})`, { source });
+    throw new TunekitError(
+      'invalid_file',
+      `${source}: gzip data is corrupt or truncated (${(error as Error).message})`,
+      { source },
+    );
   }
 }
 
@@ -35,14 +44,19 @@ export function readRaw(path: string | URL): Uint8Array {
     return readFileSync(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new TunekitError(code === 'ENOENT' ? 'file_not_found' : 'invalid_file', `${source}: ${(error as Error).message}`, { source });
+    throw new TunekitError(
+      code === 'ENOENT' ? 'file_not_found' : 'invalid_file',
+      `${source}: ${(error as Error).message}`,
+      { source },
+    );
   }
 }
 
 /** UTF-8 text; refuses binary data (a NUL byte in the first 8 KiB), which no CSV or JSON file contains. */
 export function bytesToText(bytes: Uint8Array, source: string, kind: string): string {
   const head = bytes.subarray(0, 8192);
-  if (head.includes(0)) throw new TunekitError('invalid_file', `${source}: binary data, not ${kind} text`, { source });
+  if (head.includes(0))
+    throw new TunekitError('invalid_file', `${source}: binary data, not ${kind} text`, { source });
   const text = new TextDecoder('utf-8').decode(bytes);
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }

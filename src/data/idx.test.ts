@@ -14,7 +14,13 @@ function idx(type: number, dims: number[], values: number[]): Uint8Array {
   bytes.set([0, 0, type, dims.length]);
   dims.forEach((d, i) => view.setUint32(4 + 4 * i, d, false));
   const at = 4 + 4 * dims.length;
-  values.forEach((v, i) => (type === 0x08 ? view.setUint8(at + i, v) : type === 0x0b ? view.setInt16(at + 2 * i, v, false) : view.setFloat32(at + 4 * i, v, false)));
+  values.forEach((v, i) =>
+    type === 0x08
+      ? view.setUint8(at + i, v)
+      : type === 0x0b
+        ? view.setInt16(at + 2 * i, v, false)
+        : view.setFloat32(at + 4 * i, v, false),
+  );
   return bytes;
 }
 
@@ -38,8 +44,12 @@ describe('parseIdx', () => {
   });
 
   it('refuses data that is not IDX, saying why', () => {
-    expect(caught(() => parseIdx(new TextEncoder().encode('P5\n28 28\n255\n'), 'x.idx')).message).toContain('x.idx: not an IDX file: the magic number must start with two zero bytes');
-    expect(caught(() => parseIdx(new Uint8Array([0, 0, 0x42, 1, 0, 0, 0, 1, 0]))).message).toContain('unknown element type 0x42');
+    expect(caught(() => parseIdx(new TextEncoder().encode('P5\n28 28\n255\n'), 'x.idx')).message).toContain(
+      'x.idx: not an IDX file: the magic number must start with two zero bytes',
+    );
+    expect(caught(() => parseIdx(new Uint8Array([0, 0, 0x42, 1, 0, 0, 0, 1, 0]))).message).toContain(
+      'unknown element type 0x42',
+    );
     const short = idx(0x08, [2, 3], [1, 2, 3, 4, 5, 6]).subarray(0, 15);
     expect(caught(() => parseIdx(short)).message).toMatch(/need 18 bytes, the file has 15/);
     expect(caught(() => parseIdx(new Uint8Array([0, 0]))).code).toBe('invalid_file');
@@ -71,23 +81,29 @@ describe('loadIdxDataset', () => {
 });
 
 // `.ci/run` installs Debian's dataset-fashion-mnist; elsewhere this only runs where it is installed.
-describe.runIf(existsSync(join(FASHION_MNIST_DIR, 't10k-images-idx3-ubyte.gz')))('Fashion-MNIST from dataset-fashion-mnist', () => {
-  it('reads the 10,000 test images and labels', () => {
-    const d = loadFashionMnist({ split: 'test' });
-    expect(d).toMatchObject({ n: 10_000, features: 784, shape: [28, 28, 1], classes: 10 });
-    const counts = new Array(10).fill(0);
-    for (const label of d.y) counts[label]++;
-    expect(counts).toEqual(new Array(10).fill(1000));
-    let max = 0;
-    let sum = 0;
-    for (const v of d.x) (max = Math.max(max, v)), (sum += v);
-    expect(max).toBe(1);
-    // The published mean pixel intensity of Fashion-MNIST is about 0.286.
-    expect(sum / d.x.length).toBeCloseTo(0.286, 2);
-    expect(d.labelNames?.[9]).toBe('Ankle boot');
-  });
+describe.runIf(existsSync(join(FASHION_MNIST_DIR, 't10k-images-idx3-ubyte.gz')))(
+  'Fashion-MNIST from dataset-fashion-mnist',
+  () => {
+    it('reads the 10,000 test images and labels', () => {
+      const d = loadFashionMnist({ split: 'test' });
+      expect(d).toMatchObject({ n: 10_000, features: 784, shape: [28, 28, 1], classes: 10 });
+      const counts = new Array(10).fill(0);
+      for (const label of d.y) counts[label]++;
+      expect(counts).toEqual(new Array(10).fill(1000));
+      let max = 0;
+      let sum = 0;
+      for (const v of d.x) {
+        max = Math.max(max, v);
+        sum += v;
+      }
+      expect(max).toBe(1);
+      // The published mean pixel intensity of Fashion-MNIST is about 0.286.
+      expect(sum / d.x.length).toBeCloseTo(0.286, 2);
+      expect(d.labelNames?.[9]).toBe('Ankle boot');
+    });
 
-  it('reads the training labels (60,000) with a limit on the images', () => {
-    expect(loadFashionMnist({ split: 'train', limit: 100 })).toMatchObject({ n: 100, features: 784 });
-  });
-});
+    it('reads the training labels (60,000) with a limit on the images', () => {
+      expect(loadFashionMnist({ split: 'train', limit: 100 })).toMatchObject({ n: 100, features: 784 });
+    });
+  },
+);

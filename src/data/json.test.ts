@@ -25,7 +25,13 @@ describe('jsonDataset', () => {
       { a: 1, b: 2, label: 'cat' },
       { b: 4, a: 3, label: 'dog' },
     ]);
-    const columns = jsonDataset({ x: [[1, 2], [3, 4]], y: ['cat', 'dog'] });
+    const columns = jsonDataset({
+      x: [
+        [1, 2],
+        [3, 4],
+      ],
+      y: ['cat', 'dog'],
+    });
     for (const d of [arrays, objects, columns]) {
       expect([...d.x]).toEqual([1, 2, 3, 4]);
       expect([...d.y]).toEqual([0, 1]);
@@ -42,16 +48,33 @@ describe('jsonDataset', () => {
   });
 
   it('names the row and the field at fault', () => {
-    const ragged = caught(() => jsonDataset([[1, 2, 0], [1, 0]]));
+    const ragged = caught(() =>
+      jsonDataset([
+        [1, 2, 0],
+        [1, 0],
+      ]),
+    );
     expect(ragged.code).toBe('ragged_row');
     expect(ragged.message).toContain('row 1 has 2 values, row 0 has 3');
-    const text = caught(() => jsonDataset([{ a: 1, label: 0 }, { a: 'x', label: 1 }]));
+    const text = caught(() =>
+      jsonDataset([
+        { a: 1, label: 0 },
+        { a: 'x', label: 1 },
+      ]),
+    );
     expect(text.code).toBe('non_numeric_cell');
     expect(text.message).toContain('row 1, "a": "x"');
     const missing = caught(() => jsonDataset([{ a: 1, label: 0 }, { a: 2 }]));
     expect(missing.code).toBe('missing_label');
     expect(missing.message).toContain('row 1 has no "label"');
-    expect(caught(() => jsonDataset([{ a: 1, label: 0 }, { a: 2, b: 3, label: 0 }])).message).toContain('row 1 has field "b"');
+    expect(
+      caught(() =>
+        jsonDataset([
+          { a: 1, label: 0 },
+          { a: 2, b: 3, label: 0 },
+        ]),
+      ).message,
+    ).toContain('row 1 has field "b"');
     expect(caught(() => jsonDataset({ x: [[1]], y: [] })).code).toBe('missing_label');
     expect(caught(() => jsonDataset([[1, null]])).code).toBe('missing_label');
     expect(caught(() => jsonDataset([])).code).toBe('empty_file');
@@ -65,7 +88,13 @@ describe('jsonDataset', () => {
     const e = caught(() => loadJson(path));
     expect(e.code).toBe('invalid_file');
     expect(e.message).toContain('not valid JSON');
-    writeFileSync(path, JSON.stringify([[1, 0], [2, 1]]));
+    writeFileSync(
+      path,
+      JSON.stringify([
+        [1, 0],
+        [2, 1],
+      ]),
+    );
     expect(loadJson(path).n).toBe(2);
   });
 });

@@ -23,7 +23,9 @@ export function loadJson(path: string | URL, options: JsonOptions = {}): Dataset
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new TunekitError('invalid_file', `${source}: not valid JSON (${(error as Error).message})`, { source });
+    throw new TunekitError('invalid_file', `${source}: not valid JSON (${(error as Error).message})`, {
+      source,
+    });
   }
   return jsonDataset(value, { source, ...options });
 }
@@ -39,9 +41,13 @@ export function jsonDataset(value: unknown, options: JsonOptions = {}): Dataset 
   let at = (i: number) => `row ${i}`;
 
   if (isPlainObject(value) && 'x' in value) {
-    if (!Array.isArray(value.x) || !Array.isArray(value.y)) return fail('invalid_file', '{ x, y } must hold two arrays');
-    if (value.x.length !== value.y.length) fail('missing_label', `x has ${value.x.length} rows but y has ${value.y.length} labels`);
-    rows = value.x.map((r, i) => (Array.isArray(r) ? r : fail('ragged_row', `x[${i}] is not an array`, { row: i })));
+    if (!Array.isArray(value.x) || !Array.isArray(value.y))
+      return fail('invalid_file', '{ x, y } must hold two arrays');
+    if (value.x.length !== value.y.length)
+      fail('missing_label', `x has ${value.x.length} rows but y has ${value.y.length} labels`);
+    rows = value.x.map((r, i) =>
+      Array.isArray(r) ? r : fail('ragged_row', `x[${i}] is not an array`, { row: i }),
+    );
     labels = value.y;
     at = (i) => `x[${i}]`;
   } else if (Array.isArray(value) && value.length > 0 && isPlainObject(value[0])) {
@@ -49,25 +55,47 @@ export function jsonDataset(value: unknown, options: JsonOptions = {}): Dataset 
     featureNames = Object.keys(value[0] as object).filter((k) => k !== key);
     rows = value.map((item, i) => {
       if (!isPlainObject(item)) return fail('ragged_row', `row ${i} is not an object like row 0`, { row: i });
-      if (!(key in item) || item[key] === null || item[key] === '') fail('missing_label', `row ${i} has no "${key}"`, { row: i, field: key });
+      if (!(key in item) || item[key] === null || item[key] === '')
+        fail('missing_label', `row ${i} has no "${key}"`, { row: i, field: key });
       const extra = Object.keys(item).filter((k) => k !== key && !featureNames!.includes(k));
-      if (extra.length > 0) fail('ragged_row', `row ${i} has field "${extra[0]}", which row 0 does not`, { row: i, field: extra[0] });
-      return featureNames!.map((k) => (k in item ? item[k] : fail('ragged_row', `row ${i} lacks field "${k}"`, { row: i, field: k })));
+      if (extra.length > 0)
+        fail('ragged_row', `row ${i} has field "${extra[0]}", which row 0 does not`, {
+          row: i,
+          field: extra[0],
+        });
+      return featureNames!.map((k) =>
+        k in item ? item[k] : fail('ragged_row', `row ${i} lacks field "${k}"`, { row: i, field: k }),
+      );
     });
     labels = value.map((item) => (item as Record<string, unknown>)[key]);
   } else if (Array.isArray(value) && value.length > 0) {
     const width = Array.isArray(value[0]) ? value[0].length : 0;
-    const labelAt = typeof options.label === 'number' ? (options.label < 0 ? width + options.label : options.label) : width - 1;
-    if (labelAt < 0 || labelAt >= width) fail('unknown_column', `label index ${String(options.label ?? -1)} is outside rows of ${width} values`);
+    const labelAt =
+      typeof options.label === 'number'
+        ? options.label < 0
+          ? width + options.label
+          : options.label
+        : width - 1;
+    if (labelAt < 0 || labelAt >= width)
+      fail('unknown_column', `label index ${String(options.label ?? -1)} is outside rows of ${width} values`);
     rows = [];
     labels = [];
     value.forEach((row, i) => {
       if (!Array.isArray(row)) return fail('ragged_row', `row ${i} is not an array`, { row: i });
-      if (row.length !== width) fail('ragged_row', `row ${i} has ${row.length} values, row 0 has ${width}`, { row: i, expected: width, actual: row.length });
+      if (row.length !== width)
+        fail('ragged_row', `row ${i} has ${row.length} values, row 0 has ${width}`, {
+          row: i,
+          expected: width,
+          actual: row.length,
+        });
       labels.push(row[labelAt]);
       rows.push(row.filter((_, j) => j !== labelAt));
     });
-  } else return fail(Array.isArray(value) ? 'empty_file' : 'invalid_file', 'expected a non-empty array of rows, or { "x": [...], "y": [...] }');
+  } else
+    return fail(
+      Array.isArray(value) ? 'empty_file' : 'invalid_file',
+      'expected a non-empty array of rows, or { "x": [...], "y": [...] }',
+    );
 
   const n = rows.length;
   const features = rows[0]!.length;
@@ -75,26 +103,47 @@ export function jsonDataset(value: unknown, options: JsonOptions = {}): Dataset 
   const names = featureNames;
   const x = new Float32Array(n * features);
   rows.forEach((row, i) => {
-    if (row.length !== features) fail('ragged_row', `${at(i)} has ${row.length} features, ${at(0)} has ${features}`, { row: i, expected: features, actual: row.length });
+    if (row.length !== features)
+      fail('ragged_row', `${at(i)} has ${row.length} features, ${at(0)} has ${features}`, {
+        row: i,
+        expected: features,
+        actual: row.length,
+      });
     row.forEach((cell, j) => {
       const field = names ? `"${names[j]}"` : `feature ${j}`;
       if (typeof cell !== 'number' || !Number.isFinite(cell))
-        fail('non_numeric_cell', `${at(i)}, ${field}: ${JSON.stringify(cell)} is not a finite number`, { row: i, field: names?.[j] ?? j, value: cell });
+        fail('non_numeric_cell', `${at(i)}, ${field}: ${JSON.stringify(cell)} is not a finite number`, {
+          row: i,
+          field: names?.[j] ?? j,
+          value: cell,
+        });
       x[i * features + j] = cell as number;
     });
   });
   labels.forEach((label, i) => {
-    if (label === null || label === undefined || label === '') fail('missing_label', `${at(i)} has no label`, { row: i });
-    if (typeof label !== 'number' && typeof label !== 'string') fail('invalid_file', `${at(i)}: label ${JSON.stringify(label)} is not a number or a string`, { row: i });
+    if (label === null || label === undefined || label === '')
+      fail('missing_label', `${at(i)} has no label`, { row: i });
+    if (typeof label !== 'number' && typeof label !== 'string')
+      fail('invalid_file', `${at(i)}: label ${JSON.stringify(label)} is not a number or a string`, {
+        row: i,
+      });
   });
   const base = { x, n, features, ...(names ? { featureNames: names } : {}) };
   if (options.labelType === 'number') {
     const y = Float32Array.from(labels, (label, i) =>
-      typeof label === 'number' && Number.isFinite(label) ? label : fail('non_numeric_cell', `${at(i)}: label ${JSON.stringify(label)} is not a finite number`, { row: i }),
+      typeof label === 'number' && Number.isFinite(label)
+        ? label
+        : fail('non_numeric_cell', `${at(i)}: label ${JSON.stringify(label)} is not a finite number`, {
+            row: i,
+          }),
     );
     return { ...base, y };
   }
-  const { y, labelNames } = encodeClasses(labels.map(String), (i) => `${source} ${at(i)}`, options.labelNames);
+  const { y, labelNames } = encodeClasses(
+    labels.map(String),
+    (i) => `${source} ${at(i)}`,
+    options.labelNames,
+  );
   return { ...base, y, classes: labelNames.length, labelNames };
 }
 

@@ -53,7 +53,11 @@ describe('nestedCrossValidation', () => {
       expect(await study.trials()).toHaveLength(4);
       const evaluations = await testEvaluations(study);
       expect(evaluations).toHaveLength(1);
-      expect(evaluations[0]).toMatchObject({ forced: false, status: 'complete', score: result.folds[i]!.testScore });
+      expect(evaluations[0]).toMatchObject({
+        forced: false,
+        status: 'complete',
+        score: result.folds[i]!.testScore,
+      });
       expect(result.folds[i]!.bestParams).toEqual((await study.bestTrial()).params);
     }
   });

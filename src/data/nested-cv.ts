@@ -37,7 +37,9 @@ export interface NestedCvOptions {
    * Options for each inner study (sampler, pruner, storage...). A function gets the outer fold index, so
    * every study can have its own sampler instance. Default: in-memory studies, seeds derived from `seed`.
    */
-  study?: Omit<CreateStudyOptions, 'direction' | 'directions'> | ((fold: number) => Omit<CreateStudyOptions, 'direction' | 'directions'>);
+  study?:
+    | Omit<CreateStudyOptions, 'direction' | 'directions'>
+    | ((fold: number) => Omit<CreateStudyOptions, 'direction' | 'directions'>);
   /** Passed to each inner `optimize` (timeouts, callbacks, concurrency). */
   optimize?: Omit<OptimizeOptions, 'nTrials'>;
   /** Seeds the folds and the default samplers. Default 0. */
@@ -68,9 +70,15 @@ export interface NestedCvResult {
 
 export async function nestedCrossValidation(options: NestedCvOptions): Promise<NestedCvResult> {
   const { data, direction, nTrials } = options;
-  if (!Number.isInteger(nTrials) || nTrials < 1) throw new TunekitError('invalid_argument', `nestedCrossValidation: nTrials must be a positive integer, got ${nTrials}`);
+  if (!Number.isInteger(nTrials) || nTrials < 1)
+    throw new TunekitError(
+      'invalid_argument',
+      `nestedCrossValidation: nTrials must be a positive integer, got ${nTrials}`,
+    );
   const seed = options.seed ?? 0;
-  const outer = Array.isArray(options.outer) ? (options.outer as readonly Fold[]) : makeFolds(data, { seed, ...(options.outer as FoldSpec | undefined) });
+  const outer = Array.isArray(options.outer)
+    ? (options.outer as readonly Fold[])
+    : makeFolds(data, { seed, ...(options.outer as FoldSpec | undefined) });
   const base = `nested-cv-${Date.now().toString(36)}`;
   const folds: OuterResult[] = [];
   const studies: Study[] = [];
@@ -86,10 +94,23 @@ export async function nestedCrossValidation(options: NestedCvOptions): Promise<N
     });
     studies.push(study);
     // The inner objective is built from the outer training part alone: the held-out fold is not in scope.
-    await study.optimize(crossValidatedObjective({ data: split.train, folds: inner, score: options.score }), { ...options.optimize, nTrials });
+    await study.optimize(crossValidatedObjective({ data: split.train, folds: inner, score: options.score }), {
+      ...options.optimize,
+      nTrials,
+    });
     const best = await study.bestTrial();
-    const { score } = await evaluateOnTest(study, (trial) => options.test(trial.params, split), { trial: best, note: `outer fold ${fold.fold} of nested cross-validation` });
-    folds.push({ fold: fold.fold, repeat: fold.repeat, studyName: study.name, bestParams: best.params, innerScore: best.values![0]!, testScore: score });
+    const { score } = await evaluateOnTest(study, (trial) => options.test(trial.params, split), {
+      trial: best,
+      note: `outer fold ${fold.fold} of nested cross-validation`,
+    });
+    folds.push({
+      fold: fold.fold,
+      repeat: fold.repeat,
+      studyName: study.name,
+      bestParams: best.params,
+      innerScore: best.values![0]!,
+      testScore: score,
+    });
   }
   const scores = folds.map((f) => f.testScore);
   return { ...meanStd(scores), scores, folds, studies };

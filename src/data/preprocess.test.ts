@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { subset, type Dataset } from './dataset.js';
 import fixture from './fixtures/preprocess-fixture.json' with { type: 'json' };
-import { fitMinMax, fitPca, fitPreprocess, fitStandardize, preprocess, symmetricEigen, transform } from './preprocess.js';
+import {
+  fitMinMax,
+  fitPca,
+  fitPreprocess,
+  fitStandardize,
+  preprocess,
+  symmetricEigen,
+  transform,
+} from './preprocess.js';
 import { loadDataset } from './registry.js';
 
 /** The fixture's protocol: fit on the even rows, transform the first five odd rows. */
@@ -11,10 +19,16 @@ function halves(data: Dataset): { train: Dataset; test: Dataset } {
 }
 
 function rowsOf(data: Dataset): number[][] {
-  return Array.from({ length: data.n }, (_, i) => Array.from(data.x.subarray(i * data.features, (i + 1) * data.features)));
+  return Array.from({ length: data.n }, (_, i) =>
+    Array.from(data.x.subarray(i * data.features, (i + 1) * data.features)),
+  );
 }
 
-function expectClose(actual: number[][] | number[], expected: number[][] | number[], tolerance: number): void {
+function expectClose(
+  actual: number[][] | number[],
+  expected: number[][] | number[],
+  tolerance: number,
+): void {
   const a = actual.flat();
   const e = expected.flat();
   expect(a).toHaveLength(e.length);
@@ -58,7 +72,9 @@ describe('against scikit-learn (fixtures/make_preprocess_fixture.py)', () => {
     expectClose(t.components, fixture.pca_digits_whiten.components_, 1e-4);
     expectClose(rowsOf(transform(t, digits.test)), fixture.pca_digits_whiten.transformed_test, 1e-4);
     const byFraction = fitPca(digits.train, { components: 0.9 });
-    expect(byFraction.kind === 'pca' && byFraction.components.length).toBe(fixture.pca_digits_fraction.n_components_);
+    expect(byFraction.kind === 'pca' && byFraction.components.length).toBe(
+      fixture.pca_digits_fraction.n_components_,
+    );
     const whitened = transform(t, digits.train);
     for (let c = 0; c < 5; c++) {
       let ss = 0;
@@ -72,7 +88,11 @@ describe('against scikit-learn (fixtures/make_preprocess_fixture.py)', () => {
 describe('fitted on training rows only', () => {
   it('preprocess fits on train, applies the same numbers to the other parts', () => {
     const iris = loadDataset('iris');
-    const parts = { train: subset(iris, [0, 1, 2, 50, 51, 100]), val: subset(iris, [3, 52]), test: subset(iris, [101]) };
+    const parts = {
+      train: subset(iris, [0, 1, 2, 50, 51, 100]),
+      val: subset(iris, [3, 52]),
+      test: subset(iris, [101]),
+    };
     const out = preprocess([{ kind: 'standardize' }, { kind: 'minmax', range: [0, 1] }], parts);
     const fitted = fitPreprocess([{ kind: 'standardize' }, { kind: 'minmax' }], parts.train);
     expect(out.fitted).toEqual(fitted);
@@ -85,8 +105,15 @@ describe('fitted on training rows only', () => {
   });
 
   it('leaves a constant feature centred instead of dividing by zero', () => {
-    const data: Dataset = { x: Float32Array.from([1, 5, 1, 7, 1, 9]), y: new Int32Array(3), n: 3, features: 2 };
-    expect([...transform(fitStandardize(data), data).x].slice(0, 2)).toEqual([0, -Math.sqrt(1.5)].map((v) => Math.fround(v)));
+    const data: Dataset = {
+      x: Float32Array.from([1, 5, 1, 7, 1, 9]),
+      y: new Int32Array(3),
+      n: 3,
+      features: 2,
+    };
+    expect([...transform(fitStandardize(data), data).x].slice(0, 2)).toEqual(
+      [0, -Math.sqrt(1.5)].map((v) => Math.fround(v)),
+    );
     expect([...transform(fitMinMax(data), data).x]).toEqual([0, 0, 0, 0.5, 0, 1]);
   });
 });
@@ -95,13 +122,17 @@ describe('symmetricEigen', () => {
   it('decomposes A = V diag(λ) Vᵀ with orthonormal V', () => {
     const d = 6;
     const a = new Float64Array(d * d);
-    for (let i = 0; i < d; i++) for (let j = i; j < d; j++) a[i * d + j] = a[j * d + i] = Math.sin(i * 3 + j * 7 + 1);
+    for (let i = 0; i < d; i++)
+      for (let j = i; j < d; j++) a[i * d + j] = a[j * d + i] = Math.sin(i * 3 + j * 7 + 1);
     const { values, vectors: v } = symmetricEigen(a, d);
     for (let i = 0; i < d; i++)
       for (let j = 0; j < d; j++) {
         let rec = 0;
         let dot = 0;
-        for (let k = 0; k < d; k++) (rec += v[i * d + k]! * values[k]! * v[j * d + k]!), (dot += v[k * d + i]! * v[k * d + j]!);
+        for (let k = 0; k < d; k++) {
+          rec += v[i * d + k]! * values[k]! * v[j * d + k]!;
+          dot += v[k * d + i]! * v[k * d + j]!;
+        }
         expect(rec).toBeCloseTo(a[i * d + j]!, 10);
         expect(dot).toBeCloseTo(i === j ? 1 : 0, 10);
       }

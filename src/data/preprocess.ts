@@ -13,7 +13,14 @@ export type PreprocessStep =
 export type FittedTransform =
   | { kind: 'standardize'; mean: number[]; scale: number[] }
   | { kind: 'minmax'; min: number[]; scale: number[]; low: number }
-  | { kind: 'pca'; mean: number[]; components: number[][]; explainedVariance: number[]; explainedVarianceRatio: number[]; whiten: boolean };
+  | {
+      kind: 'pca';
+      mean: number[];
+      components: number[][];
+      explainedVariance: number[];
+      explainedVarianceRatio: number[];
+      whiten: boolean;
+    };
 
 /** Per-feature mean and population standard deviation (a constant feature is only centred). */
 export function fitStandardize(train: Dataset): FittedTransform {
@@ -30,7 +37,11 @@ export function fitStandardize(train: Dataset): FittedTransform {
 /** Maps each feature's training range onto `range` (default [0, 1]); unseen values may fall outside. */
 export function fitMinMax(train: Dataset, range: readonly [number, number] = [0, 1]): FittedTransform {
   const [low, high] = range;
-  if (!(low < high)) throw new TunekitError('invalid_argument', `minmax range must be [low, high] with low < high, got [${range.join(', ')}]`);
+  if (!(low < high))
+    throw new TunekitError(
+      'invalid_argument',
+      `minmax range must be [low, high] with low < high, got [${range.join(', ')}]`,
+    );
   const min: number[] = new Array(train.features).fill(Infinity);
   const max: number[] = new Array(train.features).fill(-Infinity);
   for (let i = 0; i < train.n; i++)
@@ -96,7 +107,10 @@ export function fitStep(step: PreprocessStep, train: Dataset): FittedTransform {
     case 'pca':
       return fitPca(train, step);
     default:
-      throw new TunekitError('invalid_argument', `unknown preprocessing step ${JSON.stringify((step as { kind: unknown }).kind)}; use standardize, minmax or pca`);
+      throw new TunekitError(
+        'invalid_argument',
+        `unknown preprocessing step ${JSON.stringify((step as { kind: unknown }).kind)}; use standardize, minmax or pca`,
+      );
   }
 }
 
@@ -114,11 +128,16 @@ export function fitPreprocess(steps: readonly PreprocessStep[], train: Dataset):
 
 /** Applies fitted transforms (one or a list) to any rows: training, validation or test. */
 export function transform(fitted: FittedTransform | readonly FittedTransform[], data: Dataset): Dataset {
-  if (Array.isArray(fitted)) return (fitted as readonly FittedTransform[]).reduce((d, t) => transform(t, d), data);
+  if (Array.isArray(fitted))
+    return (fitted as readonly FittedTransform[]).reduce((d, t) => transform(t, d), data);
   const t = fitted as FittedTransform;
   const d = data.features;
   const width = t.kind === 'pca' ? t.mean.length : t.kind === 'standardize' ? t.mean.length : t.min.length;
-  if (width !== d) throw new TunekitError('invalid_argument', `the ${t.kind} transform was fitted on ${width} features; this data has ${d}`);
+  if (width !== d)
+    throw new TunekitError(
+      'invalid_argument',
+      `the ${t.kind} transform was fitted on ${width} features; this data has ${d}`,
+    );
   if (t.kind === 'pca') {
     const k = t.components.length;
     const x = new Float32Array(data.n * k);
@@ -130,13 +149,19 @@ export function transform(fitted: FittedTransform | readonly FittedTransform[], 
         for (let j = 0; j < d; j++) s += ((data.x[i * d + j] as number) - t.mean[j]!) * comp[j]!;
         x[i * k + c] = s / divide[c]!;
       }
-    return withFeatures(data, x, k, Array.from({ length: k }, (_, c) => `pc${c + 1}`));
+    return withFeatures(
+      data,
+      x,
+      k,
+      Array.from({ length: k }, (_, c) => `pc${c + 1}`),
+    );
   }
   const x = new Float32Array(data.x.length);
   for (let i = 0; i < data.n; i++)
     for (let j = 0; j < d; j++) {
       const v = data.x[i * d + j] as number;
-      x[i * d + j] = t.kind === 'standardize' ? (v - t.mean[j]!) / t.scale[j]! : (v - t.min[j]!) * t.scale[j]! + t.low;
+      x[i * d + j] =
+        t.kind === 'standardize' ? (v - t.mean[j]!) / t.scale[j]! : (v - t.min[j]!) * t.scale[j]! + t.low;
     }
   return withFeatures(data, x, d);
 }
@@ -145,7 +170,10 @@ export function transform(fitted: FittedTransform | readonly FittedTransform[], 
  * Fits `steps` on `parts.train` and applies them to every part: the protocol in one call, so validation
  * and test rows never influence a mean, a range or a component.
  */
-export function preprocess<P extends { train: Dataset } & Record<string, Dataset>>(steps: readonly PreprocessStep[], parts: P): P & { fitted: FittedTransform[] } {
+export function preprocess<P extends { train: Dataset } & Record<string, Dataset>>(
+  steps: readonly PreprocessStep[],
+  parts: P,
+): P & { fitted: FittedTransform[] } {
   const fitted = fitPreprocess(steps, parts.train);
   const out: Record<string, Dataset> = {};
   for (const [name, data] of Object.entries(parts)) out[name] = transform(fitted, data);
@@ -155,7 +183,8 @@ export function preprocess<P extends { train: Dataset } & Record<string, Dataset
 function columnMeans(data: Dataset): number[] {
   if (data.n === 0) throw new TunekitError('invalid_argument', 'cannot fit a transform on 0 rows');
   const sum = new Float64Array(data.features);
-  for (let i = 0; i < data.n; i++) for (let j = 0; j < data.features; j++) sum[j] += data.x[i * data.features + j] as number;
+  for (let i = 0; i < data.n; i++)
+    for (let j = 0; j < data.features; j++) sum[j] += data.x[i * data.features + j] as number;
   return Array.from(sum, (s) => s / data.n);
 }
 
@@ -167,7 +196,10 @@ function componentCount(spec: number, variance: readonly number[], total: number
     for (let k = 0; k < max; k++) if ((sum += variance[k]!) / total >= spec) return k + 1;
     return max;
   }
-  throw new TunekitError('invalid_argument', `pca components must be an integer in 1..${max} or a variance fraction in (0, 1), got ${spec}`);
+  throw new TunekitError(
+    'invalid_argument',
+    `pca components must be an integer in 1..${max} or a variance fraction in (0, 1), got ${spec}`,
+  );
 }
 
 /**

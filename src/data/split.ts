@@ -48,19 +48,37 @@ export interface TrainValTestIndices {
   readonly test: Int32Array;
 }
 
-export function trainValTestSplit(data: Dataset, options: TrainValTestOptions = {}): { train: Dataset; val: Dataset; test: Dataset } {
+export function trainValTestSplit(
+  data: Dataset,
+  options: TrainValTestOptions = {},
+): { train: Dataset; val: Dataset; test: Dataset } {
   const parts = trainValTestIndices(options.stratify ? classLabels(data) : data.n, options);
   return { train: subset(data, parts.train), val: subset(data, parts.val), test: subset(data, parts.test) };
 }
 
 /** The split as row indices: of `n` rows, or of rows with these class labels (stratified). */
-export function trainValTestIndices(nOrLabels: number | ArrayLike<number>, options: TrainValTestOptions = {}): TrainValTestIndices {
+export function trainValTestIndices(
+  nOrLabels: number | ArrayLike<number>,
+  options: TrainValTestOptions = {},
+): TrainValTestIndices {
   const val = options.valFraction ?? 0.2;
   const test = options.testFraction ?? 0.2;
-  for (const [name, f] of [['valFraction', val], ['testFraction', test]] as const)
-    if (typeof f !== 'number' || !(f >= 0 && f < 1)) throw new TunekitError('invalid_argument', `${name} must be in [0, 1), got ${String(f)}`);
-  if (val + test >= 1) throw new TunekitError('invalid_argument', `valFraction + testFraction must be below 1, got ${val + test}`);
-  const [train, v, t] = partition(groups(nOrLabels), [1 - val - test, val, test], new Rng(deriveSeed(options.seed ?? 0, 'train-val-test')));
+  for (const [name, f] of [
+    ['valFraction', val],
+    ['testFraction', test],
+  ] as const)
+    if (typeof f !== 'number' || !(f >= 0 && f < 1))
+      throw new TunekitError('invalid_argument', `${name} must be in [0, 1), got ${String(f)}`);
+  if (val + test >= 1)
+    throw new TunekitError(
+      'invalid_argument',
+      `valFraction + testFraction must be below 1, got ${val + test}`,
+    );
+  const [train, v, t] = partition(
+    groups(nOrLabels),
+    [1 - val - test, val, test],
+    new Rng(deriveSeed(options.seed ?? 0, 'train-val-test')),
+  );
   return { train: train!, val: v!, test: t! };
 }
 
@@ -69,7 +87,10 @@ export function kFold(nOrData: number | Dataset, options: KFoldOptions = {}): Fo
 }
 
 /** k-fold where each fold holds each class in proportion (within one sample). */
-export function stratifiedKFold(labelsOrData: ArrayLike<number> | Dataset, options: KFoldOptions = {}): Fold[] {
+export function stratifiedKFold(
+  labelsOrData: ArrayLike<number> | Dataset,
+  options: KFoldOptions = {},
+): Fold[] {
   return folds(labelsOf(labelsOrData), options, 0);
 }
 
@@ -78,34 +99,48 @@ export function repeatedKFold(nOrData: number | Dataset, options: RepeatedKFoldO
   return repeats(options).flatMap((r) => folds(n, options, r));
 }
 
-export function repeatedStratifiedKFold(labelsOrData: ArrayLike<number> | Dataset, options: RepeatedKFoldOptions = {}): Fold[] {
+export function repeatedStratifiedKFold(
+  labelsOrData: ArrayLike<number> | Dataset,
+  options: RepeatedKFoldOptions = {},
+): Fold[] {
   const labels = labelsOf(labelsOrData);
   return repeats(options).flatMap((r) => folds(labels, options, r));
 }
 
 function repeats(options: RepeatedKFoldOptions): number[] {
   const count = options.repeats ?? 2;
-  if (!Number.isInteger(count) || count < 1) throw new TunekitError('invalid_argument', `repeats must be a positive integer, got ${String(count)}`);
-  if (options.shuffle === false && count > 1) throw new TunekitError('invalid_argument', 'repeated k-fold without shuffling repeats the same folds; set shuffle: true');
+  if (!Number.isInteger(count) || count < 1)
+    throw new TunekitError('invalid_argument', `repeats must be a positive integer, got ${String(count)}`);
+  if (options.shuffle === false && count > 1)
+    throw new TunekitError(
+      'invalid_argument',
+      'repeated k-fold without shuffling repeats the same folds; set shuffle: true',
+    );
   return Array.from({ length: count }, (_, r) => r);
 }
 
 function labelsOf(labelsOrData: ArrayLike<number> | Dataset): ArrayLike<number> {
-  return 'x' in labelsOrData && 'n' in labelsOrData ? classLabels(labelsOrData as Dataset) : (labelsOrData as ArrayLike<number>);
+  return 'x' in labelsOrData && 'n' in labelsOrData
+    ? classLabels(labelsOrData as Dataset)
+    : (labelsOrData as ArrayLike<number>);
 }
 
 function folds(nOrLabels: number | ArrayLike<number>, options: KFoldOptions, repeat: number): Fold[] {
   const k = options.k ?? 5;
   const n = typeof nOrLabels === 'number' ? nOrLabels : nOrLabels.length;
-  if (!Number.isInteger(k) || k < 2) throw new TunekitError('invalid_argument', `k must be an integer of at least 2, got ${String(k)}`);
-  if (k > n) throw new TunekitError('invalid_argument', `k = ${k} folds need at least ${k} rows; there are ${n}`);
+  if (!Number.isInteger(k) || k < 2)
+    throw new TunekitError('invalid_argument', `k must be an integer of at least 2, got ${String(k)}`);
+  if (k > n)
+    throw new TunekitError('invalid_argument', `k = ${k} folds need at least ${k} rows; there are ${n}`);
   const rng = options.shuffle === false ? null : new Rng(deriveSeed(options.seed ?? 0, 'k-fold', repeat));
   const parts = partition(groups(nOrLabels), new Array<number>(k).fill(1 / k), rng);
   return parts.map((holdout, fold) => {
     const train = new Int32Array(n - holdout.length);
     let at = 0;
     parts.forEach((part, j) => {
-      if (j !== fold) train.set(part, at), (at += part.length);
+      if (j === fold) return;
+      train.set(part, at);
+      at += part.length;
     });
     return { fold, repeat, train: train.sort(), holdout };
   });
@@ -114,21 +149,34 @@ function folds(nOrLabels: number | ArrayLike<number>, options: KFoldOptions, rep
 /** Row indices grouped by class (one group for plain splits), classes in ascending label order. */
 function groups(nOrLabels: number | ArrayLike<number>): number[][] {
   if (typeof nOrLabels === 'number') {
-    if (!Number.isInteger(nOrLabels) || nOrLabels < 0) throw new TunekitError('invalid_argument', `n must be a non-negative integer, got ${String(nOrLabels)}`);
+    if (!Number.isInteger(nOrLabels) || nOrLabels < 0)
+      throw new TunekitError(
+        'invalid_argument',
+        `n must be a non-negative integer, got ${String(nOrLabels)}`,
+      );
     return [Array.from({ length: nOrLabels }, (_, i) => i)];
   }
   const byClass = new Map<number, number[]>();
   for (let i = 0; i < nOrLabels.length; i++) {
     const label = nOrLabels[i] as number;
-    if (!Number.isInteger(label)) throw new TunekitError('invalid_argument', `stratification needs integer class labels; label ${i} is ${label}`);
-    byClass.get(label)?.push(i) ?? byClass.set(label, [i]);
+    if (!Number.isInteger(label))
+      throw new TunekitError(
+        'invalid_argument',
+        `stratification needs integer class labels; label ${i} is ${label}`,
+      );
+    const rows = byClass.get(label);
+    if (rows) rows.push(i);
+    else byClass.set(label, [i]);
   }
   return [...byClass.keys()].sort((a, b) => a - b).map((label) => byClass.get(label)!);
 }
 
 /** Deals each group's rows (shuffled unless rng is null) into parts sized by `apportion`; each part sorted. */
 function partition(groupRows: number[][], fractions: readonly number[], rng: Rng | null): Int32Array[] {
-  const counts = apportion(groupRows.map((g) => g.length), fractions);
+  const counts = apportion(
+    groupRows.map((g) => g.length),
+    fractions,
+  );
   const parts: number[][] = fractions.map(() => []);
   groupRows.forEach((rows, g) => {
     const order = rng ? rng.shuffle([...rows]) : rows;
@@ -159,15 +207,17 @@ export function apportion(groupSizes: readonly number[], fractions: readonly num
 
   // Augmenting path from group g: a part with room, or a part whose round-up another group can move elsewhere.
   const place = (g: number, seen: Set<number>): boolean => {
-    const order = fractions.map((_, j) => j).sort((a, b) => share[g]![b]! - cells[g]![b]! - (share[g]![a]! - cells[g]![a]!));
+    const order = fractions
+      .map((_, j) => j)
+      .sort((a, b) => share[g]![b]! - cells[g]![b]! - (share[g]![a]! - cells[g]![a]!));
     for (const j of order) {
       if (!canRound(g, j) || up[g]![j] || seen.has(j)) continue;
       seen.add(j);
-      if (colLeft[j]! > 0) return (up[g]![j] = true), colLeft[j]!--, true;
+      if (colLeft[j]! > 0) return ((up[g]![j] = true), colLeft[j]!--, true);
       for (let h = 0; h < groupSizes.length; h++) {
         if (h === g || !up[h]![j]) continue;
         up[h]![j] = false;
-        if (place(h, seen)) return (up[g]![j] = true), true;
+        if (place(h, seen)) return ((up[g]![j] = true), true);
         up[h]![j] = true;
       }
     }
@@ -189,6 +239,7 @@ function largestRemainder(n: number, fractions: readonly number[]): number[] {
   const exact = fractions.map((f) => n * f);
   const out = exact.map((e) => Math.floor(e + 1e-9));
   const order = exact.map((e, j) => j).sort((a, b) => exact[b]! - out[b]! - (exact[a]! - out[a]!) || a - b);
-  for (let left = n - out.reduce((a, b) => a + b, 0), i = 0; left > 0; left--, i++) out[order[i % order.length]!]!++;
+  for (let left = n - out.reduce((a, b) => a + b, 0), i = 0; left > 0; left--, i++)
+    out[order[i % order.length]!]!++;
   return out;
 }

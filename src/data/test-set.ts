@@ -36,7 +36,9 @@ export const TEST_EVALUATIONS_ATTR = 'test_evaluations';
 /** Every test evaluation recorded on the study, oldest first. */
 export async function testEvaluations(study: Study): Promise<TestEvaluation[]> {
   const info = await study.storage.getStudy(study.name);
-  return ((info.systemAttrs[TEST_EVALUATIONS_ATTR] as unknown as TestEvaluation[] | undefined) ?? []).map((e) => ({ ...e }));
+  return ((info.systemAttrs[TEST_EVALUATIONS_ATTR] as unknown as TestEvaluation[] | undefined) ?? []).map(
+    (e) => ({ ...e }),
+  );
 }
 
 /**
@@ -79,7 +81,10 @@ export async function evaluateOnTest<S extends TestScore>(
       score = await evaluate(trial);
       checkScore(score);
     } catch (error) {
-      await write(study, [...earlier, { ...running, status: 'failed', error: error instanceof Error ? error.message : String(error) }]);
+      await write(study, [
+        ...earlier,
+        { ...running, status: 'failed', error: error instanceof Error ? error.message : String(error) },
+      ]);
       throw error;
     }
     const record: TestEvaluation = { ...running, score, status: 'complete' };
@@ -91,26 +96,44 @@ export async function evaluateOnTest<S extends TestScore>(
 async function chooseTrial(study: Study, choice: EvaluateOnTestOptions['trial']): Promise<TrialRecord> {
   if (choice === undefined) {
     if (study.directions.length !== 1)
-      throw new TunekitError('invalid_argument', `study "${study.name}" has ${study.directions.length} objectives; pass the trial to evaluate`);
+      throw new TunekitError(
+        'invalid_argument',
+        `study "${study.name}" has ${study.directions.length} objectives; pass the trial to evaluate`,
+      );
     return study.bestTrial();
   }
   const number = typeof choice === 'number' ? choice : choice.number;
   const record = (await study.trials()).find((t) => t.number === number);
-  if (!record) throw new TunekitError('trial_not_found', `study "${study.name}" has no trial number ${number}`);
+  if (!record)
+    throw new TunekitError('trial_not_found', `study "${study.name}" has no trial number ${number}`);
   if (record.state !== 'complete')
-    throw new TunekitError('invalid_argument', `trial ${number} of study "${study.name}" is ${record.state}; evaluate a complete trial`);
+    throw new TunekitError(
+      'invalid_argument',
+      `trial ${number} of study "${study.name}" is ${record.state}; evaluate a complete trial`,
+    );
   return record;
 }
 
 function checkScore(score: unknown): void {
   const ok =
     (typeof score === 'number' && Number.isFinite(score)) ||
-    (typeof score === 'object' && score !== null && !Array.isArray(score) && Object.values(score).every((v) => typeof v === 'number' && Number.isFinite(v)));
-  if (!ok) throw new TunekitError('invalid_result', `the test evaluation returned ${JSON.stringify(score)}; return a finite number or an object of them`);
+    (typeof score === 'object' &&
+      score !== null &&
+      !Array.isArray(score) &&
+      Object.values(score).every((v) => typeof v === 'number' && Number.isFinite(v)));
+  if (!ok)
+    throw new TunekitError(
+      'invalid_result',
+      `the test evaluation returned ${JSON.stringify(score)}; return a finite number or an object of them`,
+    );
 }
 
 async function write(study: Study, evaluations: readonly TestEvaluation[]): Promise<void> {
-  await study.storage.setStudySystemAttr(study.id, TEST_EVALUATIONS_ATTR, evaluations as unknown as JsonValue);
+  await study.storage.setStudySystemAttr(
+    study.id,
+    TEST_EVALUATIONS_ATTR,
+    evaluations as unknown as JsonValue,
+  );
 }
 
 const queues = new WeakMap<StudyStorage, Map<number, Promise<unknown>>>();

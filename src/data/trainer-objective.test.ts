@@ -7,10 +7,21 @@ import { concatDatasets } from './dataset.js';
 import { loadDataset } from './registry.js';
 import { trainValTestSplit } from './split.js';
 import { evaluateOnTest, testEvaluations } from './test-set.js';
-import { TRAINER_ATTRS, evaluateParams, fixedParams, trainerObjective, type TrainerSpace } from './trainer-objective.js';
+import {
+  TRAINER_ATTRS,
+  evaluateParams,
+  fixedParams,
+  trainerObjective,
+  type TrainerSpace,
+} from './trainer-objective.js';
 
 const iris = loadDataset('iris');
-const { train, val, test } = trainValTestSplit(iris, { valFraction: 0.2, testFraction: 0.2, stratify: true, seed: 1 });
+const { train, val, test } = trainValTestSplit(iris, {
+  valFraction: 0.2,
+  testFraction: 0.2,
+  stratify: true,
+  seed: 1,
+});
 
 const space: TrainerSpace = (trial) => ({
   model: mlp({ inputs: 4, outputs: 3, hidden: [trial.suggestInt('units', 4, 16)] }),
@@ -26,11 +37,15 @@ const space: TrainerSpace = (trial) => ({
 describe('trainerObjective', () => {
   it('reports the monitored validation value every epoch and stores the final validation metrics', async () => {
     const study = await createStudy({ direction: 'maximize', seed: 4 });
-    await study.optimize(trainerObjective({ space, data: { train, val }, monitor: 'val_accuracy' }), { nTrials: 3 });
+    await study.optimize(trainerObjective({ space, data: { train, val }, monitor: 'val_accuracy' }), {
+      nTrials: 3,
+    });
     const trials = await study.trials();
     expect(trials.map((t) => t.state)).toEqual(['complete', 'complete', 'complete']);
     for (const t of trials) {
-      expect(Object.keys(t.intermediateValues).map(Number)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+      expect(Object.keys(t.intermediateValues).map(Number)).toEqual(
+        Array.from({ length: 12 }, (_, i) => i + 1),
+      );
       const metrics = t.userAttrs[TRAINER_ATTRS.metrics] as Record<string, number>;
       expect(Object.keys(metrics).sort()).toEqual(['accuracy', 'loss']);
       expect(t.values![0]).toBe(metrics.accuracy);
@@ -52,7 +67,10 @@ describe('trainerObjective', () => {
   it('cross-validates: mean over folds, metrics per fold, a report after each fold', async () => {
     const study = await createStudy({ direction: 'maximize', seed: 2 });
     const trainVal = concatDatasets(train, val);
-    await study.optimize(trainerObjective({ space, data: { cv: trainVal, folds: { k: 3 } }, monitor: 'val_accuracy' }), { nTrials: 2 });
+    await study.optimize(
+      trainerObjective({ space, data: { cv: trainVal, folds: { k: 3 } }, monitor: 'val_accuracy' }),
+      { nTrials: 2 },
+    );
     for (const t of await study.trials()) {
       const perFold = t.userAttrs[TRAINER_ATTRS.foldMetrics] as Array<Record<string, number>>;
       const scores = t.userAttrs[CV_ATTRS.scores] as number[];
@@ -64,21 +82,29 @@ describe('trainerObjective', () => {
   });
 
   it('fits the preprocessing on training rows: PCA sets the input width', async () => {
-    const pcaSpace: TrainerSpace = (trial) => ({ ...space(trial), model: mlp({ inputs: 2, outputs: 3, hidden: [8] }), preprocess: [{ kind: 'standardize' }, { kind: 'pca', components: 2 }] });
+    const pcaSpace: TrainerSpace = (trial) => ({
+      ...space(trial),
+      model: mlp({ inputs: 2, outputs: 3, hidden: [8] }),
+      preprocess: [{ kind: 'standardize' }, { kind: 'pca', components: 2 }],
+    });
     const study = await createStudy({ direction: 'minimize' });
     await study.optimize(trainerObjective({ space: pcaSpace, data: { train, val } }), { nTrials: 1 });
     expect((await study.trials())[0]!.state).toBe('complete');
   });
 
   it('refuses an unknown monitor', () => {
-    expect(() => trainerObjective({ space, data: { train, val }, monitor: 'accuracy' })).toThrow(/val_<metric>/);
+    expect(() => trainerObjective({ space, data: { train, val }, monitor: 'accuracy' })).toThrow(
+      /val_<metric>/,
+    );
   });
 });
 
 describe('evaluateParams and the whole protocol', () => {
   it('refitting with a trial’s params on the same rows reproduces its validation metrics', async () => {
     const study = await createStudy({ direction: 'minimize', seed: 8 });
-    await study.optimize(trainerObjective({ space, data: { train, val }, monitor: 'val_loss' }), { nTrials: 1 });
+    await study.optimize(trainerObjective({ space, data: { train, val }, monitor: 'val_loss' }), {
+      nTrials: 1,
+    });
     const best = await study.bestTrial();
     const again = await evaluateParams({ space, params: best.params, train, test: val });
     expect(again.metrics).toEqual(best.userAttrs[TRAINER_ATTRS.metrics]);
@@ -86,9 +112,18 @@ describe('evaluateParams and the whole protocol', () => {
 
   it('tune on train/val, then score the test rows once through evaluateOnTest', async () => {
     const study = await createStudy({ direction: 'maximize', seed: 6 });
-    await study.optimize(trainerObjective({ space, data: { train, val }, monitor: 'val_accuracy' }), { nTrials: 3 });
+    await study.optimize(trainerObjective({ space, data: { train, val }, monitor: 'val_accuracy' }), {
+      nTrials: 3,
+    });
     const final = (trial: { params: Record<string, unknown>; userAttrs: Record<string, unknown> }) =>
-      evaluateParams({ space, params: trial.params as never, train: concatDatasets(train, val), test, epochs: trial.userAttrs[TRAINER_ATTRS.epochs] as number, monitor: 'val_accuracy' }).then((r) => r.metrics);
+      evaluateParams({
+        space,
+        params: trial.params as never,
+        train: concatDatasets(train, val),
+        test,
+        epochs: trial.userAttrs[TRAINER_ATTRS.epochs] as number,
+        monitor: 'val_accuracy',
+      }).then((r) => r.metrics);
     const { score } = await evaluateOnTest(study, final);
     expect(score.accuracy).toBeGreaterThan(0.8);
     await expect(evaluateOnTest(study, final)).rejects.toMatchObject({ code: 'test_set_already_used' });

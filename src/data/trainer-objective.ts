@@ -2,9 +2,25 @@
 // config, fit options and preprocessing; training rows fit the weights, validation rows score the trial
 // (per epoch, so pruners can act) and the final validation metrics are stored on the trial.
 import { TunekitError } from '../errors.js';
-import { buildModel, evaluate, fit, type FitOptions, type History, type KernelsChoice, type MetricName, type Model, type ModelConfig } from '../nn/index.js';
+import {
+  buildModel,
+  evaluate,
+  fit,
+  type FitOptions,
+  type History,
+  type KernelsChoice,
+  type MetricName,
+  type Model,
+  type ModelConfig,
+} from '../nn/index.js';
 import { pruningCallback } from '../pruners/report-epochs.js';
-import { categoricalDistribution, contains, describeDistribution, floatDistribution, intDistribution } from '../search-space/index.js';
+import {
+  categoricalDistribution,
+  contains,
+  describeDistribution,
+  floatDistribution,
+  intDistribution,
+} from '../search-space/index.js';
 import type { CategoricalChoice, Distribution, ParamValue, RangeOptions } from '../search-space/index.js';
 import type { Objective } from '../study/study.js';
 import type { Trial } from '../study/trial.js';
@@ -49,7 +65,11 @@ export interface TrainerObjectiveOptions {
 }
 
 /** Trial user attributes the objective writes. */
-export const TRAINER_ATTRS = { metrics: 'val_metrics', epochs: 'epochs_trained', foldMetrics: 'cv_fold_metrics' } as const;
+export const TRAINER_ATTRS = {
+  metrics: 'val_metrics',
+  epochs: 'epochs_trained',
+  foldMetrics: 'cv_fold_metrics',
+} as const;
 
 export function trainerObjective(options: TrainerObjectiveOptions): Objective {
   const monitor = options.monitor ?? 'val_loss';
@@ -57,14 +77,19 @@ export function trainerObjective(options: TrainerObjectiveOptions): Objective {
   const run = { monitor, seed: options.seed ?? 0, ...(options.kernels ? { kernels: options.kernels } : {}) };
   const data = options.data;
   if ('cv' in data) {
-    const folds = Array.isArray(data.folds) ? (data.folds as readonly Fold[]) : makeFolds(data.cv, (data.folds ?? {}) as FoldSpec);
+    const folds = Array.isArray(data.folds)
+      ? (data.folds as readonly Fold[])
+      : makeFolds(data.cv, (data.folds ?? {}) as FoldSpec);
     return crossValidatedObjective({
       data: data.cv,
       folds,
       reportFolds: true,
       score: async (trial, split) => {
         const result = await trainAndEvaluate(options.space, trial, split.train, split.val, run);
-        const all = [...((trial.userAttrs[TRAINER_ATTRS.foldMetrics] as Record<string, number>[] | undefined) ?? []), result.metrics];
+        const all = [
+          ...((trial.userAttrs[TRAINER_ATTRS.foldMetrics] as Record<string, number>[] | undefined) ?? []),
+          result.metrics,
+        ];
         await trial.setUserAttr(TRAINER_ATTRS.foldMetrics, all);
         await trial.setUserAttr(TRAINER_ATTRS.metrics, averageMetrics(all));
         return result.value;
@@ -72,7 +97,10 @@ export function trainerObjective(options: TrainerObjectiveOptions): Objective {
     });
   }
   return async (trial) => {
-    const result = await trainAndEvaluate(options.space, trial, data.train, data.val, { ...run, onEpochEnd: pruningCallback(trial, { monitor }) });
+    const result = await trainAndEvaluate(options.space, trial, data.train, data.val, {
+      ...run,
+      onEpochEnd: pruningCallback(trial, { monitor }),
+    });
     await trial.setUserAttr(TRAINER_ATTRS.metrics, result.metrics);
     await trial.setUserAttr(TRAINER_ATTRS.epochs, result.epochsTrained);
     return result.value;
@@ -99,7 +127,13 @@ export interface TrainOptions {
 }
 
 /** Trains on `train` with the space's choices and scores on `score` (validation rows, which fit also watches). */
-export async function trainAndEvaluate(space: TrainerSpace, params: ParamSource, train: Dataset, score: Dataset, options: TrainOptions = {}): Promise<TrainResult> {
+export async function trainAndEvaluate(
+  space: TrainerSpace,
+  params: ParamSource,
+  train: Dataset,
+  score: Dataset,
+  options: TrainOptions = {},
+): Promise<TrainResult> {
   const monitor = options.monitor ?? 'val_loss';
   const config = space(params);
   const prepared = prepare(config, train, score, options);
@@ -110,7 +144,13 @@ export async function trainAndEvaluate(space: TrainerSpace, params: ParamSource,
     ...(options.onEpochEnd ? { onEpochEnd: options.onEpochEnd } : {}),
   });
   const restored = config.fit.earlyStopping?.restoreBestWeights && history.bestEpoch !== undefined;
-  return finish(prepared, config, history, restored ? history.bestEpoch! + 1 : history.epochs.length, monitor);
+  return finish(
+    prepared,
+    config,
+    history,
+    restored ? history.bestEpoch! + 1 : history.epochs.length,
+    monitor,
+  );
 }
 
 export interface EvaluateParamsOptions {
@@ -148,16 +188,28 @@ export async function evaluateParams(options: EvaluateParamsOptions): Promise<Tr
 /** A ParamSource that answers from a finished trial's params, checking each against the space's range. */
 export function fixedParams(params: Readonly<Record<string, ParamValue>>): ParamSource {
   const take = (name: string, distribution: Distribution): ParamValue => {
-    if (!(name in params)) throw new TunekitError('invalid_argument', `the search space asks for "${name}", which the given params do not have`, { param: name });
+    if (!(name in params))
+      throw new TunekitError(
+        'invalid_argument',
+        `the search space asks for "${name}", which the given params do not have`,
+        { param: name },
+      );
     const value = params[name] as ParamValue;
     if (!contains(distribution, value))
-      throw new TunekitError('fixed_param_out_of_range', `param "${name}" = ${JSON.stringify(value)} is not in ${describeDistribution(distribution)}`, { param: name });
+      throw new TunekitError(
+        'fixed_param_out_of_range',
+        `param "${name}" = ${JSON.stringify(value)} is not in ${describeDistribution(distribution)}`,
+        { param: name },
+      );
     return value;
   };
   return {
-    suggestFloat: (name: string, low: number, high: number, o: RangeOptions = {}) => take(name, floatDistribution(name, low, high, o)) as number,
-    suggestInt: (name: string, low: number, high: number, o: RangeOptions = {}) => take(name, intDistribution(name, low, high, o)) as number,
-    suggestCategorical: <const T extends CategoricalChoice>(name: string, choices: readonly T[]) => take(name, categoricalDistribution(name, choices)) as T,
+    suggestFloat: (name: string, low: number, high: number, o: RangeOptions = {}) =>
+      take(name, floatDistribution(name, low, high, o)) as number,
+    suggestInt: (name: string, low: number, high: number, o: RangeOptions = {}) =>
+      take(name, intDistribution(name, low, high, o)) as number,
+    suggestCategorical: <const T extends CategoricalChoice>(name: string, choices: readonly T[]) =>
+      take(name, categoricalDistribution(name, choices)) as T,
   };
 }
 
@@ -169,25 +221,42 @@ interface Prepared {
   fitted: FittedTransform[];
 }
 
-function prepare(config: TrainerConfig, train: Dataset, score: Dataset, options: { monitor?: string; seed?: number; kernels?: KernelsChoice }): Prepared {
+function prepare(
+  config: TrainerConfig,
+  train: Dataset,
+  score: Dataset,
+  options: { monitor?: string; seed?: number; kernels?: KernelsChoice },
+): Prepared {
   const fitted = fitPreprocess(config.preprocess ?? [], train);
   const tr = transform(fitted, train);
   const sc = transform(fitted, score);
   const inputShape = config.model.inputShape ?? (tr.shape ? [...tr.shape] : [tr.features]);
-  const model = buildModel({ ...config.model, inputShape }, { seed: options.seed ?? 0, ...(options.kernels ? { kernels: options.kernels } : {}) });
+  const model = buildModel(
+    { ...config.model, inputShape },
+    { seed: options.seed ?? 0, ...(options.kernels ? { kernels: options.kernels } : {}) },
+  );
   const wanted = metricOf(options.monitor ?? 'val_loss');
   const metrics = [...new Set([...(config.fit.metrics ?? []), ...(wanted ? [wanted] : [])])];
   return { model, train: tr, score: sc, metrics, fitted };
 }
 
-function finish(prepared: Prepared, config: TrainerConfig, history: History, epochsTrained: number, monitor: string): TrainResult {
+function finish(
+  prepared: Prepared,
+  config: TrainerConfig,
+  history: History,
+  epochsTrained: number,
+  monitor: string,
+): TrainResult {
   const result = evaluate(prepared.model, prepared.score, config.fit.loss, prepared.metrics);
   const metrics: Record<string, number> = { loss: result.valLoss };
   for (const [name, value] of Object.entries(result.val)) if (value !== undefined) metrics[name] = value;
   const wanted = metricOf(monitor);
   const value = wanted ? metrics[wanted] : result.valLoss;
   if (value === undefined || !Number.isFinite(value))
-    throw new TunekitError('invalid_result', `the monitored ${monitor} is ${String(value)} after training; a diverged run (try a lower learning rate)?`);
+    throw new TunekitError(
+      'invalid_result',
+      `the monitored ${monitor} is ${String(value)} after training; a diverged run (try a lower learning rate)?`,
+    );
   return { value, metrics, history, epochsTrained, model: prepared.model, preprocess: prepared.fitted };
 }
 
@@ -196,12 +265,16 @@ function metricOf(monitor: string): MetricName | null {
   if (monitor === 'val_loss') return null;
   const name = monitor.startsWith('val_') ? monitor.slice(4) : '';
   if (!['accuracy', 'precision', 'recall', 'f1', 'log_loss', 'mse', 'mae', 'r2'].includes(name))
-    throw new TunekitError('invalid_argument', `monitor must be val_loss or val_<metric> (accuracy, precision, recall, f1, log_loss, mse, mae, r2), got ${JSON.stringify(monitor)}`);
+    throw new TunekitError(
+      'invalid_argument',
+      `monitor must be val_loss or val_<metric> (accuracy, precision, recall, f1, log_loss, mse, mae, r2), got ${JSON.stringify(monitor)}`,
+    );
   return name as MetricName;
 }
 
 function averageMetrics(all: readonly Record<string, number>[]): Record<string, JsonValue> {
   const out: Record<string, number> = {};
-  for (const name of Object.keys(all[0] ?? {})) out[name] = all.reduce((a, m) => a + (m[name] ?? 0), 0) / all.length;
+  for (const name of Object.keys(all[0] ?? {}))
+    out[name] = all.reduce((a, m) => a + (m[name] ?? 0), 0) / all.length;
   return out;
 }
