@@ -13,7 +13,8 @@ export function reportedSteps(trial: TrialRecord): number[] {
 
 export function lastStep(trial: TrialRecord): number | null {
   let last: number | null = null;
-  for (const key of Object.keys(trial.intermediateValues)) if (last === null || Number(key) > last) last = Number(key);
+  for (const key of Object.keys(trial.intermediateValues))
+    if (last === null || Number(key) > last) last = Number(key);
   return last;
 }
 
@@ -45,7 +46,12 @@ export function bestIgnoringNaN(values: readonly number[], direction: Direction)
  * Whether `step` is the first report at or after the latest pruning check point (warm-up, then every
  * `interval` steps). A check point with no report is judged at the next report, once.
  */
-export function isFirstInIntervalStep(step: number, steps: readonly number[], warmup: number, interval: number): boolean {
+export function isFirstInIntervalStep(
+  step: number,
+  steps: readonly number[],
+  warmup: number,
+  interval: number,
+): boolean {
   const checkPoint = Math.floor((step - warmup) / interval) * interval + warmup;
   let previous = -1;
   for (const s of steps) if (s !== step && s > previous) previous = s;
@@ -54,14 +60,28 @@ export function isFirstInIntervalStep(step: number, steps: readonly number[], wa
 
 export function checkInt(owner: string, name: string, value: unknown, min: number): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min)
-    throw new TunekitError('invalid_argument', `${owner}: ${name} must be an integer >= ${min}, got ${String(value)}`, { option: name });
+    throw new TunekitError(
+      'invalid_argument',
+      `${owner}: ${name} must be an integer >= ${min}, got ${String(value)}`,
+      { option: name },
+    );
   return value;
 }
 
-export function checkNumber(owner: string, name: string, value: unknown, min = -Infinity, max = Infinity): number {
+export function checkNumber(
+  owner: string,
+  name: string,
+  value: unknown,
+  min = -Infinity,
+  max = Infinity,
+): number {
   if (typeof value !== 'number' || Number.isNaN(value) || value < min || value > max)
-    throw new TunekitError('invalid_argument', `${owner}: ${name} must be a number in [${min}, ${max}], got ${String(value)}`, {
-      option: name,
-    });
+    throw new TunekitError(
+      'invalid_argument',
+      `${owner}: ${name} must be a number in [${min}, ${max}], got ${String(value)}`,
+      {
+        option: name,
+      },
+    );
   return value;
 }

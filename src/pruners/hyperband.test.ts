@@ -5,11 +5,14 @@ import type { Sampler } from '../study/sampler.js';
 import { HyperbandPruner, crc32 } from './hyperband.js';
 import { prunerContract, record } from './pruner.contract.js';
 
-prunerContract('hyperband', { make: () => new HyperbandPruner({ minResource: 1, maxResource: 9, reductionFactor: 2 }) });
+prunerContract('hyperband', {
+  make: () => new HyperbandPruner({ minResource: 1, maxResource: 9, reductionFactor: 2 }),
+});
 
 describe('Hyperband brackets', () => {
   it('counts ⌊log_η(R/r)⌋ + 1 brackets, exactly at powers of η', () => {
-    const p = (r: number, R: number, eta: number) => new HyperbandPruner({ minResource: r, maxResource: R, reductionFactor: eta });
+    const p = (r: number, R: number, eta: number) =>
+      new HyperbandPruner({ minResource: r, maxResource: R, reductionFactor: eta });
     expect(p(1, 27, 3).brackets([])!.budgets.length).toBe(4);
     expect(p(1, 26, 3).brackets([])!.budgets.length).toBe(3);
     expect(p(1, 243, 3).brackets([])!.budgets.length).toBe(6); // log(243)/log(3) rounds down to 4.99…
@@ -27,7 +30,8 @@ describe('Hyperband brackets', () => {
     const b = new HyperbandPruner({ maxResource: 27 });
     const ba = a.brackets([])!;
     const bb = b.brackets([record(0, 'complete', [1, 2])])!;
-    const ids = (p: HyperbandPruner, name: string, brackets: typeof ba) => Array.from({ length: 100 }, (_, n) => p.bracketOf(name, n, brackets));
+    const ids = (p: HyperbandPruner, name: string, brackets: typeof ba) =>
+      Array.from({ length: 100 }, (_, n) => p.bracketOf(name, n, brackets));
     expect(ids(a, 'study-x', ba)).toEqual(ids(b, 'study-x', bb));
     expect(ids(a, 'study-y', ba)).not.toEqual(ids(a, 'study-x', ba));
   });
@@ -66,7 +70,10 @@ describe('Hyperband and the sampler', () => {
     const random = new RandomSampler({ seed: 3 });
     const spy: Sampler = {
       sampleIndependent(ctx, name, distribution) {
-        seen.set(ctx.trial.number, ctx.trials.map((t) => t.number));
+        seen.set(
+          ctx.trial.number,
+          ctx.trials.map((t) => t.number),
+        );
         return random.sampleIndependent(ctx, name, distribution);
       },
     };
@@ -89,7 +96,9 @@ describe('Hyperband and the sampler', () => {
       expect(view).toContain(number);
       expect(view.every((n) => bracket(n) === bracket(number))).toBe(true);
       // Nothing of its bracket is hidden from it.
-      expect(view).toEqual(Array.from({ length: number + 1 }, (_, n) => n).filter((n) => bracket(n) === bracket(number)));
+      expect(view).toEqual(
+        Array.from({ length: number + 1 }, (_, n) => n).filter((n) => bracket(n) === bracket(number)),
+      );
     }
     expect((await study.trials()).some((t) => t.state === 'pruned')).toBe(true);
   });

@@ -45,9 +45,13 @@ export class HyperbandPruner implements Pruner {
     this.reductionFactor = checkInt(owner, 'reductionFactor', options.reductionFactor ?? 3, 2);
     this.bootstrapCount = checkInt(owner, 'bootstrapCount', options.bootstrapCount ?? 0, 0);
     if (this.bootstrapCount > 0 && this.maxResource === 'auto')
-      throw new TunekitError('invalid_argument', `${owner}: bootstrapCount needs an explicit maxResource, not 'auto'`, {
-        option: 'bootstrapCount',
-      });
+      throw new TunekitError(
+        'invalid_argument',
+        `${owner}: bootstrapCount needs an explicit maxResource, not 'auto'`,
+        {
+          option: 'bootstrapCount',
+        },
+      );
     if (this.maxResource !== 'auto') this.fixed = this.makeBrackets(this.maxResource);
   }
 
@@ -56,7 +60,9 @@ export class HyperbandPruner implements Pruner {
     if (this.fixed) return this.fixed;
     // Derived from the history each time (not cached), so one pruner object can serve several studies.
     const first = firstComplete(trials);
-    return first === null ? null : this.makeBrackets(Math.max((lastStep(first) as number) + 1, this.minResource));
+    return first === null
+      ? null
+      : this.makeBrackets(Math.max((lastStep(first) as number) + 1, this.minResource));
   }
 
   /** Number of brackets: ⌊log_η(R/r)⌋ + 1, in integers (floating-point logs misround at exact powers). */
@@ -125,6 +131,7 @@ const CRC_TABLE = (() => {
 /** CRC-32 (zlib's) of the UTF-8 bytes of `text`. */
 export function crc32(text: string): number {
   let crc = 0xffffffff;
-  for (const byte of new TextEncoder().encode(text)) crc = (CRC_TABLE[(crc ^ byte) & 0xff] as number) ^ (crc >>> 8);
+  for (const byte of new TextEncoder().encode(text))
+    crc = (CRC_TABLE[(crc ^ byte) & 0xff] as number) ^ (crc >>> 8);
   return (crc ^ 0xffffffff) >>> 0;
 }

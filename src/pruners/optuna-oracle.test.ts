@@ -32,9 +32,16 @@ interface Scenario {
   auto: boolean;
   resolved?: { minResource?: number; maxResource?: number; nBrackets?: number };
 }
-const fixture = JSON.parse(readFileSync(new URL('./fixtures/optuna-decisions.json', import.meta.url), 'utf8')) as {
+const fixture = JSON.parse(
+  readFileSync(new URL('./fixtures/optuna-decisions.json', import.meta.url), 'utf8'),
+) as {
   scenarios: Scenario[];
-  brackets: { studyName: string; options: { minResource: number; maxResource: number; reductionFactor: number }; budgets: number[]; ids: number[] };
+  brackets: {
+    studyName: string;
+    options: { minResource: number; maxResource: number; reductionFactor: number };
+    budgets: number[];
+    ids: number[];
+  };
 };
 
 function makePruner(spec: PrunerSpec): Pruner {
@@ -47,7 +54,10 @@ function makePruner(spec: PrunerSpec): Pruner {
     case 'threshold':
       return new ThresholdPruner(o);
     case 'patient':
-      return new PatientPruner(spec.wrapped ? makePruner(spec.wrapped) : null, { patience: o.patience as number, ...(o.minDelta === undefined ? {} : { minDelta: o.minDelta }) });
+      return new PatientPruner(spec.wrapped ? makePruner(spec.wrapped) : null, {
+        patience: o.patience as number,
+        ...(o.minDelta === undefined ? {} : { minDelta: o.minDelta }),
+      });
     case 'successive-halving':
       return new SuccessiveHalvingPruner(o);
     case 'hyperband':
@@ -59,7 +69,12 @@ function makePruner(spec: PrunerSpec): Pruner {
 
 /** The schedule of make_optuna_decisions.py's `run`, on a tunekit study. */
 async function replay(s: Scenario): Promise<{ decisions: Array<[number, number, boolean]>; study: Study }> {
-  const study = await createStudy({ studyName: s.studyName, direction: s.direction, pruner: makePruner(s.pruner), seed: 0 });
+  const study = await createStudy({
+    studyName: s.studyName,
+    direction: s.direction,
+    pruner: makePruner(s.pruner),
+    seed: 0,
+  });
   const sign = s.direction === 'maximize' ? -1 : 1;
   const decisions: Array<[number, number, boolean]> = [];
   let started = 0;
@@ -99,10 +114,14 @@ describe('pruning decisions match Optuna 3.1 on constructed histories', () => {
       if (s.auto) {
         // Deliberate difference (see make_optuna_decisions.py): compare only what 'auto' resolved to.
         const trials = await study.trials();
-        if (pruner instanceof SuccessiveHalvingPruner) expect(pruner.resolveMinResource(trials)).toBe(s.resolved!.minResource);
+        if (pruner instanceof SuccessiveHalvingPruner)
+          expect(pruner.resolveMinResource(trials)).toBe(s.resolved!.minResource);
         if (pruner instanceof HyperbandPruner) {
           const brackets = pruner.brackets(trials)!;
-          expect([brackets.maxResource, brackets.budgets.length]).toEqual([s.resolved!.maxResource, s.resolved!.nBrackets]);
+          expect([brackets.maxResource, brackets.budgets.length]).toEqual([
+            s.resolved!.maxResource,
+            s.resolved!.nBrackets,
+          ]);
         }
       } else expect(decisions).toEqual(s.decisions);
     });

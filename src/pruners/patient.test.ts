@@ -5,7 +5,9 @@ import { MedianPruner } from './percentile.js';
 import { prunerContract, record, studyInfo } from './pruner.contract.js';
 
 prunerContract('patient (alone)', { make: () => new PatientPruner(null, { patience: 1 }) });
-prunerContract('patient (wrapping median)', { make: () => new PatientPruner(new MedianPruner({ nStartupTrials: 2 }), { patience: 0 }) });
+prunerContract('patient (wrapping median)', {
+  make: () => new PatientPruner(new MedianPruner({ nStartupTrials: 2 }), { patience: 0 }),
+});
 
 const decide = (pruner: Pruner, reports: number[]) => {
   const t = record(0, 'running', reports);
@@ -22,8 +24,12 @@ describe('PatientPruner', () => {
   });
 
   it('does not count improvements smaller than minDelta as stalling… and vice versa', async () => {
-    expect(await decide(new PatientPruner(null, { patience: 2, minDelta: 0.05 }), [1, 0.9, 0.95, 0.92, 0.93])).toBe(false);
-    expect(await decide(new PatientPruner(null, { patience: 1, minDelta: 0.05 }), [1, 0.9, 0.96, 0.97])).toBe(true);
+    expect(
+      await decide(new PatientPruner(null, { patience: 2, minDelta: 0.05 }), [1, 0.9, 0.95, 0.92, 0.93]),
+    ).toBe(false);
+    expect(await decide(new PatientPruner(null, { patience: 1, minDelta: 0.05 }), [1, 0.9, 0.96, 0.97])).toBe(
+      true,
+    );
   });
 
   it('asks the wrapped pruner only once patience has run out', async () => {
@@ -41,6 +47,8 @@ describe('PatientPruner', () => {
     const inner: Pruner = { prune: () => false, samplerView: () => [t] };
     const ctx = { study: studyInfo(), trials: [record(1, 'complete', [1]), t] };
     expect(new PatientPruner(inner, { patience: 1 }).samplerView(ctx, t)).toEqual([t]);
-    expect(() => new PatientPruner(null, { patience: -1 })).toThrow(expect.objectContaining({ code: 'invalid_argument' }));
+    expect(() => new PatientPruner(null, { patience: -1 })).toThrow(
+      expect.objectContaining({ code: 'invalid_argument' }),
+    );
   });
 });

@@ -29,10 +29,17 @@ export class PatientPruner implements Pruner {
     if (steps.length <= this.patience + 1) return false;
     const direction = directionOf(ctx, 'PatientPruner');
     const split = steps.length - this.patience - 1;
-    const before = bestIgnoringNaN(steps.slice(0, split).map((s) => trial.intermediateValues[s] as number), direction);
-    const after = bestIgnoringNaN(steps.slice(split).map((s) => trial.intermediateValues[s] as number), direction);
+    const before = bestIgnoringNaN(
+      steps.slice(0, split).map((s) => trial.intermediateValues[s] as number),
+      direction,
+    );
+    const after = bestIgnoringNaN(
+      steps.slice(split).map((s) => trial.intermediateValues[s] as number),
+      direction,
+    );
     // NaN on either side compares false, as numpy's does: no verdict without numbers.
-    const stalled = direction === 'minimize' ? before + this.minDelta < after : before - this.minDelta > after;
+    const stalled =
+      direction === 'minimize' ? before + this.minDelta < after : before - this.minDelta > after;
     if (!stalled) return false;
     return this.wrapped === null ? true : await this.wrapped.prune(ctx, trial);
   }

@@ -5,12 +5,19 @@ import { MedianPruner, PercentilePruner, percentileOf } from './percentile.js';
 import { prunerContract, record, studyInfo } from './pruner.contract.js';
 
 prunerContract('median', { make: () => new MedianPruner({ nStartupTrials: 2 }) });
-prunerContract('percentile', { make: () => new PercentilePruner(40, { nStartupTrials: 3, nWarmupSteps: 1 }) });
+prunerContract('percentile', {
+  make: () => new PercentilePruner(40, { nStartupTrials: 3, nWarmupSteps: 1 }),
+});
 
 // Five complete trials; at step 1 they reported 1, 2, 3, 4, 5 (median 3); at step 2, 0.5 … 4.5.
 const complete = [1, 2, 3, 4, 5].map((v, i) => record(i, 'complete', [v + 1, v, v - 0.5]));
 
-function decide(pruner: MedianPruner, trial: TrialRecord, others: TrialRecord[] = complete, direction: 'minimize' | 'maximize' = 'minimize') {
+function decide(
+  pruner: MedianPruner,
+  trial: TrialRecord,
+  others: TrialRecord[] = complete,
+  direction: 'minimize' | 'maximize' = 'minimize',
+) {
   return pruner.prune({ study: studyInfo(direction), trials: [...others, trial] }, trial);
 }
 
@@ -30,7 +37,9 @@ describe('MedianPruner on a constructed history', () => {
   it('waits for nStartupTrials complete trials; running and pruned ones do not count', () => {
     const fourDone = [...complete.slice(0, 4), record(4, 'pruned', [6, 5])];
     expect(decide(median, record(9, 'running', [9, 9]), fourDone)).toBe(false);
-    expect(decide(new MedianPruner({ nStartupTrials: 4 }), record(9, 'running', [9, 9]), fourDone)).toBe(true);
+    expect(decide(new MedianPruner({ nStartupTrials: 4 }), record(9, 'running', [9, 9]), fourDone)).toBe(
+      true,
+    );
   });
 
   it('waits for the warm-up steps and checks every intervalSteps after them', () => {
@@ -40,7 +49,13 @@ describe('MedianPruner on a constructed history', () => {
     expect(decide(every2, record(9, 'running', [9, 9]))).toBe(false); // step 1: not a check point
     expect(decide(every2, record(9, 'running', [9, 9, 9]))).toBe(true); // step 2: a check point
     // A check point with no report is made up for at the next report, once.
-    expect(decide(every2, record(9, 'running', { 0: 9, 1: 9, 3: 9 }), complete.map((t) => record(t.number, 'complete', { ...t.intermediateValues, 3: 1 })))).toBe(true);
+    expect(
+      decide(
+        every2,
+        record(9, 'running', { 0: 9, 1: 9, 3: 9 }),
+        complete.map((t) => record(t.number, 'complete', { ...t.intermediateValues, 3: 1 })),
+      ),
+    ).toBe(true);
   });
 
   it('needs nMinTrials complete trials that reported the same step', () => {
@@ -54,7 +69,13 @@ describe('MedianPruner on a constructed history', () => {
   });
 
   it('mirrors for maximisation', () => {
-    const negated = complete.map((t) => record(t.number, 'complete', Object.values(t.intermediateValues).map((v) => -v)));
+    const negated = complete.map((t) =>
+      record(
+        t.number,
+        'complete',
+        Object.values(t.intermediateValues).map((v) => -v),
+      ),
+    );
     expect(decide(median, record(9, 'running', [-4, -3.5]), negated, 'maximize')).toBe(true);
     expect(decide(median, record(9, 'running', [-4, -3]), negated, 'maximize')).toBe(false);
   });
@@ -63,12 +84,18 @@ describe('MedianPruner on a constructed history', () => {
     const study = { ...studyInfo(), directions: ['minimize', 'minimize'] as const };
     const t = record(9, 'running', [9, 9]);
     expect(() => median.prune({ study, trials: [...complete, t] }, t)).toThrow(/single-objective/);
-    for (const make of [() => new PercentilePruner(101), () => new MedianPruner({ intervalSteps: 0 }), () => new MedianPruner({ nStartupTrials: 1.5 })])
+    for (const make of [
+      () => new PercentilePruner(101),
+      () => new MedianPruner({ intervalSteps: 0 }),
+      () => new MedianPruner({ nStartupTrials: 1.5 }),
+    ])
       expect(() => make()).toThrow(expect.objectContaining({ code: 'invalid_argument' }));
     try {
       new MedianPruner({ nWarmupSteps: -1 });
     } catch (error) {
-      expect(isTunekitError(error, 'invalid_argument') && (error.details as { option: string }).option).toBe('nWarmupSteps');
+      expect(isTunekitError(error, 'invalid_argument') && (error.details as { option: string }).option).toBe(
+        'nWarmupSteps',
+      );
     }
   });
 });

@@ -2,7 +2,15 @@
 // percentile of what complete trials had reported at the same step. Decisions follow Optuna's.
 import type { Pruner, PrunerContext } from '../study/pruner.js';
 import type { TrialRecord } from '../study/types.js';
-import { bestIgnoringNaN, checkInt, checkNumber, directionOf, isFirstInIntervalStep, lastStep, reportedSteps } from './common.js';
+import {
+  bestIgnoringNaN,
+  checkInt,
+  checkNumber,
+  directionOf,
+  isFirstInIntervalStep,
+  lastStep,
+  reportedSteps,
+} from './common.js';
 
 export interface PercentilePrunerOptions {
   /** Complete trials needed before anything is pruned. Default 5. */
@@ -37,15 +45,21 @@ export class PercentilePruner implements Pruner {
     if (complete.length === 0 || complete.length < this.nStartupTrials) return false;
     const step = lastStep(trial);
     if (step === null || step < this.nWarmupSteps) return false;
-    if (!isFirstInIntervalStep(step, reportedSteps(trial), this.nWarmupSteps, this.intervalSteps)) return false;
+    if (!isFirstInIntervalStep(step, reportedSteps(trial), this.nWarmupSteps, this.intervalSteps))
+      return false;
 
     const direction = directionOf(ctx, this.constructor.name);
     // The trial's best so far, not its latest: one noisy epoch should not stop a trial that did well.
     const best = bestIgnoringNaN(Object.values(trial.intermediateValues), direction);
     if (Number.isNaN(best)) return true;
-    const atStep = complete.map((t) => t.intermediateValues[step]).filter((v): v is number => v !== undefined);
+    const atStep = complete
+      .map((t) => t.intermediateValues[step])
+      .filter((v): v is number => v !== undefined);
     if (atStep.length < this.nMinTrials) return false;
-    const threshold = percentileOf(atStep, direction === 'maximize' ? 100 - this.percentile : this.percentile);
+    const threshold = percentileOf(
+      atStep,
+      direction === 'maximize' ? 100 - this.percentile : this.percentile,
+    );
     if (Number.isNaN(threshold)) return false;
     return direction === 'maximize' ? best < threshold : best > threshold;
   }
@@ -71,4 +85,3 @@ export function percentileOf(values: readonly number[], q: number): number {
   // Written as numpy does it, so that thresholds equal to a reported value compare the same way.
   return t >= 0.5 ? b - (b - a) * (1 - t) : a + (b - a) * t;
 }
-

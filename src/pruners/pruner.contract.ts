@@ -14,8 +14,15 @@ export interface PrunerContractOptions {
 }
 
 /** A constructed trial record (test helper). */
-export function record(number: number, state: TrialState, reports: readonly number[] | Record<number, number>, finishedAt = number): TrialRecord {
-  const intermediateValues = Array.isArray(reports) ? Object.fromEntries(reports.map((v, step) => [step, v])) : { ...reports };
+export function record(
+  number: number,
+  state: TrialState,
+  reports: readonly number[] | Record<number, number>,
+  finishedAt = number,
+): TrialRecord {
+  const intermediateValues = Array.isArray(reports)
+    ? Object.fromEntries(reports.map((v, step) => [step, v]))
+    : { ...reports };
   const steps = Object.keys(intermediateValues).map(Number);
   const last = steps.length > 0 ? intermediateValues[Math.max(...steps)] : undefined;
   return {
@@ -88,16 +95,16 @@ export function prunerContract(label: string, options: PrunerContractOptions): v
     });
 
     if (options.directional ?? true)
-    it('mirrors the direction: maximising the negated values gives the same decisions', async () => {
-      const min = history(1);
-      const max = history(-1);
-      const pruner = options.make();
-      for (let i = 0; i < min.length; i++) {
-        const a = await pruner.prune({ study: studyInfo('minimize'), trials: min }, min[i]!);
-        const b = await pruner.prune({ study: studyInfo('maximize'), trials: max }, max[i]!);
-        expect(b).toBe(a);
-      }
-    });
+      it('mirrors the direction: maximising the negated values gives the same decisions', async () => {
+        const min = history(1);
+        const max = history(-1);
+        const pruner = options.make();
+        for (let i = 0; i < min.length; i++) {
+          const a = await pruner.prune({ study: studyInfo('minimize'), trials: min }, min[i]!);
+          const b = await pruner.prune({ study: studyInfo('maximize'), trials: max }, max[i]!);
+          expect(b).toBe(a);
+        }
+      });
 
     it('takes a NaN report in its stride (no exception, a boolean answer)', async () => {
       const trials = [...history(), record(15, 'running', [1, NaN, NaN, NaN])];

@@ -56,7 +56,11 @@ describe('pruningCallback with the trainer', () => {
   });
 
   it('with a median pruner and val_accuracy, stops hopeless learning rates within two epochs', async () => {
-    const study = await createStudy({ direction: 'maximize', pruner: new MedianPruner({ nStartupTrials: 2, nWarmupSteps: 1 }), seed: 3 });
+    const study = await createStudy({
+      direction: 'maximize',
+      pruner: new MedianPruner({ nStartupTrials: 2, nWarmupSteps: 1 }),
+      seed: 3,
+    });
     const epochs: Record<number, number> = {};
     // Alternate a learning rate that learns with one that barely moves the weights.
     const lrs = [3e-2, 3e-2, 1e-6, 3e-2, 1e-6, 1e-6, 3e-2, 1e-6];
@@ -90,8 +94,12 @@ describe('pruningCallback with the trainer', () => {
 
   it('names the missing monitor, and throws TrialPruned (what the study records as pruned)', async () => {
     const trial = { number: 0, report: async () => {}, shouldPrune: async () => true };
-    await expect(pruningCallback(trial, { monitor: 'val_f1' })(0, { loss: 1, val: {} })).rejects.toMatchObject({ code: 'invalid_argument' });
+    await expect(
+      pruningCallback(trial, { monitor: 'val_f1' })(0, { loss: 1, val: {} }),
+    ).rejects.toMatchObject({ code: 'invalid_argument' });
     await expect(pruningCallback(trial)(0, { loss: 1 })).rejects.toMatchObject({ code: 'invalid_argument' });
-    await expect(pruningCallback(trial, { monitor: 'loss' })(4, { loss: 1 })).rejects.toBeInstanceOf(TrialPruned);
+    await expect(pruningCallback(trial, { monitor: 'loss' })(4, { loss: 1 })).rejects.toBeInstanceOf(
+      TrialPruned,
+    );
   });
 });

@@ -28,7 +28,10 @@ export interface PruningCallbackOptions {
  * `fit(model, data, { ..., onEpochEnd: pruningCallback(trial) })`. After epoch e (0-based) it reports at
  * step e + 1, the number of epochs trained, so a pruner's resources (minResource, maxResource) are epochs.
  */
-export function pruningCallback(trial: ReportingTrial, options: PruningCallbackOptions = {}): (epoch: number, logs: EpochValues) => Promise<void> {
+export function pruningCallback(
+  trial: ReportingTrial,
+  options: PruningCallbackOptions = {},
+): (epoch: number, logs: EpochValues) => Promise<void> {
   const monitor = options.monitor ?? 'val_loss';
   return async (epoch, logs) => {
     const value = monitored(logs, monitor);
@@ -40,7 +43,8 @@ export function pruningCallback(trial: ReportingTrial, options: PruningCallbackO
       );
     const step = epoch + 1;
     await trial.report(value, step);
-    if (await trial.shouldPrune()) throw new TrialPruned(`trial ${trial.number} pruned after epoch ${step} (${monitor} = ${value})`);
+    if (await trial.shouldPrune())
+      throw new TrialPruned(`trial ${trial.number} pruned after epoch ${step} (${monitor} = ${value})`);
   };
 }
 

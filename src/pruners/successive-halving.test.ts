@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { prunerContract, record, studyInfo } from './pruner.contract.js';
 import { SuccessiveHalvingPruner, isPromotable, rungPromotionStep, rungValue } from './successive-halving.js';
 
-prunerContract('successive halving', { make: () => new SuccessiveHalvingPruner({ minResource: 1, reductionFactor: 2 }) });
+prunerContract('successive halving', {
+  make: () => new SuccessiveHalvingPruner({ minResource: 1, reductionFactor: 2 }),
+});
 
 describe('rung arithmetic (hand-computed)', () => {
   it('ends rung k at r·η^(s+k)', () => {
@@ -67,7 +69,7 @@ describe('SuccessiveHalvingPruner decisions (hand-computed)', () => {
     expect(decide([5, 9, 1.6])).toBe(true);
   });
 
-  it("prunes a NaN at a rung end, not between rung ends", () => {
+  it('prunes a NaN at a rung end, not between rung ends', () => {
     expect(decide([5, 1, NaN])).toBe(true);
     expect(decide([5, 1, 1, NaN])).toBe(false); // step 3 ends no rung
   });
@@ -79,7 +81,9 @@ describe('SuccessiveHalvingPruner decisions (hand-computed)', () => {
     const later = record(1, 'complete', Array(900).fill(1), 20);
     expect(auto.resolveMinResource([later, first])).toBe(2);
     expect(auto.resolveMinResource([record(0, 'complete', [1, 1], 5)])).toBe(1);
-    expect(() => new SuccessiveHalvingPruner({ bootstrapCount: 1 })).toThrow(expect.objectContaining({ code: 'invalid_argument' }));
+    expect(() => new SuccessiveHalvingPruner({ bootstrapCount: 1 })).toThrow(
+      expect.objectContaining({ code: 'invalid_argument' }),
+    );
   });
 
   it('with bootstrapCount, prunes until enough trials reached the rung', () => {

@@ -34,9 +34,13 @@ export class SuccessiveHalvingPruner implements Pruner {
     this.minEarlyStoppingRate = checkInt(owner, 'minEarlyStoppingRate', options.minEarlyStoppingRate ?? 0, 0);
     this.bootstrapCount = checkInt(owner, 'bootstrapCount', options.bootstrapCount ?? 0, 0);
     if (this.bootstrapCount > 0 && this.minResource === 'auto')
-      throw new TunekitError('invalid_argument', `${owner}: bootstrapCount needs an explicit minResource, not 'auto'`, {
-        option: 'bootstrapCount',
-      });
+      throw new TunekitError(
+        'invalid_argument',
+        `${owner}: bootstrapCount needs an explicit minResource, not 'auto'`,
+        {
+          option: 'bootstrapCount',
+        },
+      );
   }
 
   prune(ctx: PrunerContext, trial: TrialRecord): boolean {
@@ -46,7 +50,8 @@ export class SuccessiveHalvingPruner implements Pruner {
     const value = trial.intermediateValues[step] as number;
     const minResource = this.resolveMinResource(ctx.trials);
     if (minResource === null) return false;
-    const rungEnd = (rung: number): number => rungPromotionStep(minResource, this.reductionFactor, this.minEarlyStoppingRate, rung);
+    const rungEnd = (rung: number): number =>
+      rungPromotionStep(minResource, this.reductionFactor, this.minEarlyStoppingRate, rung);
 
     for (let rung = 0; ; rung++) {
       const end = rungEnd(rung);
@@ -75,7 +80,12 @@ export class SuccessiveHalvingPruner implements Pruner {
 }
 
 /** The step at which rung `rung` ends: r · η^(s + rung). */
-export function rungPromotionStep(minResource: number, reductionFactor: number, minEarlyStoppingRate: number, rung: number): number {
+export function rungPromotionStep(
+  minResource: number,
+  reductionFactor: number,
+  minEarlyStoppingRate: number,
+  rung: number,
+): number {
   return minResource * reductionFactor ** (minEarlyStoppingRate + rung);
 }
 
@@ -83,7 +93,11 @@ export function rungPromotionStep(minResource: number, reductionFactor: number, 
  * A trial's value at a rung: what it reported at its first step at or past the rung's end (where it was
  * judged), or undefined if it never got there.
  */
-export function rungValue(trial: TrialRecord, rung: number, rungEnd: (rung: number) => number): number | undefined {
+export function rungValue(
+  trial: TrialRecord,
+  rung: number,
+  rungEnd: (rung: number) => number,
+): number | undefined {
   const steps = reportedSteps(trial);
   const end = rungEnd(rung);
   const at = steps.findIndex((s) => s >= end);
@@ -99,10 +113,17 @@ export function rungValue(trial: TrialRecord, rung: number, rungEnd: (rung: numb
 }
 
 /** Whether `value` is among the best ⌊n/η⌋ of `competing` (which includes it); at least the best goes on. */
-export function isPromotable(value: number, competing: readonly number[], reductionFactor: number, direction: Direction): boolean {
+export function isPromotable(
+  value: number,
+  competing: readonly number[],
+  reductionFactor: number,
+  direction: Direction,
+): boolean {
   const sorted = [...competing].sort((a, b) => a - b);
   const index = Math.max(Math.floor(sorted.length / reductionFactor) - 1, 0);
-  return direction === 'maximize' ? value >= (sorted[sorted.length - 1 - index] as number) : value <= (sorted[index] as number);
+  return direction === 'maximize'
+    ? value >= (sorted[sorted.length - 1 - index] as number)
+    : value <= (sorted[index] as number);
 }
 
 /**
@@ -113,7 +134,9 @@ export function firstComplete(trials: readonly TrialRecord[]): TrialRecord | nul
   let first: TrialRecord | null = null;
   for (const t of trials) {
     if (t.state !== 'complete' || lastStep(t) === null) continue;
-    const earlier = first === null || (t.finishedAt ?? Infinity) < (first.finishedAt ?? Infinity) ||
+    const earlier =
+      first === null ||
+      (t.finishedAt ?? Infinity) < (first.finishedAt ?? Infinity) ||
       ((t.finishedAt ?? Infinity) === (first.finishedAt ?? Infinity) && t.number < first.number);
     if (earlier) first = t;
   }

@@ -29,6 +29,8 @@ describe('ThresholdPruner', () => {
 
   it('rejects missing or crossed bounds', () => {
     expect(() => new ThresholdPruner({})).toThrow(expect.objectContaining({ code: 'invalid_argument' }));
-    expect(() => new ThresholdPruner({ lower: 2, upper: 1 })).toThrow(expect.objectContaining({ code: 'invalid_argument' }));
+    expect(() => new ThresholdPruner({ lower: 2, upper: 1 })).toThrow(
+      expect.objectContaining({ code: 'invalid_argument' }),
+    );
   });
 });

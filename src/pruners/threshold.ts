@@ -26,7 +26,11 @@ export class ThresholdPruner implements Pruner {
     this.lower = checkNumber('ThresholdPruner', 'lower', options.lower ?? -Infinity);
     this.upper = checkNumber('ThresholdPruner', 'upper', options.upper ?? Infinity);
     if (this.lower > this.upper)
-      throw new TunekitError('invalid_argument', `ThresholdPruner: lower (${this.lower}) is above upper (${this.upper})`, { option: 'lower' });
+      throw new TunekitError(
+        'invalid_argument',
+        `ThresholdPruner: lower (${this.lower}) is above upper (${this.upper})`,
+        { option: 'lower' },
+      );
     this.nWarmupSteps = checkInt('ThresholdPruner', 'nWarmupSteps', options.nWarmupSteps ?? 0, 0);
     this.intervalSteps = checkInt('ThresholdPruner', 'intervalSteps', options.intervalSteps ?? 1, 1);
   }
@@ -34,7 +38,8 @@ export class ThresholdPruner implements Pruner {
   prune(_ctx: PrunerContext, trial: TrialRecord): boolean {
     const step = lastStep(trial);
     if (step === null || step < this.nWarmupSteps) return false;
-    if (!isFirstInIntervalStep(step, reportedSteps(trial), this.nWarmupSteps, this.intervalSteps)) return false;
+    if (!isFirstInIntervalStep(step, reportedSteps(trial), this.nWarmupSteps, this.intervalSteps))
+      return false;
     const value = trial.intermediateValues[step] as number;
     return Number.isNaN(value) || value < this.lower || value > this.upper;
   }

@@ -7,7 +7,8 @@ import type { TrialRecord } from '../study/types.js';
 import { halvingSchedule, hyperband, hyperbandSchedule, successiveHalving } from './successive-halving.js';
 import type { Budget } from './successive-halving.js';
 
-const rungs = (n: number, r: number, R: number, eta: number) => halvingSchedule(n, r, R, eta).map((g) => `${g.size}@${g.budget}`);
+const rungs = (n: number, r: number, R: number, eta: number) =>
+  halvingSchedule(n, r, R, eta).map((g) => `${g.size}@${g.budget}`);
 
 describe('schedules (hand-computed)', () => {
   it('halves candidates and multiplies the budget until the full budget', () => {
@@ -46,14 +47,23 @@ async function objective(trial: Trial, b: Budget): Promise<number> {
 
 function byRung(trials: readonly TrialRecord[]): Map<number, TrialRecord[]> {
   const m = new Map<number, TrialRecord[]>();
-  for (const t of trials) m.set(t.userAttrs.rung as number, [...(m.get(t.userAttrs.rung as number) ?? []), t]);
+  for (const t of trials)
+    m.set(t.userAttrs.rung as number, [...(m.get(t.userAttrs.rung as number) ?? []), t]);
   return m;
 }
 
 describe('successiveHalving', () => {
   it('runs the schedule, records each rung on its trials, and promotes exactly the best 1/η', async () => {
     const study = await createStudy({ sampler: new RandomSampler({ seed: 4 }) });
-    const result = await successiveHalving({ study, objective, candidates: 27, resource: 'epochs', minResource: 1, maxResource: 27, eta: 3 });
+    const result = await successiveHalving({
+      study,
+      objective,
+      candidates: 27,
+      resource: 'epochs',
+      minResource: 1,
+      maxResource: 27,
+      eta: 3,
+    });
     const trials = await study.trials();
     expect(trials).toHaveLength(27 + 9 + 3 + 1);
     expect(result.totalResource).toBe(27 * 1 + 9 * 3 + 3 * 9 + 1 * 27);
@@ -63,7 +73,8 @@ describe('successiveHalving', () => {
       const previous = [...rungsOf.get(k - 1)!].sort((a, b) => a.values![0]! - b.values![0]!);
       const promoted = previous.slice(0, rungsOf.get(k)!.length).map((t) => t.params.x);
       expect(rungsOf.get(k)!.map((t) => t.params.x)).toEqual(promoted);
-      for (const t of rungsOf.get(k)!) expect(t.userAttrs).toMatchObject({ rung: k, budget: [1, 3, 9, 27][k], resource: 'epochs' });
+      for (const t of rungsOf.get(k)!)
+        expect(t.userAttrs).toMatchObject({ rung: k, budget: [1, 3, 9, 27][k], resource: 'epochs' });
     }
     expect(result.best!.userAttrs.rung).toBe(3);
     expect(result.best!.values).toEqual([lossAt(result.best!.params.x as number, 27)]);
@@ -114,8 +125,20 @@ describe('successiveHalving', () => {
   });
 
   it('refuses a study whose sampler claims the waiting re-runs (GridSampler), by code', async () => {
-    const study = await createStudy({ sampler: new GridSampler({ grid: { x: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6] } }) });
-    await expect(successiveHalving({ study, objective, candidates: 4, resource: 'epochs', minResource: 1, maxResource: 4, eta: 2 })).rejects.toMatchObject({
+    const study = await createStudy({
+      sampler: new GridSampler({ grid: { x: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6] } }),
+    });
+    await expect(
+      successiveHalving({
+        study,
+        objective,
+        candidates: 4,
+        resource: 'epochs',
+        minResource: 1,
+        maxResource: 4,
+        eta: 2,
+      }),
+    ).rejects.toMatchObject({
       code: 'waiting_trial_conflict',
     });
   });
@@ -124,13 +147,26 @@ describe('successiveHalving', () => {
 describe('hyperband driver', () => {
   it('runs every bracket, tags trials with bracket and rung, and picks the best full-budget trial', async () => {
     const study = await createStudy({ sampler: new RandomSampler({ seed: 9 }) });
-    const result = await hyperband({ study, objective, resource: 'epochs', minResource: 1, maxResource: 9, eta: 3 });
+    const result = await hyperband({
+      study,
+      objective,
+      resource: 'epochs',
+      minResource: 1,
+      maxResource: 9,
+      eta: 3,
+    });
     const trials = await study.trials();
     // Brackets: 9@1 → 3@3 → 1@9 (9+9+9), 5@3 → 1@9 (15+9), 3@9 (27).
-    expect(result.brackets.map((b) => b.rungs.map((r) => `${r.size}@${r.budget}`))).toEqual([['9@1', '3@3', '1@9'], ['5@3', '1@9'], ['3@9']]);
+    expect(result.brackets.map((b) => b.rungs.map((r) => `${r.size}@${r.budget}`))).toEqual([
+      ['9@1', '3@3', '1@9'],
+      ['5@3', '1@9'],
+      ['3@9'],
+    ]);
     expect(result.totalResource).toBe(27 + 24 + 27);
     expect(trials).toHaveLength(13 + 6 + 3);
-    expect(trials.every((t) => typeof t.userAttrs.bracket === 'number' && typeof t.userAttrs.rung === 'number')).toBe(true);
+    expect(
+      trials.every((t) => typeof t.userAttrs.bracket === 'number' && typeof t.userAttrs.rung === 'number'),
+    ).toBe(true);
     expect(result.best!.userAttrs.budget).toBe(9);
     const finals = trials.filter((t) => t.userAttrs.budget === 9).map((t) => t.values![0]!);
     expect(result.best!.values![0]).toBe(Math.min(...finals));

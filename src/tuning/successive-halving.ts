@@ -58,7 +58,12 @@ export interface SuccessiveHalvingResult {
  * The rungs: n candidates at r, then ⌊n/η⌋ (at least 1) at r·η, … capped at R. It ends with the rung at R;
  * once a single candidate is left it goes straight to R, so the race always ends with a full-budget model.
  */
-export function halvingSchedule(candidates: number, minResource: number, maxResource: number, eta: number): Rung[] {
+export function halvingSchedule(
+  candidates: number,
+  minResource: number,
+  maxResource: number,
+  eta: number,
+): Rung[] {
   checkInt('candidates', candidates, 1);
   checkInt('minResource', minResource, 1);
   checkInt('maxResource', maxResource, minResource);
@@ -78,19 +83,42 @@ export async function successiveHalving(options: SuccessiveHalvingOptions): Prom
   const { study, objective, resource, minResource, maxResource, eta = 3 } = options;
   const given = typeof options.candidates === 'number' ? null : options.candidates;
   if (resource !== 'epochs' && resource !== 'samples')
-    throw new TunekitError('invalid_argument', `successiveHalving: resource must be 'epochs' or 'samples', got ${JSON.stringify(resource)}`, { option: 'resource' });
+    throw new TunekitError(
+      'invalid_argument',
+      `successiveHalving: resource must be 'epochs' or 'samples', got ${JSON.stringify(resource)}`,
+      { option: 'resource' },
+    );
   const direction = study.direction; // throws for multi-objective studies: halving ranks on one value
-  const schedule = halvingSchedule(given ? given.length : (options.candidates as number), minResource, maxResource, eta);
+  const schedule = halvingSchedule(
+    given ? given.length : (options.candidates as number),
+    minResource,
+    maxResource,
+    eta,
+  );
   const tags = options.tags ?? {};
   const rungs: Array<Rung & { trials: TrialRecord[] }> = [];
   let totalResource = 0;
   // Rung 0 from the given list, or from the sampler; later rungs from the survivors' params.
-  let queue: Array<Record<string, ParamValue> | null> = given ? given.map((p) => ({ ...p })) : new Array(schedule[0]!.size).fill(null);
+  let queue: Array<Record<string, ParamValue> | null> = given
+    ? given.map((p) => ({ ...p }))
+    : new Array(schedule[0]!.size).fill(null);
 
   for (const step of schedule) {
-    const budget: Budget = { budget: step.budget, resource, rung: step.rung, ...(typeof tags.bracket === 'number' ? { bracket: tags.bracket } : {}) };
-    const attrs = (candidate: number): Record<string, JsonValue> => ({ ...tags, rung: step.rung, budget: step.budget, resource, candidate });
-    for (let i = 0; i < queue.length; i++) if (queue[i]) await study.enqueueTrial(queue[i]!, { userAttrs: attrs(i) });
+    const budget: Budget = {
+      budget: step.budget,
+      resource,
+      rung: step.rung,
+      ...(typeof tags.bracket === 'number' ? { bracket: tags.bracket } : {}),
+    };
+    const attrs = (candidate: number): Record<string, JsonValue> => ({
+      ...tags,
+      rung: step.rung,
+      budget: step.budget,
+      resource,
+      candidate,
+    });
+    for (let i = 0; i < queue.length; i++)
+      if (queue[i]) await study.enqueueTrial(queue[i]!, { userAttrs: attrs(i) });
     const trials: TrialRecord[] = [];
     for (let i = 0; i < queue.length; i++) {
       const trial = await study.ask();
@@ -110,7 +138,9 @@ export async function successiveHalving(options: SuccessiveHalvingOptions): Prom
     rungs.push({ ...step, trials });
     const next = schedule[step.rung + 1];
     if (!next) break;
-    queue = ranked(trials, direction).slice(0, next.size).map((t) => ({ ...t.params }));
+    queue = ranked(trials, direction)
+      .slice(0, next.size)
+      .map((t) => ({ ...t.params }));
   }
   const last = rungs[rungs.length - 1]!;
   return { rungs, best: ranked(last.trials, direction)[0] ?? null, totalResource };
@@ -157,11 +187,18 @@ export interface HyperbandResult {
 export async function hyperband(options: HyperbandOptions): Promise<HyperbandResult> {
   const eta = options.eta ?? 3;
   const all = hyperbandSchedule(options.minResource, options.maxResource, eta);
-  const chosen = options.brackets === undefined ? all : all.slice(0, checkInt('brackets', options.brackets, 1));
+  const chosen =
+    options.brackets === undefined ? all : all.slice(0, checkInt('brackets', options.brackets, 1));
   const results: Array<Bracket & SuccessiveHalvingResult> = [];
   for (const b of chosen) {
     const { brackets: _drop, ...rest } = options;
-    const result = await successiveHalving({ ...rest, eta, candidates: b.candidates, minResource: b.minResource, tags: { bracket: b.bracket } });
+    const result = await successiveHalving({
+      ...rest,
+      eta,
+      candidates: b.candidates,
+      minResource: b.minResource,
+      tags: { bracket: b.bracket },
+    });
     results.push({ ...b, ...result });
   }
   const finals = results.map((r) => r.best).filter((t): t is TrialRecord => t !== null);
@@ -172,13 +209,20 @@ export async function hyperband(options: HyperbandOptions): Promise<HyperbandRes
   };
 }
 
-async function evaluate(study: Study, trial: Trial, objective: BudgetedObjective, budget: Budget): Promise<TrialRecord> {
+async function evaluate(
+  study: Study,
+  trial: Trial,
+  objective: BudgetedObjective,
+  budget: Budget,
+): Promise<TrialRecord> {
   try {
     return await study.tell(trial, await objective(trial, budget));
   } catch (error) {
     // A candidate that fails or is pruned loses its place; the race goes on without it.
     if (error instanceof TrialPruned) return study.tell(trial, 'pruned');
-    return study.tell(trial, 'fail', { failReason: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
+    return study.tell(trial, 'fail', {
+      failReason: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+    });
   }
 }
 
@@ -192,6 +236,10 @@ function ranked(trials: readonly TrialRecord[], direction: 'minimize' | 'maximiz
 
 function checkInt(name: string, value: unknown, min: number): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min)
-    throw new TunekitError('invalid_argument', `successive halving: ${name} must be an integer >= ${min}, got ${String(value)}`, { option: name });
+    throw new TunekitError(
+      'invalid_argument',
+      `successive halving: ${name} must be an integer >= ${min}, got ${String(value)}`,
+      { option: name },
+    );
   return value;
 }
