@@ -78,6 +78,43 @@ describe('trainerObjective', () => {
       expect(scores).toEqual(perFold.map((m) => m.accuracy));
       expect(t.values![0]).toBeCloseTo(scores.reduce((a, b) => a + b, 0) / 3, 12);
       expect(Object.keys(t.intermediateValues)).toEqual(['1', '2', '3']);
+      expect(t.userAttrs[TRAINER_ATTRS.foldEpochs]).toEqual([12, 12, 12]);
+      expect(t.userAttrs[TRAINER_ATTRS.epochs]).toBe(12);
+    }
+  });
+
+  it('tunes a regression model on Float32 targets (diabetes), early stopping counted in epochs_trained', async () => {
+    const diabetes = loadDataset('diabetes');
+    const parts = trainValTestSplit(diabetes, { valFraction: 0.25, testFraction: 0, seed: 3 });
+    const regression: TrainerSpace = (trial) => ({
+      preprocess: [{ kind: 'standardize' }],
+      model: mlp({ inputs: 10, outputs: 1, hidden: [16] }),
+      fit: {
+        epochs: 200,
+        batchSize: 32,
+        loss: 'mse',
+        optimizer: { kind: 'adam', lr: trial.suggestFloat('lr', 0.01, 0.05, { log: true }) },
+        earlyStopping: { monitor: 'val_loss', patience: 5, restoreBestWeights: true },
+      },
+    });
+    const study = await createStudy({ direction: 'maximize', seed: 1 });
+    await study.optimize(
+      trainerObjective({
+        space: regression,
+        data: { train: parts.train, val: parts.val },
+        monitor: 'val_r2',
+      }),
+      {
+        nTrials: 2,
+      },
+    );
+    for (const t of await study.trials()) {
+      expect(t.state).toBe('complete');
+      const metrics = t.userAttrs[TRAINER_ATTRS.metrics] as Record<string, number>;
+      expect(t.values![0]).toBe(metrics.r2);
+      expect(metrics.r2).toBeGreaterThan(0.2);
+      const epochs = t.userAttrs[TRAINER_ATTRS.epochs] as number;
+      expect(epochs).toBeLessThan(Object.keys(t.intermediateValues).length);
     }
   });
 

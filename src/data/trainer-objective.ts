@@ -69,6 +69,7 @@ export const TRAINER_ATTRS = {
   metrics: 'val_metrics',
   epochs: 'epochs_trained',
   foldMetrics: 'cv_fold_metrics',
+  foldEpochs: 'cv_fold_epochs',
 } as const;
 
 export function trainerObjective(options: TrainerObjectiveOptions): Objective {
@@ -92,6 +93,16 @@ export function trainerObjective(options: TrainerObjectiveOptions): Objective {
         ];
         await trial.setUserAttr(TRAINER_ATTRS.foldMetrics, all);
         await trial.setUserAttr(TRAINER_ATTRS.metrics, averageMetrics(all));
+        const epochs = [
+          ...((trial.userAttrs[TRAINER_ATTRS.foldEpochs] as number[] | undefined) ?? []),
+          result.epochsTrained,
+        ];
+        await trial.setUserAttr(TRAINER_ATTRS.foldEpochs, epochs);
+        // A refit on all the rows trains as long as the folds did on average.
+        await trial.setUserAttr(
+          TRAINER_ATTRS.epochs,
+          Math.round(epochs.reduce((a, b) => a + b, 0) / epochs.length),
+        );
         return result.value;
       },
     });
