@@ -218,43 +218,107 @@ export function colSum(x: i32, m: i32, n: i32, out: i32, acc: i32): void {
   }
 }
 
-export function im2col(x: i32, batch: i32, h: i32, w: i32, c: i32, kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, oh: i32, ow: i32, cols: i32): void {
-  let o = <usize>cols << 2;
-  const X = <usize>x << 2;
-  const run = <usize>c << 2;
+// Copies (or, with add, accumulates) n floats; runs here are short (kw·c floats), too short for memory.copy.
+@inline
+function moveRun(dst: usize, src: usize, n: i32, add: bool): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4, dst += 16, src += 16) v128.store(dst, add ? f32x4.add(v128.load(dst), v128.load(src)) : v128.load(src));
+  for (; i < n; i++, dst += 4, src += 4) store<f32>(dst, add ? load<f32>(dst) + load<f32>(src) : load<f32>(src));
+}
+
+// Walks every (output pixel, kernel row): the kw·c patch floats of one kernel row are contiguous in NHWC
+// input whenever the row lies inside the image, so they move as one run. toCols: x → cols, else cols → +dx.
+function patches(x: usize, batch: i32, h: i32, w: i32, c: i32, kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, oh: i32, ow: i32, cols: usize, toCols: bool): void {
+  let o = cols;
+  const rowRun = kw * c;
   for (let b = 0; b < batch; b++)
     for (let oy = 0; oy < oh; oy++)
-      for (let ox = 0; ox < ow; ox++)
+      for (let ox = 0; ox < ow; ox++) {
+        const ix0 = ox * sw - pw;
         for (let ky = 0; ky < kh; ky++) {
           const iy = oy * sh - ph + ky;
-          for (let kx = 0; kx < kw; kx++) {
-            const ix = ox * sw - pw + kx;
-            if (iy >= 0 && iy < h && ix >= 0 && ix < w) memory.copy(o, X + ((<usize>((b * h + iy) * w + ix) * c) << 2), run);
-            else memory.fill(o, 0, run);
-            o += run;
-          }
+          const rowBase = x + ((<usize>((b * h + iy) * w) * c) << 2);
+          if (iy < 0 || iy >= h) {
+            if (toCols) memory.fill(o, 0, <usize>rowRun << 2);
+          } else if (ix0 >= 0 && ix0 + kw <= w) {
+            const src = rowBase + ((<usize>ix0 * c) << 2);
+            if (toCols) moveRun(o, src, rowRun, false);
+            else moveRun(src, o, rowRun, true);
+          } else
+            for (let kx = 0; kx < kw; kx++) {
+              const ix = ix0 + kx;
+              const d = o + ((<usize>(kx * c)) << 2);
+              if (ix >= 0 && ix < w) {
+                const src = rowBase + ((<usize>ix * c) << 2);
+                if (toCols) moveRun(d, src, c, false);
+                else moveRun(src, d, c, true);
+              } else if (toCols) memory.fill(d, 0, <usize>c << 2);
+            }
+          o += <usize>rowRun << 2;
         }
+      }
+}
+
+export function im2col(x: i32, batch: i32, h: i32, w: i32, c: i32, kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, oh: i32, ow: i32, cols: i32): void {
+  patches(<usize>x << 2, batch, h, w, c, kh, kw, sh, sw, ph, pw, oh, ow, <usize>cols << 2, true);
 }
 
 export function col2im(cols: i32, batch: i32, h: i32, w: i32, c: i32, kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, oh: i32, ow: i32, dx: i32): void {
-  let o = <usize>cols << 2;
-  const D = <usize>dx << 2;
-  memory.fill(D, 0, <usize>batch * h * w * c * 4);
+  memory.fill(<usize>dx << 2, 0, <usize>batch * h * w * c * 4);
+  patches(<usize>dx << 2, batch, h, w, c, kh, kw, sh, sw, ph, pw, oh, ow, <usize>cols << 2, false);
+}
+
+// Pooling without padding over NHWC; arg (an i32 buffer) records each max's input index for backward.
+export function maxPool(x: i32, batch: i32, h: i32, w: i32, c: i32, size: i32, stride: i32, oh: i32, ow: i32, y: i32, arg: i32): void {
+  let yo = <usize>y << 2, ao = <usize>arg << 2;
+  const X = <usize>x << 2;
   for (let b = 0; b < batch; b++)
     for (let oy = 0; oy < oh; oy++)
       for (let ox = 0; ox < ow; ox++)
-        for (let ky = 0; ky < kh; ky++) {
-          const iy = oy * sh - ph + ky;
-          for (let kx = 0; kx < kw; kx++) {
-            const ix = ox * sw - pw + kx;
-            if (iy >= 0 && iy < h && ix >= 0 && ix < w) {
-              const d = D + ((<usize>((b * h + iy) * w + ix) * c) << 2);
-              let ch = 0;
-              for (; ch + 4 <= c; ch += 4) v128.store(d + (<usize>ch << 2), f32x4.add(v128.load(d + (<usize>ch << 2)), v128.load(o + (<usize>ch << 2))));
-              for (; ch < c; ch++) store<f32>(d + (<usize>ch << 2), load<f32>(d + (<usize>ch << 2)) + load<f32>(o + (<usize>ch << 2)));
+        for (let ch = 0; ch < c; ch++, yo += 4, ao += 4) {
+          let best: f32 = -Infinity;
+          let bi: i32 = 0;
+          for (let ky = 0; ky < size; ky++) {
+            let i = ((b * h + oy * stride + ky) * w + ox * stride) * c + ch;
+            for (let kx = 0; kx < size; kx++, i += c) {
+              const v = load<f32>(X + (<usize>i << 2));
+              if (v > best) { best = v; bi = i; }
             }
-            o += <usize>c << 2;
           }
+          store<f32>(yo, best);
+          store<i32>(ao, bi);
+        }
+}
+
+export function maxPoolBackward(dy: i32, n: i32, arg: i32, dx: i32, nx: i32): void {
+  const D = <usize>dx << 2, G = <usize>dy << 2, A = <usize>arg << 2;
+  memory.fill(D, 0, <usize>nx << 2);
+  for (let o = 0; o < n; o++) {
+    const p = D + (<usize>load<i32>(A + (<usize>o << 2)) << 2);
+    store<f32>(p, load<f32>(p) + load<f32>(G + (<usize>o << 2)));
+  }
+}
+
+export function avgPool(x: i32, batch: i32, h: i32, w: i32, c: i32, size: i32, stride: i32, oh: i32, ow: i32, y: i32, backward: i32): void {
+  // Forward: y = mean of the window. Backward (x = dy, y = dx, roles swapped): dx += dy / size².
+  const inv: f32 = 1 / <f32>(size * size);
+  const X = <usize>x << 2, Y = <usize>y << 2;
+  if (backward) memory.fill(Y, 0, <usize>batch * h * w * c * 4);
+  let o: usize = 0;
+  for (let b = 0; b < batch; b++)
+    for (let oy = 0; oy < oh; oy++)
+      for (let ox = 0; ox < ow; ox++)
+        for (let ch = 0; ch < c; ch++, o++) {
+          let sum: f32 = 0;
+          const g: f32 = backward ? load<f32>(X + (o << 2)) * inv : 0;
+          for (let ky = 0; ky < size; ky++) {
+            let i = ((b * h + oy * stride + ky) * w + ox * stride) * c + ch;
+            for (let kx = 0; kx < size; kx++, i += c) {
+              if (backward) store<f32>(Y + (<usize>i << 2), load<f32>(Y + (<usize>i << 2)) + g);
+              else sum += load<f32>(X + (<usize>i << 2));
+            }
+          }
+          if (!backward) store<f32>(Y + (o << 2), sum * inv);
         }
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fit, resolveBatchSize, type Dataset } from './fit.js';
 import { wasmAvailable } from './kernels-wasm.js';
-import { buildModel, mlp } from './model.js';
+import { buildModel, cnn, mlp } from './model.js';
 import { saveParams } from './params-io.js';
 import { Rng } from './rng.js';
 import { loadDigits, splitDigits } from './testing/digits.js';
@@ -41,6 +41,13 @@ describe('fit on the bundled digits', () => {
       expect(last.valLoss).toBeCloseTo(last.val.log_loss!, 4);
       expect(performance.now() - started).toBeLessThan(20_000);
     });
+
+  it('a small CNN with batch norm learns the 8x8 images too', async () => {
+    const config = cnn({ inputShape: [8, 8, 1], outputs: 10, conv: [{ filters: 8, kernelSize: 3, padding: 'same' }, { filters: 16, kernelSize: 3, padding: 'same' }], batchNorm: true, dense: [32] });
+    const model = buildModel(config, { seed: 2 });
+    const history = await fit(model, digits.train, { epochs: 16, batchSize: 32, loss: 'softmax_cross_entropy', optimizer: { kind: 'adamw', lr: 3e-3 }, validation: digits.test, metrics: ['accuracy'], seed: 2 });
+    expect(history.epochs.at(-1)!.val.accuracy).toBeGreaterThanOrEqual(0.95);
+  });
 
   it('is bit-identical for the same seed (weights and metrics), and differs for another seed', async () => {
     const run = async (seed: number) => {

@@ -111,6 +111,68 @@ export class TsKernels implements Kernels {
           }
   }
 
+  private ints(): Int32Array {
+    return new Int32Array(this.h.buffer, this.h.byteOffset, this.h.length);
+  }
+
+  maxPool(x: number, g: ConvGeometry, y: number, arg: number): void {
+    const h = this.h;
+    const ints = this.ints();
+    let o = 0;
+    for (let b = 0; b < g.batch; b++)
+      for (let oy = 0; oy < g.outH; oy++)
+        for (let ox = 0; ox < g.outW; ox++)
+          for (let ch = 0; ch < g.c; ch++, o++) {
+            let best = -Infinity;
+            let bi = 0;
+            for (let ky = 0; ky < g.kh; ky++)
+              for (let kx = 0; kx < g.kw; kx++) {
+                const i = ((b * g.h + oy * g.strideH + ky) * g.w + ox * g.strideW + kx) * g.c + ch;
+                if (h[x + i] > best) {
+                  best = h[x + i];
+                  bi = i;
+                }
+              }
+            h[y + o] = best;
+            ints[arg + o] = bi;
+          }
+  }
+
+  maxPoolBackward(dy: number, n: number, arg: number, dx: number, nx: number): void {
+    const h = this.h;
+    const ints = this.ints();
+    h.fill(0, dx, dx + nx);
+    for (let o = 0; o < n; o++) h[dx + ints[arg + o]] += h[dy + o];
+  }
+
+  avgPool(x: number, g: ConvGeometry, y: number): void {
+    this.avg(x, g, y, false);
+  }
+
+  avgPoolBackward(dy: number, g: ConvGeometry, dx: number): void {
+    this.h.fill(0, dx, dx + g.batch * g.h * g.w * g.c);
+    this.avg(dy, g, dx, true);
+  }
+
+  private avg(src: number, g: ConvGeometry, dst: number, backward: boolean): void {
+    const h = this.h;
+    const inv = 1 / (g.kh * g.kw);
+    let o = 0;
+    for (let b = 0; b < g.batch; b++)
+      for (let oy = 0; oy < g.outH; oy++)
+        for (let ox = 0; ox < g.outW; ox++)
+          for (let ch = 0; ch < g.c; ch++, o++) {
+            let sum = 0;
+            for (let ky = 0; ky < g.kh; ky++)
+              for (let kx = 0; kx < g.kw; kx++) {
+                const i = ((b * g.h + oy * g.strideH + ky) * g.w + ox * g.strideW + kx) * g.c + ch;
+                if (backward) h[dst + i] += h[src + o] * inv;
+                else sum += h[src + i];
+              }
+            if (!backward) h[dst + o] = sum * inv;
+          }
+  }
+
   adamStep(p: number, g: number, m: number, v: number, len: number, lr: number, b1: number, b2: number, eps: number, c1: number, c2: number, l2: number, decay: number): void {
     const h = this.h;
     const keep = 1 - lr * decay;

@@ -25,6 +25,9 @@ interface Exports {
   colSum(x: number, m: number, n: number, out: number, acc: number): void;
   im2col(x: number, b: number, h: number, w: number, c: number, kh: number, kw: number, sh: number, sw: number, ph: number, pw: number, oh: number, ow: number, cols: number): void;
   col2im(cols: number, b: number, h: number, w: number, c: number, kh: number, kw: number, sh: number, sw: number, ph: number, pw: number, oh: number, ow: number, dx: number): void;
+  maxPool(x: number, b: number, h: number, w: number, c: number, size: number, stride: number, oh: number, ow: number, y: number, arg: number): void;
+  maxPoolBackward(dy: number, n: number, arg: number, dx: number, nx: number): void;
+  avgPool(x: number, b: number, h: number, w: number, c: number, size: number, stride: number, oh: number, ow: number, y: number, backward: number): void;
   adamStep(p: number, g: number, m: number, v: number, len: number, lr: number, b1: number, b2: number, eps: number, c1: number, c2: number, l2: number, decay: number): void;
   momentumStep(p: number, g: number, buf: number, len: number, lr: number, mu: number, s: number, c: number, nesterov: number, l2: number): void;
 }
@@ -120,6 +123,22 @@ export class WasmKernels implements Kernels {
 
   col2im(cols: number, g: ConvGeometry, dx: number): void {
     this.x.col2im(cols, g.batch, g.h, g.w, g.c, g.kh, g.kw, g.strideH, g.strideW, g.padH, g.padW, g.outH, g.outW, dx);
+  }
+
+  maxPool(x: number, g: ConvGeometry, y: number, arg: number): void {
+    this.x.maxPool(x, g.batch, g.h, g.w, g.c, g.kh, g.strideH, g.outH, g.outW, y, arg);
+  }
+
+  maxPoolBackward(dy: number, n: number, arg: number, dx: number, nx: number): void {
+    this.x.maxPoolBackward(dy, n, arg, dx, nx);
+  }
+
+  avgPool(x: number, g: ConvGeometry, y: number): void {
+    this.x.avgPool(x, g.batch, g.h, g.w, g.c, g.kh, g.strideH, g.outH, g.outW, y, 0);
+  }
+
+  avgPoolBackward(dy: number, g: ConvGeometry, dx: number): void {
+    this.x.avgPool(dy, g.batch, g.h, g.w, g.c, g.kh, g.strideH, g.outH, g.outW, dx, 1);
   }
 
   adamStep(p: number, g: number, m: number, v: number, len: number, lr: number, b1: number, b2: number, eps: number, c1: number, c2: number, l2: number, decay: number): void {

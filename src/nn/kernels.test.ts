@@ -98,6 +98,30 @@ describe.runIf(wasmAvailable())('wasm kernels agree with the TS reference', () =
     }
   });
 
+  it('max and average pooling, forward and backward, on random geometries', () => {
+    const r = new Rng(8);
+    for (let t = 0; t < 8; t++) {
+      const size = 1 + r.int(3), stride = 1 + r.int(3);
+      const h = size + r.int(7), w = size + r.int(7), c = 1 + r.int(9), batch = 1 + r.int(3);
+      const g: ConvGeometry = { batch, h, w, c, kh: size, kw: size, strideH: stride, strideW: stride, padH: 0, padW: 0, outH: convOutSize(h, size, stride, 0), outW: convOutSize(w, size, stride, 0) };
+      const nx = batch * h * w * c;
+      const ny = batch * g.outH * g.outW * c;
+      const ks = both();
+      const offs = setup(ks, [nx, ny, ny, ny, nx, ny, nx], 100 + t);
+      for (let i = 0; i < 2; i++) {
+        const [x, y, arg, dy, dx, y2, dx2] = offs[i];
+        ks[i].maxPool(x, g, y, arg);
+        ks[i].maxPoolBackward(dy, ny, arg, dx, nx);
+        ks[i].avgPool(x, g, y2);
+        ks[i].avgPoolBackward(dy, g, dx2);
+      }
+      for (const j of [1, 4, 5, 6]) {
+        const n = j === 1 || j === 5 ? ny : nx;
+        expectClose(read(ks[0], offs[0][j], n), read(ks[1], offs[1][j], n), 1e-6);
+      }
+    }
+  });
+
   it('fused adam and momentum steps over several iterations', () => {
     const ks = both();
     const n = 37;

@@ -57,6 +57,18 @@ export interface Kernels {
   col2im(cols: number, g: ConvGeometry, dx: number): void;
 
   /**
+   * Max pooling without padding, window g.kh × g.kw at strides g.strideH, g.strideW. `arg` is a heap buffer
+   * of one int32 per output (the floats reinterpreted) recording each maximum's input index for backward.
+   */
+  maxPool(x: number, g: ConvGeometry, y: number, arg: number): void;
+  /** dx (nx floats, zeroed here) receives each of the n output gradients at its recorded argmax. */
+  maxPoolBackward(dy: number, n: number, arg: number, dx: number, nx: number): void;
+  /** Average pooling without padding (square window g.kh, stride g.strideH). */
+  avgPool(x: number, g: ConvGeometry, y: number): void;
+  /** dx (zeroed here) receives each output gradient spread evenly over its window. */
+  avgPoolBackward(dy: number, g: ConvGeometry, dx: number): void;
+
+  /**
    * One fused Adam/AdamW step over a parameter tensor. c1, c2 are the bias-correction factors
    * 1/(1-β^t) (or 1 when correction is off); l2 adds l2·p to the gradient (coupled, Adam);
    * decay multiplies p by (1 - lr·decay) first (decoupled, AdamW).

@@ -1,9 +1,9 @@
-// Max and average pooling over NHWC images, without padding. Cheap next to the convolutions around
-// them, so they loop over the heap view directly rather than through a kernel.
+// Max and average pooling over NHWC images: square windows, no padding. The loops live in the kernels;
+// max pooling keeps each maximum's input index (one int32 per output) for the backward pass.
 
 import { TunekitError } from '../../errors.js';
-import { convOutSize, type Kernels } from '../kernels.js';
-import { PerBatch, type Layer, type Param } from './layer.js';
+import { convOutSize, type ConvGeometry, type Kernels } from '../kernels.js';
+import { PerBatch, product, type Layer, type Param } from './layer.js';
 
 export interface PoolOptions {
   size: number;
@@ -13,11 +13,9 @@ export interface PoolOptions {
 
 export class Pool2D implements Layer {
   readonly outShape: readonly number[];
-  private readonly size: number;
-  private readonly stride: number;
   private readonly inShape: readonly number[];
-  private readonly bufs: PerBatch<{ y: number; dx: number; arg: Int32Array }>;
-  private cur!: { y: number; dx: number; arg: Int32Array };
+  private readonly bufs: PerBatch<{ y: number; dx: number; arg: number; g: ConvGeometry }>;
+  private cur!: { y: number; dx: number; arg: number; g: ConvGeometry };
 
   constructor(
     private readonly k: Kernels,
@@ -27,17 +25,19 @@ export class Pool2D implements Layer {
   ) {
     if (inShape.length !== 3) throw new TunekitError('invalid_argument', `${kind} needs an [height, width, channels] input, got [${inShape.join(', ')}]`);
     this.inShape = inShape;
-    this.size = o.size;
-    this.stride = o.stride ?? o.size;
-    const oh = convOutSize(inShape[0], this.size, this.stride, 0);
-    const ow = convOutSize(inShape[1], this.size, this.stride, 0);
-    if (oh < 1 || ow < 1) throw new TunekitError('invalid_argument', `${kind} window ${o.size} is larger than the ${inShape[0]}x${inShape[1]} input`);
-    this.outShape = [oh, ow, inShape[2]];
-    const outLen = oh * ow * inShape[2];
-    this.bufs = new PerBatch((b) => ({
-      y: k.alloc(b * outLen),
-      dx: k.alloc(b * inShape[0] * inShape[1] * inShape[2]),
-      arg: new Int32Array(kind === 'maxpool' ? b * outLen : 0),
+    const size = o.size;
+    const stride = o.stride ?? o.size;
+    const [h, w, c] = inShape;
+    const outH = convOutSize(h, size, stride, 0);
+    const outW = convOutSize(w, size, stride, 0);
+    if (outH < 1 || outW < 1) throw new TunekitError('invalid_argument', `${kind} window ${size} is larger than the ${h}x${w} input`);
+    this.outShape = [outH, outW, c];
+    const outLen = outH * outW * c;
+    this.bufs = new PerBatch((batch) => ({
+      g: { batch, h, w, c, kh: size, kw: size, strideH: stride, strideW: stride, padH: 0, padW: 0, outH, outW },
+      y: k.alloc(batch * outLen),
+      dx: k.alloc(batch * h * w * c),
+      arg: kind === 'maxpool' ? k.alloc(batch * outLen) : -1,
     }));
   }
 
@@ -47,61 +47,16 @@ export class Pool2D implements Layer {
 
   forward(x: number, batch: number): number {
     const c = (this.cur = this.bufs.get(batch));
-    const h = this.k.heap();
-    const [H, W, C] = this.inShape;
-    const [oh, ow] = this.outShape;
-    const { size, stride } = this;
-    const max = this.kind === 'maxpool';
-    const inv = 1 / (size * size);
-    let o = 0;
-    for (let b = 0; b < batch; b++)
-      for (let oy = 0; oy < oh; oy++)
-        for (let ox = 0; ox < ow; ox++)
-          for (let ch = 0; ch < C; ch++, o++) {
-            let best = -Infinity;
-            let arg = 0;
-            let sum = 0;
-            for (let ky = 0; ky < size; ky++)
-              for (let kx = 0; kx < size; kx++) {
-                const i = x + ((b * H + oy * stride + ky) * W + ox * stride + kx) * C + ch;
-                const v = h[i];
-                sum += v;
-                if (v > best) {
-                  best = v;
-                  arg = i - x;
-                }
-              }
-            if (max) {
-              h[c.y + o] = best;
-              c.arg[o] = arg;
-            } else h[c.y + o] = sum * inv;
-          }
+    if (this.kind === 'maxpool') this.k.maxPool(x, c.g, c.y, c.arg);
+    else this.k.avgPool(x, c.g, c.y);
     return c.y;
   }
 
   backward(dy: number, batch: number, needInputGrad: boolean): number {
     if (!needInputGrad) return -1;
     const c = this.cur;
-    const h = this.k.heap();
-    const [H, W, C] = this.inShape;
-    const [oh, ow] = this.outShape;
-    const { size, stride } = this;
-    h.fill(0, c.dx, c.dx + batch * H * W * C);
-    const n = batch * oh * ow * C;
-    if (this.kind === 'maxpool') {
-      for (let o = 0; o < n; o++) h[c.dx + c.arg[o]] += h[dy + o];
-      return c.dx;
-    }
-    const inv = 1 / (size * size);
-    let o = 0;
-    for (let b = 0; b < batch; b++)
-      for (let oy = 0; oy < oh; oy++)
-        for (let ox = 0; ox < ow; ox++)
-          for (let ch = 0; ch < C; ch++, o++) {
-            const g = h[dy + o] * inv;
-            for (let ky = 0; ky < size; ky++)
-              for (let kx = 0; kx < size; kx++) h[c.dx + ((b * H + oy * stride + ky) * W + ox * stride + kx) * C + ch] += g;
-          }
+    if (this.kind === 'maxpool') this.k.maxPoolBackward(dy, batch * product(this.outShape), c.arg, c.dx, batch * product(this.inShape));
+    else this.k.avgPoolBackward(dy, c.g, c.dx);
     return c.dx;
   }
 }
