@@ -100,5 +100,6 @@ describe('formatRange', () => {
     expect(formatRange(1e-3, 0.01)).toBe('1e-3 .. 1e-2');
     expect(formatRange(0.1, 0.5)).toBe('0.1 .. 0.5');
     expect(formatRange(16, 240)).toBe('16 .. 240');
+    expect(formatRange(0.0021, 0.11, false)).toBe('0.0021 .. 0.11');
   });
 });

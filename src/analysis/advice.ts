@@ -157,7 +157,8 @@ function summarise(
       if (p.never.length > 0) parts.push(`drop ${p.param} ${p.never.map(String).join(', ')}`);
       else if (p.top.length === 1 && p.untried.length === 0)
         parts.push(`${p.param}: keep ${String(p.top[0]!.choice)}`);
-    } else if (p.span <= limits.narrowBelow) parts.push(`narrow ${p.param} to ${formatRange(p.low, p.high)}`);
+    } else if (p.span <= limits.narrowBelow)
+      parts.push(`narrow ${p.param} to ${formatRange(p.low, p.high, p.log)}`);
   }
   if (minor.length > 0) parts.push(`${joinNames(minor)} barely ${minor.length === 1 ? 'matters' : 'matter'}`);
   return parts.length === 0
@@ -176,9 +177,14 @@ export function formatValue(v: number, exponent = needsExponent(v)): string {
   return String(Number(v.toPrecision(2)));
 }
 
-/** Both ends in one notation, so a range reads "1e-3 .. 1e-2", not "1e-3 .. 0.01". */
-export function formatRange(low: number, high: number): string {
-  const exponent = needsExponent(low) || needsExponent(high);
+/**
+ * Both ends in one notation, so a range reads "1e-3 .. 1e-2", not "1e-3 .. 0.01". Exponents only for log
+ * ranges (or extreme magnitudes): a linear range reads better as "0.0021 .. 0.11".
+ */
+export function formatRange(low: number, high: number, log = true): string {
+  const exponent = log
+    ? needsExponent(low) || needsExponent(high)
+    : [low, high].some((v) => v !== 0 && (Math.abs(v) < 1e-4 || Math.abs(v) >= 1e6));
   return `${formatValue(low, exponent)} .. ${formatValue(high, exponent)}`;
 }
 

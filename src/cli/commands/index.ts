@@ -5,6 +5,7 @@ import { deleteCommand } from './delete.js';
 import { demo } from './demo.js';
 import { enqueue } from './enqueue.js';
 import { exportCommand } from './export.js';
+import { importanceCommand } from './importance.js';
 import { studies } from './studies.js';
 import { tell } from './tell.js';
 import { trials } from './trials.js';
@@ -24,6 +25,7 @@ export const commands: Record<string, Command> = {
   studies,
   trials,
   best,
+  importance: importanceCommand,
   export: exportCommand,
   delete: deleteCommand,
   enqueue,
