@@ -1,0 +1,238 @@
+// The dashboard's JSON API: one small function per route, each reading the storage through the trial cache
+// and returning plain data from src/analysis. The page draws what these return and computes nothing.
+import { TunekitError, contains, isTunekitError } from '../index.js';
+import type { Distribution, JsonValue, ParamValue, StudyInfo, StudyStorage, TrialRecord } from '../index.js';
+import { advice, importance, interactions } from '../analysis/index.js';
+import {
+  contourPlot,
+  edfPlot,
+  historyPlot,
+  intermediatePlot,
+  paramAxes,
+  parallelPlot,
+  paretoPlot,
+  slicePlots,
+  timelinePlot,
+  trialTable,
+} from '../analysis/plots/index.js';
+import { TEST_EVALUATIONS_ATTR } from '../data/test-set.js';
+import { summarizeStudy } from '../storage/summary.js';
+import type { TrialCache } from './cache.js';
+import { intQuery, objectBody, requiredQuery, tableQuery } from './query.js';
+import { STOP_REQUESTED_ATTR } from './stop.js';
+
+export interface ApiContext {
+  readonly storage: StudyStorage;
+  readonly cache: TrialCache;
+  readonly allowWrites: boolean;
+}
+
+export interface ApiRequest {
+  /** Path segments named in the route, URI-decoded. */
+  readonly params: Readonly<Record<string, string>>;
+  readonly query: URLSearchParams;
+  readonly body: unknown;
+}
+
+export type Handler = (ctx: ApiContext, req: ApiRequest) => Promise<unknown>;
+
+const NOTE_PREFIX = 'dashboard:note:';
+// Importance refits a forest; on a live study, reuse an answer this recent rather than refit per trial.
+const IMPORTANCE_MAX_AGE_MS = 15_000;
+
+async function study(ctx: ApiContext, req: ApiRequest): Promise<StudyInfo> {
+  return ctx.storage.getStudy(req.params.study as string);
+}
+
+function objective(info: StudyInfo, req: ApiRequest): number {
+  return intQuery(req.query, 'objective', 0, [0, info.directions.length - 1]);
+}
+
+function notesOf(info: StudyInfo): Record<number, string> {
+  const notes: Record<number, string> = {};
+  for (const [key, value] of Object.entries(info.systemAttrs))
+    if (key.startsWith(NOTE_PREFIX) && typeof value === 'string') notes[Number(key.slice(NOTE_PREFIX.length))] = value;
+  return notes;
+}
+
+function testEvaluationsOf(info: StudyInfo): JsonValue[] {
+  const list = info.systemAttrs[TEST_EVALUATIONS_ATTR];
+  return Array.isArray(list) ? list : [];
+}
+
+function trialByNumber(trials: readonly TrialRecord[], info: StudyInfo, raw: string): TrialRecord {
+  const number = Number(raw);
+  const trial = Number.isInteger(number) ? trials[number] : undefined;
+  if (!trial || trial.number !== number) throw new TunekitError('trial_not_found', `study "${info.name}" has no trial number ${JSON.stringify(raw)}`);
+  return trial;
+}
+
+/** Runs a computation that may legitimately have no answer yet (too few trials) and says why instead. */
+function attempt<T>(compute: () => T): { result: T } | { error: { code: string; message: string } } {
+  try {
+    return { result: compute() };
+  } catch (error) {
+    if (isTunekitError(error)) return { error: { code: error.code, message: error.message } };
+    throw error;
+  }
+}
+
+export const health: Handler = async (ctx) => ({ ok: true, allowWrites: ctx.allowWrites });
+
+export const listStudies: Handler = async (ctx) => ({
+  studies: (await ctx.storage.listStudies()).map((s) => ({
+    name: s.study.name,
+    directions: s.study.directions,
+    createdAt: s.study.createdAt,
+    trialCounts: s.trialCounts,
+    bestValue: s.bestValue,
+    lastActivityAt: s.lastActivityAt,
+  })),
+});
+
+export const getStudy: Handler = async (ctx, req) => {
+  const info = await study(ctx, req);
+  const { trials, revision } = await ctx.cache.load(info);
+  const summary = summarizeStudy(info, trials);
+  return {
+    name: info.name,
+    directions: info.directions,
+    userAttrs: info.userAttrs,
+    createdAt: info.createdAt,
+    trialCounts: summary.trialCounts,
+    bestValue: summary.bestValue,
+    lastActivityAt: summary.lastActivityAt,
+    params: paramAxes(trials),
+    hasIntermediate: trials.some((t) => Object.keys(t.intermediateValues).length > 0),
+    notes: notesOf(info),
+    testEvaluations: testEvaluationsOf(info),
+    stopRequestedAt: info.systemAttrs[STOP_REQUESTED_ATTR] ?? null,
+    revision,
+  };
+};
+
+export const revision: Handler = async (ctx, req) => {
+  const info = await study(ctx, req);
+  return { revision: (await ctx.cache.load(info)).revision };
+};
+
+export const trials: Handler = async (ctx, req) => {
+  const info = await study(ctx, req);
+  const { trials: all } = await ctx.cache.load(info);
+  return trialTable(all, tableQuery(req.query));
+};
+
+export const trial: Handler = async (ctx, req) => {
+  const info = await study(ctx, req);
+  const { trials: all } = await ctx.cache.load(info);
+  const record = trialByNumber(all, info, req.params.number as string);
+  return {
+    trial: record,
+    directions: info.directions,
+    note: notesOf(info)[record.number] ?? null,
+    testEvaluations: testEvaluationsOf(info).filter((e) => (e as { trial?: unknown })?.trial === record.number),
+  };
+};
+
+export const history: Handler = async (ctx, req) => {
+  const info = await study(ctx, req);
+  const k = objective(info, req);
+  return ctx.cache.memo(info, `history:${k}`, (t) => historyPlot(t, info.directions, k));
+};
+
+export const intermediate: Handler = async (ctx, req) => {
+  const info = await study(ctx, req);
+  return ctx.cache.memo(info, 'intermediate', (t) => intermediatePlot(t, info.directions[0] ?? 'minimize'));
+};
+
+export const parallel: Handler = async (ctx, req) => {
+  const info = await study(ctx, req);
+  return ctx.cache.memo(info, 'parallel', (t) => parallelPlot(t, info.directions));
+};
+
+export const slice: Handler = async (ctx, req) => {
+  const info = await study(ctx, req);
+  const k = objective(info, req);
+  return { plots: await ctx.cache.memo(info, `slice:${k}`, (t) => slicePlots(t, info.directions, { objective: k })) };
+};
+
+export const contour: Handler = async (ctx, req) => {
+  const info = await study(ctx, req);
+  const [x, y] = [requiredQuery(req.query, 'x'), requiredQuery(req.query, 'y')];
+  const k = objective(info, req);
+  const bins = intQuery(req.query, 'bins', 20, [2, 100]);
+  return ctx.cache.memo(info, `contour:${k}:${bins}:${JSON.stringify([x, y])}`, (t) => contourPlot(t, info.directions, x, y, { objective: k, bins }));
+};
+
+export const pareto: Handler = async (ctx, req) => {
+  const info = await study(ctx, req);
+  if (info.directions.length < 2) throw new TunekitError('invalid_argument', `study "${info.name}" has one objective; a Pareto front needs two or more`);
+  return ctx.cache.memo(info, 'pareto', (t) => paretoPlot(t, info.directions));
+};
+
+export const timeline: Handler = async (ctx, req) => {
+  const info = await study(ctx, req);
+  return ctx.cache.memo(info, 'timeline', (t) => timelinePlot(t));
+};
+
+export const edf: Handler = async (ctx, req) => {
+  const info = await study(ctx, req);
+  const k = objective(info, req);
+  return ctx.cache.memo(info, `edf:${k}`, (t) => edfPlot(t, info.directions, { objective: k }));
+};
+
+export const analysis: Handler = async (ctx, req) => {
+  const info = await study(ctx, req);
+  const k = objective(info, req);
+  const direction = info.directions[k] ?? 'minimize';
+  return ctx.cache.memo(
+    info,
+    `analysis:${k}`,
+    (all) => {
+      const target = (t: TrialRecord) => t.values?.[k] as number;
+      const imp = attempt(() => importance(all, { direction, target, nTrees: 32 }));
+      return {
+        objective: k,
+        importance: imp,
+        interactions: attempt(() => interactions(all, { target, nTrees: 32, maxTrials: 500 })),
+        advice: attempt(() => advice(all, { direction, target, ...('result' in imp ? { importance: imp.result } : {}) })),
+      };
+    },
+    IMPORTANCE_MAX_AGE_MS,
+  );
+};
+
+// Writes: only reachable when the server was started with allowWrites (the server checks before calling).
+
+export const setNote: Handler = async (ctx, req) => {
+  const info = await study(ctx, req);
+  const { trials: all } = await ctx.cache.load(info);
+  const record = trialByNumber(all, info, req.params.number as string);
+  const note = objectBody(req.body, 'note').note;
+  if (typeof note !== 'string' || note.length > 10_000) throw new TunekitError('invalid_argument', 'note must be a string of at most 10,000 characters');
+  // Finished trials are immutable, so notes live on the study, keyed by trial number.
+  await ctx.storage.setStudySystemAttr(info.id, `${NOTE_PREFIX}${record.number}`, note);
+  return { ok: true, note };
+};
+
+export const enqueue: Handler = async (ctx, req) => {
+  const info = await study(ctx, req);
+  const params = objectBody(objectBody(req.body, 'enqueue').params ?? null, 'enqueue params');
+  const { trials: all } = await ctx.cache.load(info);
+  const known = new Map<string, Distribution>();
+  for (const t of all) for (const [name, d] of Object.entries(t.distributions)) known.set(name, d);
+  for (const [name, value] of Object.entries(params)) {
+    const d = known.get(name);
+    if (!d) throw new TunekitError('invalid_argument', `study "${info.name}" has no parameter ${JSON.stringify(name)}`, { param: name });
+    if (!contains(d, value)) throw new TunekitError('fixed_param_out_of_range', `${JSON.stringify(value)} is not a valid value of ${JSON.stringify(name)}`, { param: name });
+  }
+  await ctx.storage.enqueueTrials(info.id, [{ fixedParams: params as Record<string, ParamValue>, userAttrs: { enqueued_by: 'dashboard' } }]);
+  return { ok: true, params };
+};
+
+export const stop: Handler = async (ctx, req) => {
+  const info = await study(ctx, req);
+  const at = Date.now();
+  await ctx.storage.setStudySystemAttr(info.id, STOP_REQUESTED_ATTR, at);
+  return { ok: true, stopRequestedAt: at };
+};
