@@ -78,7 +78,12 @@ function sortedSpace(space: SearchSpace): SearchSpace {
 export function hasSpace(trial: TrialRecord, space: SearchSpace): boolean {
   for (const name in space) {
     const d = trial.distributions[name];
-    if (!d || !distributionsEqual(d, space[name] as Distribution)) return false;
+    const e = space[name] as Distribution;
+    if (!d) return false;
+    // Numeric ranges inline (the common case, run for every trial on every suggestion).
+    if (d.kind !== 'categorical' && e.kind === d.kind) {
+      if (d.low !== e.low || d.high !== e.high || d.log !== e.log || d.step !== e.step) return false;
+    } else if (!distributionsEqual(d, e)) return false;
   }
   return true;
 }
@@ -107,4 +112,17 @@ export function unitCell(d: Exclude<Distribution, { kind: 'categorical' }>, valu
 /** Index of a categorical value among the choices (-1 if absent). */
 export function choiceIndex(d: Extract<Distribution, { kind: 'categorical' }>, value: ParamValue): number {
   return d.choices.findIndex((c) => Object.is(c, value) || c === value);
+}
+
+/**
+ * A fast `toUnit` for one numeric distribution (same formula, bounds computed once), for samplers that
+ * encode every trial on every suggestion.
+ */
+export function unitEncoder(d: Exclude<Distribution, { kind: 'categorical' }>): (value: number) => number {
+  const half = d.step !== null && !d.log ? d.step / 2 : d.kind === 'int' ? 0.5 : 0;
+  const low = d.log ? Math.log(d.low - half) : d.low - half;
+  const high = d.log ? Math.log(d.high + half) : d.high + half;
+  const width = high - low;
+  if (width === 0) return () => 0.5;
+  return d.log ? (v) => Math.min(1, Math.max(0, (Math.log(v) - low) / width)) : (v) => Math.min(1, Math.max(0, (v - low) / width));
 }

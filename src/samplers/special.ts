@@ -82,12 +82,20 @@ export function truncatedNormal(a: number, b: number, u: number): number {
   return Math.min(b, Math.max(a, x));
 }
 
-/** log Σ exp(xs[i]) over the first n entries, stable. */
-export function logSumExp(xs: Float64Array | readonly number[], n = xs.length): number {
+/**
+ * log Σ exp(xs[i]), stable. Terms more than 40 below the largest are skipped: they change the sum by less
+ * than 1e-17 relative, and with many kernels most are that far from any given point.
+ */
+export function logSumExp(xs: Float64Array): number {
+  const n = xs.length;
   let max = -Infinity;
-  for (let i = 0; i < n; i++) if ((xs[i] as number) > max) max = xs[i] as number;
+  for (let i = 0; i < n; i++) if (xs[i]! > max) max = xs[i]!;
   if (max === -Infinity) return -Infinity;
+  const floor = max - 40;
   let sum = 0;
-  for (let i = 0; i < n; i++) sum += Math.exp((xs[i] as number) - max);
+  for (let i = 0; i < n; i++) {
+    const x = xs[i]!;
+    if (x > floor) sum += Math.exp(x - max);
+  }
   return max + Math.log(sum);
 }

@@ -2,7 +2,7 @@
 // in the unit box. Numeric dimensions use truncated normals (bandwidths from neighbour gaps, or Scott's
 // rule when several dimensions are modelled jointly); categorical ones a smoothed one-hot per observation.
 import type { Rng } from '../../random.js';
-import { logGaussMass, logNormPdf, truncatedNormal } from '../special.js';
+import { logGaussMass, logNormPdf, logSumExp, truncatedNormal } from '../special.js';
 
 export type ParzenDim = { readonly kind: 'numeric' } | { readonly kind: 'categorical'; readonly choices: number };
 
@@ -73,7 +73,12 @@ export class ParzenEstimator {
       for (let i = 0; i < k; i++) sigmas[i] = Math.min(1, Math.max(minSigma, sigmas[i]!));
       sigmas[n] = 1;
       const logZ = new Float64Array(k);
-      for (let i = 0; i < k; i++) logZ[i] = logGaussMass(-mus[i]! / sigmas[i]!, (1 - mus[i]!) / sigmas[i]!);
+      for (let i = 0; i < k; i++) {
+        const a = -mus[i]! / sigmas[i]!;
+        const b = (1 - mus[i]!) / sigmas[i]!;
+        // A kernel more than 8.5 bandwidths inside both bounds loses < 1e-16 of its mass to truncation.
+        logZ[i] = a < -8.5 && b > 8.5 ? 0 : logGaussMass(a, b);
+      }
       this.mus.push(mus);
       this.sigmas.push(sigmas);
       this.logZ.push(logZ);
@@ -125,6 +130,7 @@ export class ParzenEstimator {
 
   /** log density (log mass for cells) of each point under the mixture. */
   logPdf(points: ParzenPoints): Float64Array {
+    if (this.dims.length === 1 && this.dims[0]!.kind === 'numeric') return this.logPdfNumeric(points.lo[0]!, points.hi[0]!);
     const m = (points.lo[0] as Float64Array).length;
     const k = this.kernels;
     const acc = new Float64Array(m * k);
@@ -153,33 +159,71 @@ export class ParzenEstimator {
       }
     });
     const out = new Float64Array(m);
-    for (let j = 0; j < m; j++) {
-      let max = -Infinity;
-      for (let i = 0; i < k; i++) if (acc[j * k + i]! > max) max = acc[j * k + i]!;
-      let sum = 0;
-      for (let i = 0; i < k; i++) sum += Math.exp(acc[j * k + i]! - max);
-      out[j] = max === -Infinity ? -Infinity : max + Math.log(sum);
+    for (let j = 0; j < m; j++) out[j] = logSumExp(acc.subarray(j * k, (j + 1) * k));
+    return out;
+  }
+
+  /** The common case (one numeric dimension) without the kernels×points buffer: it is most of TPE's time. */
+  private logPdfNumeric(lo: Float64Array, hi: Float64Array): Float64Array {
+    const k = this.kernels;
+    const mus = this.mus[0] as Float64Array;
+    const sigmas = this.sigmas[0] as Float64Array;
+    const logZ = this.logZ[0] as Float64Array;
+    const terms = new Float64Array(k);
+    const constant = new Float64Array(k);
+    const density = new Float64Array(k);
+    const inverse = new Float64Array(k);
+    for (let i = 0; i < k; i++) {
+      constant[i] = this.logWeights[i]! - logZ[i]!;
+      density[i] = constant[i]! - Math.log(sigmas[i]!) - LOG_SQRT_2PI;
+      inverse[i] = 1 / sigmas[i]!;
+    }
+    const out = new Float64Array(lo.length);
+    for (let j = 0; j < lo.length; j++) {
+      const a = lo[j]!;
+      const b = hi[j]!;
+      if (a === b) {
+        for (let i = 0; i < k; i++) {
+          const z = (a - mus[i]!) * inverse[i]!;
+          terms[i] = density[i]! - 0.5 * z * z;
+        }
+      } else {
+        for (let i = 0; i < k; i++) terms[i] = constant[i]! + logGaussMass((a - mus[i]!) * inverse[i]!, (b - mus[i]!) * inverse[i]!);
+      }
+      out[j] = logSumExp(terms);
     }
     return out;
   }
 }
 
+const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
+
 /** Bandwidth of each kernel: the larger gap to its sorted neighbours (the prior at 0.5 included). */
 function gapBandwidths(mus: Float64Array, considerEndpoints: boolean): Float64Array {
   const k = mus.length;
-  const order = Array.from({ length: k }, (_, i) => i).sort((a, b) => mus[a]! - mus[b]! || a - b);
+  // A native numeric sort of the centres, then each kernel finds its rank by binary search (equal centres
+  // share the first rank): much faster than sorting indices with a comparator.
+  const sorted = Float64Array.from(mus).sort();
   const withEnds = new Float64Array(k + 2);
-  withEnds[0] = 0;
-  order.forEach((i, r) => (withEnds[r + 1] = mus[i]!));
+  withEnds.set(sorted, 1);
   withEnds[k + 1] = 1;
-  const sorted = new Float64Array(k);
-  for (let r = 0; r < k; r++) sorted[r] = Math.max(withEnds[r + 1]! - withEnds[r]!, withEnds[r + 2]! - withEnds[r + 1]!);
+  const bySorted = new Float64Array(k);
+  for (let r = 0; r < k; r++) bySorted[r] = Math.max(withEnds[r + 1]! - withEnds[r]!, withEnds[r + 2]! - withEnds[r + 1]!);
   if (!considerEndpoints && k + 2 >= 4) {
-    sorted[0] = withEnds[2]! - withEnds[1]!;
-    sorted[k - 1] = withEnds[k]! - withEnds[k - 1]!;
+    bySorted[0] = withEnds[2]! - withEnds[1]!;
+    bySorted[k - 1] = withEnds[k]! - withEnds[k - 1]!;
   }
   const sigmas = new Float64Array(k);
-  order.forEach((i, r) => (sigmas[i] = sorted[r]!));
+  for (let i = 0; i < k; i++) {
+    let lo = 0;
+    let hi = k - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (sorted[mid]! < mus[i]!) lo = mid + 1;
+      else hi = mid;
+    }
+    sigmas[i] = bySorted[lo]!;
+  }
   return sigmas;
 }
 

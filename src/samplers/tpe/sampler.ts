@@ -3,13 +3,13 @@
 // Univariate by default (one estimator per parameter); `multivariate` models parameters jointly.
 import { TunekitError } from '../../errors.js';
 import { Rng, randomSeed } from '../../random.js';
-import { fromUnit, toUnit } from '../../search-space/index.js';
+import { fromUnit } from '../../search-space/index.js';
 import type { Distribution, ParamValue } from '../../search-space/index.js';
 import type { RelativeSample, Sampler, SamplerContext } from '../../study/sampler.js';
 import type { TrialRecord } from '../../study/types.js';
 import { countObserved, rankTrials } from '../history.js';
 import { sampleUniform } from '../random.js';
-import { choiceIndex, groupDecomposedSearchSpace, hasSpace, intersectionSearchSpace, unitCell } from '../search-space.js';
+import { choiceIndex, groupDecomposedSearchSpace, hasSpace, intersectionSearchSpace, unitCell, unitEncoder } from '../search-space.js';
 import type { SearchSpace } from '../search-space.js';
 import { ParzenEstimator } from './parzen.js';
 import type { ParzenDim, ParzenOptions } from './parzen.js';
@@ -48,7 +48,12 @@ export function defaultWeights(n: number): Float64Array {
 }
 
 interface History {
+  /** Best first. */
   readonly ranked: readonly TrialRecord[];
+  /** The same trials in trial order (kernel weights favour recent trials). */
+  readonly chronological: readonly TrialRecord[];
+  /** Rank (0 = best) of each chronological trial. */
+  readonly rankOf: Int32Array;
   readonly observed: number;
 }
 
@@ -114,8 +119,12 @@ export class TpeSampler implements Sampler {
   private history(ctx: SamplerContext): History {
     let history = this.histories.get(ctx.trials);
     if (!history) {
+      const ranked = rankTrials(ctx.trials, ctx.study.directions, { constantLiar: this.constantLiar, current: ctx.trial.number });
+      const order = ranked.map((_, r) => r).sort((a, b) => ranked[a]!.number - ranked[b]!.number);
       history = {
-        ranked: rankTrials(ctx.trials, ctx.study.directions, { constantLiar: this.constantLiar, current: ctx.trial.number }),
+        ranked,
+        chronological: order.map((r) => ranked[r] as TrialRecord),
+        rankOf: Int32Array.from(order),
         observed: countObserved(ctx.trials),
       };
       this.histories.set(ctx.trials, history);
@@ -127,11 +136,27 @@ export class TpeSampler implements Sampler {
   private suggest(history: History, space: SearchSpace, rng: Rng): Record<string, ParamValue> {
     const names = Object.keys(space);
     const dists = names.map((n) => space[n] as Distribution);
-    const usable = history.ranked.filter((t) => hasSpace(t, space));
-    const nBelow = Math.max(0, Math.min(usable.length, Math.floor(this.gamma(usable.length))));
-    const byNumber = (a: TrialRecord, b: TrialRecord) => a.number - b.number;
-    const below = usable.slice(0, nBelow).sort(byNumber);
-    const above = usable.slice(nBelow).sort(byNumber);
+    // Split the trials holding this space into the nBelow best and the rest, both in trial order, with
+    // typed arrays over ranks: this runs once per parameter per trial.
+    const { chronological, rankOf } = history;
+    const usableRank = new Uint8Array(chronological.length);
+    const usable = new Uint8Array(chronological.length);
+    let count = 0;
+    chronological.forEach((t, c) => {
+      if (hasSpace(t, space)) {
+        usable[c] = 1;
+        usableRank[rankOf[c]!] = 1;
+        count++;
+      }
+    });
+    const nBelow = Math.max(0, Math.min(count, Math.floor(this.gamma(count))));
+    let cutoff = 0;
+    for (let seen = 0; cutoff < usableRank.length && seen < nBelow; cutoff++) seen += usableRank[cutoff]!;
+    const below: TrialRecord[] = [];
+    const above: TrialRecord[] = [];
+    chronological.forEach((t, c) => {
+      if (usable[c]) (rankOf[c]! < cutoff ? below : above).push(t);
+    });
     const dims: ParzenDim[] = dists.map((d) => (d.kind === 'categorical' ? { kind: 'categorical', choices: d.choices.length } : { kind: 'numeric' }));
     const l = this.estimator(dims, names, dists, below);
     const g = this.estimator(dims, names, dists, above);
@@ -165,11 +190,11 @@ export class TpeSampler implements Sampler {
     const columns = dists.map((d, k) => {
       const name = names[k] as string;
       const column = new Float64Array(trials.length);
-      trials.forEach((t, i) => {
-        const v = t.params[name] as ParamValue;
-        if (d.kind === 'categorical') column[i] = choiceIndex(d, v);
-        else column[i] = toUnit(d, v);
-      });
+      if (d.kind === 'categorical') trials.forEach((t, i) => (column[i] = choiceIndex(d, t.params[name] as ParamValue)));
+      else {
+        const encode = unitEncoder(d);
+        trials.forEach((t, i) => (column[i] = encode(t.params[name] as number)));
+      }
       return column;
     });
     const raw = this.weights(trials.length);
