@@ -14,3 +14,6 @@ export { runCommandTrial, paramEnvName } from '../command/command-trial.js';
 export type { CommandSpec } from '../command/command-trial.js';
 export { parseMetricLine, METRIC_PREFIX } from '../command/metric-line.js';
 export type { MetricLine } from '../command/metric-line.js';
+export { monitorDirection, parseTrainer, planTrainer, scoreTestOnce } from './trainer.js';
+export type { DataSource, TrainerObjectiveConfig, TrainerPlan } from './trainer.js';
+export { checkTemplate, resolveTemplate } from './template.js';

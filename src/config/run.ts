@@ -3,7 +3,8 @@
 import { runCommandTrial } from '../command/command-trial.js';
 import { createStudy } from '../create-study.js';
 import { nopPruner } from '../study/pruner.js';
-import type { Study } from '../study/study.js';
+import type { Objective, Study } from '../study/study.js';
+import { planTrainer } from './trainer.js';
 import type { Trial } from '../study/trial.js';
 import type { JsonValue, TrialRecord } from '../study/types.js';
 import { TunekitError } from '../errors.js';
@@ -67,8 +68,10 @@ function createConfigStudy(config: TuneConfig, overrides: TuneOverrides): Promis
   });
 }
 
-export function configObjective(config: TuneConfig, space: readonly SpaceEntry[] = config.space) {
-  return (trial: Trial) => runCommandTrial(config.objective, trial, suggestSpace(trial, space));
+export function configObjective(config: TuneConfig, space: readonly SpaceEntry[] = config.space): Objective {
+  const objective = config.objective;
+  if (objective.kind === 'trainer') return planTrainer(objective, space).objective;
+  return (trial: Trial) => runCommandTrial(objective, trial, suggestSpace(trial, space));
 }
 
 /** Runs the config's study to its budget (total trials and/or time); returns the study. */
@@ -94,11 +97,11 @@ export async function runTune(config: TuneConfig, overrides: TuneOverrides = {},
     hooks.onRound?.(round, space);
     history.push({ round, space: Object.fromEntries(space.map((e) => [e.name, e.distribution])) });
     await study.setUserAttr('coarse_to_fine', history as never);
-    const roundSpace = space;
+    const objective = configObjective(config, space);
     await study.optimize(
       async (trial) => {
         await trial.setUserAttr('round', round);
-        return configObjective(config, roundSpace)(trial);
+        return objective(trial);
       },
       { nTrials: trialsPerRound, ...remainingTime(), callbacks },
     );

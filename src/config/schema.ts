@@ -6,6 +6,8 @@ import * as check from './check.js';
 import { parsePlugin } from './plugins.js';
 import type { PluginSpec } from './plugins.js';
 import { parseSpace } from './space.js';
+import { monitorDirection, parseTrainer } from './trainer.js';
+import type { TrainerObjectiveConfig } from './trainer.js';
 import type { SpaceEntry } from './space.js';
 
 export interface StudyConfig {
@@ -23,7 +25,7 @@ export interface StudyConfig {
   readonly retries: number;
 }
 
-export type ObjectiveConfig = { readonly kind: 'command' } & CommandSpec;
+export type ObjectiveConfig = ({ readonly kind: 'command' } & CommandSpec) | TrainerObjectiveConfig;
 
 export type StrategyConfig =
   | { readonly kind: 'optimize' }
@@ -50,10 +52,12 @@ export const DEFAULT_STORAGE = 'sqlite:./tunekit.db';
 
 export function parseConfig(raw: unknown): TuneConfig {
   const root = check.object(raw, 'config', ['study', 'space', 'objective', 'strategy']);
+  const space = parseSpace(root.space);
+  const objective = parseObjective(root.objective, space);
   const config: TuneConfig = {
-    study: parseStudy(root.study),
-    space: parseSpace(root.space),
-    objective: parseObjective(root.objective),
+    study: withDirection(parseStudy(root.study), root.study as Record<string, unknown>, objective),
+    space,
+    objective,
     strategy: parseStrategy(root.strategy),
     source: structuredClone(raw),
   };
@@ -86,14 +90,26 @@ function parseStudy(raw: unknown): StudyConfig {
   };
 }
 
+/** A trainer objective's monitor decides the direction when the config gives none, and must agree with one it gives. */
+function withDirection(study: StudyConfig, raw: Record<string, unknown>, objective: ObjectiveConfig): StudyConfig {
+  if (objective.kind !== 'trainer') return study;
+  const wanted = monitorDirection(objective.monitor);
+  if (raw.direction === undefined && raw.directions === undefined) return { ...study, directions: [wanted] };
+  if (study.directions.length !== 1 || study.directions[0] !== wanted)
+    throw check.configError(raw.direction !== undefined ? 'study.direction' : 'study.directions', `${wanted} for monitor ${objective.monitor}`, raw.direction ?? raw.directions);
+  return study;
+}
+
 function nonNegativeInt(value: unknown, path: string): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) throw check.configError(path, 'a non-negative integer', value);
   return value;
 }
 
-function parseObjective(raw: unknown): ObjectiveConfig {
-  const o = check.object(raw, 'objective', ['command']);
-  if (o.command === undefined) throw check.configError('objective', 'a command objective (objective.command)', raw);
+function parseObjective(raw: unknown, space: readonly SpaceEntry[]): ObjectiveConfig {
+  const o = check.object(raw, 'objective', ['command', 'trainer']);
+  if (o.command !== undefined && o.trainer !== undefined) throw check.configError('objective', 'either command or trainer, not both', Object.keys(o));
+  if (o.trainer !== undefined) return parseTrainer(o.trainer, 'objective.trainer', space);
+  if (o.command === undefined) throw check.configError('objective', 'objective.command (any program) or objective.trainer (the built-in trainer)', raw);
   if (typeof o.command === 'string')
     throw check.configError('objective.command', 'an argv array like ["python3", "train.py", "--lr", "{lr}"] (tunekit never runs a shell)', o.command);
   const c = Array.isArray(o.command) ? { argv: o.command } : check.object(o.command, 'objective.command', ['argv', 'env', 'cwd', 'timeout']);

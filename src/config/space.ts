@@ -60,14 +60,23 @@ function parseWhen(raw: unknown, path: string, earlier: readonly SpaceEntry[]): 
   return when;
 }
 
+/** What suggestSpace asks: a Trial, or anything that answers the same three questions (fixed params). */
+export type Suggester = Pick<Trial, 'suggestFloat' | 'suggestInt' | 'suggestCategorical'>;
+
+function suggestOne(source: Suggester, name: string, d: Distribution): ParamValue {
+  if (d.kind === 'categorical') return source.suggestCategorical(name, d.choices);
+  const options = d.log ? { log: true } : d.step === null ? {} : { step: d.step };
+  return d.kind === 'int' ? source.suggestInt(name, d.low, d.high, options) : source.suggestFloat(name, d.low, d.high, options);
+}
+
 /** Suggests every parameter of the space whose condition holds, in declaration order. */
-export function suggestSpace(trial: Trial, space: readonly SpaceEntry[]): Record<string, ParamValue> {
+export function suggestSpace(source: Suggester, space: readonly SpaceEntry[]): Record<string, ParamValue> {
   const params: Record<string, ParamValue> = {};
   for (const entry of space) {
     const active = Object.entries(entry.when ?? {}).every(
       ([parent, values]) => parent in params && values.some((v) => Object.is(v, params[parent])),
     );
-    if (active) params[entry.name] = trial.suggest(entry.name, entry.distribution);
+    if (active) params[entry.name] = suggestOne(source, entry.name, entry.distribution);
   }
   return params;
 }
