@@ -5,7 +5,16 @@
 
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { bestWasmVariant, buildModel, fit, TsKernels, WasmKernels, type Kernels, type ModelConfig, type WasmVariant } from '../src/nn/index.js';
+import {
+  bestWasmVariant,
+  buildModel,
+  fit,
+  TsKernels,
+  WasmKernels,
+  type Kernels,
+  type ModelConfig,
+  type WasmVariant,
+} from '../src/nn/index.js';
 
 const REPS = Number(process.env.BENCH_REPS ?? 3);
 const PYTHON = '/usr/bin/python3';
@@ -33,12 +42,22 @@ const cnnConfig: ModelConfig = {
 const median = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
 
 /** Samples/second of one epoch of fit() (shuffle, gather, forward, loss, backward, Adam), after a warm-up epoch. */
-async function tunekitSps(config: ModelConfig, batch: number, n: number, variant: WasmVariant): Promise<number> {
+async function tunekitSps(
+  config: ModelConfig,
+  batch: number,
+  n: number,
+  variant: WasmVariant,
+): Promise<number> {
   const inSize = config.inputShape.reduce((a, b) => a * b, 1);
   const x = Float32Array.from({ length: n * inSize }, () => Math.random());
   const y = Int32Array.from({ length: n }, () => Math.floor(Math.random() * 10));
   const model = buildModel(config, { seed: 0, kernels: new WasmKernels(variant) });
-  const options = { epochs: 1, batchSize: batch, loss: 'softmax_cross_entropy' as const, optimizer: { kind: 'adam' as const, lr: 1e-3 } };
+  const options = {
+    epochs: 1,
+    batchSize: batch,
+    loss: 'softmax_cross_entropy' as const,
+    optimizer: { kind: 'adam' as const, lr: 1e-3 },
+  };
   await fit(model, { x, y, n }, options);
   const sps: number[] = [];
   for (let r = 0; r < REPS; r++) {
@@ -59,7 +78,11 @@ function torchAvailable(): boolean {
 }
 
 function torchSps(model: string, batch: number, n: number): number | null {
-  const r = spawnSync(PYTHON, [new URL('./nn_torch.py', import.meta.url).pathname, model, String(batch), String(n), String(REPS)], { encoding: 'utf8' });
+  const r = spawnSync(
+    PYTHON,
+    [new URL('./nn_torch.py', import.meta.url).pathname, model, String(batch), String(n), String(REPS)],
+    { encoding: 'utf8' },
+  );
   if (r.status !== 0) {
     console.error(`torch run failed: ${r.stderr}`);
     return null;
@@ -98,7 +121,10 @@ interface Row {
 
 const best = bestWasmVariant();
 if (!best) throw new Error('the wasm kernels do not load here; run npm run build:wasm');
-if (best !== 'relaxed') console.log('(relaxed SIMD unavailable: run with --experimental-wasm-relaxed-simd on Node 20; both columns use plain SIMD)');
+if (best !== 'relaxed')
+  console.log(
+    '(relaxed SIMD unavailable: run with --experimental-wasm-relaxed-simd on Node 20; both columns use plain SIMD)',
+  );
 const hasTorch = torchAvailable();
 if (!hasTorch) console.log(`(PyTorch not importable by ${PYTHON}: torch column left empty)`);
 const cases: { model: 'mlp' | 'cnn'; batch: number; n: number; gemm: [number, number, number] }[] = [
@@ -112,20 +138,38 @@ for (const c of cases) {
   const tunekit = await tunekitSps(config, c.batch, c.n, best);
   const simd = await tunekitSps(config, c.batch, c.n, 'simd');
   const torch = hasTorch ? torchSps(c.model, c.batch, c.n) : null;
-  rows.push({ model: c.model, batch: c.batch, tunekit_sps: tunekit, tunekit_simd_sps: simd, torch_sps: torch, gemm_gflops: gemmGflops(new WasmKernels(best), ...c.gemm) });
+  rows.push({
+    model: c.model,
+    batch: c.batch,
+    tunekit_sps: tunekit,
+    tunekit_simd_sps: simd,
+    torch_sps: torch,
+    gemm_gflops: gemmGflops(new WasmKernels(best), ...c.gemm),
+  });
 }
 
 const fmt = (v: number | null, d = 0) => (v === null ? '-' : v.toFixed(d));
 console.log(`\nsingle thread, median of ${REPS} epochs; torch = PyTorch CPU, torch.set_num_threads(1)\n`);
-console.log(`model  batch  tunekit (${best}) samples/s  tunekit (simd) samples/s  torch samples/s  ratio  GEMM GFLOP/s`);
+console.log(
+  `model  batch  tunekit (${best}) samples/s  tunekit (simd) samples/s  torch samples/s  ratio  GEMM GFLOP/s`,
+);
 for (const r of rows)
   console.log(
     `${r.model.padEnd(5)}  ${String(r.batch).padStart(5)}  ${fmt(r.tunekit_sps).padStart(25)}  ${fmt(r.tunekit_simd_sps).padStart(24)}  ${fmt(r.torch_sps).padStart(15)}  ${r.torch_sps ? (r.tunekit_sps / r.torch_sps).toFixed(2).padStart(5) : '    -'}  ${fmt(r.gemm_gflops, 1).padStart(12)}`,
   );
-console.log('(GEMM GFLOP/s: the first layer\'s forward GEMM at that batch, best wasm build)');
-const square = { relaxed: best === 'relaxed' ? gemmGflops(new WasmKernels('relaxed'), 256, 256, 256) : null, simd: gemmGflops(new WasmKernels('simd'), 256, 256, 256), ts: gemmGflops(new TsKernels(), 256, 256, 256) };
-console.log(`\nGEMM 256x256x256 GFLOP/s: wasm relaxed SIMD ${fmt(square.relaxed, 1)}, wasm SIMD ${square.simd.toFixed(1)}, TS reference ${square.ts.toFixed(1)}`);
+console.log("(GEMM GFLOP/s: the first layer's forward GEMM at that batch, best wasm build)");
+const square = {
+  relaxed: best === 'relaxed' ? gemmGflops(new WasmKernels('relaxed'), 256, 256, 256) : null,
+  simd: gemmGflops(new WasmKernels('simd'), 256, 256, 256),
+  ts: gemmGflops(new TsKernels(), 256, 256, 256),
+};
+console.log(
+  `\nGEMM 256x256x256 GFLOP/s: wasm relaxed SIMD ${fmt(square.relaxed, 1)}, wasm SIMD ${square.simd.toFixed(1)}, TS reference ${square.ts.toFixed(1)}`,
+);
 
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
-writeFileSync(new URL('./results/nn.json', import.meta.url), JSON.stringify({ rows, wasm_variant: best, gemm_256: square }, null, 2) + '\n');
+writeFileSync(
+  new URL('./results/nn.json', import.meta.url),
+  JSON.stringify({ rows, wasm_variant: best, gemm_256: square }, null, 2) + '\n',
+);
 console.log('wrote bench/results/nn.json');

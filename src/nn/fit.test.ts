@@ -43,17 +43,44 @@ describe('fit on the bundled digits', () => {
     });
 
   it('a small CNN with batch norm learns the 8x8 images too', async () => {
-    const config = cnn({ inputShape: [8, 8, 1], outputs: 10, conv: [{ filters: 8, kernelSize: 3, padding: 'same' }, { filters: 16, kernelSize: 3, padding: 'same' }], batchNorm: true, dense: [32] });
+    const config = cnn({
+      inputShape: [8, 8, 1],
+      outputs: 10,
+      conv: [
+        { filters: 8, kernelSize: 3, padding: 'same' },
+        { filters: 16, kernelSize: 3, padding: 'same' },
+      ],
+      batchNorm: true,
+      dense: [32],
+    });
     const model = buildModel(config, { seed: 2 });
-    const history = await fit(model, digits.train, { epochs: 16, batchSize: 32, loss: 'softmax_cross_entropy', optimizer: { kind: 'adamw', lr: 3e-3 }, validation: digits.test, metrics: ['accuracy'], seed: 2 });
+    const history = await fit(model, digits.train, {
+      epochs: 16,
+      batchSize: 32,
+      loss: 'softmax_cross_entropy',
+      optimizer: { kind: 'adamw', lr: 3e-3 },
+      validation: digits.test,
+      metrics: ['accuracy'],
+      seed: 2,
+    });
     expect(history.epochs.at(-1)!.val.accuracy).toBeGreaterThanOrEqual(0.95);
   });
 
   it('is bit-identical for the same seed (weights and metrics), and differs for another seed', async () => {
     const run = async (seed: number) => {
       const model = buildModel(mlp({ inputs: 64, hidden: [32], outputs: 10, dropout: 0.2 }), { seed });
-      const h = await fit(model, digits.train, { epochs: 3, loss: 'softmax_cross_entropy', optimizer: { kind: 'adam', lr: 1e-3 }, validation: digits.test, metrics: ['accuracy'], seed });
-      return { params: JSON.stringify(saveParams(model)), logs: h.epochs.map((e) => [e.loss, e.valLoss, e.val.accuracy]) };
+      const h = await fit(model, digits.train, {
+        epochs: 3,
+        loss: 'softmax_cross_entropy',
+        optimizer: { kind: 'adam', lr: 1e-3 },
+        validation: digits.test,
+        metrics: ['accuracy'],
+        seed,
+      });
+      return {
+        params: JSON.stringify(saveParams(model)),
+        logs: h.epochs.map((e) => [e.loss, e.valLoss, e.val.accuracy]),
+      };
     };
     const a = await run(5);
     const b = await run(5);
@@ -67,7 +94,14 @@ describe('fit options', () => {
   it('fits a regression with MSE and reports R²', async () => {
     const train = regression(200, 1);
     const model = buildModel({ inputShape: [2], layers: [{ kind: 'dense', units: 1 }] }, { seed: 0 });
-    const h = await fit(model, train, { epochs: 60, batchSize: 'auto', loss: 'mse', optimizer: { kind: 'sgd', lr: 0.1 }, validation: regression(50, 2), metrics: ['mse', 'mae', 'r2'] });
+    const h = await fit(model, train, {
+      epochs: 60,
+      batchSize: 'auto',
+      loss: 'mse',
+      optimizer: { kind: 'sgd', lr: 0.1 },
+      validation: regression(50, 2),
+      metrics: ['mse', 'mae', 'r2'],
+    });
     expect(h.epochs.at(-1)!.val.r2).toBeGreaterThan(0.99);
   });
 
@@ -134,8 +168,26 @@ describe('fit options', () => {
       { kind: 'adamw', lr: 0.05 },
       { kind: 'adagrad', lr: 0.5 },
     ] as const) {
-      const model = buildModel({ inputShape: [2], layers: [{ kind: 'dense', units: 8, activation: 'tanh' }, { kind: 'dense', units: 1 }] }, { seed: 1 });
-      const h = await fit(model, train, { epochs: 40, batchSize: 16, loss: 'huber', optimizer, schedule: { kind: 'cosine', tMax: 40 }, penalty: { l1: 1e-4, l2: 1e-4 }, clipNorm: 1, clipValue: 0.5 });
+      const model = buildModel(
+        {
+          inputShape: [2],
+          layers: [
+            { kind: 'dense', units: 8, activation: 'tanh' },
+            { kind: 'dense', units: 1 },
+          ],
+        },
+        { seed: 1 },
+      );
+      const h = await fit(model, train, {
+        epochs: 40,
+        batchSize: 16,
+        loss: 'huber',
+        optimizer,
+        schedule: { kind: 'cosine', tMax: 40 },
+        penalty: { l1: 1e-4, l2: 1e-4 },
+        clipNorm: 1,
+        clipValue: 0.5,
+      });
       expect(h.epochs.at(-1)!.loss, optimizer.kind).toBeLessThan(h.epochs[0].loss);
       expect(h.epochs.at(-1)!.lr).toBeCloseTo(0.5 * (1 + Math.cos((Math.PI * 39) / 40)) * optimizer.lr, 9);
     }
@@ -143,7 +195,13 @@ describe('fit options', () => {
 
   it('reduce-on-plateau watches the monitored value', async () => {
     const model = buildModel(mlp({ inputs: 64, hidden: [8], outputs: 10 }), { seed: 0 });
-    const h = await fit(model, digits.train, { epochs: 6, loss: 'softmax_cross_entropy', optimizer: { kind: 'sgd', lr: 5 }, validation: digits.test, schedule: { kind: 'reduce_on_plateau', patience: 0, factor: 0.5 } });
+    const h = await fit(model, digits.train, {
+      epochs: 6,
+      loss: 'softmax_cross_entropy',
+      optimizer: { kind: 'sgd', lr: 5 },
+      validation: digits.test,
+      schedule: { kind: 'reduce_on_plateau', patience: 0, factor: 0.5 },
+    });
     expect(h.epochs.at(-1)!.lr).toBeLessThan(5);
   });
 
@@ -159,9 +217,16 @@ describe('fit options', () => {
   it('rejects mismatched data with a coded error naming the field', async () => {
     const model = buildModel(mlp({ inputs: 64, hidden: [4], outputs: 10 }), { seed: 0 });
     const bad = { x: new Float32Array(63), y: new Int32Array(1), n: 1 };
-    await expect(fit(model, bad, { epochs: 1, loss: 'softmax_cross_entropy', optimizer: { kind: 'sgd', lr: 0.1 } })).rejects.toMatchObject({ code: 'invalid_argument', message: expect.stringContaining('data.x') });
     await expect(
-      fit(model, digits.train, { epochs: 1, loss: 'softmax_cross_entropy', optimizer: { kind: 'sgd', lr: 0.1 }, earlyStopping: { monitor: 'val_loss' } }),
+      fit(model, bad, { epochs: 1, loss: 'softmax_cross_entropy', optimizer: { kind: 'sgd', lr: 0.1 } }),
+    ).rejects.toMatchObject({ code: 'invalid_argument', message: expect.stringContaining('data.x') });
+    await expect(
+      fit(model, digits.train, {
+        epochs: 1,
+        loss: 'softmax_cross_entropy',
+        optimizer: { kind: 'sgd', lr: 0.1 },
+        earlyStopping: { monitor: 'val_loss' },
+      }),
     ).rejects.toMatchObject({ code: 'invalid_argument' });
   });
 });

@@ -81,7 +81,11 @@ export function resolveBatchSize(b: BatchSize | undefined, n: number): number {
   if (b === 'full') return n;
   // Full batch is cheapest and most stable for small sets; above that the usual power of two.
   if (b === 'auto') return n < 2000 ? n : 32;
-  if (!Number.isInteger(b) || b < 1) throw new TunekitError('invalid_argument', `batchSize must be a positive integer, 'full' or 'auto', got ${b}`);
+  if (!Number.isInteger(b) || b < 1)
+    throw new TunekitError(
+      'invalid_argument',
+      `batchSize must be a positive integer, 'full' or 'auto', got ${b}`,
+    );
   return Math.min(b, n);
 }
 
@@ -136,7 +140,8 @@ export async function fit(model: Model, data: Dataset, o: FitOptions): Promise<H
       let batchLoss = lossFn(h, out, yb, b, dim, g);
       model.backward(g, b);
       if (l1 || l2) batchLoss += applyL1(h, trainable, l1) + penaltyL2(h, trainable, l2);
-      if (o.clipValue !== undefined || o.clipNorm !== undefined) clipGradients(h, trainable, o.clipValue, o.clipNorm);
+      if (o.clipValue !== undefined || o.clipNorm !== undefined)
+        clipGradients(h, trainable, o.clipValue, o.clipNorm);
       optimizer.step(lr, 2 * l2);
       total += batchLoss * b;
     }
@@ -148,7 +153,11 @@ export async function fit(model: Model, data: Dataset, o: FitOptions): Promise<H
     schedule.observe?.(watched ?? logs.valLoss ?? logs.loss);
     await o.onEpochEnd?.(epoch, logs);
     if (es) {
-      if (watched === undefined) throw new TunekitError('invalid_argument', `earlyStopping.monitor "${monitor}" is not logged; use val_loss (with validation data), loss, or val_<metric> for a requested metric`);
+      if (watched === undefined)
+        throw new TunekitError(
+          'invalid_argument',
+          `earlyStopping.monitor "${monitor}" is not logged; use val_loss (with validation data), loss, or val_<metric> for a requested metric`,
+        );
       const delta = es.minDelta ?? 0;
       if (maximize ? watched > best + delta : watched < best - delta) {
         best = watched;
@@ -172,7 +181,12 @@ function monitored(logs: EpochLogs, monitor: string): number | undefined {
 }
 
 /** Loss (no penalties) and metrics in inference mode; classification metrics see probabilities. */
-export function evaluate(model: Model, data: Dataset, lossConfig: LossConfig | LossName, metrics: readonly MetricName[]): { valLoss: number; val: Partial<Record<MetricName, number>> } {
+export function evaluate(
+  model: Model,
+  data: Dataset,
+  lossConfig: LossConfig | LossName,
+  metrics: readonly MetricName[],
+): { valLoss: number; val: Partial<Record<MetricName, number>> } {
   const loss = normalizeLoss(lossConfig);
   const dim = product(model.outShape);
   const out = model.predict(data.x, data.n);
@@ -183,9 +197,22 @@ export function evaluate(model: Model, data: Dataset, lossConfig: LossConfig | L
   const classification = metrics.some((m) => CLASSIFICATION_METRICS.includes(m));
   let probs = out;
   if (classification && loss.kind === 'softmax_cross_entropy') probs = softmaxRows(out, data.n, dim);
-  else if (classification && loss.kind === 'binary_cross_entropy') probs = out.map((v) => 1 / (1 + Math.exp(-v)));
-  const cls = computeMetrics(metrics.filter((m) => CLASSIFICATION_METRICS.includes(m)), probs, data.y, data.n, dim);
-  const reg = computeMetrics(metrics.filter((m) => !CLASSIFICATION_METRICS.includes(m)), out, data.y, data.n, dim);
+  else if (classification && loss.kind === 'binary_cross_entropy')
+    probs = out.map((v) => 1 / (1 + Math.exp(-v)));
+  const cls = computeMetrics(
+    metrics.filter((m) => CLASSIFICATION_METRICS.includes(m)),
+    probs,
+    data.y,
+    data.n,
+    dim,
+  );
+  const reg = computeMetrics(
+    metrics.filter((m) => !CLASSIFICATION_METRICS.includes(m)),
+    out,
+    data.y,
+    data.n,
+    dim,
+  );
   return { valLoss, val: { ...cls, ...reg } };
 }
 
@@ -202,7 +229,16 @@ function softmaxRows(z: Float32Array, n: number, dim: number): Float32Array {
 }
 
 function checkData(d: Dataset, inSize: number, ySize: number, what: string): void {
-  if (!Number.isInteger(d.n) || d.n < 1) throw new TunekitError('invalid_argument', `${what}.n must be a positive integer, got ${d.n}`);
-  if (d.x.length !== d.n * inSize) throw new TunekitError('invalid_argument', `${what}.x has ${d.x.length} values; expected n × ${inSize} = ${d.n * inSize}`);
-  if (d.y.length !== d.n * ySize) throw new TunekitError('invalid_argument', `${what}.y has ${d.y.length} values; expected ${ySize === 1 ? 'one label per sample' : `n × ${ySize}`} = ${d.n * ySize}`);
+  if (!Number.isInteger(d.n) || d.n < 1)
+    throw new TunekitError('invalid_argument', `${what}.n must be a positive integer, got ${d.n}`);
+  if (d.x.length !== d.n * inSize)
+    throw new TunekitError(
+      'invalid_argument',
+      `${what}.x has ${d.x.length} values; expected n × ${inSize} = ${d.n * inSize}`,
+    );
+  if (d.y.length !== d.n * ySize)
+    throw new TunekitError(
+      'invalid_argument',
+      `${what}.y has ${d.y.length} values; expected ${ySize === 1 ? 'one label per sample' : `n × ${ySize}`} = ${d.n * ySize}`,
+    );
 }

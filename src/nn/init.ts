@@ -42,12 +42,21 @@ function distribution(init: InitConfig, fanIn: number, fanOut: number): Dist {
     case 'lecun_normal':
       return { normal: Math.sqrt(1 / fanIn) };
     default:
-      throw new TunekitError('invalid_argument', `unknown initialiser ${JSON.stringify(init)}; use one of zeros, uniform, normal, xavier_uniform, xavier_normal, he_uniform, he_normal, lecun_uniform, lecun_normal`);
+      throw new TunekitError(
+        'invalid_argument',
+        `unknown initialiser ${JSON.stringify(init)}; use one of zeros, uniform, normal, xavier_uniform, xavier_normal, he_uniform, he_normal, lecun_uniform, lecun_normal`,
+      );
   }
 }
 
 /** Fills out[0..len) in place. */
-export function initialize(out: Float32Array, init: InitConfig, fanIn: number, fanOut: number, rng: Rng): void {
+export function initialize(
+  out: Float32Array,
+  init: InitConfig,
+  fanIn: number,
+  fanOut: number,
+  rng: Rng,
+): void {
   const d = distribution(init, fanIn, fanOut);
   if (d === 'zeros') out.fill(0);
   else if ('uniform' in d) for (let i = 0; i < out.length; i++) out[i] = rng.uniform(-d.uniform, d.uniform);
@@ -56,5 +65,7 @@ export function initialize(out: Float32Array, init: InitConfig, fanIn: number, f
 
 /** He for the relu family, Glorot otherwise: the pairing each was derived for. */
 export function defaultInit(activation: string): InitName {
-  return activation === 'relu' || activation === 'leaky_relu' || activation === 'elu' || activation === 'gelu' ? 'he_uniform' : 'xavier_uniform';
+  return activation === 'relu' || activation === 'leaky_relu' || activation === 'elu' || activation === 'gelu'
+    ? 'he_uniform'
+    : 'xavier_uniform';
 }

@@ -24,7 +24,19 @@ export class TsKernels implements Kernels {
     return off;
   }
 
-  gemm(ta: boolean, tb: boolean, m: number, n: number, k: number, a: number, b: number, c: number, acc: boolean, bias: number, relu: boolean): void {
+  gemm(
+    ta: boolean,
+    tb: boolean,
+    m: number,
+    n: number,
+    k: number,
+    a: number,
+    b: number,
+    c: number,
+    acc: boolean,
+    bias: number,
+    relu: boolean,
+  ): void {
     const h = this.h;
     // A transposed is read through strides; B transposed is copied once so the inner loop runs over
     // contiguous memory. Rows accumulate in float64, which keeps this the more accurate oracle.
@@ -60,9 +72,18 @@ export class TsKernels implements Kernels {
     for (let i = 0; i < len; i++) h[y + i] = activationValue(act, alpha, h[z + i]);
   }
 
-  activateBackward(act: number, alpha: number, z: number, y: number, dy: number, dz: number, len: number): void {
+  activateBackward(
+    act: number,
+    alpha: number,
+    z: number,
+    y: number,
+    dy: number,
+    dz: number,
+    len: number,
+  ): void {
     const h = this.h;
-    for (let i = 0; i < len; i++) h[dz + i] = h[dy + i] * activationDerivative(act, alpha, h[z + i], h[y + i]);
+    for (let i = 0; i < len; i++)
+      h[dz + i] = h[dy + i] * activationDerivative(act, alpha, h[z + i], h[y + i]);
   }
 
   colSum(x: number, m: number, n: number, out: number, acc: boolean): void {
@@ -173,7 +194,21 @@ export class TsKernels implements Kernels {
           }
   }
 
-  adamStep(p: number, g: number, m: number, v: number, len: number, lr: number, b1: number, b2: number, eps: number, c1: number, c2: number, l2: number, decay: number): void {
+  adamStep(
+    p: number,
+    g: number,
+    m: number,
+    v: number,
+    len: number,
+    lr: number,
+    b1: number,
+    b2: number,
+    eps: number,
+    c1: number,
+    c2: number,
+    l2: number,
+    decay: number,
+  ): void {
     const h = this.h;
     const keep = 1 - lr * decay;
     for (let i = 0; i < len; i++) {
@@ -185,7 +220,18 @@ export class TsKernels implements Kernels {
     }
   }
 
-  momentumStep(p: number, g: number, buf: number, len: number, lr: number, mu: number, s: number, c: number, nesterov: boolean, l2: number): void {
+  momentumStep(
+    p: number,
+    g: number,
+    buf: number,
+    len: number,
+    lr: number,
+    mu: number,
+    s: number,
+    c: number,
+    nesterov: boolean,
+    l2: number,
+  ): void {
     const h = this.h;
     for (let i = 0; i < len; i++) {
       const pv = h[p + i];

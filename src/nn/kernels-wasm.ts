@@ -19,17 +19,117 @@ const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 interface Exports {
   memory: WasmMemory;
   heapBase(): number;
-  gemm(ta: number, tb: number, m: number, n: number, k: number, a: number, b: number, c: number, acc: number, bias: number, relu: number, pack: number): void;
+  gemm(
+    ta: number,
+    tb: number,
+    m: number,
+    n: number,
+    k: number,
+    a: number,
+    b: number,
+    c: number,
+    acc: number,
+    bias: number,
+    relu: number,
+    pack: number,
+  ): void;
   activate(act: number, alpha: number, z: number, y: number, len: number): void;
-  activateBackward(act: number, alpha: number, z: number, y: number, dy: number, dz: number, len: number): void;
+  activateBackward(
+    act: number,
+    alpha: number,
+    z: number,
+    y: number,
+    dy: number,
+    dz: number,
+    len: number,
+  ): void;
   colSum(x: number, m: number, n: number, out: number, acc: number): void;
-  im2col(x: number, b: number, h: number, w: number, c: number, kh: number, kw: number, sh: number, sw: number, ph: number, pw: number, oh: number, ow: number, cols: number): void;
-  col2im(cols: number, b: number, h: number, w: number, c: number, kh: number, kw: number, sh: number, sw: number, ph: number, pw: number, oh: number, ow: number, dx: number): void;
-  maxPool(x: number, b: number, h: number, w: number, c: number, size: number, stride: number, oh: number, ow: number, y: number, arg: number): void;
+  im2col(
+    x: number,
+    b: number,
+    h: number,
+    w: number,
+    c: number,
+    kh: number,
+    kw: number,
+    sh: number,
+    sw: number,
+    ph: number,
+    pw: number,
+    oh: number,
+    ow: number,
+    cols: number,
+  ): void;
+  col2im(
+    cols: number,
+    b: number,
+    h: number,
+    w: number,
+    c: number,
+    kh: number,
+    kw: number,
+    sh: number,
+    sw: number,
+    ph: number,
+    pw: number,
+    oh: number,
+    ow: number,
+    dx: number,
+  ): void;
+  maxPool(
+    x: number,
+    b: number,
+    h: number,
+    w: number,
+    c: number,
+    size: number,
+    stride: number,
+    oh: number,
+    ow: number,
+    y: number,
+    arg: number,
+  ): void;
   maxPoolBackward(dy: number, n: number, arg: number, dx: number, nx: number): void;
-  avgPool(x: number, b: number, h: number, w: number, c: number, size: number, stride: number, oh: number, ow: number, y: number, backward: number): void;
-  adamStep(p: number, g: number, m: number, v: number, len: number, lr: number, b1: number, b2: number, eps: number, c1: number, c2: number, l2: number, decay: number): void;
-  momentumStep(p: number, g: number, buf: number, len: number, lr: number, mu: number, s: number, c: number, nesterov: number, l2: number): void;
+  avgPool(
+    x: number,
+    b: number,
+    h: number,
+    w: number,
+    c: number,
+    size: number,
+    stride: number,
+    oh: number,
+    ow: number,
+    y: number,
+    backward: number,
+  ): void;
+  adamStep(
+    p: number,
+    g: number,
+    m: number,
+    v: number,
+    len: number,
+    lr: number,
+    b1: number,
+    b2: number,
+    eps: number,
+    c1: number,
+    c2: number,
+    l2: number,
+    decay: number,
+  ): void;
+  momentumStep(
+    p: number,
+    g: number,
+    buf: number,
+    len: number,
+    lr: number,
+    mu: number,
+    s: number,
+    c: number,
+    nesterov: number,
+    l2: number,
+  ): void;
 }
 
 /** Must match KC in assembly/kernels.ts: the packed panel is KC·8 floats, then a 4x8 tile and 8 bias lanes. */
@@ -75,9 +175,19 @@ export class WasmKernels implements Kernels {
 
   constructor(variant: WasmVariant | undefined = bestWasmVariant() ?? undefined) {
     const mod = variant ? wasmModule(variant) : null;
-    if (!variant || !mod) throw new TunekitError('wasm_unavailable', 'the WebAssembly SIMD kernels did not load (missing src/nn/wasm/kernels.wasm, or no SIMD support); run `npm run build:wasm` or pass kernels: "ts"');
+    if (!variant || !mod)
+      throw new TunekitError(
+        'wasm_unavailable',
+        'the WebAssembly SIMD kernels did not load (missing src/nn/wasm/kernels.wasm, or no SIMD support); run `npm run build:wasm` or pass kernels: "ts"',
+      );
     this.variant = variant;
-    this.x = new WA.Instance(mod, { env: { abort: () => { throw new TunekitError('wasm_abort', 'wasm kernel aborted'); } } }).exports as unknown as Exports;
+    this.x = new WA.Instance(mod, {
+      env: {
+        abort: () => {
+          throw new TunekitError('wasm_abort', 'wasm kernel aborted');
+        },
+      },
+    }).exports as unknown as Exports;
     this.view = new Float32Array(this.x.memory.buffer);
     this.top = (this.x.heapBase() + 15) >> 2;
     this.top = (this.top + 3) & ~3;
@@ -101,7 +211,19 @@ export class WasmKernels implements Kernels {
     return off;
   }
 
-  gemm(ta: boolean, tb: boolean, m: number, n: number, k: number, a: number, b: number, c: number, acc: boolean, bias: number, relu: boolean): void {
+  gemm(
+    ta: boolean,
+    tb: boolean,
+    m: number,
+    n: number,
+    k: number,
+    a: number,
+    b: number,
+    c: number,
+    acc: boolean,
+    bias: number,
+    relu: boolean,
+  ): void {
     this.x.gemm(+ta, +tb, m, n, k, a, b, c, +acc, bias, +relu, this.pack);
   }
 
@@ -109,7 +231,15 @@ export class WasmKernels implements Kernels {
     this.x.activate(act, alpha, z, y, len);
   }
 
-  activateBackward(act: number, alpha: number, z: number, y: number, dy: number, dz: number, len: number): void {
+  activateBackward(
+    act: number,
+    alpha: number,
+    z: number,
+    y: number,
+    dy: number,
+    dz: number,
+    len: number,
+  ): void {
     this.x.activateBackward(act, alpha, z, y, dy, dz, len);
   }
 
@@ -118,11 +248,41 @@ export class WasmKernels implements Kernels {
   }
 
   im2col(x: number, g: ConvGeometry, cols: number): void {
-    this.x.im2col(x, g.batch, g.h, g.w, g.c, g.kh, g.kw, g.strideH, g.strideW, g.padH, g.padW, g.outH, g.outW, cols);
+    this.x.im2col(
+      x,
+      g.batch,
+      g.h,
+      g.w,
+      g.c,
+      g.kh,
+      g.kw,
+      g.strideH,
+      g.strideW,
+      g.padH,
+      g.padW,
+      g.outH,
+      g.outW,
+      cols,
+    );
   }
 
   col2im(cols: number, g: ConvGeometry, dx: number): void {
-    this.x.col2im(cols, g.batch, g.h, g.w, g.c, g.kh, g.kw, g.strideH, g.strideW, g.padH, g.padW, g.outH, g.outW, dx);
+    this.x.col2im(
+      cols,
+      g.batch,
+      g.h,
+      g.w,
+      g.c,
+      g.kh,
+      g.kw,
+      g.strideH,
+      g.strideW,
+      g.padH,
+      g.padW,
+      g.outH,
+      g.outW,
+      dx,
+    );
   }
 
   maxPool(x: number, g: ConvGeometry, y: number, arg: number): void {
@@ -141,11 +301,36 @@ export class WasmKernels implements Kernels {
     this.x.avgPool(dy, g.batch, g.h, g.w, g.c, g.kh, g.strideH, g.outH, g.outW, dx, 1);
   }
 
-  adamStep(p: number, g: number, m: number, v: number, len: number, lr: number, b1: number, b2: number, eps: number, c1: number, c2: number, l2: number, decay: number): void {
+  adamStep(
+    p: number,
+    g: number,
+    m: number,
+    v: number,
+    len: number,
+    lr: number,
+    b1: number,
+    b2: number,
+    eps: number,
+    c1: number,
+    c2: number,
+    l2: number,
+    decay: number,
+  ): void {
     this.x.adamStep(p, g, m, v, len, lr, b1, b2, eps, c1, c2, l2, decay);
   }
 
-  momentumStep(p: number, g: number, buf: number, len: number, lr: number, mu: number, s: number, c: number, nesterov: boolean, l2: number): void {
+  momentumStep(
+    p: number,
+    g: number,
+    buf: number,
+    len: number,
+    lr: number,
+    mu: number,
+    s: number,
+    c: number,
+    nesterov: boolean,
+    l2: number,
+  ): void {
     this.x.momentumStep(p, g, buf, len, lr, mu, s, c, +nesterov, l2);
   }
 }

@@ -40,7 +40,15 @@ describe.runIf(wasmAvailable())('wasm kernels agree with the TS reference', () =
   it('loads with SIMD', () => expect(new WasmKernels().name).toBe('wasm'));
 
   const rng = new Rng(42);
-  const shapes: [number, number, number][] = [[1, 1, 1], [3, 5, 7], [4, 8, 16], [17, 9, 300], [33, 65, 513], [64, 10, 128], [5, 257, 3]];
+  const shapes: [number, number, number][] = [
+    [1, 1, 1],
+    [3, 5, 7],
+    [4, 8, 16],
+    [17, 9, 300],
+    [33, 65, 513],
+    [64, 10, 128],
+    [5, 257, 3],
+  ];
   for (let i = 0; i < 6; i++) shapes.push([1 + rng.int(70), 1 + rng.int(70), 1 + rng.int(600)]);
   for (const [m, n, k] of shapes)
     for (const ta of [false, true])
@@ -50,9 +58,11 @@ describe.runIf(wasmAvailable())('wasm kernels agree with the TS reference', () =
           const offs = setup(ks, [m * k, k * n, m * n, n], m * 1000 + n + k);
           const acc = (m + n) % 2 === 0;
           const relu = k % 2 === 1;
-          for (let i = 0; i < 2; i++) ks[i].gemm(ta, tb, m, n, k, offs[i][0], offs[i][1], offs[i][2], acc, offs[i][3], relu);
+          for (let i = 0; i < 2; i++)
+            ks[i].gemm(ta, tb, m, n, k, offs[i][0], offs[i][1], offs[i][2], acc, offs[i][3], relu);
           expectClose(read(ks[0], offs[0][2], m * n), read(ks[1], offs[1][2], m * n), 2e-5 * Math.sqrt(k));
-          for (let i = 0; i < 2; i++) ks[i].gemm(ta, tb, m, n, k, offs[i][0], offs[i][1], offs[i][2], false, -1, false);
+          for (let i = 0; i < 2; i++)
+            ks[i].gemm(ta, tb, m, n, k, offs[i][0], offs[i][1], offs[i][2], false, -1, false);
           expectClose(read(ks[0], offs[0][2], m * n), read(ks[1], offs[1][2], m * n), 2e-5 * Math.sqrt(k));
         });
 
@@ -72,7 +82,11 @@ describe.runIf(wasmAvailable())('wasm kernels agree with the TS reference', () =
 
   it('colSum on odd widths', () => {
     const ks = both();
-    for (const [m, n] of [[7, 13], [32, 256], [1, 3]]) {
+    for (const [m, n] of [
+      [7, 13],
+      [32, 256],
+      [1, 3],
+    ]) {
       const offs = setup(ks, [m * n, n], m + n);
       for (let i = 0; i < 2; i++) ks[i].colSum(offs[i][0], m, n, offs[i][1], true);
       expectClose(read(ks[0], offs[0][1], n), read(ks[1], offs[1][1], n), 1e-5);
@@ -82,9 +96,30 @@ describe.runIf(wasmAvailable())('wasm kernels agree with the TS reference', () =
   it('im2col and col2im on random geometries', () => {
     const r = new Rng(7);
     for (let t = 0; t < 8; t++) {
-      const kh = 1 + r.int(4), kw = 1 + r.int(4), sh = 1 + r.int(3), sw = 1 + r.int(3), ph = r.int(kh), pw = r.int(kw);
-      const h = kh + r.int(8), w = kw + r.int(8), c = 1 + r.int(6), batch = 1 + r.int(3);
-      const g: ConvGeometry = { batch, h, w, c, kh, kw, strideH: sh, strideW: sw, padH: ph, padW: pw, outH: convOutSize(h, kh, sh, ph), outW: convOutSize(w, kw, sw, pw) };
+      const kh = 1 + r.int(4),
+        kw = 1 + r.int(4),
+        sh = 1 + r.int(3),
+        sw = 1 + r.int(3),
+        ph = r.int(kh),
+        pw = r.int(kw);
+      const h = kh + r.int(8),
+        w = kw + r.int(8),
+        c = 1 + r.int(6),
+        batch = 1 + r.int(3);
+      const g: ConvGeometry = {
+        batch,
+        h,
+        w,
+        c,
+        kh,
+        kw,
+        strideH: sh,
+        strideW: sw,
+        padH: ph,
+        padW: pw,
+        outH: convOutSize(h, kh, sh, ph),
+        outW: convOutSize(w, kw, sw, pw),
+      };
       const nx = batch * h * w * c;
       const ncols = batch * g.outH * g.outW * kh * kw * c;
       const ks = both();
@@ -101,9 +136,26 @@ describe.runIf(wasmAvailable())('wasm kernels agree with the TS reference', () =
   it('max and average pooling, forward and backward, on random geometries', () => {
     const r = new Rng(8);
     for (let t = 0; t < 8; t++) {
-      const size = 1 + r.int(3), stride = 1 + r.int(3);
-      const h = size + r.int(7), w = size + r.int(7), c = 1 + r.int(9), batch = 1 + r.int(3);
-      const g: ConvGeometry = { batch, h, w, c, kh: size, kw: size, strideH: stride, strideW: stride, padH: 0, padW: 0, outH: convOutSize(h, size, stride, 0), outW: convOutSize(w, size, stride, 0) };
+      const size = 1 + r.int(3),
+        stride = 1 + r.int(3);
+      const h = size + r.int(7),
+        w = size + r.int(7),
+        c = 1 + r.int(9),
+        batch = 1 + r.int(3);
+      const g: ConvGeometry = {
+        batch,
+        h,
+        w,
+        c,
+        kh: size,
+        kw: size,
+        strideH: stride,
+        strideW: stride,
+        padH: 0,
+        padW: 0,
+        outH: convOutSize(h, size, stride, 0),
+        outW: convOutSize(w, size, stride, 0),
+      };
       const nx = batch * h * w * c;
       const ny = batch * g.outH * g.outW * c;
       const ks = both();
@@ -133,7 +185,21 @@ describe.runIf(wasmAvailable())('wasm kernels agree with the TS reference', () =
       h.fill(0, v, v + n);
       h.fill(0, buf, buf + n);
       for (let t = 1; t <= 5; t++) {
-        ks[i].adamStep(p, g, m, v, n, 0.01, 0.9, 0.999, 1e-8, 1 / (1 - 0.9 ** t), 1 / (1 - 0.999 ** t), 0.01, 0.1);
+        ks[i].adamStep(
+          p,
+          g,
+          m,
+          v,
+          n,
+          0.01,
+          0.9,
+          0.999,
+          1e-8,
+          1 / (1 - 0.9 ** t),
+          1 / (1 - 0.999 ** t),
+          0.01,
+          0.1,
+        );
         ks[i].momentumStep(p2, g, buf, n, 0.05, 0.9, 1, 1, t % 2 === 0, 0.02);
       }
     }
@@ -143,7 +209,11 @@ describe.runIf(wasmAvailable())('wasm kernels agree with the TS reference', () =
 
   it('the relaxed-SIMD (FMA) build agrees too, in a child process where relaxed SIMD is on', () => {
     const script = new URL('./testing/relaxed-check.ts', import.meta.url).pathname;
-    const out = execFileSync(process.execPath, ['--experimental-wasm-relaxed-simd', '--import', 'tsx', script], { encoding: 'utf8' });
+    const out = execFileSync(
+      process.execPath,
+      ['--experimental-wasm-relaxed-simd', '--import', 'tsx', script],
+      { encoding: 'utf8' },
+    );
     const r = JSON.parse(out) as { variant: string; worst: number };
     expect(r.variant).toBe('relaxed');
     expect(r.worst).toBeLessThan(2e-5);

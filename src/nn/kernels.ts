@@ -47,7 +47,15 @@ export interface Kernels {
   /** y = f(z) elementwise; y may equal z. */
   activate(act: number, alpha: number, z: number, y: number, len: number): void;
   /** dz = dy · f'(z), using z (pre-activation) and y = f(z); dz may equal dy. */
-  activateBackward(act: number, alpha: number, z: number, y: number, dy: number, dz: number, len: number): void;
+  activateBackward(
+    act: number,
+    alpha: number,
+    z: number,
+    y: number,
+    dy: number,
+    dz: number,
+    len: number,
+  ): void;
   /** out[n] (+)= Σ_rows x[m,n]: the bias gradient. */
   colSum(x: number, m: number, n: number, out: number, accumulate: boolean): void;
 

@@ -9,7 +9,9 @@ interface LossFixture {
   logits: number[];
   cases: { config: LossConfig; target: number[]; loss: number; grad: number[] }[];
 }
-const fixture = JSON.parse(readFileSync(new URL('./fixtures/losses.json', import.meta.url), 'utf8')) as LossFixture;
+const fixture = JSON.parse(
+  readFileSync(new URL('./fixtures/losses.json', import.meta.url), 'utf8'),
+) as LossFixture;
 
 describe('losses against PyTorch (fixtures/losses.json)', () => {
   for (const c of fixture.cases)
@@ -24,7 +26,11 @@ describe('losses against PyTorch (fixtures/losses.json)', () => {
 });
 
 describe('losses: finite-difference gradients', () => {
-  const configs: LossConfig[] = [...fixture.cases.map((c) => c.config), { kind: 'huber', delta: 2 }, { kind: 'hinge', margin: 0.5 }];
+  const configs: LossConfig[] = [
+    ...fixture.cases.map((c) => c.config),
+    { kind: 'huber', delta: 2 },
+    { kind: 'hinge', margin: 0.5 },
+  ];
   for (const config of configs)
     it(JSON.stringify(config), () => {
       const rng = new Rng(9);
@@ -32,7 +38,11 @@ describe('losses: finite-difference gradients', () => {
       const dim = 4;
       const n = batch * dim;
       const labels = config.kind === 'softmax_cross_entropy' || config.kind === 'hinge';
-      const y = labels ? Float32Array.from({ length: batch }, () => rng.int(dim)) : Float32Array.from({ length: n }, () => (config.kind === 'binary_cross_entropy' ? rng.int(2) : rng.normal()));
+      const y = labels
+        ? Float32Array.from({ length: batch }, () => rng.int(dim))
+        : Float32Array.from({ length: n }, () =>
+            config.kind === 'binary_cross_entropy' ? rng.int(2) : rng.normal(),
+          );
       const h = new Float64Array(2 * n);
       for (let i = 0; i < n; i++) h[i] = rng.normal();
       const f = lossFunction(config);
@@ -52,6 +62,8 @@ describe('losses: finite-difference gradients', () => {
     });
 
   it('rejects unknown losses with a code', () => {
-    expect(() => lossFunction({ kind: 'nope' } as unknown as LossConfig)).toThrow(expect.objectContaining({ code: 'invalid_argument' }));
+    expect(() => lossFunction({ kind: 'nope' } as unknown as LossConfig)).toThrow(
+      expect.objectContaining({ code: 'invalid_argument' }),
+    );
   });
 });

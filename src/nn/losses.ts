@@ -17,7 +17,14 @@ export type LossName = LossConfig['kind'];
  * h: the heap; out: offset of batch×dim outputs; y: targets (labels for softmax_cross_entropy and hinge,
  * else batch×dim values); grad: offset to write dL/d(out), or -1 to compute the loss only.
  */
-export type LossFn = (h: Float32Array, out: number, y: Float32Array, batch: number, dim: number, grad: number) => number;
+export type LossFn = (
+  h: Float32Array,
+  out: number,
+  y: Float32Array,
+  batch: number,
+  dim: number,
+  grad: number,
+) => number;
 
 /** Whether targets are one class label per sample (rather than one value per output). */
 export function takesLabels(loss: LossConfig): boolean {
@@ -36,7 +43,10 @@ export function lossFunction(config: LossConfig | LossName): LossFn {
     case 'binary_cross_entropy':
       return binaryCrossEntropy;
     case 'mse':
-      return elementwise((d) => d * d, (d) => 2 * d);
+      return elementwise(
+        (d) => d * d,
+        (d) => 2 * d,
+      );
     case 'mae':
       return elementwise(Math.abs, Math.sign);
     case 'huber': {
@@ -49,7 +59,10 @@ export function lossFunction(config: LossConfig | LossName): LossFn {
     case 'hinge':
       return multiClassHinge(c.margin ?? 1);
     default:
-      throw new TunekitError('invalid_argument', `unknown loss ${JSON.stringify(config)}; use softmax_cross_entropy, binary_cross_entropy, mse, mae, huber or hinge`);
+      throw new TunekitError(
+        'invalid_argument',
+        `unknown loss ${JSON.stringify(config)}; use softmax_cross_entropy, binary_cross_entropy, mse, mae, huber or hinge`,
+      );
   }
 }
 

@@ -14,8 +14,14 @@ describe('metrics', () => {
   });
 
   it('log loss for multi-class and binary probabilities', () => {
-    expect(logLoss(Float32Array.from([0.8, 0.2, 0.4, 0.6]), [0, 1], 2, 2)).toBeCloseTo(-(Math.log(0.8) + Math.log(0.6)) / 2, 6);
-    expect(logLoss(Float32Array.from([0.9, 0.3]), [1, 0], 2, 1)).toBeCloseTo(-(Math.log(0.9) + Math.log(0.7)) / 2, 6);
+    expect(logLoss(Float32Array.from([0.8, 0.2, 0.4, 0.6]), [0, 1], 2, 2)).toBeCloseTo(
+      -(Math.log(0.8) + Math.log(0.6)) / 2,
+      6,
+    );
+    expect(logLoss(Float32Array.from([0.9, 0.3]), [1, 0], 2, 1)).toBeCloseTo(
+      -(Math.log(0.9) + Math.log(0.7)) / 2,
+      6,
+    );
   });
 
   it('regression metrics', () => {
@@ -28,8 +34,15 @@ describe('metrics', () => {
   });
 
   it('computeMetrics picks classes by argmax, or 0.5 for one output', () => {
-    expect(computeMetrics(['accuracy'], Float32Array.from([0.1, 0.9, 0.7, 0.3]), [1, 0], 2, 2).accuracy).toBe(1);
-    expect(computeMetrics(['accuracy', 'f1'], Float32Array.from([0.6, 0.4]), [1, 1], 2, 1)).toEqual({ accuracy: 0.5, f1: expect.any(Number) });
-    expect(() => computeMetrics(['auc' as never], new Float32Array(1), [0], 1, 1)).toThrow(expect.objectContaining({ code: 'invalid_argument' }));
+    expect(computeMetrics(['accuracy'], Float32Array.from([0.1, 0.9, 0.7, 0.3]), [1, 0], 2, 2).accuracy).toBe(
+      1,
+    );
+    expect(computeMetrics(['accuracy', 'f1'], Float32Array.from([0.6, 0.4]), [1, 1], 2, 1)).toEqual({
+      accuracy: 0.5,
+      f1: expect.any(Number),
+    });
+    expect(() => computeMetrics(['auc' as never], new Float32Array(1), [0], 1, 1)).toThrow(
+      expect.objectContaining({ code: 'invalid_argument' }),
+    );
   });
 });

@@ -5,7 +5,13 @@ import { TunekitError } from '../errors.js';
 
 export type MetricName = 'accuracy' | 'precision' | 'recall' | 'f1' | 'log_loss' | 'mse' | 'mae' | 'r2';
 
-export const CLASSIFICATION_METRICS: readonly MetricName[] = ['accuracy', 'precision', 'recall', 'f1', 'log_loss'];
+export const CLASSIFICATION_METRICS: readonly MetricName[] = [
+  'accuracy',
+  'precision',
+  'recall',
+  'f1',
+  'log_loss',
+];
 
 /** Predicted class per sample: argmax, or probability ≥ 0.5 for a single output. */
 export function predictedClasses(prob: Float32Array, n: number, dim: number): Int32Array {
@@ -29,7 +35,11 @@ export function accuracy(pred: Int32Array, y: ArrayLike<number>): number {
 }
 
 /** Macro-averaged precision, recall and F1 over `classes` (a class never predicted has precision 0). */
-export function macroPrf(pred: Int32Array, y: ArrayLike<number>, classes: number): { precision: number; recall: number; f1: number } {
+export function macroPrf(
+  pred: Int32Array,
+  y: ArrayLike<number>,
+  classes: number,
+): { precision: number; recall: number; f1: number } {
   const tp = new Float64Array(classes);
   const fp = new Float64Array(classes);
   const fn = new Float64Array(classes);
@@ -93,7 +103,13 @@ export function r2(pred: ArrayLike<number>, y: ArrayLike<number>): number {
  * Computes the requested metrics. `out` is probabilities for classification metrics and raw outputs for
  * regression ones; `y` labels or values to match.
  */
-export function computeMetrics(names: readonly MetricName[], out: Float32Array, y: ArrayLike<number>, n: number, dim: number): Partial<Record<MetricName, number>> {
+export function computeMetrics(
+  names: readonly MetricName[],
+  out: Float32Array,
+  y: ArrayLike<number>,
+  n: number,
+  dim: number,
+): Partial<Record<MetricName, number>> {
   const res: Partial<Record<MetricName, number>> = {};
   let pred: Int32Array | undefined;
   let prf: ReturnType<typeof macroPrf> | undefined;
@@ -121,7 +137,10 @@ export function computeMetrics(names: readonly MetricName[], out: Float32Array, 
         res.r2 = r2(out, y);
         break;
       default:
-        throw new TunekitError('invalid_argument', `unknown metric "${m as string}"; use accuracy, precision, recall, f1, log_loss, mse, mae or r2`);
+        throw new TunekitError(
+          'invalid_argument',
+          `unknown metric "${m as string}"; use accuracy, precision, recall, f1, log_loss, mse, mae or r2`,
+        );
     }
   }
   return res;

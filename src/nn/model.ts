@@ -75,14 +75,20 @@ export class Model {
   }
 
   params(): NamedParam[] {
-    return this.layers.flatMap((l, i) => l.params().map((param) => ({ name: `${i}.${l.kind}.${param.name}`, param })));
+    return this.layers.flatMap((l, i) =>
+      l.params().map((param) => ({ name: `${i}.${l.kind}.${param.name}`, param })),
+    );
   }
 
   /** Inference on `n` samples (n·inputSize floats); returns n·outputSize floats. */
   predict(x: Float32Array, n = x.length / product(this.inputShape), batchSize = 256): Float32Array {
     const inSize = product(this.inputShape);
     const outSize = product(this.outShape);
-    if (x.length < n * inSize) throw new TunekitError('invalid_argument', `predict: expected ${n}x${inSize} inputs, got ${x.length} values`);
+    if (x.length < n * inSize)
+      throw new TunekitError(
+        'invalid_argument',
+        `predict: expected ${n}x${inSize} inputs, got ${x.length} values`,
+      );
     const out = new Float32Array(n * outSize);
     for (let s = 0; s < n; s += batchSize) {
       const b = Math.min(batchSize, n - s);
@@ -113,14 +119,24 @@ function makeLayer(k: Kernels, shape: readonly number[], c: LayerConfig, rng: Rn
     case 'activation':
       return new Activation(k, shape, c.activation, c.alpha);
     default:
-      throw new TunekitError('invalid_argument', `unknown layer kind ${JSON.stringify((c as { kind: unknown }).kind)}`);
+      throw new TunekitError(
+        'invalid_argument',
+        `unknown layer kind ${JSON.stringify((c as { kind: unknown }).kind)}`,
+      );
   }
 }
 
 /** Builds a model from plain config. Each layer draws from its own forked stream, so seeds are stable per layer. */
 export function buildModel(config: ModelConfig, options: BuildOptions = {}): Model {
-  if (!Array.isArray(config.inputShape) || config.inputShape.length === 0 || !config.inputShape.every((d) => Number.isInteger(d) && d > 0))
-    throw new TunekitError('invalid_argument', `inputShape must be a non-empty list of positive integers, got ${JSON.stringify(config.inputShape)}`);
+  if (
+    !Array.isArray(config.inputShape) ||
+    config.inputShape.length === 0 ||
+    !config.inputShape.every((d) => Number.isInteger(d) && d > 0)
+  )
+    throw new TunekitError(
+      'invalid_argument',
+      `inputShape must be a non-empty list of positive integers, got ${JSON.stringify(config.inputShape)}`,
+    );
   const k = createKernels(options.kernels);
   const rng = new Rng(options.seed ?? 0);
   const layers: Layer[] = [];
@@ -152,7 +168,12 @@ export function mlp(o: MlpOptions): ModelConfig {
   const act = o.activation ?? 'relu';
   const layers: LayerConfig[] = [];
   for (const units of o.hidden) {
-    if (o.batchNorm) layers.push({ kind: 'dense', units, activation: 'linear', init: 'he_uniform' }, { kind: 'batchnorm' }, { kind: 'activation', activation: act });
+    if (o.batchNorm)
+      layers.push(
+        { kind: 'dense', units, activation: 'linear', init: 'he_uniform' },
+        { kind: 'batchnorm' },
+        { kind: 'activation', activation: act },
+      );
     else layers.push({ kind: 'dense', units, activation: act });
     if (o.dropout) layers.push({ kind: 'dropout', rate: o.dropout });
   }
@@ -181,12 +202,24 @@ export function cnn(o: CnnOptions): ModelConfig {
   const act = o.activation ?? 'relu';
   const layers: LayerConfig[] = [];
   for (const c of o.conv) {
-    if (o.batchNorm) layers.push({ kind: 'conv2d', ...c, activation: 'linear', init: 'he_uniform' }, { kind: 'batchnorm' }, { kind: 'activation', activation: act });
+    if (o.batchNorm)
+      layers.push(
+        { kind: 'conv2d', ...c, activation: 'linear', init: 'he_uniform' },
+        { kind: 'batchnorm' },
+        { kind: 'activation', activation: act },
+      );
     else layers.push({ kind: 'conv2d', ...c, activation: act });
     const pool = o.pool ?? 'max';
     if (pool !== 'none') layers.push({ kind: pool === 'max' ? 'maxpool' : 'avgpool', size: o.poolSize ?? 2 });
   }
   layers.push({ kind: 'flatten' });
-  const head = mlp({ inputs: 1, hidden: o.dense ?? [], outputs: o.outputs, activation: act, dropout: o.dropout, batchNorm: o.batchNorm });
+  const head = mlp({
+    inputs: 1,
+    hidden: o.dense ?? [],
+    outputs: o.outputs,
+    activation: act,
+    dropout: o.dropout,
+    batchNorm: o.batchNorm,
+  });
   return { inputShape: [...o.inputShape], layers: [...layers, ...head.layers] };
 }

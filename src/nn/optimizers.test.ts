@@ -11,9 +11,17 @@ interface OptFixture {
   p0: number[];
   grads: number[][];
   cases: { config: OptimizerConfig; trajectory: number[][] }[];
-  clip: { grads: number[][]; maxNorm: number; normClipped: number[][]; clipValue: number; valueClipped: number[][] };
+  clip: {
+    grads: number[][];
+    maxNorm: number;
+    normClipped: number[][];
+    clipValue: number;
+    valueClipped: number[][];
+  };
 }
-const fixture = JSON.parse(readFileSync(new URL('./fixtures/optimizers.json', import.meta.url), 'utf8')) as OptFixture;
+const fixture = JSON.parse(
+  readFileSync(new URL('./fixtures/optimizers.json', import.meta.url), 'utf8'),
+) as OptFixture;
 
 const kernelSets: [string, () => Kernels][] = [['ts', () => new TsKernels()]];
 if (wasmAvailable()) kernelSets.push(['wasm', () => new WasmKernels()]);
@@ -30,12 +38,16 @@ describe('optimizers follow PyTorch trajectories (fixtures/optimizers.json)', ()
           k.heap().set(g, p.grad);
           opt.step(c.config.lr);
           const got = k.heap().slice(p.value, p.value + p.size);
-          c.trajectory[t].forEach((want, i) => expect(Math.abs(got[i] - want)).toBeLessThan(2e-5 * (1 + Math.abs(want))));
+          c.trajectory[t].forEach((want, i) =>
+            expect(Math.abs(got[i] - want)).toBeLessThan(2e-5 * (1 + Math.abs(want))),
+          );
         });
       });
 
   it('rejects a non-positive learning rate', () => {
-    expect(() => createOptimizer(new TsKernels(), [], { kind: 'sgd', lr: 0 })).toThrow(expect.objectContaining({ code: 'invalid_argument' }));
+    expect(() => createOptimizer(new TsKernels(), [], { kind: 'sgd', lr: 0 })).toThrow(
+      expect.objectContaining({ code: 'invalid_argument' }),
+    );
   });
 });
 
@@ -51,11 +63,15 @@ describe('gradient clipping matches torch.nn.utils', () => {
   it('by global norm', () => {
     const { h, params } = setup();
     clipGradients(h, params, undefined, fixture.clip.maxNorm);
-    params.forEach((p, j) => fixture.clip.normClipped[j].forEach((v, i) => expect(h[p.grad + i]).toBeCloseTo(v, 6)));
+    params.forEach((p, j) =>
+      fixture.clip.normClipped[j].forEach((v, i) => expect(h[p.grad + i]).toBeCloseTo(v, 6)),
+    );
   });
   it('by value', () => {
     const { h, params } = setup();
     clipGradients(h, params, fixture.clip.clipValue, undefined);
-    params.forEach((p, j) => fixture.clip.valueClipped[j].forEach((v, i) => expect(h[p.grad + i]).toBeCloseTo(v, 6)));
+    params.forEach((p, j) =>
+      fixture.clip.valueClipped[j].forEach((v, i) => expect(h[p.grad + i]).toBeCloseTo(v, 6)),
+    );
   });
 });

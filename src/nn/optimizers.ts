@@ -14,8 +14,24 @@ export type OptimizerConfig =
   /** v = μ·v + g; p −= lr·(g + μ·v) (PyTorch SGD with nesterov=True). */
   | { kind: 'nesterov'; lr: number; momentum?: number; weightDecay?: number }
   | { kind: 'rmsprop'; lr: number; decay?: number; eps?: number; momentum?: number; weightDecay?: number }
-  | { kind: 'adam'; lr: number; beta1?: number; beta2?: number; eps?: number; biasCorrection?: boolean; weightDecay?: number }
-  | { kind: 'adamw'; lr: number; beta1?: number; beta2?: number; eps?: number; biasCorrection?: boolean; weightDecay?: number }
+  | {
+      kind: 'adam';
+      lr: number;
+      beta1?: number;
+      beta2?: number;
+      eps?: number;
+      biasCorrection?: boolean;
+      weightDecay?: number;
+    }
+  | {
+      kind: 'adamw';
+      lr: number;
+      beta1?: number;
+      beta2?: number;
+      eps?: number;
+      biasCorrection?: boolean;
+      weightDecay?: number;
+    }
   | { kind: 'adagrad'; lr: number; eps?: number; initialAccumulator?: number; weightDecay?: number };
 
 export type OptimizerName = OptimizerConfig['kind'];
@@ -42,17 +58,40 @@ function ruleFor(c: OptimizerConfig): RuleSpec {
   const wd = c.weightDecay ?? 0;
   switch (c.kind) {
     case 'sgd':
-      return { slots: 0, rule: (k, p, _s, _t, lr, l2) => k.momentumStep(p.value, p.grad, -1, p.size, lr, 0, 1, 1, false, l2 + wd) };
+      return {
+        slots: 0,
+        rule: (k, p, _s, _t, lr, l2) =>
+          k.momentumStep(p.value, p.grad, -1, p.size, lr, 0, 1, 1, false, l2 + wd),
+      };
     case 'momentum': {
       const beta = c.beta ?? 0.9;
       const bc = c.biasCorrection ?? false;
-      return { slots: 1, rule: (k, p, s, t, lr, l2) => k.momentumStep(p.value, p.grad, s[0], p.size, lr, beta, 1 - beta, bc ? 1 / (1 - beta ** t) : 1, false, l2 + wd) };
+      return {
+        slots: 1,
+        rule: (k, p, s, t, lr, l2) =>
+          k.momentumStep(
+            p.value,
+            p.grad,
+            s[0],
+            p.size,
+            lr,
+            beta,
+            1 - beta,
+            bc ? 1 / (1 - beta ** t) : 1,
+            false,
+            l2 + wd,
+          ),
+      };
     }
     case 'heavy_ball':
     case 'nesterov': {
       const mu = c.momentum ?? 0.9;
       const nesterov = c.kind === 'nesterov';
-      return { slots: 1, rule: (k, p, s, _t, lr, l2) => k.momentumStep(p.value, p.grad, s[0], p.size, lr, mu, 1, 1, nesterov, l2 + wd) };
+      return {
+        slots: 1,
+        rule: (k, p, s, _t, lr, l2) =>
+          k.momentumStep(p.value, p.grad, s[0], p.size, lr, mu, 1, 1, nesterov, l2 + wd),
+      };
     }
     case 'adam':
     case 'adamw': {
@@ -65,7 +104,21 @@ function ruleFor(c: OptimizerConfig): RuleSpec {
       return {
         slots: 2,
         rule: (k, p, s, t, lr, l2) =>
-          k.adamStep(p.value, p.grad, s[0], s[1], p.size, lr, b1, b2, eps, bc ? 1 / (1 - b1 ** t) : 1, bc ? 1 / (1 - b2 ** t) : 1, l2 + (decoupled ? 0 : wd), decay),
+          k.adamStep(
+            p.value,
+            p.grad,
+            s[0],
+            s[1],
+            p.size,
+            lr,
+            b1,
+            b2,
+            eps,
+            bc ? 1 / (1 - b1 ** t) : 1,
+            bc ? 1 / (1 - b2 ** t) : 1,
+            l2 + (decoupled ? 0 : wd),
+            decay,
+          ),
       };
     }
     case 'rmsprop': {
@@ -105,12 +158,16 @@ function ruleFor(c: OptimizerConfig): RuleSpec {
       };
     }
     default:
-      throw new TunekitError('invalid_argument', `unknown optimizer ${JSON.stringify((c as { kind: unknown }).kind)}`);
+      throw new TunekitError(
+        'invalid_argument',
+        `unknown optimizer ${JSON.stringify((c as { kind: unknown }).kind)}`,
+      );
   }
 }
 
 export function createOptimizer(k: Kernels, params: readonly Param[], config: OptimizerConfig): Optimizer {
-  if (!(config.lr > 0)) throw new TunekitError('invalid_argument', `optimizer lr must be > 0, got ${config.lr}`);
+  if (!(config.lr > 0))
+    throw new TunekitError('invalid_argument', `optimizer lr must be > 0, got ${config.lr}`);
   const spec = ruleFor(config);
   const trainable = params.filter((p) => p.grad >= 0);
   const state = trainable.map((p) => {

@@ -17,22 +17,38 @@ export function saveParams(model: Model): SavedParams {
     version: 1,
     tensors: model.params().map(({ name, param: p }) => {
       const copy = h.slice(p.value, p.value + p.size);
-      return { name, shape: [...p.shape], data: Buffer.from(copy.buffer, copy.byteOffset, copy.byteLength).toString('base64') };
+      return {
+        name,
+        shape: [...p.shape],
+        data: Buffer.from(copy.buffer, copy.byteOffset, copy.byteLength).toString('base64'),
+      };
     }),
   };
 }
 
 /** Loads into a model built from the same config; names and shapes must match exactly. */
 export function loadParams(model: Model, saved: SavedParams): void {
-  if (saved?.format !== 'tunekit.nn.params' || saved.version !== 1) throw new TunekitError('invalid_params', 'not a tunekit.nn.params v1 object');
+  if (saved?.format !== 'tunekit.nn.params' || saved.version !== 1)
+    throw new TunekitError('invalid_params', 'not a tunekit.nn.params v1 object');
   const params = model.params();
-  if (params.length !== saved.tensors.length) throw new TunekitError('invalid_params', `model has ${params.length} tensors, saved params have ${saved.tensors.length}; was the model built from the same config?`);
+  if (params.length !== saved.tensors.length)
+    throw new TunekitError(
+      'invalid_params',
+      `model has ${params.length} tensors, saved params have ${saved.tensors.length}; was the model built from the same config?`,
+    );
   const decoded = params.map(({ name, param: p }, i) => {
     const t = saved.tensors[i];
     if (t.name !== name || t.shape.join('x') !== p.shape.join('x'))
-      throw new TunekitError('invalid_params', `tensor ${i}: model has ${name} [${p.shape.join(', ')}], saved has ${t.name} [${t.shape.join(', ')}]`);
+      throw new TunekitError(
+        'invalid_params',
+        `tensor ${i}: model has ${name} [${p.shape.join(', ')}], saved has ${t.name} [${t.shape.join(', ')}]`,
+      );
     const bytes = Buffer.from(t.data, 'base64');
-    if (bytes.byteLength !== p.size * 4) throw new TunekitError('invalid_params', `tensor ${name}: expected ${p.size * 4} bytes of data, got ${bytes.byteLength}`);
+    if (bytes.byteLength !== p.size * 4)
+      throw new TunekitError(
+        'invalid_params',
+        `tensor ${name}: expected ${p.size * 4} bytes of data, got ${bytes.byteLength}`,
+      );
     return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
   });
   // Validate everything before writing anything, so a bad file leaves the model untouched.

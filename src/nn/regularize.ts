@@ -26,9 +26,15 @@ export function penaltyL2(h: Float32Array, params: readonly P[], l2: number): nu
   return l2 * s;
 }
 
-export function clipGradients(h: Float32Array, params: readonly P[], value: number | undefined, norm: number | undefined): void {
+export function clipGradients(
+  h: Float32Array,
+  params: readonly P[],
+  value: number | undefined,
+  norm: number | undefined,
+): void {
   if (value !== undefined)
-    for (const p of params) for (let i = 0; i < p.size; i++) h[p.grad + i] = Math.min(value, Math.max(-value, h[p.grad + i]));
+    for (const p of params)
+      for (let i = 0; i < p.size; i++) h[p.grad + i] = Math.min(value, Math.max(-value, h[p.grad + i]));
   if (norm !== undefined) {
     let sq = 0;
     for (const p of params) for (let i = 0; i < p.size; i++) sq += h[p.grad + i] ** 2;

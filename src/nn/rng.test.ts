@@ -3,7 +3,14 @@ import { Rng } from './rng.js';
 
 describe('Rng', () => {
   it('is reproducible per seed and differs across seeds', () => {
-    const draw = (s: number) => Array.from({ length: 5 }, ((r) => () => r.next())(new Rng(s)));
+    const draw = (s: number) =>
+      Array.from(
+        { length: 5 },
+        (
+          (r) => () =>
+            r.next()
+        )(new Rng(s)),
+      );
     expect(draw(1)).toEqual(draw(1));
     expect(draw(1)).not.toEqual(draw(2));
   });

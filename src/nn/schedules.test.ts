@@ -7,7 +7,9 @@ interface SchedFixture {
   plateauMetrics: number[];
   cases: { config: ScheduleConfig; lrs: number[] }[];
 }
-const fixture = JSON.parse(readFileSync(new URL('./fixtures/schedules.json', import.meta.url), 'utf8')) as SchedFixture;
+const fixture = JSON.parse(
+  readFileSync(new URL('./fixtures/schedules.json', import.meta.url), 'utf8'),
+) as SchedFixture;
 
 describe('schedules follow PyTorch (fixtures/schedules.json)', () => {
   for (const c of fixture.cases)
@@ -21,11 +23,18 @@ describe('schedules follow PyTorch (fixtures/schedules.json)', () => {
 
   it('constant by default, warm-up hands over to the next schedule', () => {
     expect(createSchedule(0.3).lr(17)).toBe(0.3);
-    const s = createSchedule(1, { kind: 'warmup', epochs: 2, startFactor: 0.5, then: { kind: 'step', stepSize: 1, gamma: 0.5 } });
+    const s = createSchedule(1, {
+      kind: 'warmup',
+      epochs: 2,
+      startFactor: 0.5,
+      then: { kind: 'step', stepSize: 1, gamma: 0.5 },
+    });
     expect([0, 1, 2, 3].map((e) => s.lr(e))).toEqual([0.5, 0.75, 1, 0.5]);
   });
 
   it('rejects unknown kinds with a code', () => {
-    expect(() => createSchedule(1, { kind: 'zigzag' } as unknown as ScheduleConfig)).toThrow(expect.objectContaining({ code: 'invalid_argument' }));
+    expect(() => createSchedule(1, { kind: 'zigzag' } as unknown as ScheduleConfig)).toThrow(
+      expect.objectContaining({ code: 'invalid_argument' }),
+    );
   });
 });

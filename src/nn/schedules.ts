@@ -13,7 +13,15 @@ export type ScheduleConfig =
   | { kind: 'cosine'; tMax: number; etaMin?: number; restarts?: boolean; tMult?: number }
   /** Linear warm-up from startFactor·lr0 to lr0 over `epochs`, then `then` (counted from the end of warm-up). */
   | { kind: 'warmup'; epochs: number; startFactor?: number; then?: ScheduleConfig }
-  | { kind: 'reduce_on_plateau'; factor?: number; patience?: number; threshold?: number; mode?: 'min' | 'max'; cooldown?: number; minLr?: number };
+  | {
+      kind: 'reduce_on_plateau';
+      factor?: number;
+      patience?: number;
+      threshold?: number;
+      mode?: 'min' | 'max';
+      cooldown?: number;
+      minLr?: number;
+    };
 
 export interface Schedule {
   /** Called at the start of each epoch; returns the learning rate for it. */
@@ -46,11 +54,21 @@ export function createSchedule(lr0: number, config: ScheduleConfig = { kind: 'co
     case 'reduce_on_plateau':
       return plateau(lr0, c);
     default:
-      throw new TunekitError('invalid_argument', `unknown schedule ${JSON.stringify((c as { kind: unknown }).kind)}`);
+      throw new TunekitError(
+        'invalid_argument',
+        `unknown schedule ${JSON.stringify((c as { kind: unknown }).kind)}`,
+      );
   }
 }
 
-function cosine(lr0: number, etaMin: number, tMax: number, restarts: boolean, tMult: number, e: number): number {
+function cosine(
+  lr0: number,
+  etaMin: number,
+  tMax: number,
+  restarts: boolean,
+  tMult: number,
+  e: number,
+): number {
   let tCur = e;
   let tI = tMax;
   if (restarts) {

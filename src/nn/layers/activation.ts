@@ -19,12 +19,22 @@ export function activationSpec(name: ActivationName = 'linear', alpha?: number):
   if (name === 'softmax') return { name, id: -1, alpha: 0 };
   const id = (ACTIVATION_IDS as Record<string, number>)[name];
   if (id === undefined)
-    throw new TunekitError('invalid_argument', `unknown activation "${name}"; use one of ${[...Object.keys(ACTIVATION_IDS), 'softmax'].join(', ')}`);
+    throw new TunekitError(
+      'invalid_argument',
+      `unknown activation "${name}"; use one of ${[...Object.keys(ACTIVATION_IDS), 'softmax'].join(', ')}`,
+    );
   return { name, id, alpha: alpha ?? (name === 'elu' ? 1 : 0.01) };
 }
 
 /** y = f(z) over rows × cols (cols matters only for softmax). */
-export function applyActivation(k: Kernels, a: ActivationSpec, z: number, y: number, rows: number, cols: number): void {
+export function applyActivation(
+  k: Kernels,
+  a: ActivationSpec,
+  z: number,
+  y: number,
+  rows: number,
+  cols: number,
+): void {
   if (a.id >= 0) return k.activate(a.id, a.alpha, z, y, rows * cols);
   const h = k.heap();
   for (let r = 0; r < rows; r++) {
@@ -39,7 +49,16 @@ export function applyActivation(k: Kernels, a: ActivationSpec, z: number, y: num
 }
 
 /** dz = J_f(z)^T dy; dz may equal dy. */
-export function activationBackward(k: Kernels, a: ActivationSpec, z: number, y: number, dy: number, dz: number, rows: number, cols: number): void {
+export function activationBackward(
+  k: Kernels,
+  a: ActivationSpec,
+  z: number,
+  y: number,
+  dy: number,
+  dz: number,
+  rows: number,
+  cols: number,
+): void {
   if (a.id >= 0) return k.activateBackward(a.id, a.alpha, z, y, dy, dz, rows * cols);
   const h = k.heap();
   for (let r = 0; r < rows; r++) {
@@ -84,7 +103,16 @@ export class Activation implements Layer {
   backward(dy: number, batch: number, needInputGrad: boolean): number {
     if (!needInputGrad) return -1;
     const cols = this.outShape[this.outShape.length - 1];
-    activationBackward(this.k, this.spec, this.x, this.y, dy, dy, (batch * product(this.outShape)) / cols, cols);
+    activationBackward(
+      this.k,
+      this.spec,
+      this.x,
+      this.y,
+      dy,
+      dy,
+      (batch * product(this.outShape)) / cols,
+      cols,
+    );
     return dy;
   }
 }

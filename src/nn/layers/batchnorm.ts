@@ -20,8 +20,11 @@ export class BatchNorm implements Layer {
   private readonly runVar: Param;
   private readonly momentum: number;
   private readonly eps: number;
+  /** Per-channel scratch, reused every batch: mean, 1/std, and two sums. */
   private readonly mean: Float64Array;
   private readonly invStd: Float64Array;
+  private readonly s1: Float64Array;
+  private readonly s2: Float64Array;
   private readonly bufs: PerBatch<{ y: number; xhat: number }>;
   private cur = { y: 0, xhat: 0 };
 
@@ -43,6 +46,8 @@ export class BatchNorm implements Layer {
     h.fill(1, this.runVar.value, this.runVar.value + this.c);
     this.mean = new Float64Array(this.c);
     this.invStd = new Float64Array(this.c);
+    this.s1 = new Float64Array(this.c);
+    this.s2 = new Float64Array(this.c);
     const n = product(inShape);
     this.bufs = new PerBatch((b) => ({ y: k.alloc(b * n), xhat: k.alloc(b * n) }));
   }
@@ -59,7 +64,7 @@ export class BatchNorm implements Layer {
     const { mean, invStd } = this;
     if (training) {
       mean.fill(0);
-      const sq = new Float64Array(C);
+      const sq = this.s1.fill(0);
       for (let r = 0; r < rows; r++) for (let j = 0; j < C; j++) mean[j] += h[x + r * C + j];
       for (let j = 0; j < C; j++) mean[j] /= rows;
       for (let r = 0; r < rows; r++)
@@ -72,7 +77,8 @@ export class BatchNorm implements Layer {
         const v = sq[j] / rows;
         invStd[j] = 1 / Math.sqrt(v + this.eps);
         h[this.runMean.value + j] = (1 - m) * h[this.runMean.value + j] + m * mean[j];
-        h[this.runVar.value + j] = (1 - m) * h[this.runVar.value + j] + m * (rows > 1 ? sq[j] / (rows - 1) : v);
+        h[this.runVar.value + j] =
+          (1 - m) * h[this.runVar.value + j] + m * (rows > 1 ? sq[j] / (rows - 1) : v);
       }
     } else
       for (let j = 0; j < C; j++) {
@@ -94,8 +100,8 @@ export class BatchNorm implements Layer {
     const C = this.c;
     const rows = (batch * product(this.outShape)) / C;
     const { xhat } = this.cur;
-    const sdy = new Float64Array(C);
-    const sdyx = new Float64Array(C);
+    const sdy = this.s1.fill(0);
+    const sdyx = this.s2.fill(0);
     for (let r = 0; r < rows; r++)
       for (let j = 0; j < C; j++) {
         const i = r * C + j;

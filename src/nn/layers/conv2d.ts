@@ -5,7 +5,13 @@ import { TunekitError } from '../../errors.js';
 import { convOutSize, type ConvGeometry, type Kernels } from '../kernels.js';
 import { defaultInit, initialize, type InitConfig } from '../init.js';
 import type { Rng } from '../rng.js';
-import { activationBackward, activationSpec, applyActivation, type ActivationName, type ActivationSpec } from './activation.js';
+import {
+  activationBackward,
+  activationSpec,
+  applyActivation,
+  type ActivationName,
+  type ActivationSpec,
+} from './activation.js';
 import { makeParam, PerBatch, type Layer, type Param } from './layer.js';
 
 export interface Conv2DOptions {
@@ -32,7 +38,14 @@ export class Conv2D implements Layer {
   private readonly patch: number;
   /** A 1×1, stride-1, unpadded convolution is a plain GEMM over pixels: no im2col copy. */
   private readonly pointwise: boolean;
-  private readonly bufs: PerBatch<{ cols: number; z: number; y: number; dcols: number; dx: number; g: ConvGeometry }>;
+  private readonly bufs: PerBatch<{
+    cols: number;
+    z: number;
+    y: number;
+    dcols: number;
+    dx: number;
+    g: ConvGeometry;
+  }>;
   private x = 0;
   private cur!: { cols: number; z: number; y: number; dcols: number; dx: number; g: ConvGeometry };
 
@@ -42,7 +55,11 @@ export class Conv2D implements Layer {
     o: Conv2DOptions,
     rng: Rng,
   ) {
-    if (inShape.length !== 3) throw new TunekitError('invalid_argument', `conv2d needs an [height, width, channels] input, got [${inShape.join(', ')}]`);
+    if (inShape.length !== 3)
+      throw new TunekitError(
+        'invalid_argument',
+        `conv2d needs an [height, width, channels] input, got [${inShape.join(', ')}]`,
+      );
     const [h, w, c] = inShape;
     const [kh, kw] = pair(o.kernelSize);
     const [sh, sw] = pair(o.stride ?? 1);
@@ -50,7 +67,11 @@ export class Conv2D implements Layer {
     const [ph, pw] = pad === 'valid' ? [0, 0] : pad === 'same' ? [(kh - 1) >> 1, (kw - 1) >> 1] : [pad, pad];
     const outH = convOutSize(h, kh, sh, ph);
     const outW = convOutSize(w, kw, sw, pw);
-    if (outH < 1 || outW < 1) throw new TunekitError('invalid_argument', `conv2d kernel ${kh}x${kw} does not fit a ${h}x${w} input; lower kernelSize or add padding`);
+    if (outH < 1 || outW < 1)
+      throw new TunekitError(
+        'invalid_argument',
+        `conv2d kernel ${kh}x${kw} does not fit a ${h}x${w} input; lower kernelSize or add padding`,
+      );
     this.geo = { h, w, c, kh, kw, strideH: sh, strideW: sw, padH: ph, padW: pw, outH, outW };
     this.patch = kh * kw * c;
     this.pointwise = kh === 1 && kw === 1 && sh === 1 && sw === 1 && ph === 0 && pw === 0;
@@ -58,7 +79,13 @@ export class Conv2D implements Layer {
     this.act = activationSpec(o.activation, o.alpha);
     this.w = makeParam(k, 'weight', [this.patch, o.filters], true);
     this.b = o.bias === false ? undefined : makeParam(k, 'bias', [o.filters], false);
-    initialize(k.heap().subarray(this.w.value, this.w.value + this.w.size), o.init ?? defaultInit(this.act.name), this.patch, kh * kw * o.filters, rng);
+    initialize(
+      k.heap().subarray(this.w.value, this.w.value + this.w.size),
+      o.init ?? defaultInit(this.act.name),
+      this.patch,
+      kh * kw * o.filters,
+      rng,
+    );
     const fused = this.act.name === 'linear' || this.act.name === 'relu';
     this.bufs = new PerBatch((batch) => {
       const rows = batch * outH * outW;
@@ -85,7 +112,19 @@ export class Conv2D implements Layer {
     const cols = this.pointwise ? x : c.cols;
     if (!this.pointwise) this.k.im2col(x, c.g, cols);
     const f = this.outShape[2];
-    this.k.gemm(false, false, rows, f, this.patch, cols, this.w.value, c.z, false, this.b ? this.b.value : -1, this.act.name === 'relu');
+    this.k.gemm(
+      false,
+      false,
+      rows,
+      f,
+      this.patch,
+      cols,
+      this.w.value,
+      c.z,
+      false,
+      this.b ? this.b.value : -1,
+      this.act.name === 'relu',
+    );
     if (c.z !== c.y) applyActivation(this.k, this.act, c.z, c.y, rows, f);
     return c.y;
   }

@@ -4,7 +4,13 @@
 import type { Kernels } from '../kernels.js';
 import { defaultInit, initialize, type InitConfig } from '../init.js';
 import type { Rng } from '../rng.js';
-import { activationBackward, activationSpec, applyActivation, type ActivationName, type ActivationSpec } from './activation.js';
+import {
+  activationBackward,
+  activationSpec,
+  applyActivation,
+  type ActivationName,
+  type ActivationSpec,
+} from './activation.js';
 import { makeParam, PerBatch, product, type Layer, type Param } from './layer.js';
 
 export interface DenseOptions {
@@ -57,7 +63,19 @@ export class Dense implements Layer {
     const c = (this.cur = this.bufs.get(batch));
     this.x = x;
     const bias = this.b ? this.b.value : -1;
-    this.k.gemm(false, false, batch, this.nOut, this.nIn, x, this.w.value, c.z, false, bias, this.act.name === 'relu');
+    this.k.gemm(
+      false,
+      false,
+      batch,
+      this.nOut,
+      this.nIn,
+      x,
+      this.w.value,
+      c.z,
+      false,
+      bias,
+      this.act.name === 'relu',
+    );
     if (!this.fused) applyActivation(this.k, this.act, c.z, c.y, batch, this.nOut);
     return c.y;
   }

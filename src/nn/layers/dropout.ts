@@ -19,7 +19,8 @@ export class Dropout implements Layer {
     private readonly rate: number,
     private readonly rng: Rng,
   ) {
-    if (!(rate >= 0 && rate < 1)) throw new TunekitError('invalid_argument', `dropout rate must be in [0, 1), got ${rate}`);
+    if (!(rate >= 0 && rate < 1))
+      throw new TunekitError('invalid_argument', `dropout rate must be in [0, 1), got ${rate}`);
     this.outShape = inShape;
     const n = product(inShape);
     this.bufs = new PerBatch((b) => ({ y: k.alloc(b * n), mask: k.alloc(b * n) }));

@@ -53,7 +53,13 @@ export class PerBatch<T> {
   }
 }
 
-export function makeParam(k: Kernels, name: string, shape: number[], decay: boolean, trainable = true): Param {
+export function makeParam(
+  k: Kernels,
+  name: string,
+  shape: number[],
+  decay: boolean,
+  trainable = true,
+): Param {
   const size = product(shape);
   return { name, shape, size, value: k.alloc(size), grad: trainable ? k.alloc(size) : -1, decay };
 }

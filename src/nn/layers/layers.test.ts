@@ -20,26 +20,55 @@ function expectPass(r: { worst: number; where: string; checked: number }): void 
 
 describe('finite-difference gradients', () => {
   for (const act of activations)
-    it(`dense with ${act}`, () => expectPass(gradCheck((k, rng) => new Dense(k, [7], { units: 5, activation: act }, rng), [7], 3)));
+    it(`dense with ${act}`, () =>
+      expectPass(gradCheck((k, rng) => new Dense(k, [7], { units: 5, activation: act }, rng), [7], 3)));
 
   for (const act of activations)
-    it(`activation layer ${act}`, () => expectPass(gradCheck((k) => new Activation(k, [6], act, act === 'leaky_relu' ? 0.2 : undefined), [6], 4)));
+    it(`activation layer ${act}`, () =>
+      expectPass(
+        gradCheck((k) => new Activation(k, [6], act, act === 'leaky_relu' ? 0.2 : undefined), [6], 4),
+      ));
 
-  it('dense without bias', () => expectPass(gradCheck((k, rng) => new Dense(k, [4], { units: 3, bias: false }, rng), [4], 2)));
+  it('dense without bias', () =>
+    expectPass(gradCheck((k, rng) => new Dense(k, [4], { units: 3, bias: false }, rng), [4], 2)));
 
   const convCases = [
-    { name: '3x3 same, relu', shape: [5, 5, 2], o: { filters: 3, kernelSize: 3, padding: 'same' as const, activation: 'relu' as const } },
-    { name: '3x2 stride 2 pad 1, tanh', shape: [7, 6, 2], o: { filters: 4, kernelSize: [3, 2] as [number, number], stride: 2, padding: 1, activation: 'tanh' as const } },
+    {
+      name: '3x3 same, relu',
+      shape: [5, 5, 2],
+      o: { filters: 3, kernelSize: 3, padding: 'same' as const, activation: 'relu' as const },
+    },
+    {
+      name: '3x2 stride 2 pad 1, tanh',
+      shape: [7, 6, 2],
+      o: {
+        filters: 4,
+        kernelSize: [3, 2] as [number, number],
+        stride: 2,
+        padding: 1,
+        activation: 'tanh' as const,
+      },
+    },
     { name: '1x1 pointwise', shape: [3, 3, 4], o: { filters: 2, kernelSize: 1 } },
-    { name: '2x2 stride [1,2] valid, gelu', shape: [4, 5, 1], o: { filters: 3, kernelSize: 2, stride: [1, 2] as [number, number], activation: 'gelu' as const } },
+    {
+      name: '2x2 stride [1,2] valid, gelu',
+      shape: [4, 5, 1],
+      o: { filters: 3, kernelSize: 2, stride: [1, 2] as [number, number], activation: 'gelu' as const },
+    },
   ];
-  for (const c of convCases) it(`conv2d ${c.name}`, () => expectPass(gradCheck((k, rng) => new Conv2D(k, c.shape, c.o, rng), c.shape, 2)));
+  for (const c of convCases)
+    it(`conv2d ${c.name}`, () =>
+      expectPass(gradCheck((k, rng) => new Conv2D(k, c.shape, c.o, rng), c.shape, 2)));
 
-  it('maxpool 2x2', () => expectPass(gradCheck((k) => new Pool2D(k, [4, 6, 3], 'maxpool', { size: 2 }), [4, 6, 3], 2)));
-  it('maxpool 3 stride 1 (overlapping)', () => expectPass(gradCheck((k) => new Pool2D(k, [5, 5, 2], 'maxpool', { size: 3, stride: 1 }), [5, 5, 2], 2)));
-  it('avgpool 2 stride 1', () => expectPass(gradCheck((k) => new Pool2D(k, [4, 5, 2], 'avgpool', { size: 2, stride: 1 }), [4, 5, 2], 2)));
+  it('maxpool 2x2', () =>
+    expectPass(gradCheck((k) => new Pool2D(k, [4, 6, 3], 'maxpool', { size: 2 }), [4, 6, 3], 2)));
+  it('maxpool 3 stride 1 (overlapping)', () =>
+    expectPass(gradCheck((k) => new Pool2D(k, [5, 5, 2], 'maxpool', { size: 3, stride: 1 }), [5, 5, 2], 2)));
+  it('avgpool 2 stride 1', () =>
+    expectPass(gradCheck((k) => new Pool2D(k, [4, 5, 2], 'avgpool', { size: 2, stride: 1 }), [4, 5, 2], 2)));
   it('batchnorm over features', () => expectPass(gradCheck((k) => new BatchNorm(k, [6]), [6], 5)));
-  it('batchnorm over NHWC channels', () => expectPass(gradCheck((k) => new BatchNorm(k, [3, 3, 2]), [3, 3, 2], 2)));
+  it('batchnorm over NHWC channels', () =>
+    expectPass(gradCheck((k) => new BatchNorm(k, [3, 3, 2]), [3, 3, 2], 2)));
   it('flatten', () => expectPass(gradCheck(() => new Flatten([2, 3, 2]), [2, 3, 2], 2)));
 });
 
@@ -79,8 +108,14 @@ describe('layer behaviour', () => {
 
   it('rejects impossible geometry with a coded error', () => {
     const k = new TsKernels();
-    expect(() => new Conv2D(k, [2, 2, 1], { filters: 1, kernelSize: 3 }, new Rng(0))).toThrow(expect.objectContaining({ code: 'invalid_argument' }));
-    expect(() => new Pool2D(k, [6], 'maxpool', { size: 2 })).toThrow(expect.objectContaining({ code: 'invalid_argument' }));
-    expect(() => new Dropout(k, [3], 1, new Rng(0))).toThrow(expect.objectContaining({ code: 'invalid_argument' }));
+    expect(() => new Conv2D(k, [2, 2, 1], { filters: 1, kernelSize: 3 }, new Rng(0))).toThrow(
+      expect.objectContaining({ code: 'invalid_argument' }),
+    );
+    expect(() => new Pool2D(k, [6], 'maxpool', { size: 2 })).toThrow(
+      expect.objectContaining({ code: 'invalid_argument' }),
+    );
+    expect(() => new Dropout(k, [3], 1, new Rng(0))).toThrow(
+      expect.objectContaining({ code: 'invalid_argument' }),
+    );
   });
 });

@@ -23,18 +23,36 @@ export class Pool2D implements Layer {
     readonly kind: 'maxpool' | 'avgpool',
     o: PoolOptions,
   ) {
-    if (inShape.length !== 3) throw new TunekitError('invalid_argument', `${kind} needs an [height, width, channels] input, got [${inShape.join(', ')}]`);
+    if (inShape.length !== 3)
+      throw new TunekitError(
+        'invalid_argument',
+        `${kind} needs an [height, width, channels] input, got [${inShape.join(', ')}]`,
+      );
     this.inShape = inShape;
     const size = o.size;
     const stride = o.stride ?? o.size;
     const [h, w, c] = inShape;
     const outH = convOutSize(h, size, stride, 0);
     const outW = convOutSize(w, size, stride, 0);
-    if (outH < 1 || outW < 1) throw new TunekitError('invalid_argument', `${kind} window ${size} is larger than the ${h}x${w} input`);
+    if (outH < 1 || outW < 1)
+      throw new TunekitError('invalid_argument', `${kind} window ${size} is larger than the ${h}x${w} input`);
     this.outShape = [outH, outW, c];
     const outLen = outH * outW * c;
     this.bufs = new PerBatch((batch) => ({
-      g: { batch, h, w, c, kh: size, kw: size, strideH: stride, strideW: stride, padH: 0, padW: 0, outH, outW },
+      g: {
+        batch,
+        h,
+        w,
+        c,
+        kh: size,
+        kw: size,
+        strideH: stride,
+        strideW: stride,
+        padH: 0,
+        padW: 0,
+        outH,
+        outW,
+      },
       y: k.alloc(batch * outLen),
       dx: k.alloc(batch * h * w * c),
       arg: kind === 'maxpool' ? k.alloc(batch * outLen) : -1,
@@ -55,7 +73,8 @@ export class Pool2D implements Layer {
   backward(dy: number, batch: number, needInputGrad: boolean): number {
     if (!needInputGrad) return -1;
     const c = this.cur;
-    if (this.kind === 'maxpool') this.k.maxPoolBackward(dy, batch * product(this.outShape), c.arg, c.dx, batch * product(this.inShape));
+    if (this.kind === 'maxpool')
+      this.k.maxPoolBackward(dy, batch * product(this.outShape), c.arg, c.dx, batch * product(this.inShape));
     else this.k.avgPoolBackward(dy, c.g, c.dx);
     return c.dx;
   }

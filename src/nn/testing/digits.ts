@@ -7,7 +7,9 @@ import type { Dataset } from '../fit.js';
 import { Rng } from '../rng.js';
 
 export function loadDigits(): Dataset {
-  const text = gunzipSync(readFileSync(new URL('../../data/datasets/digits.csv.gz', import.meta.url))).toString('utf8');
+  const text = gunzipSync(
+    readFileSync(new URL('../../data/datasets/digits.csv.gz', import.meta.url)),
+  ).toString('utf8');
   const rows = text.trim().split('\n');
   const x = new Float32Array(rows.length * 64);
   const y = new Int32Array(rows.length);
@@ -20,7 +22,11 @@ export function loadDigits(): Dataset {
 }
 
 /** A seeded shuffled split into train and test parts. */
-export function splitDigits(d: Dataset, testFraction: number, seed: number): { train: Dataset; test: Dataset } {
+export function splitDigits(
+  d: Dataset,
+  testFraction: number,
+  seed: number,
+): { train: Dataset; test: Dataset } {
   const idx = Array.from({ length: d.n }, (_, i) => i);
   new Rng(seed).shuffle(idx);
   const nTest = Math.round(d.n * testFraction);

@@ -13,7 +13,12 @@ export interface GradCheckResult {
   checked: number;
 }
 
-export function gradCheck(make: (k: Kernels, rng: Rng) => Layer, inShape: number[], batch: number, opts: { eps?: number; seed?: number; samples?: number } = {}): GradCheckResult {
+export function gradCheck(
+  make: (k: Kernels, rng: Rng) => Layer,
+  inShape: number[],
+  batch: number,
+  opts: { eps?: number; seed?: number; samples?: number } = {},
+): GradCheckResult {
   const k = new TsKernels();
   const rng = new Rng(opts.seed ?? 1);
   const layer = make(k, rng.fork());
@@ -34,8 +39,17 @@ export function gradCheck(make: (k: Kernels, rng: Rng) => Layer, inShape: number
   objective();
   k.heap().set(Float32Array.from(r), dy);
   const dxOff = layer.backward(dy, batch, true);
-  const targets = [{ name: 'input', value: x, size: nIn, grad: Float64Array.from(k.heap().subarray(dxOff, dxOff + nIn)) }];
-  for (const p of layer.params()) if (p.grad >= 0) targets.push({ name: p.name, value: p.value, size: p.size, grad: Float64Array.from(k.heap().subarray(p.grad, p.grad + p.size)) });
+  const targets = [
+    { name: 'input', value: x, size: nIn, grad: Float64Array.from(k.heap().subarray(dxOff, dxOff + nIn)) },
+  ];
+  for (const p of layer.params())
+    if (p.grad >= 0)
+      targets.push({
+        name: p.name,
+        value: p.value,
+        size: p.size,
+        grad: Float64Array.from(k.heap().subarray(p.grad, p.grad + p.size)),
+      });
   let worst = 0;
   let where = '';
   let checked = 0;

@@ -26,6 +26,7 @@ for (let t = 0; t < 24; t++) {
     kk.gemm(ta, tb, m, n, k, a, b, c, false, bias, t % 2 === 0);
     return kk.heap().slice(c, c + m * n);
   });
-  for (let i = 0; i < m * n; i++) worst = Math.max(worst, Math.abs(outs[0][i] - outs[1][i]) / (1 + Math.abs(outs[0][i])) / Math.sqrt(k));
+  for (let i = 0; i < m * n; i++)
+    worst = Math.max(worst, Math.abs(outs[0][i] - outs[1][i]) / (1 + Math.abs(outs[0][i])) / Math.sqrt(k));
 }
 console.log(JSON.stringify({ variant: bestWasmVariant(), worst }));
