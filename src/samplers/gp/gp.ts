@@ -57,21 +57,46 @@ function logPrior(p: KernelParams): number {
   return s + (Math.log(p.scale) - p.scale) + (0.1 * Math.log(p.noise) - 30 * p.noise);
 }
 
+/** Squared differences of every pair i > j, per dimension: [dim][pair], pairs in row order. */
+export function pairwiseSquaredDiffs(data: GpData): Float64Array {
+  const { n, d } = data;
+  const pairs = (n * (n - 1)) / 2;
+  const out = new Float64Array(d * pairs);
+  for (let c = 0; c < d; c++) {
+    let p = c * pairs;
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < i; j++) {
+        const diff = data.x[i * d + c]! - data.x[j * d + c]!;
+        out[p++] = data.categorical[c] ? (diff === 0 ? 0 : 1) : diff * diff;
+      }
+  }
+  return out;
+}
+
 /**
  * Log marginal likelihood plus log prior, and its gradient with respect to the log-parameters
- * [log θ_1..d, log scale, log(noise − minNoise)].
+ * [log θ_1..d, log scale, log(noise − minNoise)]. `diffs` (from pairwiseSquaredDiffs) saves recomputing
+ * distances when called many times on the same data.
  */
-export function logPosterior(data: GpData, p: KernelParams, minNoise: number, grad?: Float64Array): number {
+export function logPosterior(data: GpData, p: KernelParams, minNoise: number, grad?: Float64Array, diffs = pairwiseSquaredDiffs(data)): number {
   const { n, d } = data;
+  const pairs = (n * (n - 1)) / 2;
   const theta = p.inverseSquaredLengthscales;
+  const r2 = new Float64Array(pairs);
+  for (let c = 0; c < d; c++) {
+    const t = theta[c]!;
+    const base = c * pairs;
+    for (let q = 0; q < pairs; q++) r2[q]! += t * diffs[base + q]!;
+  }
   const k = new Float64Array(n * n);
-  const slope = new Float64Array(n * n);
+  const slope = new Float64Array(pairs);
+  let q = 0;
   for (let i = 0; i < n; i++) {
-    for (let j = 0; j < i; j++) {
-      const r2 = scaledDistance(data, theta, i, data.x, j * d);
-      const v = p.scale * matern52(r2);
-      k[i * n + j] = k[j * n + i] = v;
-      slope[i * n + j] = p.scale * matern52Slope(r2);
+    for (let j = 0; j < i; j++, q++) {
+      const r = Math.sqrt(r2[q]!);
+      const e = p.scale * Math.exp(-SQRT5 * r);
+      k[i * n + j] = k[j * n + i] = (1 + SQRT5 * r + (5 / 3) * r2[q]!) * e;
+      slope[q] = -(5 / 6) * (1 + SQRT5 * r) * e;
     }
     k[i * n + i] = p.scale + p.noise;
   }
@@ -82,23 +107,29 @@ export function logPosterior(data: GpData, p: KernelParams, minNoise: number, gr
   for (let i = 0; i < n; i++) value -= 0.5 * data.y[i]! * alpha[i]! + Math.log(l[i * n + i]!);
   value += logPrior(p);
   if (grad) {
-    // d/dψ = ½ tr((ααᵀ − K⁻¹) dK/dψ), W = ααᵀ − K⁻¹ symmetric.
+    // d/dψ = ½ tr((ααᵀ − K⁻¹) dK/dψ), W = ααᵀ − K⁻¹ symmetric; off-diagonal pairs count twice.
     const inv = choleskyInverse(l, n);
     grad.fill(0);
     let gScale = 0;
     let gNoise = 0;
+    const ws = new Float64Array(pairs);
+    q = 0;
     for (let i = 0; i < n; i++) {
-      gNoise += 0.5 * (alpha[i]! * alpha[i]! - inv[i * n + i]!);
-      gScale += 0.5 * (alpha[i]! * alpha[i]! - inv[i * n + i]!) * p.scale;
-      for (let j = 0; j < i; j++) {
+      const wii = alpha[i]! * alpha[i]! - inv[i * n + i]!;
+      gNoise += 0.5 * wii;
+      gScale += 0.5 * wii * p.scale;
+      for (let j = 0; j < i; j++, q++) {
         const w = alpha[i]! * alpha[j]! - inv[i * n + j]!;
-        // Off-diagonal pairs count twice in the trace.
         gScale += w * k[i * n + j]!;
-        const ws = w * slope[i * n + j]!;
-        for (let c = 0; c < d; c++) grad[c]! += ws * theta[c]! * sqDiff(data, i, data.x, j * d, c);
+        ws[q] = w * slope[q]!;
       }
     }
-    for (let c = 0; c < d; c++) grad[c]! += 0.1 / theta[c]! - 0.1 * theta[c]!;
+    for (let c = 0; c < d; c++) {
+      let s = 0;
+      const base = c * pairs;
+      for (let qq = 0; qq < pairs; qq++) s += ws[qq]! * diffs[base + qq]!;
+      grad[c] = s * theta[c]! + 0.1 / theta[c]! - 0.1 * theta[c]!;
+    }
     grad[d] = gScale + (1 - p.scale);
     grad[d + 1] = (gNoise + 0.1 / p.noise - 30) * (p.noise - minNoise);
   }
@@ -130,8 +161,9 @@ export function fitKernelParams(data: GpData, init: KernelParams, options: { min
   const upper = new Float64Array(d + 2).fill(12);
   lower[d + 1] = -25;
   upper[d + 1] = 2;
+  const diffs = pairwiseSquaredDiffs(data);
   const negative = (z: Float64Array, g: Float64Array) => {
-    const v = logPosterior(data, unpack(z, d, minNoise), minNoise, g);
+    const v = logPosterior(data, unpack(z, d, minNoise), minNoise, g, diffs);
     for (let i = 0; i < g.length; i++) g[i] = -g[i]!;
     return Number.isFinite(v) ? -v : Infinity;
   };

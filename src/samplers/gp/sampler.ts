@@ -98,7 +98,9 @@ export class GpSampler implements Sampler {
     const y = Float64Array.from(raw, (v) => (v - mean) / std);
     const data: GpData = { x, y, n, d, categorical };
 
-    const params = fitKernelParams(data, this.warmStart(ctx, names) ?? defaultKernelParams(d), { minNoise: this.minNoise });
+    // From the previous trial's fit a few iterations suffice (one new point moves the optimum little).
+    const warm = this.warmStart(ctx, names);
+    const params = fitKernelParams(data, warm ?? defaultKernelParams(d), { minNoise: this.minNoise, maxIterations: warm ? 20 : 60 });
     let posterior = new GpPosterior(data, params);
     const best = Math.min(...posterior.trainingMeans());
     const incumbent = x.slice(posterior.trainingMeans().indexOf(best) * d, posterior.trainingMeans().indexOf(best) * d + d);
