@@ -140,6 +140,39 @@ describe('tunekit tune', () => {
   });
 });
 
+describe('tunekit demo and the trainer objective', () => {
+  it('the demo tunes the trainer on digits, scores the test rows once and names what mattered', async () => {
+    const out = await cli(['demo', '--trials', '12']);
+    expect(out.stdout).toMatch(/12 trials in [\d.]+ s/);
+    expect(out.stdout).toMatch(/best configuration \(trial \d+\):\n {2}learning_rate/);
+    const val = Number(/validation accuracy ([\d.]+)/.exec(out.stdout)?.[1]);
+    const test = Number(/test accuracy +([\d.]+)/.exec(out.stdout)?.[1]);
+    expect(val).toBeGreaterThan(0.9);
+    expect(test).toBeGreaterThan(0.85);
+    expect(out.stdout).toMatch(/what mattered/);
+    const name = /study "(demo-[\d-]+)"/.exec(out.stdout)![1]!;
+    const studies = JSON.parse((await cli(['studies', '--json'])).stdout) as Array<{ study: { name: string; directions: string[]; systemAttrs: Record<string, unknown> } }>;
+    const study = studies.find((s) => s.study.name === name)!;
+    expect(study.study.directions).toEqual(['maximize']);
+    const evaluations = study.study.systemAttrs.test_evaluations as Array<{ status: string; forced: boolean }>;
+    expect(evaluations.map((e) => [e.status, e.forced])).toEqual([['complete', false]]);
+  });
+
+  it('runs examples/digits.yaml and refuses a template naming an undeclared hyperparameter', async () => {
+    const example = new URL('../examples/digits.yaml', import.meta.url).pathname;
+    const out = await cli(['tune', example, '--trials', '4', '--storage', 'sqlite:./d.db']);
+    expect(out.stdout).toMatch(/study "digits-mlp": 4 trials/);
+    const config = readFileSync(example, 'utf8');
+    const broken = writeConfig('broken.yaml', {});
+    writeFileSync(broken, config.replace('lr: $learning_rate', 'lr: $lr'));
+    expect((await cli(['tune', broken], { ok: false })).stderr).toContain('objective.trainer.fit.optimizer.lr: expected a declared hyperparameter');
+    writeFileSync(broken, config.replace('trials: 40', 'trials: 40\n  direction: minimize'));
+    expect((await cli(['tune', broken], { ok: false })).stderr).toContain('study.direction: expected maximize for monitor val_accuracy');
+    writeFileSync(broken, config.replace('activation: $activation', 'activation: $activation, hidden_units: 3'));
+    expect((await cli(['tune', broken], { ok: false })).stderr).toMatch(/objective.trainer/);
+  });
+});
+
 describe('study commands', () => {
   it('ask and tell from a shell loop, list, export, delete; a missing study exits 4', async () => {
     const space = JSON.stringify({ x: { type: 'float', low: 0, high: 1 }, act: { type: 'categorical', choices: ['relu', 'tanh'] } });

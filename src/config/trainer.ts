@@ -43,8 +43,9 @@ export function parseTrainer(raw: unknown, path: string, space: readonly SpaceEn
   const t = check.object(raw, path, ['data', 'split', 'model', 'fit', 'preprocess', 'monitor', 'seed']);
   const names = new Set(space.map((e) => e.name));
   for (const key of ['model', 'fit', 'preprocess']) checkTemplate(t[key], check.join(path, key), names);
-  if (t.model === undefined) throw check.configError(`${path}.model`, 'a model: { mlp: {...} }, { cnn: {...} } or { layers: [...] }', undefined);
+  checkModel(t.model, `${path}.model`);
   if (t.fit === undefined) throw check.configError(`${path}.fit`, 'fit options: { epochs, optimizer: { kind, lr }, ... }', undefined);
+  check.object(t.fit, `${path}.fit`, FIT_KEYS);
   return {
     kind: 'trainer',
     data: parseData(t.data, `${path}.data`),
@@ -55,6 +56,21 @@ export function parseTrainer(raw: unknown, path: string, space: readonly SpaceEn
     monitor: check.optional(t.monitor, (v) => check.oneOf(v, `${path}.monitor`, MONITORS)) ?? 'val_loss',
     seed: check.optional(t.seed, (v) => check.positiveInt(Number(v) + 1, `${path}.seed`) - 1) ?? 0,
   };
+}
+
+const MODEL_KEYS: Record<string, readonly string[]> = {
+  mlp: ['hidden', 'activation', 'dropout', 'batchNorm', 'outputActivation'],
+  cnn: ['conv', 'pool', 'poolSize', 'dense', 'activation', 'dropout', 'batchNorm'],
+};
+const FIT_KEYS = ['epochs', 'loss', 'optimizer', 'batchSize', 'schedule', 'shuffle', 'seed', 'metrics', 'earlyStopping', 'penalty', 'clipNorm', 'clipValue'];
+
+function checkModel(raw: unknown, path: string): void {
+  const m = check.object(raw, path, ['mlp', 'cnn', 'layers']);
+  const kinds = Object.keys(m);
+  if (kinds.length !== 1) throw check.configError(path, 'exactly one of mlp, cnn or layers', raw);
+  const kind = kinds[0]!;
+  if (kind === 'layers') check.array(m.layers, `${path}.layers`);
+  else check.object(m[kind], `${path}.${kind}`, MODEL_KEYS[kind]);
 }
 
 function parseData(raw: unknown, path: string): DataSource {
