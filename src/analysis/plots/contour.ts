@@ -87,7 +87,11 @@ function grid(axis: ParamAxis, bins: number): ContourGridAxis {
   if (axis.low === axis.high) return { axis, edges: [axis.low, axis.high] };
   const [lo, hi] = axis.log ? [Math.log(axis.low), Math.log(axis.high)] : [axis.low, axis.high];
   const edges = Array.from({ length: bins + 1 }, (_, k) => lo + ((hi - lo) * k) / bins);
-  return { axis, edges: axis.log ? edges.map(Math.exp) : edges };
+  // Pin the ends: exp(log(x)) is not always x, and the outer edges must be the range itself.
+  const out = axis.log ? edges.map(Math.exp) : edges;
+  out[0] = axis.low;
+  out[bins] = axis.high;
+  return { axis, edges: out };
 }
 
 function cellOf(g: ContourGridAxis, v: number): number {

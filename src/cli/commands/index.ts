@@ -1,11 +1,13 @@
 // The command table: one entry per file in this folder.
 import { ask } from './ask.js';
 import { best } from './best.js';
+import { dashboard } from './dashboard.js';
 import { deleteCommand } from './delete.js';
 import { demo } from './demo.js';
 import { enqueue } from './enqueue.js';
 import { exportCommand } from './export.js';
 import { importanceCommand } from './importance.js';
+import { report } from './report.js';
 import { studies } from './studies.js';
 import { tell } from './tell.js';
 import { trials } from './trials.js';
@@ -31,4 +33,6 @@ export const commands: Record<string, Command> = {
   enqueue,
   ask,
   tell,
+  dashboard,
+  report,
 };

@@ -1,6 +1,6 @@
 // Studies for the dashboard's tests, end-to-end test and benchmark, written into a real storage by the
 // library itself: one with learning curves, pruned and failed trials, a multi-objective one, a hostile name.
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { RandomSampler, TrialPruned, createStudy } from '../../index.js';
@@ -8,10 +8,17 @@ import type { StudyStorage, Trial } from '../../index.js';
 
 export const HOSTILE_NAME = '<img src=x onerror=alert(1)>';
 
-/** Builds the page once if it is missing (tests run from source, before `npm run build`). */
+/** Builds the page if it is missing or older than its sources (tests run from source, before `npm run build`). */
 export function ensureUiBuilt(): void {
   const root = fileURLToPath(new URL('../../../', import.meta.url));
-  if (!existsSync(`${root}src/dashboard/ui/build/app.js`)) execFileSync(process.execPath, [`${root}scripts/build-ui.mjs`], { cwd: root, stdio: 'inherit' });
+  const bundle = `${root}src/dashboard/ui/build/app.js`;
+  const sources = ['src/dashboard/ui', 'src/dashboard', 'src/analysis/plots'].flatMap((d) =>
+    readdirSync(`${root}${d}`, { recursive: true, encoding: 'utf8' })
+      .filter((f) => /\.(ts|css|html)$/.test(f) && !f.startsWith('build'))
+      .map((f) => `${root}${d}/${f}`),
+  );
+  const built = existsSync(bundle) ? statSync(bundle).mtimeMs : 0;
+  if (sources.some((f) => statSync(f).mtimeMs > built)) execFileSync(process.execPath, [`${root}scripts/build-ui.mjs`], { cwd: root, stdio: 'inherit' });
 }
 
 /** A training-like objective: a learning curve that settles near a loss shaped by the parameters. */
