@@ -10,6 +10,10 @@ import { GridSampler } from '../samplers/grid.js';
 import { QmcSampler } from '../samplers/qmc/qmc.js';
 import { RandomSampler } from '../samplers/random.js';
 import { TpeSampler } from '../samplers/tpe/sampler.js';
+import { GpSampler } from '../samplers/gp/sampler.js';
+import { CmaEsSampler } from '../samplers/cmaes/sampler.js';
+import { NsgaIISampler } from '../samplers/nsga2/sampler.js';
+import { AutoSampler } from '../samplers/auto.js';
 import type { Pruner } from '../study/pruner.js';
 import type { Sampler } from '../study/sampler.js';
 import * as check from './check.js';
@@ -44,6 +48,13 @@ const SAMPLERS: Record<string, SamplerEntry> = {
     options: ['seed', 'nStartupTrials', 'nEiCandidates', 'priorWeight', 'considerMagicClip', 'considerEndpoints', 'multivariate', 'group', 'constantLiar'],
     make: (o) => new TpeSampler(o as any),
   },
+  gp: { options: ['seed', 'nStartupTrials', 'deterministicObjective', 'nCandidates', 'nLocalSearches'], make: (o) => new GpSampler(o as any) },
+  cmaes: { options: ['seed', 'nStartupTrials', 'sigma0', 'populationSize', 'restart'], make: (o) => new CmaEsSampler(o as any) },
+  nsga2: {
+    options: ['seed', 'populationSize', 'crossoverProb', 'swappingProb', 'sbxEta', 'mutationProb'],
+    make: (o) => new NsgaIISampler(o as any),
+  },
+  auto: { options: ['seed', 'gpMaxTrials', 'gpMaxDims'], make: (o) => new AutoSampler(o as any) },
 };
 
 const PRUNERS: Record<string, PrunerEntry> = {
@@ -88,6 +99,8 @@ function build<T, E extends { options: readonly string[] }>(table: Record<string
 }
 
 export function makeSampler(spec: PluginSpec, path: string, space: readonly SpaceEntry[], seed?: number): Sampler {
+  if (spec.options.seed !== undefined && !(Number.isInteger(spec.options.seed) && (spec.options.seed as number) >= 0))
+    throw check.configError(`${path}.seed`, 'a non-negative integer', spec.options.seed);
   const options = seed !== undefined && !('seed' in spec.options) ? { ...spec.options, seed } : { ...spec.options };
   return build(SAMPLERS, spec, path, (entry) => entry.make(options, space));
 }
