@@ -3,8 +3,9 @@
 // Prints a table and writes bench/results/nn.json. Noisy on a shared machine: compare rows of one run.
 // Run through `npm run bench:nn`, which turns on relaxed SIMD (FMA) on Node 20; both wasm builds are timed.
 
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import {
   bestWasmVariant,
   buildModel,
@@ -16,7 +17,7 @@ import {
   type WasmVariant,
 } from '../src/nn/index.js';
 
-const REPS = Number(process.env.BENCH_REPS ?? 3);
+const REPS = Number(process.env.BENCH_REPS ?? 5);
 const PYTHON = '/usr/bin/python3';
 
 const mlpConfig: ModelConfig = {
@@ -41,13 +42,17 @@ const cnnConfig: ModelConfig = {
 
 const median = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
 
-/** Samples/second of one epoch of fit() (shuffle, gather, forward, loss, backward, Adam), after a warm-up epoch. */
-async function tunekitSps(
+/** One epoch of fit() (shuffle, gather, forward, loss, backward, Adam) on a prepared model; samples/second. */
+interface Runner {
+  epoch(): Promise<number>;
+}
+
+async function tunekitRunner(
   config: ModelConfig,
   batch: number,
   n: number,
   variant: WasmVariant,
-): Promise<number> {
+): Promise<Runner> {
   const inSize = config.inputShape.reduce((a, b) => a * b, 1);
   const x = Float32Array.from({ length: n * inSize }, () => Math.random());
   const y = Int32Array.from({ length: n }, () => Math.floor(Math.random() * 10));
@@ -58,14 +63,62 @@ async function tunekitSps(
     loss: 'softmax_cross_entropy' as const,
     optimizer: { kind: 'adam' as const, lr: 1e-3 },
   };
-  await fit(model, { x, y, n }, options);
-  const sps: number[] = [];
-  for (let r = 0; r < REPS; r++) {
+  const epoch = async () => {
     const t = performance.now();
     await fit(model, { x, y, n }, options);
-    sps.push(n / ((performance.now() - t) / 1000));
+    return n / ((performance.now() - t) / 1000);
+  };
+  await epoch(); // warm-up: JIT, first touch of every buffer
+  return { epoch };
+}
+
+/** A long-lived PyTorch process answering one epoch per request (bench/nn_torch.py). */
+class TorchServer {
+  private readonly proc: ChildProcessWithoutNullStreams;
+  private readonly lines: string[] = [];
+  private waiting: { resolve: (line: string) => void; reject: (e: Error) => void } | undefined;
+  private buffer = '';
+
+  constructor() {
+    this.proc = spawn(PYTHON, [new URL('./nn_torch.py', import.meta.url).pathname]);
+    this.proc.stdout.setEncoding('utf8');
+    this.proc.stdout.on('data', (chunk: string) => {
+      this.buffer += chunk;
+      let i;
+      while ((i = this.buffer.indexOf('\n')) >= 0) {
+        const line = this.buffer.slice(0, i);
+        this.buffer = this.buffer.slice(i + 1);
+        if (this.waiting) {
+          const w = this.waiting;
+          this.waiting = undefined;
+          w.resolve(line);
+        } else this.lines.push(line);
+      }
+    });
+    this.proc.stderr.pipe(process.stderr);
+    this.proc.on('exit', (code) => this.waiting?.reject(new Error(`nn_torch.py exited with ${code}`)));
   }
-  return median(sps);
+
+  private next(): Promise<string> {
+    const line = this.lines.shift();
+    if (line !== undefined) return Promise.resolve(line);
+    return new Promise((resolve, reject) => {
+      this.waiting = { resolve, reject };
+    });
+  }
+
+  async ready(): Promise<string> {
+    return (JSON.parse(await this.next()) as { torch: string }).torch;
+  }
+
+  async epoch(model: string, batch: number, n: number): Promise<number> {
+    this.proc.stdin.write(`${model} ${batch} ${n}\n`);
+    return (JSON.parse(await this.next()) as { sps: number }).sps;
+  }
+
+  close(): void {
+    this.proc.stdin.end();
+  }
 }
 
 function torchAvailable(): boolean {
@@ -75,19 +128,6 @@ function torchAvailable(): boolean {
   } catch {
     return false;
   }
-}
-
-function torchSps(model: string, batch: number, n: number): number | null {
-  const r = spawnSync(
-    PYTHON,
-    [new URL('./nn_torch.py', import.meta.url).pathname, model, String(batch), String(n), String(REPS)],
-    { encoding: 'utf8' },
-  );
-  if (r.status !== 0) {
-    console.error(`torch run failed: ${r.stderr}`);
-    return null;
-  }
-  return median((JSON.parse(r.stdout) as { sps: number[] }).sps);
 }
 
 /** GFLOP/s of C[m,n] = A[m,k]·B[k,n] (the forward GEMM of a layer at this batch size). */
@@ -125,31 +165,44 @@ if (best !== 'relaxed')
   console.log(
     '(relaxed SIMD unavailable: run with --experimental-wasm-relaxed-simd on Node 20; both columns use plain SIMD)',
   );
-const hasTorch = torchAvailable();
-if (!hasTorch) console.log(`(PyTorch not importable by ${PYTHON}: torch column left empty)`);
+const torch = torchAvailable() ? new TorchServer() : null;
+if (torch)
+  console.log(`PyTorch ${await torch.ready()} (one thread) side by side; ${REPS} alternating epochs per row`);
+else console.log(`(PyTorch not importable by ${PYTHON}: torch column left empty)`);
 const cases: { model: 'mlp' | 'cnn'; batch: number; n: number; gemm: [number, number, number] }[] = [
   { model: 'mlp', batch: 32, n: 8192, gemm: [32, 256, 784] },
   { model: 'mlp', batch: 256, n: 16384, gemm: [256, 256, 784] },
   { model: 'cnn', batch: 32, n: 2048, gemm: [32 * 11 * 11, 16, 72] },
 ];
 const rows: Row[] = [];
+const loadBefore = loadavg()[0];
 for (const c of cases) {
   const config = c.model === 'mlp' ? mlpConfig : cnnConfig;
-  const tunekit = await tunekitSps(config, c.batch, c.n, best);
-  const simd = await tunekitSps(config, c.batch, c.n, 'simd');
-  const torch = hasTorch ? torchSps(c.model, c.batch, c.n) : null;
+  const bestRun = await tunekitRunner(config, c.batch, c.n, best);
+  const simdRun = await tunekitRunner(config, c.batch, c.n, 'simd');
+  const samples = { best: [] as number[], simd: [] as number[], torch: [] as number[] };
+  // Alternate the three so that load from other processes on the machine hits each alike.
+  for (let r = 0; r < REPS; r++) {
+    samples.best.push(await bestRun.epoch());
+    if (torch) samples.torch.push(await torch.epoch(c.model, c.batch, c.n));
+    samples.simd.push(await simdRun.epoch());
+  }
   rows.push({
     model: c.model,
     batch: c.batch,
-    tunekit_sps: tunekit,
-    tunekit_simd_sps: simd,
-    torch_sps: torch,
+    tunekit_sps: median(samples.best),
+    tunekit_simd_sps: median(samples.simd),
+    torch_sps: torch ? median(samples.torch) : null,
     gemm_gflops: gemmGflops(new WasmKernels(best), ...c.gemm),
   });
 }
+torch?.close();
+const load = [loadBefore, loadavg()[0]].map((v) => Number(v.toFixed(2)));
 
 const fmt = (v: number | null, d = 0) => (v === null ? '-' : v.toFixed(d));
-console.log(`\nsingle thread, median of ${REPS} epochs; torch = PyTorch CPU, torch.set_num_threads(1)\n`);
+console.log(
+  `\nsingle thread, median of ${REPS} epochs each; torch = PyTorch CPU, torch.set_num_threads(1)\n`,
+);
 console.log(
   `model  batch  tunekit (${best}) samples/s  tunekit (simd) samples/s  torch samples/s  ratio  GEMM GFLOP/s`,
 );
@@ -170,6 +223,6 @@ console.log(
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
 writeFileSync(
   new URL('./results/nn.json', import.meta.url),
-  JSON.stringify({ rows, wasm_variant: best, gemm_256: square }, null, 2) + '\n',
+  JSON.stringify({ rows, wasm_variant: best, gemm_256: square, load_average_1min: load }, null, 2) + '\n',
 );
 console.log('wrote bench/results/nn.json');
