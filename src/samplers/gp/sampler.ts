@@ -102,8 +102,11 @@ export class GpSampler implements Sampler {
     const warm = this.warmStart(ctx, names);
     const params = fitKernelParams(data, warm ?? defaultKernelParams(d), { minNoise: this.minNoise, maxIterations: warm ? 20 : 60 });
     let posterior = new GpPosterior(data, params);
-    const best = Math.min(...posterior.trainingMeans());
-    const incumbent = x.slice(posterior.trainingMeans().indexOf(best) * d, posterior.trainingMeans().indexOf(best) * d + d);
+    // Noise-aware incumbent: the best posterior mean at an observed point, not the luckiest observation.
+    const means = posterior.trainingMeans();
+    const bestIndex = means.indexOf(Math.min(...means));
+    const best = means[bestIndex]!;
+    const incumbent = x.slice(bestIndex * d, bestIndex * d + d);
 
     // Constant liar (the pessimistic one): running trials enter with the worst value seen, which pushes
     // the next suggestion away from points other workers are already evaluating.
