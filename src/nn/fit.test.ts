@@ -66,28 +66,32 @@ describe('fit on the bundled digits', () => {
     expect(history.epochs.at(-1)!.val.accuracy).toBeGreaterThanOrEqual(0.95);
   });
 
-  it('is bit-identical for the same seed (weights and metrics), and differs for another seed', async () => {
-    const run = async (seed: number) => {
-      const model = buildModel(mlp({ inputs: 64, hidden: [32], outputs: 10, dropout: 0.2 }), { seed });
-      const h = await fit(model, digits.train, {
-        epochs: 3,
-        loss: 'softmax_cross_entropy',
-        optimizer: { kind: 'adam', lr: 1e-3 },
-        validation: digits.test,
-        metrics: ['accuracy'],
-        seed,
-      });
-      return {
-        params: JSON.stringify(saveParams(model)),
-        logs: h.epochs.map((e) => [e.loss, e.valLoss, e.val.accuracy]),
+  for (const kernels of wasmAvailable() ? (['wasm', 'ts'] as const) : (['ts'] as const))
+    it(`is bit-identical for the same seed (weights and metrics), and differs for another seed (${kernels})`, async () => {
+      const run = async (seed: number) => {
+        const model = buildModel(mlp({ inputs: 64, hidden: [32], outputs: 10, dropout: 0.2 }), {
+          seed,
+          kernels,
+        });
+        const h = await fit(model, digits.train, {
+          epochs: 3,
+          loss: 'softmax_cross_entropy',
+          optimizer: { kind: 'adam', lr: 1e-3 },
+          validation: digits.test,
+          metrics: ['accuracy'],
+          seed,
+        });
+        return {
+          params: JSON.stringify(saveParams(model)),
+          logs: h.epochs.map((e) => [e.loss, e.valLoss, e.val.accuracy]),
+        };
       };
-    };
-    const a = await run(5);
-    const b = await run(5);
-    expect(b.params).toBe(a.params);
-    expect(b.logs).toEqual(a.logs);
-    expect((await run(6)).params).not.toBe(a.params);
-  });
+      const a = await run(5);
+      const b = await run(5);
+      expect(b.params).toBe(a.params);
+      expect(b.logs).toEqual(a.logs);
+      expect((await run(6)).params).not.toBe(a.params);
+    });
 });
 
 describe('fit options', () => {
