@@ -224,6 +224,10 @@ describe('fit options', () => {
     await expect(
       fit(model, bad, { epochs: 1, loss: 'softmax_cross_entropy', optimizer: { kind: 'sgd', lr: 0.1 } }),
     ).rejects.toMatchObject({ code: 'invalid_argument', message: expect.stringContaining('data.x') });
+    const badLabel = { x: new Float32Array(64), y: Int32Array.from([10]), n: 1 };
+    await expect(
+      fit(model, badLabel, { epochs: 1, loss: 'softmax_cross_entropy', optimizer: { kind: 'sgd', lr: 0.1 } }),
+    ).rejects.toMatchObject({ code: 'invalid_argument', message: expect.stringContaining('data.y[0]') });
     await expect(
       fit(model, digits.train, {
         epochs: 1,

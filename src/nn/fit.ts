@@ -98,8 +98,9 @@ export async function fit(model: Model, data: Dataset, o: FitOptions): Promise<H
   const loss = normalizeLoss(o.loss);
   const lossFn = lossFunction(loss);
   const ySize = takesLabels(loss) ? 1 : dim;
-  checkData(data, inSize, ySize, 'data');
-  if (o.validation) checkData(o.validation, inSize, ySize, 'validation');
+  const classes = takesLabels(loss) ? dim : 0;
+  checkData(data, inSize, ySize, classes, 'data');
+  if (o.validation) checkData(o.validation, inSize, ySize, classes, 'validation');
   const batchSize = resolveBatchSize(o.batchSize, data.n);
   const params = model.params().map((p) => p.param);
   const trainable = params.filter((p) => p.grad >= 0);
@@ -228,7 +229,8 @@ function softmaxRows(z: Float32Array, n: number, dim: number): Float32Array {
   return p;
 }
 
-function checkData(d: Dataset, inSize: number, ySize: number, what: string): void {
+/** `classes` > 0: y must hold integer labels in [0, classes). */
+function checkData(d: Dataset, inSize: number, ySize: number, classes: number, what: string): void {
   if (!Number.isInteger(d.n) || d.n < 1)
     throw new TunekitError('invalid_argument', `${what}.n must be a positive integer, got ${d.n}`);
   if (d.x.length !== d.n * inSize)
@@ -241,4 +243,11 @@ function checkData(d: Dataset, inSize: number, ySize: number, what: string): voi
       'invalid_argument',
       `${what}.y has ${d.y.length} values; expected ${ySize === 1 ? 'one label per sample' : `n × ${ySize}`} = ${d.n * ySize}`,
     );
+  if (classes > 0)
+    for (let i = 0; i < d.n; i++)
+      if (!Number.isInteger(d.y[i]) || d.y[i] < 0 || d.y[i] >= classes)
+        throw new TunekitError(
+          'invalid_argument',
+          `${what}.y[${i}] is ${d.y[i]}, not a class label in 0..${classes - 1} (the model has ${classes} outputs)`,
+        );
 }
