@@ -39,7 +39,8 @@ export class TsKernels implements Kernels {
   ): void {
     const h = this.h;
     // A transposed is read through strides; B transposed is copied once so the inner loop runs over
-    // contiguous memory. Rows accumulate in float64, which keeps this the more accurate oracle.
+    // contiguous memory. Rows accumulate in float64 (the more accurate oracle), two at a time so each
+    // load of B serves both.
     const ars = ta ? 1 : k;
     const acs = ta ? m : 1;
     let bm: Float32Array = h;
@@ -49,21 +50,33 @@ export class TsKernels implements Kernels {
       for (let j = 0; j < n; j++) for (let p = 0; p < k; p++) bm[p * n + j] = h[b + j * k + p];
       bo0 = 0;
     }
-    const row = new Float64Array(n);
-    for (let i = 0; i < m; i++) {
-      row.fill(0);
+    const r0 = new Float64Array(n);
+    const r1 = new Float64Array(n);
+    for (let i = 0; i < m; i += 2) {
+      const two = i + 1 < m;
+      r0.fill(0);
+      r1.fill(0);
       for (let p = 0; p < k; p++) {
-        const av = h[a + i * ars + p * acs];
-        if (av === 0) continue;
+        const a0 = h[a + i * ars + p * acs];
+        const a1 = two ? h[a + (i + 1) * ars + p * acs] : 0;
         const bo = bo0 + p * n;
-        for (let j = 0; j < n; j++) row[j] += av * bm[bo + j];
+        for (let j = 0; j < n; j++) {
+          const bv = bm[bo + j];
+          r0[j] += a0 * bv;
+          r1[j] += a1 * bv;
+        }
       }
-      const co = c + i * n;
-      for (let j = 0; j < n; j++) {
-        let v = row[j] + (acc ? h[co + j] : 0) + (bias >= 0 ? h[bias + j] : 0);
-        if (relu && v < 0) v = 0;
-        h[co + j] = v;
-      }
+      this.store(r0, c + i * n, n, acc, bias, relu);
+      if (two) this.store(r1, c + (i + 1) * n, n, acc, bias, relu);
+    }
+  }
+
+  private store(row: Float64Array, co: number, n: number, acc: boolean, bias: number, relu: boolean): void {
+    const h = this.h;
+    for (let j = 0; j < n; j++) {
+      let v = row[j] + (acc ? h[co + j] : 0) + (bias >= 0 ? h[bias + j] : 0);
+      if (relu && v < 0) v = 0;
+      h[co + j] = v;
     }
   }
 
