@@ -5,7 +5,7 @@
 
 import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import {
   bestWasmVariant,
   buildModel,
@@ -201,7 +201,7 @@ const load = [loadBefore, loadavg()[0]].map((v) => Number(v.toFixed(2)));
 
 const fmt = (v: number | null, d = 0) => (v === null ? '-' : v.toFixed(d));
 console.log(
-  `\nsingle thread, median of ${REPS} epochs each; torch = PyTorch CPU, torch.set_num_threads(1)\n`,
+  `\nsingle thread, median of ${REPS} epochs each; torch = PyTorch CPU, torch.set_num_threads(1); 1-min load average ${load.join(' -> ')} on ${cpus().length} cores\n`,
 );
 console.log(
   `model  batch  tunekit (${best}) samples/s  tunekit (simd) samples/s  torch samples/s  ratio  GEMM GFLOP/s`,
