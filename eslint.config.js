@@ -6,7 +6,7 @@ import tseslint from 'typescript-eslint';
 const restrict = (patterns) => ({ 'no-restricted-imports': ['error', { patterns }] });
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'bench/results/**', 'assembly/**', 'src/nn/wasm/*.js'] },
+  { ignores: ['dist/**', 'node_modules/**', 'bench/results/**', 'assembly/**', 'src/nn/wasm/*.js', 'src/dashboard/ui/build/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

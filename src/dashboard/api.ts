@@ -92,8 +92,12 @@ export const listStudies: Handler = async (ctx) => ({
 
 export const getStudy: Handler = async (ctx, req) => {
   const info = await study(ctx, req);
-  const { trials, revision } = await ctx.cache.load(info);
-  const summary = summarizeStudy(info, trials);
+  const { revision } = await ctx.cache.load(info);
+  const { summary, params, hasIntermediate } = await ctx.cache.memo(info, 'study', (trials) => ({
+    summary: summarizeStudy(info, trials),
+    params: paramAxes(trials),
+    hasIntermediate: trials.some((t) => Object.keys(t.intermediateValues).length > 0),
+  }));
   return {
     name: info.name,
     directions: info.directions,
@@ -102,8 +106,8 @@ export const getStudy: Handler = async (ctx, req) => {
     trialCounts: summary.trialCounts,
     bestValue: summary.bestValue,
     lastActivityAt: summary.lastActivityAt,
-    params: paramAxes(trials),
-    hasIntermediate: trials.some((t) => Object.keys(t.intermediateValues).length > 0),
+    params,
+    hasIntermediate,
     notes: notesOf(info),
     testEvaluations: testEvaluationsOf(info),
     stopRequestedAt: info.systemAttrs[STOP_REQUESTED_ATTR] ?? null,
@@ -194,7 +198,7 @@ export const analysis: Handler = async (ctx, req) => {
       return {
         objective: k,
         importance: imp,
-        interactions: attempt(() => interactions(all, { target, nTrees: 32, maxTrials: 500 })),
+        interactions: attempt(() => interactions(all, { target, nTrees: 32, maxTrials: 300 })),
         advice: attempt(() => advice(all, { direction, target, ...('result' in imp ? { importance: imp.result } : {}) })),
       };
     },

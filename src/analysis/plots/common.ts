@@ -85,8 +85,10 @@ export function downsample<T>(items: readonly T[], max: number, score?: (item: T
   if (items.length <= max) return [...items];
   const chosen = new Set<number>();
   if (score && keepBest > 0) {
-    const order = items.map((_, i) => i).sort((a, b) => score(items[a] as T) - score(items[b] as T));
-    for (const i of order.slice(0, keepBest)) chosen.add(i);
+    // Scores computed once: a comparator calling `score` costs more than the sort itself on 10,000 items.
+    const scores = Float64Array.from(items, score);
+    const order = Uint32Array.from(items, (_, i) => i).sort((a, b) => (scores[a] as number) - (scores[b] as number));
+    for (const i of order.subarray(0, keepBest)) chosen.add(i);
   }
   const rest = items.map((_, i) => i).filter((i) => !chosen.has(i));
   const wanted = max - chosen.size;

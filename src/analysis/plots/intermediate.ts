@@ -77,7 +77,8 @@ function band(curves: readonly LearningCurve[], maxSteps: number): QuantileBand 
   const steps = downsample([...byStep.keys()].sort((a, b) => a - b), maxSteps);
   const result: QuantileBand = { steps, p10: [], median: [], p90: [], counts: [] };
   for (const step of steps) {
-    const values = (byStep.get(step) as number[]).sort((a, b) => a - b);
+    // A typed array sorts numerically without a comparator: several times faster over thousands of trials.
+    const values = Float64Array.from(byStep.get(step) as number[]).sort() as unknown as number[];
     result.p10.push(quantile(values, 0.1));
     result.median.push(quantile(values, 0.5));
     result.p90.push(quantile(values, 0.9));
