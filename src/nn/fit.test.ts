@@ -148,6 +148,18 @@ describe('fit options', () => {
     expect(again.valLoss).toBeCloseTo(h.epochs[h.bestEpoch!].valLoss!, 5);
   });
 
+  it('stops when the training loss diverges', async () => {
+    const model = buildModel({ inputShape: [2], layers: [{ kind: 'dense', units: 1 }] }, { seed: 0 });
+    const h = await fit(model, regression(64, 1), {
+      epochs: 50,
+      loss: 'mse',
+      optimizer: { kind: 'sgd', lr: 1e6 },
+    });
+    expect(h.diverged).toBe(true);
+    expect(h.epochs.length).toBeLessThan(50);
+    expect(Number.isFinite(h.epochs.at(-1)!.loss)).toBe(false);
+  });
+
   it('monitors a maximised metric with min delta', async () => {
     const model = buildModel(mlp({ inputs: 64, hidden: [32], outputs: 10 }), { seed: 0 });
     const h = await fit(model, digits.train, {

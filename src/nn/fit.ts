@@ -74,6 +74,8 @@ export interface History {
   /** Epoch with the best monitored value when early stopping is on. */
   bestEpoch?: number;
   stoppedEarly: boolean;
+  /** Training stopped because the epoch's training loss was NaN or infinite. */
+  diverged?: boolean;
 }
 
 export function resolveBatchSize(b: BatchSize | undefined, n: number): number {
@@ -169,6 +171,11 @@ export async function fit(model: Model, data: Dataset, o: FitOptions): Promise<H
         history.stoppedEarly = true;
         break;
       }
+    }
+    // A diverged run only wastes the trial's budget from here on.
+    if (!Number.isFinite(logs.loss)) {
+      history.diverged = true;
+      break;
     }
   }
   if (bestSnap) restore(model, bestSnap);
