@@ -7,6 +7,7 @@ export type { CreateStudyOptions, LoadStudyOptions } from './create-study.js';
 export { Study } from './study/study.js';
 export type { Objective, ObjectiveResult, OptimizeOptions, StudyCallback, TellResult } from './study/study.js';
 export { Trial } from './study/trial.js';
+export { STOP_REQUESTS_ATTR, requestStop, stopRequests } from './study/stop.js';
 export { bestFirst, bestOf, dominates, paretoFront } from './study/pareto.js';
 export type { Direction, JsonValue, StudyInfo, TrialRecord, TrialState } from './study/types.js';
 

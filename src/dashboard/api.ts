@@ -1,6 +1,6 @@
 // The dashboard's JSON API: one small function per route, each reading the storage through the trial cache
 // and returning plain data from src/analysis. The page draws what these return and computes nothing.
-import { TunekitError, contains, isTunekitError } from '../index.js';
+import { TunekitError, contains, isTunekitError, requestStop, stopRequests } from '../index.js';
 import type { Distribution, JsonValue, ParamValue, StudyInfo, StudyStorage, TrialRecord } from '../index.js';
 import { advice, importance, interactions } from '../analysis/index.js';
 import {
@@ -19,7 +19,6 @@ import { TEST_EVALUATIONS_ATTR } from '../data/test-set.js';
 import { summarizeStudy } from '../storage/summary.js';
 import type { TrialCache } from './cache.js';
 import { intQuery, objectBody, requiredQuery, tableQuery } from './query.js';
-import { STOP_REQUESTED_ATTR } from './stop.js';
 
 export interface ApiContext {
   readonly storage: StudyStorage;
@@ -110,7 +109,7 @@ export const getStudy: Handler = async (ctx, req) => {
     hasIntermediate,
     notes: notesOf(info),
     testEvaluations: testEvaluationsOf(info),
-    stopRequestedAt: info.systemAttrs[STOP_REQUESTED_ATTR] ?? null,
+    stopRequests: stopRequests(info),
     revision,
   };
 };
@@ -236,7 +235,5 @@ export const enqueue: Handler = async (ctx, req) => {
 
 export const stop: Handler = async (ctx, req) => {
   const info = await study(ctx, req);
-  const at = Date.now();
-  await ctx.storage.setStudySystemAttr(info.id, STOP_REQUESTED_ATTR, at);
-  return { ok: true, stopRequestedAt: at };
+  return { ok: true, stopRequests: await requestStop(ctx.storage, info.name) };
 };

@@ -10,7 +10,6 @@ export { createDashboardServer, ROUTES } from './server.js';
 export type { ServerOptions } from './server.js';
 export { writeReport, renderReport } from './report.js';
 export type { ReportOptions } from './report.js';
-export { STOP_REQUESTED_ATTR, stopWhenRequested } from './stop.js';
 
 export interface DashboardOptions {
   /** A storage, or a storage URL ('sqlite:./tunekit.db', 'postgres://...'). */

@@ -130,6 +130,28 @@ describe('Study.optimize', () => {
     expect(numbers).toEqual([n, n + 1, n + 2]);
   });
 
+  it('stops every worker of the study when any process requests it', async () => {
+    const storage = new InMemoryStorage();
+    const a = await createStudy({ studyName: 'shared', storage, seed: 1 });
+    const b = await createStudy({ studyName: 'shared', storage, loadIfExists: true, seed: 2 });
+    const slow = async (t: import('./trial.js').Trial) => {
+      await new Promise((r) => setTimeout(r, 20));
+      return t.suggestFloat('x', 0, 1);
+    };
+    const running = Promise.all([a.optimize(slow, { nTrials: 500 }), b.optimize(slow, { nTrials: 500 })]);
+    await new Promise((r) => setTimeout(r, 300));
+    await (await loadStudy({ studyName: 'shared', storage })).requestStop();
+    await running;
+    const n = (await a.trials()).length;
+    // Loops look at most once a second: both stop within about 1.5 s of 20 ms trials.
+    expect(n).toBeGreaterThan(10);
+    expect(n).toBeLessThan(200);
+    expect((await a.storage.getStudy('shared')).systemAttrs.stop_requests).toBe(1);
+    // A later optimize call is not stopped by the old request.
+    await a.optimize(() => 1, { nTrials: 3 });
+    expect((await a.trials()).length).toBe(n + 3);
+  });
+
   it('rejects bad options with the field named', async () => {
     const study = await createStudy();
     await expect(study.optimize(() => 1, { nTrials: 0 })).rejects.toThrow(/nTrials must be a positive integer, got 0/);

@@ -10,6 +10,7 @@ import type { Pruner } from './pruner.js';
 import { Heartbeat } from './heartbeat.js';
 import type { Sampler, SamplerContext } from './sampler.js';
 import { TrialSnapshot } from './snapshot.js';
+import { requestStop, stopRequests } from './stop.js';
 import type { StudyStorage, TrialQuery, TrialResult } from './storage.js';
 import { Trial } from './trial.js';
 import type { Direction, JsonValue, StudyInfo, TrialRecord } from './types.js';
@@ -18,6 +19,8 @@ export type ObjectiveResult = number | readonly number[];
 export type Objective = (trial: Trial) => ObjectiveResult | Promise<ObjectiveResult>;
 export type TellResult = ObjectiveResult | 'pruned' | 'fail';
 export type StudyCallback = (study: Study, trial: TrialRecord) => void | Promise<void>;
+
+const STOP_POLL_MS = 1000;
 
 export interface OptimizeOptions {
   /** Trials to run in this call (not counting trials of other workers). Unbounded if omitted. */
@@ -163,6 +166,14 @@ export class Study {
     let started = 0;
     let halted = false;
     this.stopRequested = false;
+    const stopsAtStart = stopRequests(await this.storage.getStudy(this.name));
+    let lastStopCheck = Date.now();
+    // Another process may ask the study to stop (see stop.ts); look at most once a second.
+    const stopAsked = async (): Promise<boolean> => {
+      if (Date.now() - lastStopCheck < STOP_POLL_MS) return false;
+      lastStopCheck = Date.now();
+      return stopRequests(await this.storage.getStudy(this.name)) !== stopsAtStart;
+    };
 
     const loop = async (): Promise<void> => {
       while (!halted && !this.stopRequested && started < nTrials && Date.now() < deadline) {
@@ -185,6 +196,7 @@ export class Study {
           }
         }
         for (const callback of callbacks) await callback(this, record);
+        if (await stopAsked()) halted = true;
       }
     };
 
@@ -200,9 +212,15 @@ export class Study {
     if (failure) throw failure.reason;
   }
 
-  /** Makes the running `optimize` call start no new trial. */
+  /** Makes the running `optimize` call (in this process) start no new trial. */
   stop(): void {
     this.stopRequested = true;
+  }
+
+  /** Asks every worker of the study, in any process, to finish its current trial and start no other. */
+  async requestStop(): Promise<void> {
+    this.stop();
+    await requestStop(this.storage, this.name);
   }
 
   /** Manual search: the next trial a worker starts gets exactly these values. */

@@ -47,7 +47,7 @@ export function actionsSection(study: string, src: Source, bestParams: () => Rec
             if (!confirm(`Ask every worker of "${study}" to stop after its current trial?`)) return;
             try {
               await src.post(paths.stop(study), {});
-              say('stop requested: workers using stopWhenRequested() stop after their current trial', true);
+              say('stop requested: every worker stops after its current trial', true);
             } catch (e) {
               say((e as Error).message, false);
             }

@@ -23,7 +23,7 @@ export interface StudyAnswer {
   hasIntermediate: boolean;
   notes: Record<number, string>;
   revision: string;
-  stopRequestedAt: number | null;
+  stopRequests: number;
 }
 
 const POLL_MS = 1500;
@@ -90,7 +90,7 @@ export function studyPage(root: HTMLElement, src: Source, name: string, allowWri
         ...Object.entries(s.trialCounts).filter(([, n]) => n > 0).map(([state, n]) => h('span', { class: `chip state-${state}`, 'data-count': state }, `${n} ${state}`)),
         s.bestValue !== null ? h('span', { class: 'chip best' }, `best ${fmt(s.bestValue)}`, bestNumber !== null ? h('a', { href: trialHref(name, bestNumber) }, ` (trial ${bestNumber})`) : '') : '',
         h('span', { class: 'muted' }, `last activity ${ago(s.lastActivityAt)}`),
-        s.stopRequestedAt ? h('span', { class: 'chip state-fail' }, 'stop requested') : '',
+        s.stopRequests > 0 ? h('span', { class: 'chip state-fail' }, 'stop requested') : '',
         live,
       ),
       s.directions.length > 1 ? h('label', {}, 'objective ', objectiveSelect) : '',
