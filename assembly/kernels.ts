@@ -228,6 +228,7 @@ function moveRun(dst: usize, src: usize, n: i32, add: bool): void {
 
 // Walks every (output pixel, kernel row): the kw·c patch floats of one kernel row are contiguous in NHWC
 // input whenever the row lies inside the image, so they move as one run. toCols: x → cols, else cols → +dx.
+// (im2col has its own faster loop; this serves col2im.)
 function patches(x: usize, batch: i32, h: i32, w: i32, c: i32, kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, oh: i32, ow: i32, cols: usize, toCols: bool): void {
   let o = cols;
   const rowRun = kw * c;
@@ -260,7 +261,34 @@ function patches(x: usize, batch: i32, h: i32, w: i32, c: i32, kh: i32, kw: i32,
 }
 
 export function im2col(x: i32, batch: i32, h: i32, w: i32, c: i32, kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, oh: i32, ow: i32, cols: i32): void {
-  patches(<usize>x << 2, batch, h, w, c, kh, kw, sh, sw, ph, pw, oh, ow, <usize>cols << 2, true);
+  // The hot case on its own loop: a kernel row fully inside the image is one contiguous copy.
+  const X = <usize>x << 2, COLS = <usize>cols << 2;
+  const rowRun = kw * c;
+  const patch = <usize>(kh * rowRun) << 2;
+  for (let b = 0; b < batch; b++)
+    for (let oy = 0; oy < oh; oy++)
+      for (let ky = 0; ky < kh; ky++) {
+        const iy = oy * sh - ph + ky;
+        let d = COLS + ((<usize>((b * oh + oy) * ow) * kh * rowRun + <usize>(ky * rowRun)) << 2);
+        const rowBase = X + ((<usize>((b * h + iy) * w) * c) << 2);
+        for (let ox = 0; ox < ow; ox++, d += patch) {
+          const ix0 = ox * sw - pw;
+          if (iy < 0 || iy >= h) memory.fill(d, 0, <usize>rowRun << 2);
+          else if (ix0 >= 0 && ix0 + kw <= w) {
+            let src = rowBase + ((<usize>ix0 * c) << 2);
+            let dst = d;
+            let i = 0;
+            for (; i + 4 <= rowRun; i += 4, src += 16, dst += 16) v128.store(dst, v128.load(src));
+            for (; i < rowRun; i++, src += 4, dst += 4) store<f32>(dst, load<f32>(src));
+          } else
+            for (let kx = 0; kx < kw; kx++) {
+              const ix = ix0 + kx;
+              const dst = d + ((<usize>(kx * c)) << 2);
+              if (ix >= 0 && ix < w) moveRun(dst, rowBase + ((<usize>ix * c) << 2), c, false);
+              else memory.fill(dst, 0, <usize>c << 2);
+            }
+        }
+      }
 }
 
 export function col2im(cols: i32, batch: i32, h: i32, w: i32, c: i32, kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32, oh: i32, ow: i32, dx: i32): void {
@@ -269,25 +297,48 @@ export function col2im(cols: i32, batch: i32, h: i32, w: i32, c: i32, kh: i32, k
 }
 
 // Pooling without padding over NHWC; arg (an i32 buffer) records each max's input index for backward.
+// Branch-free: on random data a compare-and-branch mispredicts about half the time. Four channels at
+// once when the channel count allows (ties keep the first index, as the scalar path does).
 export function maxPool(x: i32, batch: i32, h: i32, w: i32, c: i32, size: i32, stride: i32, oh: i32, ow: i32, y: i32, arg: i32): void {
   let yo = <usize>y << 2, ao = <usize>arg << 2;
   const X = <usize>x << 2;
+  const lanes = i32x4(0, 1, 2, 3);
+  const c4 = (c & 3) == 0 ? c : 0;
   for (let b = 0; b < batch; b++)
     for (let oy = 0; oy < oh; oy++)
-      for (let ox = 0; ox < ow; ox++)
-        for (let ch = 0; ch < c; ch++, yo += 4, ao += 4) {
+      for (let ox = 0; ox < ow; ox++) {
+        let ch = 0;
+        for (; ch < c4; ch += 4, yo += 16, ao += 16) {
+          let best = f32x4.splat(-Infinity);
+          let bi = i32x4.splat(0);
+          for (let ky = 0; ky < size; ky++) {
+            let i = ((b * h + oy * stride + ky) * w + ox * stride) * c + ch;
+            for (let kx = 0; kx < size; kx++, i += c) {
+              const v = v128.load(X + (<usize>i << 2));
+              const gt = f32x4.gt(v, best);
+              best = v128.bitselect(v, best, gt);
+              bi = v128.bitselect(i32x4.add(i32x4.splat(i), lanes), bi, gt);
+            }
+          }
+          v128.store(yo, best);
+          v128.store(ao, bi);
+        }
+        for (; ch < c; ch++, yo += 4, ao += 4) {
           let best: f32 = -Infinity;
           let bi: i32 = 0;
           for (let ky = 0; ky < size; ky++) {
             let i = ((b * h + oy * stride + ky) * w + ox * stride) * c + ch;
             for (let kx = 0; kx < size; kx++, i += c) {
               const v = load<f32>(X + (<usize>i << 2));
-              if (v > best) { best = v; bi = i; }
+              const gt = v > best;
+              best = select(v, best, gt);
+              bi = select(i, bi, gt);
             }
           }
           store<f32>(yo, best);
           store<i32>(ao, bi);
         }
+      }
 }
 
 export function maxPoolBackward(dy: i32, n: i32, arg: i32, dx: i32, nx: i32): void {
