@@ -37,7 +37,7 @@ function text(value: ParamValue): string {
 export function substitute(argv: readonly string[], params: Readonly<Record<string, ParamValue>>, trialNumber: number): string[] {
   return argv.map((arg) =>
     arg.replace(/\{([^{}]+)\}/g, (whole, name: string) =>
-      name === 'trial' ? String(trialNumber) : name in params ? text(params[name] as ParamValue) : whole,
+      name === 'trial' ? String(trialNumber) : Object.hasOwn(params, name) ? text(params[name] as ParamValue) : whole,
     ),
   );
 }

@@ -35,18 +35,19 @@ export function parseMetricLine(line: string): MetricLine | null {
   const o = data as Record<string, unknown>;
   const keys = Object.keys(o).sort().join(',');
   if (keys === 'step,value') {
-    if (typeof o.step !== 'number' || !Number.isInteger(o.step) || o.step < 0) throw bad('step must be a non-negative integer');
+    if (typeof o.step !== 'number' || !Number.isSafeInteger(o.step) || o.step < 0) throw bad('step must be a non-negative integer below 2^53');
     const value = typeof o.value === 'string' && o.value in SPECIAL ? SPECIAL[o.value]! : o.value;
     if (typeof value !== 'number') throw bad('value must be a number');
     return { kind: 'intermediate', step: o.step, value };
   }
   if (keys === 'value') {
-    if (typeof o.value !== 'number') throw bad('value must be a finite number');
+    // JSON.parse reads 1e400 as Infinity: a final value must still be finite.
+    if (typeof o.value !== 'number' || !Number.isFinite(o.value)) throw bad('value must be a finite number');
     return { kind: 'final', values: [o.value] };
   }
   if (keys === 'values') {
-    if (!Array.isArray(o.values) || o.values.length === 0 || !o.values.every((v) => typeof v === 'number'))
-      throw bad('values must be a non-empty array of numbers');
+    if (!Array.isArray(o.values) || o.values.length === 0 || !o.values.every((v) => typeof v === 'number' && Number.isFinite(v)))
+      throw bad('values must be a non-empty array of finite numbers');
     return { kind: 'final', values: o.values as number[] };
   }
   throw bad(`unexpected fields ${keys || '(none)'}`);

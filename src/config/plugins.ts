@@ -87,7 +87,8 @@ export function parsePlugin(raw: unknown, path: string): PluginSpec {
 }
 
 function build<T, E extends { options: readonly string[] }>(table: Record<string, E>, spec: PluginSpec, path: string, make: (entry: E) => T): T {
-  const entry = table[spec.kind];
+  // Own keys only: a kind such as "toString" or "__proto__" must not reach Object.prototype.
+  const entry = Object.hasOwn(table, spec.kind) ? table[spec.kind] : undefined;
   if (!entry) throw check.configError(`${path}.kind`, `one of ${Object.keys(table).join(', ')}`, spec.kind);
   check.object(spec.options, path, ['kind', ...entry.options]);
   try {

@@ -74,7 +74,7 @@ export function suggestSpace(source: Suggester, space: readonly SpaceEntry[]): R
   const params: Record<string, ParamValue> = {};
   for (const entry of space) {
     const active = Object.entries(entry.when ?? {}).every(
-      ([parent, values]) => parent in params && values.some((v) => Object.is(v, params[parent])),
+      ([parent, values]) => Object.hasOwn(params, parent) && values.some((v) => Object.is(v, params[parent])),
     );
     if (active) params[entry.name] = suggestOne(source, entry.name, entry.distribution);
   }

@@ -46,7 +46,10 @@ function checkRange(name: string, low: number, high: number, options: RangeOptio
   if (typeof high !== 'number' || !Number.isFinite(high))
     fail(name, `high must be a finite number, got ${String(high)}`);
   if (low > high) fail(name, `low (${low}) is greater than high (${high}); swap them`);
+  // Samplers compute low + u * (high - low): the width must be a finite double too.
+  if (!Number.isFinite(high - low)) fail(name, `the range [${low}, ${high}] is too wide (high - low overflows); narrow it`);
   const { log = false, step } = options;
+  if (typeof log !== 'boolean') fail(name, `log must be true or false, got ${JSON.stringify(log) ?? String(log)}`);
   if (log && step !== undefined)
     fail(name, 'log and step cannot be used together; drop step or set log: false');
   if (log && low <= 0) fail(name, `log scale needs low > 0, got low = ${low}`);
@@ -54,6 +57,7 @@ function checkRange(name: string, low: number, high: number, options: RangeOptio
     if (typeof step !== 'number' || !Number.isFinite(step) || step <= 0)
       fail(name, `step must be a positive finite number, got ${String(step)}`);
     const count = (high - low) / step;
+    if (!(count <= Number.MAX_SAFE_INTEGER)) fail(name, `step ${step} is too small for the range [${low}, ${high}] (more than 2^53 points)`);
     if (Math.abs(count - Math.round(count)) > STEP_TOLERANCE * Math.max(1, count)) {
       const fitted = Number((low + Math.floor(count) * step).toPrecision(12));
       fail(name, `step ${step} does not fit the range [${low}, ${high}]; use high = ${fitted} or another step`);
@@ -70,6 +74,7 @@ export function intDistribution(name: string, low: number, high: number, options
   if (!Number.isInteger(low)) fail(name, `low must be an integer, got ${String(low)}`);
   if (!Number.isInteger(high)) fail(name, `high must be an integer, got ${String(high)}`);
   const log = options.log ?? false;
+  if (typeof log !== 'boolean') fail(name, `log must be true or false, got ${JSON.stringify(log) ?? String(log)}`);
   // An int range on a log scale has step 1 implicitly; only an explicit other step conflicts.
   const step = options.step ?? 1;
   if (log && options.step !== undefined && options.step !== 1)
@@ -91,7 +96,8 @@ export function categoricalDistribution(name: string, choices: readonly Categori
     if (seen.has(key)) fail(name, `duplicate choice ${JSON.stringify(choice)}; list each choice once`);
     seen.add(key);
   }
-  return { kind: 'categorical', choices: [...choices] };
+  // -0 and 0 are one choice (see the duplicate check); storage keeps JSON, which writes -0 as 0.
+  return { kind: 'categorical', choices: choices.map((c) => (Object.is(c, -0) ? 0 : c)) };
 }
 
 /** Re-validates a distribution that arrived as data (a config file, a database row). */

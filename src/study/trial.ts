@@ -87,7 +87,8 @@ export class Trial {
   suggest(name: string, distribution: Distribution): ParamValue {
     if (typeof name !== 'string' || name.length === 0)
       throw new TunekitError('invalid_argument', 'parameter name must be a non-empty string');
-    if (name in this.paramDistributions) {
+    // Own keys only: a parameter may be called toString or __proto__.
+    if (Object.hasOwn(this.paramDistributions, name)) {
       const previous = this.paramDistributions[name] as Distribution;
       if (!distributionsEqual(previous, distribution))
         throw new TunekitError(
@@ -108,8 +109,9 @@ export class Trial {
   /** Records an intermediate value (e.g. validation loss after an epoch). A step is reported once. */
   report(value: number, step: number): Promise<void> {
     if (typeof value !== 'number') throw new TunekitError('invalid_argument', `report: value must be a number, got ${typeof value}`);
-    if (!Number.isInteger(step) || step < 0)
-      throw new TunekitError('invalid_argument', `report: step must be a non-negative integer, got ${String(step)}`);
+    // Safe integers only: a step is a key in storage and must read back as the same number.
+    if (!Number.isSafeInteger(step) || step < 0)
+      throw new TunekitError('invalid_argument', `report: step must be a non-negative integer below 2^53, got ${String(step)}`);
     if (this.reported.has(step)) return this.flush();
     this.reported.set(step, value);
     this.enqueueWrite(() => this.deps.storage.setTrialIntermediateValue(this.id, step, value));
@@ -148,7 +150,7 @@ export class Trial {
   }
 
   private choose(name: string, distribution: Distribution): ParamValue {
-    if (name in this.fixed) {
+    if (Object.hasOwn(this.fixed, name)) {
       const value = this.fixed[name] as ParamValue;
       if (!contains(distribution, value))
         throw new TunekitError(
@@ -161,7 +163,7 @@ export class Trial {
     }
     if (isSingle(distribution)) return distribution.kind === 'categorical' ? (distribution.choices[0] as ParamValue) : distribution.low;
     const relative = this.deps.relative;
-    if (relative && name in relative.params) {
+    if (relative && Object.hasOwn(relative.params, name)) {
       const assumed = relative.space[name];
       const value = relative.params[name] as ParamValue;
       if (assumed && distributionsEqual(assumed, distribution) && contains(distribution, value)) return value;
