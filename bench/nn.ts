@@ -111,6 +111,11 @@ class TorchServer {
     return (JSON.parse(await this.next()) as { torch: string }).torch;
   }
 
+  async gemm(m: number, n: number, k: number): Promise<number> {
+    this.proc.stdin.write(`gemm ${m} ${n} ${k}\n`);
+    return (JSON.parse(await this.next()) as { gflops: number }).gflops;
+  }
+
   async epoch(model: string, batch: number, n: number): Promise<number> {
     this.proc.stdin.write(`${model} ${batch} ${n}\n`);
     return (JSON.parse(await this.next()) as { sps: number }).sps;
@@ -157,6 +162,8 @@ interface Row {
   tunekit_simd_sps: number;
   torch_sps: number | null;
   gemm_gflops: number;
+  /** torch.mm on the same shape, one thread. */
+  torch_gemm_gflops: number | null;
 }
 
 const best = bestWasmVariant();
@@ -194,8 +201,10 @@ for (const c of cases) {
     tunekit_simd_sps: median(samples.simd),
     torch_sps: torch ? median(samples.torch) : null,
     gemm_gflops: gemmGflops(new WasmKernels(best), ...c.gemm),
+    torch_gemm_gflops: torch ? await torch.gemm(...c.gemm) : null,
   });
 }
+const torchSquare = torch ? await torch.gemm(256, 256, 256) : null;
 torch?.close();
 const load = [loadBefore, loadavg()[0]].map((v) => Number(v.toFixed(2)));
 
@@ -204,20 +213,23 @@ console.log(
   `\nsingle thread, median of ${REPS} epochs each; torch = PyTorch CPU, torch.set_num_threads(1); 1-min load average ${load.join(' -> ')} on ${cpus().length} cores\n`,
 );
 console.log(
-  `model  batch  tunekit (${best}) samples/s  tunekit (simd) samples/s  torch samples/s  ratio  GEMM GFLOP/s`,
+  `model  batch  tunekit (${best}) samples/s  tunekit (simd) samples/s  torch samples/s  ratio  GEMM GFLOP/s tunekit / torch`,
 );
 for (const r of rows)
   console.log(
-    `${r.model.padEnd(5)}  ${String(r.batch).padStart(5)}  ${fmt(r.tunekit_sps).padStart(25)}  ${fmt(r.tunekit_simd_sps).padStart(24)}  ${fmt(r.torch_sps).padStart(15)}  ${r.torch_sps ? (r.tunekit_sps / r.torch_sps).toFixed(2).padStart(5) : '    -'}  ${fmt(r.gemm_gflops, 1).padStart(12)}`,
+    `${r.model.padEnd(5)}  ${String(r.batch).padStart(5)}  ${fmt(r.tunekit_sps).padStart(25)}  ${fmt(r.tunekit_simd_sps).padStart(24)}  ${fmt(r.torch_sps).padStart(15)}  ${r.torch_sps ? (r.tunekit_sps / r.torch_sps).toFixed(2).padStart(5) : '    -'}  ${fmt(r.gemm_gflops, 1).padStart(12)} / ${fmt(r.torch_gemm_gflops, 1)}`,
   );
-console.log("(GEMM GFLOP/s: the first layer's forward GEMM at that batch, best wasm build)");
+console.log(
+  "(GEMM: the first layer's forward GEMM shape at that batch; tunekit's best wasm build, torch.mm)",
+);
 const square = {
   relaxed: best === 'relaxed' ? gemmGflops(new WasmKernels('relaxed'), 256, 256, 256) : null,
   simd: gemmGflops(new WasmKernels('simd'), 256, 256, 256),
   ts: gemmGflops(new TsKernels(), 256, 256, 256),
+  torch: torchSquare,
 };
 console.log(
-  `\nGEMM 256x256x256 GFLOP/s: wasm relaxed SIMD ${fmt(square.relaxed, 1)}, wasm SIMD ${square.simd.toFixed(1)}, TS reference ${square.ts.toFixed(1)}`,
+  `\nGEMM 256x256x256 GFLOP/s: wasm relaxed SIMD ${fmt(square.relaxed, 1)}, wasm SIMD ${square.simd.toFixed(1)}, TS reference ${square.ts.toFixed(1)}, torch.mm ${fmt(square.torch, 1)}`,
 );
 
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });

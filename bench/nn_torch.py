@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """PyTorch CPU side of `npm run bench:nn`, one thread. Reads requests "mlp|cnn BATCH N" from stdin, one per
-line, and answers each with a JSON line {"sps": samples/second of one training epoch}; the first request
+line, and answers each with a JSON line {"sps": samples/second of one training epoch} ("gemm M N K" answers
+{"gflops": ...} for torch.mm); the first request
 for a configuration builds the model and runs a warm-up epoch. bench/nn.ts alternates requests with its
 own epochs so both sides see the same machine load.
 """
@@ -44,9 +45,23 @@ def epoch(state, batch):
         opt.step()
 
 
+def gemm_gflops(m, n, k, seconds=0.5):
+    a, b = torch.rand(m, k), torch.rand(k, n)
+    torch.mm(a, b)
+    it, t = 0, time.perf_counter()
+    while time.perf_counter() - t < seconds:
+        torch.mm(a, b)
+        it += 1
+    return 2 * m * n * k * it / (time.perf_counter() - t) / 1e9
+
+
 states = {}
 print(json.dumps({"ready": True, "torch": torch.__version__}), flush=True)
 for line in sys.stdin:
+    if line.startswith("gemm"):
+        m, n, k = (int(v) for v in line.split()[1:])
+        print(json.dumps({"gflops": gemm_gflops(m, n, k)}), flush=True)
+        continue
     kind, batch, n = line.split()
     batch, n = int(batch), int(n)
     key = (kind, batch, n)
