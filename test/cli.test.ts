@@ -173,6 +173,31 @@ describe('tunekit demo and the trainer objective', () => {
   });
 });
 
+describe('tunekit nested-cv', () => {
+  it('estimates generalisation over outer folds of a trainer config', async () => {
+    const config = writeConfig('iris.yaml', {
+      study: { name: 'iris', sampler: { kind: 'random', seed: 2 }, pruner: 'none', trials: 4 },
+      space: { lr: { type: 'float', low: 1e-3, high: 0.1, log: true }, units: { type: 'int', low: 4, high: 32 } },
+      objective: {
+        trainer: {
+          data: 'iris',
+          preprocess: [{ kind: 'standardize' }],
+          model: { mlp: { hidden: ['$units'] } },
+          fit: { epochs: 30, batchSize: 'full', optimizer: { kind: 'adam', lr: '$lr' } },
+          monitor: 'val_accuracy',
+        },
+      },
+    });
+    const out = JSON.parse((await cli(['nested-cv', config, '--outer', '3', '--inner', '2', '--json'])).stdout) as { mean: number; std: number; scores: number[]; folds: Array<{ bestParams: Record<string, number> }> };
+    expect(out.scores).toHaveLength(3);
+    expect(out.mean).toBeCloseTo(out.scores.reduce((a, b) => a + b, 0) / 3, 10);
+    expect(out.mean).toBeGreaterThan(0.6);
+    for (const f of out.folds) expect(Object.keys(f.bestParams).sort()).toEqual(['lr', 'units']);
+    const text = (await cli(['nested-cv', config, '--outer', '3', '--inner', '2'])).stdout;
+    expect(text).toMatch(/nested CV estimate: val_accuracy [\d.]+ ± [\d.]+ \(3 outer folds\)/);
+  });
+});
+
 describe('study commands', () => {
   it('ask and tell from a shell loop, list, export, delete; a missing study exits 4', async () => {
     const space = JSON.stringify({ x: { type: 'float', low: 0, high: 1 }, act: { type: 'categorical', choices: ['relu', 'tanh'] } });

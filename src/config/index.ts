@@ -17,3 +17,5 @@ export type { MetricLine } from '../command/metric-line.js';
 export { monitorDirection, parseTrainer, planTrainer, scoreTestOnce } from './trainer.js';
 export type { DataSource, TrainerObjectiveConfig, TrainerPlan } from './trainer.js';
 export { checkTemplate, resolveTemplate } from './template.js';
+export { nestedCvFromConfig } from './nested.js';
+export type { NestedCvRunOptions } from './nested.js';

@@ -113,7 +113,7 @@ function parseSplit(raw: unknown, path: string): TrainerObjectiveConfig['split']
   return split;
 }
 
-function loadData(source: DataSource): Dataset {
+export function loadData(source: DataSource): Dataset {
   switch (source.kind) {
     case 'bundled':
       return loadDataset(source.name);
@@ -146,15 +146,7 @@ export function planTrainer(cfg: TrainerObjectiveConfig, space: readonly SpaceEn
   const stratify = cfg.split.stratify && data.classes !== undefined;
   const holdout = trainValTestSplit(data, { valFraction: cfg.split.folds > 0 ? 0 : cfg.split.val, testFraction: cfg.split.test, stratify, seed: cfg.split.seed });
   const development = cfg.split.folds > 0 ? holdout.train : concatDatasets(holdout.train, holdout.val);
-  const outputs = data.classes ?? data.y.length / Math.max(1, data.n);
-  const trainerSpace: TrainerSpace = (source) => {
-    const params = suggestSpace(source, space);
-    return {
-      model: modelFrom(resolveTemplate(cfg.model, params), data, outputs),
-      fit: fitFrom(resolveTemplate(cfg.fit, params), data),
-      preprocess: resolveTemplate(cfg.preprocess, params) as PreprocessStep[],
-    };
-  };
+  const trainerSpace = trainerSpaceFor(cfg, space, data);
   dryRun(trainerSpace, data);
   const trainerData: TrainerData = cfg.split.folds > 0 ? { cv: holdout.train, folds: { k: cfg.split.folds, stratify, seed: cfg.split.seed } } : { train: holdout.train, val: holdout.val };
   return {
@@ -163,6 +155,19 @@ export function planTrainer(cfg: TrainerObjectiveConfig, space: readonly SpaceEn
     test: holdout.test.n > 0 ? holdout.test : null,
     development,
     refit: cfg.split.folds > 0 ? development : holdout.train,
+  };
+}
+
+/** The define-by-run space a trainer config describes: hyperparameters in, model / fit / preprocessing out. */
+export function trainerSpaceFor(cfg: TrainerObjectiveConfig, space: readonly SpaceEntry[], data: Dataset): TrainerSpace {
+  const outputs = data.classes ?? data.y.length / Math.max(1, data.n);
+  return (source) => {
+    const params = suggestSpace(source, space);
+    return {
+      model: modelFrom(resolveTemplate(cfg.model, params), data, outputs),
+      fit: fitFrom(resolveTemplate(cfg.fit, params), data),
+      preprocess: resolveTemplate(cfg.preprocess, params) as PreprocessStep[],
+    };
   };
 }
 

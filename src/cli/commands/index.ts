@@ -6,6 +6,7 @@ import { deleteCommand } from './delete.js';
 import { demo } from './demo.js';
 import { enqueue } from './enqueue.js';
 import { exportCommand } from './export.js';
+import { nestedCv } from './nested-cv.js';
 import { importanceCommand } from './importance.js';
 import { report } from './report.js';
 import { studies } from './studies.js';
@@ -33,6 +34,7 @@ export const commands: Record<string, Command> = {
   enqueue,
   ask,
   tell,
+  'nested-cv': nestedCv,
   dashboard,
   report,
 };
