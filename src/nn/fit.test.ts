@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fit, resolveBatchSize, type Dataset } from './fit.js';
 import { wasmAvailable } from './kernels-wasm.js';
 import { buildModel, cnn, mlp } from './model.js';
+import type { OptimizerConfig } from './optimizers.js';
 import { saveParams } from './params-io.js';
 import { Rng } from './rng.js';
 import { loadDigits, splitDigits } from './testing/digits.js';
@@ -41,6 +42,41 @@ describe('fit on the bundled digits', () => {
       expect(last.valLoss).toBeCloseTo(last.val.log_loss!, 4);
       expect(performance.now() - started).toBeLessThan(20_000);
     });
+
+  it.runIf(wasmAvailable())('TS and WASM training agree within tolerance (not bit for bit)', async () => {
+    const run = async (kernels: 'ts' | 'wasm', optimizer: OptimizerConfig) => {
+      const model = buildModel(mlp({ inputs: 64, hidden: [32], outputs: 10 }), { seed: 4, kernels });
+      const h = await fit(model, digits.train, {
+        epochs: 2,
+        loss: 'softmax_cross_entropy',
+        optimizer,
+        seed: 4,
+      });
+      const w = model.params()[0].param;
+      return { loss: h.epochs.map((e) => e.loss), w: model.kernels.heap().slice(w.value, w.value + w.size) };
+    };
+    const diff = (a: Float32Array, b: Float32Array) => {
+      let worst = 0;
+      let mean = 0;
+      for (let i = 0; i < a.length; i++) {
+        worst = Math.max(worst, Math.abs(a[i] - b[i]));
+        mean += Math.abs(a[i] - b[i]) / a.length;
+      }
+      return { worst, mean };
+    };
+    const sgd = { kind: 'sgd', lr: 0.05 } as const;
+    const [s1, s2] = [await run('ts', sgd), await run('wasm', sgd)];
+    expect(diff(s1.w, s2.w).worst).toBeLessThan(1e-6);
+    s1.loss.forEach((l, i) => expect(Math.abs(l - s2.loss[i]) / l).toBeLessThan(1e-6));
+    // Adam divides by √v, so a weight whose gradient is rounding noise steps ±lr either way: the typical
+    // difference stays tiny, the worst is a few learning rates.
+    const adam = { kind: 'adam', lr: 1e-3 } as const;
+    const [a1, a2] = [await run('ts', adam), await run('wasm', adam)];
+    const d = diff(a1.w, a2.w);
+    expect(d.mean).toBeLessThan(1e-4);
+    expect(d.worst).toBeLessThan(5e-3);
+    a1.loss.forEach((l, i) => expect(Math.abs(l - a2.loss[i]) / l).toBeLessThan(1e-3));
+  });
 
   it('a small CNN with batch norm learns the 8x8 images too', async () => {
     const config = cnn({
