@@ -28,6 +28,8 @@ export interface GpSamplerOptions {
   nCandidates?: number;
   /** Local searches from the best-scoring points (default 6). */
   nLocalSearches?: number;
+  /** Log-warp the losses before modelling them (default true; see `warp`). */
+  outputWarp?: boolean;
   /** Samples parameters outside the GP's space (conditional ones); default: uniform at random. */
   independent?: Sampler;
 }
@@ -49,6 +51,7 @@ export class GpSampler implements Sampler {
   private readonly nLocalSearches: number;
   private readonly startup: QmcSampler;
   private readonly independent: Sampler | null;
+  private readonly outputWarp: boolean;
 
   constructor(options: GpSamplerOptions = {}) {
     this.seed = options.seed ?? randomSeed();
@@ -58,6 +61,7 @@ export class GpSampler implements Sampler {
     this.minNoise = options.deterministicObjective ? 1e-10 : 1e-6;
     this.startup = new QmcSampler({ seed: this.seed });
     this.independent = options.independent ?? null;
+    this.outputWarp = options.outputWarp ?? true;
   }
 
   async sampleRelative(ctx: SamplerContext): Promise<RelativeSample | null> {
@@ -92,7 +96,7 @@ export class GpSampler implements Sampler {
     const n = complete.length;
     const x = new Float64Array(n * d);
     complete.forEach((t, i) => encode(t, x, i * d));
-    const raw = complete.map((t) => lossOf(t.values as number[], ctx.study.directions)[0] as number);
+    const raw = this.warp(complete.map((t) => lossOf(t.values as number[], ctx.study.directions)[0] as number));
     const mean = raw.reduce((s, v) => s + v, 0) / n;
     const std = Math.sqrt(raw.reduce((s, v) => s + (v - mean) ** 2, 0) / n) || 1;
     const y = Float64Array.from(raw, (v) => (v - mean) / std);
@@ -151,6 +155,20 @@ export class GpSampler implements Sampler {
     });
     const memo: GpMemo = { names, theta: [...params.inverseSquaredLengthscales], scale: params.scale, noise: params.noise };
     return { params: out, memo };
+  }
+
+  /**
+   * Compresses heavy upper tails before standardising: log(y − min + s), s the median's distance from the
+   * minimum. Losses spanning orders of magnitude (Rosenbrock, divergent training runs) otherwise leave
+   * the good region flat next to a few huge values; near the minimum the map is close to linear.
+   */
+  private warp(raw: number[]): number[] {
+    if (!this.outputWarp) return raw;
+    const sorted = [...raw].sort((a, b) => a - b);
+    const min = sorted[0]!;
+    let s = sorted[sorted.length >> 1]! - min;
+    if (!(s > 0)) s = sorted[sorted.length - 1]! - min || 1;
+    return raw.map((v) => Math.log(v - min + s));
   }
 
   /** The latest fit stored by an earlier trial over the same parameters, to start the next fit from. */

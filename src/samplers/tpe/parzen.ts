@@ -169,7 +169,6 @@ export class ParzenEstimator {
     const mus = this.mus[0] as Float64Array;
     const sigmas = this.sigmas[0] as Float64Array;
     const logZ = this.logZ[0] as Float64Array;
-    const terms = new Float64Array(k);
     const constant = new Float64Array(k);
     const density = new Float64Array(k);
     const inverse = new Float64Array(k);
@@ -178,6 +177,7 @@ export class ParzenEstimator {
       density[i] = constant[i]! - Math.log(sigmas[i]!) - LOG_SQRT_2PI;
       inverse[i] = 1 / sigmas[i]!;
     }
+    const terms = new Float64Array(k);
     const out = new Float64Array(lo.length);
     for (let j = 0; j < lo.length; j++) {
       const a = lo[j]!;
@@ -201,30 +201,37 @@ const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
 /** Bandwidth of each kernel: the larger gap to its sorted neighbours (the prior at 0.5 included). */
 function gapBandwidths(mus: Float64Array, considerEndpoints: boolean): Float64Array {
   const k = mus.length;
-  // A native numeric sort of the centres, then each kernel finds its rank by binary search (equal centres
-  // share the first rank): much faster than sorting indices with a comparator.
-  const sorted = Float64Array.from(mus).sort();
+  const order = argsortUnit(mus);
   const withEnds = new Float64Array(k + 2);
-  withEnds.set(sorted, 1);
+  for (let r = 0; r < k; r++) withEnds[r + 1] = mus[order[r]!]!;
   withEnds[k + 1] = 1;
-  const bySorted = new Float64Array(k);
-  for (let r = 0; r < k; r++) bySorted[r] = Math.max(withEnds[r + 1]! - withEnds[r]!, withEnds[r + 2]! - withEnds[r + 1]!);
-  if (!considerEndpoints && k + 2 >= 4) {
-    bySorted[0] = withEnds[2]! - withEnds[1]!;
-    bySorted[k - 1] = withEnds[k]! - withEnds[k - 1]!;
-  }
   const sigmas = new Float64Array(k);
-  for (let i = 0; i < k; i++) {
-    let lo = 0;
-    let hi = k - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (sorted[mid]! < mus[i]!) lo = mid + 1;
-      else hi = mid;
-    }
-    sigmas[i] = bySorted[lo]!;
+  for (let r = 0; r < k; r++) sigmas[order[r]!] = Math.max(withEnds[r + 1]! - withEnds[r]!, withEnds[r + 2]! - withEnds[r + 1]!);
+  if (!considerEndpoints && k + 2 >= 4) {
+    sigmas[order[0]!] = withEnds[2]! - withEnds[1]!;
+    sigmas[order[k - 1]!] = withEnds[k]! - withEnds[k - 1]!;
   }
   return sigmas;
+}
+
+/**
+ * Indices of values in [0, 1] in ascending order, ties by index. Values and indices are packed into one
+ * double (value to 2^-39, index in the low 13 bits) so a native numeric sort does the work: a comparator
+ * sort of indices is several times slower, and this runs on every suggestion.
+ */
+function argsortUnit(values: Float64Array): Uint32Array {
+  const k = values.length;
+  const order = new Uint32Array(k);
+  if (k > 8192) {
+    const idx = Array.from({ length: k }, (_, i) => i).sort((a, b) => values[a]! - values[b]! || a - b);
+    order.set(idx);
+    return order;
+  }
+  const keys = new Float64Array(k);
+  for (let i = 0; i < k; i++) keys[i] = Math.floor(Math.min(1, Math.max(0, values[i]!)) * 2 ** 39) * 8192 + i;
+  keys.sort();
+  for (let r = 0; r < k; r++) order[r] = keys[r]! % 8192;
+  return order;
 }
 
 /** Each observation's kernel: prior_weight spread over the choices plus 1 on its own; the prior is uniform. */
