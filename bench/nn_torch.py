@@ -6,10 +6,16 @@ for a configuration builds the model and runs a warm-up epoch. bench/nn.ts alter
 own epochs so both sides see the same machine load.
 """
 import json
+import os
 import sys
 import time
 
-import torch
+# torch.set_num_threads(1) does not reach the BLAS: Debian's torch calls OpenBLAS (the pthread build),
+# which would otherwise run its GEMMs on every core. Pin all thread pools before importing torch.
+for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[var] = "1"
+
+import torch  # noqa: E402
 
 torch.set_num_threads(1)
 torch.manual_seed(0)
