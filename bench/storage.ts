@@ -1,0 +1,104 @@
+// npm run bench:storage — trials per second with 1, 2, 4 and 8 worker processes on SQLite and PostgreSQL
+// (trivial objective, 3 parameters, 2 intermediate values), beside Optuna's RDB storage on the same
+// database server and workload when Debian's python3-optuna is installed. Writes bench/results/storage.json.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { createTestDatabase } from '../src/storage/postgres/testing/database.js';
+
+const WORKERS = [1, 2, 4, 8];
+const TRIALS = Number(process.env.BENCH_TRIALS ?? 1600);
+const OPTUNA_TRIALS = Number(process.env.BENCH_OPTUNA_TRIALS ?? 400);
+const PYTHON = '/usr/bin/python3';
+const FIXTURE = join(import.meta.dirname, '..', 'test', 'fixtures', 'storage-worker.ts');
+const dir = mkdtempSync(join(tmpdir(), 'tunekit-bench-'));
+
+interface Row {
+  storage: 'sqlite' | 'postgres';
+  workers: number;
+  trials_per_s: number;
+  optuna_trials_per_s: number | null;
+}
+
+/** Starts `workers` processes, lets them all connect, then times them from one "go" to the last "done". */
+async function runTunekit(url: string, workers: number): Promise<number> {
+  const children = Array.from({ length: workers }, (_, i) => {
+    const args = { storage: url, study: 'bench', mode: 'random', nTrials: TRIALS / workers, waitForGo: true, seed: i };
+    const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE, JSON.stringify(args)], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const lines = createInterface({ input: child.stdout! });
+    const next = (kind: string): Promise<void> =>
+      new Promise((resolve, reject) => {
+        lines.on('line', (line) => (JSON.parse(line) as { event: string }).event === kind && resolve());
+        child.on('exit', (code) => reject(new Error(`worker exited with ${code} before "${kind}"`)));
+      });
+    return { child, ready: next('ready'), done: next('done') };
+  });
+  // Created by the first worker; the others load it. Start them only once every one has connected.
+  await Promise.all(children.map((c) => c.ready));
+  const start = performance.now();
+  for (const c of children) c.child.stdin!.write('go\n');
+  await Promise.all(children.map((c) => c.done));
+  return TRIALS / ((performance.now() - start) / 1000);
+}
+
+function runOptuna(url: string, workers: number): number | null {
+  const result = spawnSync(PYTHON, [join(import.meta.dirname, 'storage_optuna.py'), url, String(workers), String(OPTUNA_TRIALS)], {
+    encoding: 'utf8',
+  });
+  if (result.status !== 0) {
+    console.error(`optuna (${url.split(':')[0]}, ${workers} workers) failed: ${result.stderr.trim().split('\n').at(-1)}`);
+    return null;
+  }
+  return (JSON.parse(result.stdout.trim().split('\n').at(-1)!) as { trials_per_s: number }).trials_per_s;
+}
+
+const hasOptuna = spawnSync(PYTHON, ['-c', 'import optuna, psycopg2'], { encoding: 'utf8' }).status === 0;
+if (!hasOptuna) console.error(`optuna or psycopg2 not importable by ${PYTHON}: the Optuna column stays empty`);
+
+const rows: Row[] = [];
+for (const storage of ['sqlite', 'postgres'] as const) {
+  for (const workers of WORKERS) {
+    const fresh = async (): Promise<{ tunekit: string; optuna: string; drop(): Promise<void> }> => {
+      if (storage === 'sqlite') {
+        const file = join(dir, `${workers}-${Math.random().toString(36).slice(2)}`);
+        return { tunekit: `sqlite:${file}.db`, optuna: `sqlite:///${file}-optuna.db`, drop: async () => {} };
+      }
+      const db = await createTestDatabase('tunekit_bench');
+      return { tunekit: db.url, optuna: db.url.replace(/^postgres:/, 'postgresql+psycopg2:'), drop: () => db.drop() };
+    };
+    const db = await fresh();
+    try {
+      const tunekit = await runTunekit(db.tunekit, workers);
+      const optuna = hasOptuna ? runOptuna(db.optuna, workers) : null;
+      rows.push({ storage, workers, trials_per_s: round(tunekit), optuna_trials_per_s: optuna === null ? null : round(optuna) });
+      console.error(`${storage} x${workers}: tunekit ${round(tunekit)}/s, optuna ${optuna === null ? '-' : round(optuna)}/s`);
+    } finally {
+      await db.drop();
+    }
+  }
+}
+rmSync(dir, { recursive: true, force: true });
+
+function round(x: number): number {
+  return Math.round(x * 10) / 10;
+}
+
+const header = ['storage', 'workers', 'tunekit trials/s', 'optuna trials/s', 'ratio'];
+const table = rows.map((r) => [
+  r.storage,
+  String(r.workers),
+  r.trials_per_s.toFixed(1),
+  r.optuna_trials_per_s === null ? '-' : r.optuna_trials_per_s.toFixed(1),
+  r.optuna_trials_per_s === null ? '-' : `${(r.trials_per_s / r.optuna_trials_per_s).toFixed(1)}x`,
+]);
+const widths = header.map((h, i) => Math.max(h.length, ...table.map((r) => r[i]!.length)));
+const line = (cells: string[]): string => cells.map((c, i) => (i < 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+console.log(`${TRIALS} trials per run (Optuna: ${OPTUNA_TRIALS}), random sampler, 3 params, 2 intermediate values per trial`);
+console.log(line(header));
+for (const r of table) console.log(line(r));
+
+const out = join(import.meta.dirname, 'results');
+mkdirSync(out, { recursive: true });
+writeFileSync(join(out, 'storage.json'), `${JSON.stringify({ rows }, null, 2)}\n`);
