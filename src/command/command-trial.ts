@@ -89,7 +89,9 @@ function supervise(argv: string[], env: Record<string, string>, spec: CommandSpe
       try {
         metric = parseMetricLine(line);
       } catch (error) {
-        return stop(error as Error);
+        // After the lines before it are stored: a malformed line must not drop the values reported ahead of it.
+        chain = chain.then(() => stop(error as Error));
+        return;
       }
       if (!metric) return;
       if (metric.kind === 'final') final = metric.values;

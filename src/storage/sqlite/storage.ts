@@ -1,6 +1,8 @@
 // SQLite storage (better-sqlite3): one file, many worker processes. WAL lets readers run beside the one
 // writer; every write that reads first runs in an IMMEDIATE transaction, which takes the write lock up
 // front, so two workers never both read "number 7 is next" or both claim the same waiting trial.
+import { accessSync, constants as fsConstants } from 'node:fs';
+import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { TunekitError } from '../../errors.js';
 import type { Distribution, ParamValue } from '../../search-space/index.js';
@@ -46,7 +48,9 @@ export class SqliteStorage implements StudyStorage {
       }
       this.db.pragma('foreign_keys = ON');
     } catch (error) {
-      throw new TunekitError('storage_unreachable', `cannot open SQLite database ${path}: ${(error as Error).message}`);
+      // Opened but not usable (a read-only or full file system): release the file, or it stays busy.
+      (this as unknown as { db?: Database.Database }).db?.close();
+      throw new TunekitError('storage_unreachable', `cannot open SQLite database ${path}: ${(error as Error).message}${readOnlyHint(path)}`);
     }
     if (!options.readonly) migrate(this.db, `SQLite database ${path}`);
   }
@@ -331,5 +335,36 @@ export class SqliteStorage implements StudyStorage {
     if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE')
       return new TunekitError('duplicate_study', `a study named "${name}" already exists in ${this.path}; load it or pick another name`);
     return error;
+  }
+}
+
+// Disk-level failures (a full or read-only file system, I/O errors) can come from any statement that
+// touches the file; every storage call turns them into a storage_error naming the file.
+const DISK_FAILURE = /^SQLITE_(FULL|READONLY|IOERR|CANTOPEN|CORRUPT|NOTADB|PERM)/;
+const CALLS = ['createStudy', 'deleteStudy', 'renameStudy', 'setStudyUserAttr', 'setStudySystemAttr', 'enqueueTrials', 'addTrials', 'startTrial', 'setTrialParam', 'setTrialIntermediateValue', 'setTrialUserAttr', 'setTrialSystemAttr', 'heartbeat', 'finishTrial', 'failStaleTrials', 'getStudy', 'listStudies', 'getTrial', 'getTrials'] as const;
+for (const name of CALLS) {
+  const call = SqliteStorage.prototype[name] as (...args: unknown[]) => Promise<unknown>;
+  Object.defineProperty(SqliteStorage.prototype, name, {
+    async value(this: SqliteStorage, ...args: unknown[]) {
+      try {
+        return await call.apply(this, args);
+      } catch (error) {
+        const code = (error as { code?: unknown }).code;
+        if (typeof code !== 'string' || !DISK_FAILURE.test(code)) throw error;
+        throw new TunekitError('storage_error', `SQLite database ${this.path}: ${(error as Error).message} (${code})${readOnlyHint(this.path)}`, { code });
+      }
+    },
+    writable: true,
+    configurable: true,
+  });
+}
+
+/** Why SQLite may fail on a file it can read: it writes the database, -wal and -shm next to it. */
+function readOnlyHint(path: string): string {
+  try {
+    accessSync(dirname(path), fsConstants.W_OK);
+    return '';
+  } catch {
+    return `; ${dirname(path)} is read-only, and SQLite needs to write the database and its -wal and -shm files there`;
   }
 }
