@@ -12,7 +12,7 @@ import type { Sampler, SamplerContext } from './sampler.js';
 import { TrialSnapshot } from './snapshot.js';
 import { requestStop, stopRequests } from './stop.js';
 import type { StudyStorage, TrialQuery, TrialResult } from './storage.js';
-import { Trial } from './trial.js';
+import { Trial, toJson } from './trial.js';
 import type { Direction, JsonValue, StudyInfo, TrialRecord } from './types.js';
 
 export type ObjectiveResult = number | readonly number[];
@@ -277,7 +277,7 @@ export class Study {
   }
 
   async setUserAttr(key: string, value: JsonValue): Promise<void> {
-    await this.storage.setStudyUserAttr(this.info.id, key, value);
+    await this.storage.setStudyUserAttr(this.info.id, key, toJson(value, `study attribute "${key}"`));
   }
 
   /** `tell` for optimize: a trial another worker already failed as stale keeps that verdict. */
@@ -315,7 +315,8 @@ export class Study {
     }
     const values = typeof result === 'number' ? [result] : result;
     const problem = invalidValues(values, this.info.directions.length);
-    return problem ? { state: 'fail', failReason: problem } : { state: 'complete', values: [...values] };
+    // -0 is stored as 0 (JSON has no -0): the same value on every storage.
+    return problem ? { state: 'fail', failReason: problem } : { state: 'complete', values: values.map((v) => (Object.is(v, -0) ? 0 : v)) };
   }
 }
 

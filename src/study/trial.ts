@@ -113,6 +113,8 @@ export class Trial {
     if (!Number.isSafeInteger(step) || step < 0)
       throw new TunekitError('invalid_argument', `report: step must be a non-negative integer below 2^53, got ${String(step)}`);
     if (this.reported.has(step)) return this.flush();
+    // -0 is stored as 0 (JSON has no -0): the same value on every storage.
+    if (Object.is(value, -0)) value = 0;
     this.reported.set(step, value);
     this.enqueueWrite(() => this.deps.storage.setTrialIntermediateValue(this.id, step, value));
     return this.flush();
@@ -189,7 +191,8 @@ export class Trial {
   }
 }
 
-function toJson(value: JsonValue, what: string): JsonValue {
+/** A JSON copy of an attribute value; `invalid_argument` naming `what` if it has none (a cycle, too deep, a BigInt). */
+export function toJson(value: JsonValue, what: string): JsonValue {
   try {
     const text = JSON.stringify(value);
     if (text === undefined) throw new Error('not representable');
