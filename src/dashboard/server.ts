@@ -140,7 +140,8 @@ export function createDashboardServer(options: ServerOptions): Server {
     const name = hostName(req.headers.host);
     if (name === null || !hosts.has(name))
       throw new TunekitError('host_not_allowed', `Host ${JSON.stringify(req.headers.host ?? '')} is not this dashboard; open it by its own address (or pass --allowed-host)`);
-    const url = new URL(req.url ?? '/', 'http://dashboard.invalid');
+    // Appended, not resolved: a path starting with // would otherwise be read as a host name (and may not parse).
+    const url = new URL(`http://dashboard.invalid${req.url ?? '/'}`);
     if (options.token !== undefined) {
       const given = requestToken(req, url);
       if (!tokenMatches(given, options.token)) throw new TunekitError('unauthorized', 'this dashboard needs its token: open the URL tunekit dashboard printed');
