@@ -20,7 +20,7 @@ export type { SavedParams } from './params-io.js';
 export { createKernels } from './backend.js';
 export type { KernelsChoice } from './backend.js';
 export { TsKernels } from './kernels-ts.js';
-export { bestWasmVariant, WasmKernels, wasmAvailable } from './kernels-wasm.js';
+export { bestWasmVariant, enableRelaxedSimd, WasmKernels, wasmAvailable } from './kernels-wasm.js';
 export type { WasmVariant } from './kernels-wasm.js';
 export type { ConvGeometry, Kernels } from './kernels.js';
 export { Rng } from './rng.js';

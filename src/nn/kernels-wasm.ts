@@ -2,6 +2,7 @@
 // adapts them to the Kernels interface. One wasm instance, and so one linear memory, per kernels object.
 
 import { readFileSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
 import { TunekitError } from '../errors.js';
 import type { ConvGeometry, Kernels } from './kernels.js';
 
@@ -158,6 +159,20 @@ function wasmModule(variant: WasmVariant): object | null {
 /** The fastest variant this runtime runs, or null when neither loads. */
 export function bestWasmVariant(): WasmVariant | null {
   return wasmModule('relaxed') ? 'relaxed' : wasmModule('simd') ? 'simd' : null;
+}
+
+/**
+ * For Node 20, where relaxed SIMD is behind a flag: turns V8's relaxed-SIMD support on for the whole
+ * process (what --experimental-wasm-relaxed-simd does at startup) so that kernels created from now on
+ * use the FMA build. Explicit because it is process-wide and cannot be undone; a no-op where relaxed SIMD
+ * already loads. Returns the variant new kernels will use.
+ */
+export function enableRelaxedSimd(): WasmVariant | null {
+  if (!wasmModule('relaxed')) {
+    setFlagsFromString('--experimental-wasm-relaxed-simd');
+    compiled.delete('relaxed');
+  }
+  return bestWasmVariant();
 }
 
 /** Whether the SIMD kernels exist and this runtime validates them. */

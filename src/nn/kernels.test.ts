@@ -222,6 +222,15 @@ describe.runIf(wasmAvailable())('wasm kernels agree with the TS reference', () =
     expect(r.worst).toBeLessThan(2e-5);
   });
 
+  it('enableRelaxedSimd() switches a plain Node 20 process to the FMA build', () => {
+    const script = new URL('./testing/enable-relaxed-check.ts', import.meta.url).pathname;
+    const out = JSON.parse(
+      execFileSync(process.execPath, ['--import', 'tsx', script], { encoding: 'utf8' }),
+    ) as Record<string, string>;
+    expect(out.after).toBe('relaxed');
+    expect(out.kernels).toBe('relaxed');
+  });
+
   it('keeps data across heap growth', () => {
     const k = new WasmKernels();
     const a = k.alloc(10);
