@@ -17,120 +17,22 @@ interface WasmApi {
 }
 const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
+// Raw exports take float offsets and numbers only; the typed signatures are the adapter methods below.
+type Fn = (...args: number[]) => void;
 interface Exports {
   memory: WasmMemory;
   heapBase(): number;
-  gemm(
-    ta: number,
-    tb: number,
-    m: number,
-    n: number,
-    k: number,
-    a: number,
-    b: number,
-    c: number,
-    acc: number,
-    bias: number,
-    relu: number,
-    pack: number,
-  ): void;
-  activate(act: number, alpha: number, z: number, y: number, len: number): void;
-  activateBackward(
-    act: number,
-    alpha: number,
-    z: number,
-    y: number,
-    dy: number,
-    dz: number,
-    len: number,
-  ): void;
-  colSum(x: number, m: number, n: number, out: number, acc: number): void;
-  im2col(
-    x: number,
-    b: number,
-    h: number,
-    w: number,
-    c: number,
-    kh: number,
-    kw: number,
-    sh: number,
-    sw: number,
-    ph: number,
-    pw: number,
-    oh: number,
-    ow: number,
-    cols: number,
-  ): void;
-  col2im(
-    cols: number,
-    b: number,
-    h: number,
-    w: number,
-    c: number,
-    kh: number,
-    kw: number,
-    sh: number,
-    sw: number,
-    ph: number,
-    pw: number,
-    oh: number,
-    ow: number,
-    dx: number,
-  ): void;
-  maxPool(
-    x: number,
-    b: number,
-    h: number,
-    w: number,
-    c: number,
-    size: number,
-    stride: number,
-    oh: number,
-    ow: number,
-    y: number,
-    arg: number,
-  ): void;
-  maxPoolBackward(dy: number, n: number, arg: number, dx: number, nx: number): void;
-  avgPool(
-    x: number,
-    b: number,
-    h: number,
-    w: number,
-    c: number,
-    size: number,
-    stride: number,
-    oh: number,
-    ow: number,
-    y: number,
-    backward: number,
-  ): void;
-  adamStep(
-    p: number,
-    g: number,
-    m: number,
-    v: number,
-    len: number,
-    lr: number,
-    b1: number,
-    b2: number,
-    eps: number,
-    c1: number,
-    c2: number,
-    l2: number,
-    decay: number,
-  ): void;
-  momentumStep(
-    p: number,
-    g: number,
-    buf: number,
-    len: number,
-    lr: number,
-    mu: number,
-    s: number,
-    c: number,
-    nesterov: number,
-    l2: number,
-  ): void;
+  gemm: Fn;
+  activate: Fn;
+  activateBackward: Fn;
+  colSum: Fn;
+  im2col: Fn;
+  col2im: Fn;
+  maxPool: Fn;
+  maxPoolBackward: Fn;
+  avgPool: Fn;
+  adamStep: Fn;
+  momentumStep: Fn;
 }
 
 /** Must match KC in assembly/kernels.ts: the packed panel is KC·8 floats, then a 4x8 tile and 8 bias lanes. */
