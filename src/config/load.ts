@@ -1,6 +1,7 @@
 // Reads a config file (YAML or JSON, by extension; YAML is a superset, so anything else is read as YAML).
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { parseDocument } from 'yaml';
+import type { YAMLError } from 'yaml';
 import { TunekitError } from '../errors.js';
 import { parseConfig } from './schema.js';
 import type { TuneConfig } from './schema.js';
@@ -16,11 +17,24 @@ export function loadConfigFile(path: string): TuneConfig {
 }
 
 export function parseConfigText(text: string, path: string): unknown {
+  if (path.endsWith('.json')) {
+    try {
+      return JSON.parse(text);
+    } catch (error) {
+      throw new TunekitError('config_invalid', `${path} is not valid JSON: ${(error as Error).message}`);
+    }
+  }
+  // Warnings (an unknown tag, say) are refused like errors: a config must mean exactly what it says.
+  const doc = parseDocument(text, { prettyErrors: true, logLevel: 'silent' });
+  const problem: YAMLError | undefined = doc.errors[0] ?? doc.warnings[0];
+  if (problem) {
+    const where = problem.linePos ? ` at line ${problem.linePos[0].line}` : '';
+    throw new TunekitError('config_invalid', `${path} is not valid YAML${where}: ${problem.message.split('\n')[0]}`);
+  }
   try {
-    if (path.endsWith('.json')) return JSON.parse(text);
-    return parseYaml(text, { prettyErrors: true });
+    return doc.toJS({ maxAliasCount: 100 });
   } catch (error) {
-    const where = error instanceof YAMLParseError && error.linePos ? ` at line ${error.linePos[0].line}` : '';
-    throw new TunekitError('config_invalid', `${path} is not valid ${path.endsWith('.json') ? 'JSON' : 'YAML'}${where}: ${(error as Error).message.split('\n')[0]}`);
+    // An alias to nowhere, or an alias bomb past maxAliasCount.
+    throw new TunekitError('config_invalid', `${path} is not valid YAML: ${(error as Error).message.split('\n')[0]}`);
   }
 }
