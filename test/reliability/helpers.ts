@@ -63,7 +63,8 @@ export function startFixture(file: string, args: unknown, env: Record<string, st
     for (;;) {
       const found = events.find((e) => e.event === kind && where(e));
       if (found) return found;
-      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`process exited before "${kind}": ${stderr.slice(-2000)}`);
+      if (child.exitCode !== null || child.signalCode !== null)
+        throw new Error(`process exited before "${kind}": ${stderr.slice(-2000)}`);
       await new Promise<void>((wake) => waiters.push(wake));
     }
   };

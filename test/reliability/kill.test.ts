@@ -50,7 +50,10 @@ async function readTrials(url: string, study: string): Promise<TrialRecord[]> {
 }
 
 /** How the process ended; `stuck` if the test had to kill it after `ms` (its planned kill never came). */
-async function exited(proc: Proc, ms: number): Promise<{ code: number | null; signal: NodeJS.Signals | null; stuck: boolean; ms: number }> {
+async function exited(
+  proc: Proc,
+  ms: number,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stuck: boolean; ms: number }> {
   const started = Date.now();
   let stuck = false;
   const timer = setTimeout(() => {
@@ -101,7 +104,15 @@ describe.each(backends)('kill -9 at random moments on %s', (backend, freshUrl) =
         // Heartbeats go out only while a trial runs longer than the interval: those workers run slower trials.
         const heartbeatPlan = plan !== 'external' && plan.at === 'heartbeat';
         const nth = Math.floor(rng.next() * (heartbeatPlan ? 8 : 4));
-        const args: ChaosArgs = { storage: url, study: 'chaos', seed: round * 100 + i, maxTrials: 100_000, sleepMs: heartbeatPlan ? 60 : 15, ...FAILURE, ...(plan === 'external' ? {} : { kill: { ...plan, nth } }) };
+        const args: ChaosArgs = {
+          storage: url,
+          study: 'chaos',
+          seed: round * 100 + i,
+          maxTrials: 100_000,
+          sleepMs: heartbeatPlan ? 60 : 15,
+          ...FAILURE,
+          ...(plan === 'external' ? {} : { kill: { ...plan, nth } }),
+        };
         const proc = startFixture(WORKER, args);
         const label = plan === 'external' ? 'external' : `${plan.at}:${plan.when}#${nth}`;
         if (plan === 'external') {
@@ -116,7 +127,10 @@ describe.each(backends)('kill -9 at random moments on %s', (backend, freshUrl) =
       const results = await Promise.all(workers.map((w) => exited(w.proc, 60_000)));
       results.forEach((r, i) => {
         // Every worker died by SIGKILL at its planned point: none finished its (unreachable) budget or failed.
-        expect({ code: r.code, signal: r.signal, stuck: r.stuck }, `${workers[i]!.label}: ${workers[i]!.proc.stderr().slice(-500)}`).toEqual({ code: null, signal: 'SIGKILL', stuck: false });
+        expect(
+          { code: r.code, signal: r.signal, stuck: r.stuck },
+          `${workers[i]!.label}: ${workers[i]!.proc.stderr().slice(-500)}`,
+        ).toEqual({ code: null, signal: 'SIGKILL', stuck: false });
         kills.push(workers[i]!.label);
       });
       compare(await readTrials(url, 'chaos'));
@@ -125,7 +139,14 @@ describe.each(backends)('kill -9 at random moments on %s', (backend, freshUrl) =
     // After the grace period, one clean worker fails what the dead left running and runs the retries.
     await sleep(FAILURE.gracePeriodMs + 300);
     const before = await readTrials(url, 'chaos');
-    const sweeper = startFixture(WORKER, { storage: url, study: 'chaos', seed: 9999, maxTrials: before.length + 5, sleepMs: 1, ...FAILURE } satisfies ChaosArgs);
+    const sweeper = startFixture(WORKER, {
+      storage: url,
+      study: 'chaos',
+      seed: 9999,
+      maxTrials: before.length + 5,
+      sleepMs: 1,
+      ...FAILURE,
+    } satisfies ChaosArgs);
     await sweeper.event('done');
     expect((await sweeper.exit).code).toBe(0);
 
@@ -153,7 +174,15 @@ describe.each(backends)('kill -9 at random moments on %s', (backend, freshUrl) =
       if (dead.params.x !== undefined) expect(retry.params.x).toBe(dead.params.x);
       expect(['complete', 'pruned', 'fail']).toContain(retry.state);
     }
-    const summary = { backend, kills: kills.length, byPoint: countBy(kills, (k) => k.replace(/#\d+$/, '')), trials: trials.length, states: countBy(trials, (t) => t.state), staleFailed: stale.length, finishedChecked: finished.size };
+    const summary = {
+      backend,
+      kills: kills.length,
+      byPoint: countBy(kills, (k) => k.replace(/#\d+$/, '')),
+      trials: trials.length,
+      states: countBy(trials, (t) => t.state),
+      staleFailed: stale.length,
+      finishedChecked: finished.size,
+    };
     console.log(`kill -9 summary: ${JSON.stringify(summary)}`);
     // The kills did hit running trials: some were failed as stale and retried.
     expect(stale.length).toBeGreaterThan(0);

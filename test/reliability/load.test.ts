@@ -37,7 +37,9 @@ async function readTrials(url: string): Promise<TrialRecord[]> {
 }
 
 /** Samples pg_stat_activity until stopped: the most connections seen per application_name, and in all. */
-function watchConnections(database: string): { stop(): Promise<{ perWorker: Record<string, number>; total: number; samples: number }> } {
+function watchConnections(database: string): {
+  stop(): Promise<{ perWorker: Record<string, number>; total: number; samples: number }>;
+} {
   const client = new pg.Client({ connectionString: ADMIN_URL, application_name: 'reliability-watch' });
   const perWorker: Record<string, number> = {};
   let total = 0;
@@ -51,7 +53,10 @@ function watchConnections(database: string): { stop(): Promise<{ perWorker: Reco
         [database],
       );
       samples++;
-      total = Math.max(total, rows.reduce((sum, r) => sum + r.n, 0));
+      total = Math.max(
+        total,
+        rows.reduce((sum, r) => sum + r.n, 0),
+      );
       for (const r of rows) perWorker[r.app] = Math.max(perWorker[r.app] ?? 0, r.n);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
@@ -68,19 +73,33 @@ function watchConnections(database: string): { stop(): Promise<{ perWorker: Reco
 
 async function runLoad(urls: string[], url: string): Promise<{ trials: TrialRecord[]; ms: number }> {
   const started = Date.now();
-  const workers = urls.map((u, i) => startFixture(WORKER, { storage: u, study: 'load', seed: i + 1, maxTrials: TRIALS, steps: STEPS, ...FAILURE } satisfies ChaosArgs));
+  const workers = urls.map((u, i) =>
+    startFixture(WORKER, {
+      storage: u,
+      study: 'load',
+      seed: i + 1,
+      maxTrials: TRIALS,
+      steps: STEPS,
+      ...FAILURE,
+    } satisfies ChaosArgs),
+  );
   const ends = await Promise.all(workers.map((w) => w.exit));
   const ms = Date.now() - started;
   workers.forEach((w, i) => {
-    expect(w.events.filter((e) => e.event === 'error'), w.stderr()).toEqual([]);
+    expect(
+      w.events.filter((e) => e.event === 'error'),
+      w.stderr(),
+    ).toEqual([]);
     expect(ends[i], w.stderr().slice(-1000)).toEqual({ code: 0, signal: null });
   });
   const trials = await readTrials(url);
   // Every trial exactly once: dense numbers, the budget exactly, each complete trial run by one worker.
   expect(trials.map((t) => t.number)).toEqual(Array.from({ length: TRIALS }, (_, i) => i));
   expect(new Set(trials.map((t) => t.id)).size).toBe(TRIALS);
-  const ran = workers.flatMap((w) => (w.events.find((e) => e.event === 'done')!.ran as number[]));
-  expect(ran.sort((a, b) => a - b)).toEqual(trials.filter((t) => t.state === 'complete').map((t) => t.number));
+  const ran = workers.flatMap((w) => w.events.find((e) => e.event === 'done')!.ran as number[]);
+  expect(ran.sort((a, b) => a - b)).toEqual(
+    trials.filter((t) => t.state === 'complete').map((t) => t.number),
+  );
   for (const t of trials) {
     expect(['complete', 'pruned'], `trial ${t.number}: ${t.state} ${t.failReason ?? ''}`).toContain(t.state);
     const steps = Object.keys(t.intermediateValues).map(Number);
@@ -96,7 +115,9 @@ describe('load', () => {
   it(`${sqliteWorkers} workers, ${TRIALS} trials on one SQLite study`, async () => {
     const url = `sqlite:${join(dir.path, 'load.db')}`;
     const { trials, ms } = await runLoad(Array(sqliteWorkers).fill(url), url);
-    console.log(`load sqlite: ${sqliteWorkers} workers, ${trials.length} trials ${JSON.stringify(countBy(trials, (t) => t.state))} in ${(ms / 1000).toFixed(1)} s (${((trials.length / ms) * 1000).toFixed(0)} trials/s)`);
+    console.log(
+      `load sqlite: ${sqliteWorkers} workers, ${trials.length} trials ${JSON.stringify(countBy(trials, (t) => t.state))} in ${(ms / 1000).toFixed(1)} s (${((trials.length / ms) * 1000).toFixed(0)} trials/s)`,
+    );
   });
 
   const pgWorkers = long ? 16 : 6;
@@ -108,7 +129,9 @@ describe('load', () => {
     let seen!: Awaited<ReturnType<ReturnType<typeof watchConnections>['stop']>>;
     const result = await runLoad(urls, db.url).finally(() => watch.stop().then((s) => void (seen = s)));
     const workerApps = Object.entries(seen.perWorker).filter(([app]) => app.startsWith('load-'));
-    console.log(`load postgres: ${pgWorkers} workers, ${result.trials.length} trials ${JSON.stringify(countBy(result.trials, (t) => t.state))} in ${(result.ms / 1000).toFixed(1)} s (${((result.trials.length / result.ms) * 1000).toFixed(0)} trials/s); connections: max per worker ${Math.max(...workerApps.map(([, n]) => n))}, max in all ${seen.total}, ${seen.samples} samples`);
+    console.log(
+      `load postgres: ${pgWorkers} workers, ${result.trials.length} trials ${JSON.stringify(countBy(result.trials, (t) => t.state))} in ${(result.ms / 1000).toFixed(1)} s (${((result.trials.length / result.ms) * 1000).toFixed(0)} trials/s); connections: max per worker ${Math.max(...workerApps.map(([, n]) => n))}, max in all ${seen.total}, ${seen.samples} samples`,
+    );
     expect(workerApps.length).toBe(pgWorkers); // every worker was seen connected
     for (const [app, n] of workerApps) expect(n, app).toBeLessThanOrEqual(POOL_MAX);
     expect(seen.total).toBeLessThanOrEqual(pgWorkers * POOL_MAX + 1);

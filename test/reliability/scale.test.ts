@@ -52,7 +52,10 @@ async function time(what: string, fn: () => Promise<unknown>): Promise<Timing> {
 async function fill(storage: StudyStorage): Promise<number> {
   const study = await storage.createStudy(STUDY, ['minimize']);
   const start = performance.now();
-  const trials = syntheticTrials(N, { seed: 1, steps: 20, workers: 8 }).map((t) => ({ ...t, studyId: study.id }));
+  const trials = syntheticTrials(N, { seed: 1, steps: 20, workers: 8 }).map((t) => ({
+    ...t,
+    studyId: study.id,
+  }));
   for (let i = 0; i < trials.length; i += 1000) await storage.addTrials(study.id, trials.slice(i, i + 1000));
   return performance.now() - start;
 }
@@ -77,17 +80,38 @@ describe.each(backends)(`a ${N.toLocaleString('en')}-trial study on %s`, (backen
     try {
       const fillMs = await fill(storage);
       const study = await loadStudy({ studyName: STUDY, storage });
-      timings.push(await time('listStudies', async () => expect((await storage.listStudies())[0]!.trialCounts.complete).toBeGreaterThan(N / 2)));
+      timings.push(
+        await time('listStudies', async () =>
+          expect((await storage.listStudies())[0]!.trialCounts.complete).toBeGreaterThan(N / 2),
+        ),
+      );
       timings.push(await time('study.trials()', async () => expect(await study.trials()).toHaveLength(N)));
       timings.push(await time('study.bestTrial()', () => study.bestTrial()));
       // Export as a user runs it: a whole CLI process (its start-up included), CSV and JSON.
       for (const format of ['csv', 'json']) {
         const out = join(dir.path, `export.${format}`);
-        timings.push(await time(`tunekit export --format ${format} (process)`, () => exec(process.execPath, ['--import', 'tsx', CLI, 'export', STUDY, '--storage', url, '--format', format, '--out', out], { cwd: REPO, maxBuffer: 1 << 28 })));
+        timings.push(
+          await time(`tunekit export --format ${format} (process)`, () =>
+            exec(
+              process.execPath,
+              ['--import', 'tsx', CLI, 'export', STUDY, '--storage', url, '--format', format, '--out', out],
+              { cwd: REPO, maxBuffer: 1 << 28 },
+            ),
+          ),
+        );
       }
-      timings.push(await time('tunekit --version (process start-up)', () => exec(process.execPath, ['--import', 'tsx', CLI, '--version'], { cwd: REPO })));
+      timings.push(
+        await time('tunekit --version (process start-up)', () =>
+          exec(process.execPath, ['--import', 'tsx', CLI, '--version'], { cwd: REPO }),
+        ),
+      );
 
-      const server = createDashboardServer({ storage, host: '127.0.0.1', allowWrites: false, uiDir: dir.path });
+      const server = createDashboardServer({
+        storage,
+        host: '127.0.0.1',
+        allowWrites: false,
+        uiDir: dir.path,
+      });
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
       try {
@@ -120,7 +144,12 @@ describe.each(backends)(`a ${N.toLocaleString('en')}-trial study on %s`, (backen
       }
       console.log(
         `scale ${backend}, ${N} trials (written in ${(fillMs / 1000).toFixed(1)} s):\n` +
-          timings.map((t) => `  ${t.what.padEnd(72)} cold ${t.coldMs.toFixed(0).padStart(6)} ms   median ${t.medianMs.toFixed(0).padStart(6)} ms`).join('\n'),
+          timings
+            .map(
+              (t) =>
+                `  ${t.what.padEnd(72)} cold ${t.coldMs.toFixed(0).padStart(6)} ms   median ${t.medianMs.toFixed(0).padStart(6)} ms`,
+            )
+            .join('\n'),
       );
       // Responsive on a shared 2-core machine: every answer, warm, well under 5 s (a whole CLI process
       // under 15 s); nothing cold beyond 30 s.

@@ -50,16 +50,48 @@ describe('parameters never pass through a shell', () => {
     writeFileSync(
       config,
       stringify({
-        study: { name: 'inject', storage: `sqlite:${join(dir.path, 'inject.db')}`, sampler: 'grid', trials: choices.length },
+        study: {
+          name: 'inject',
+          storage: `sqlite:${join(dir.path, 'inject.db')}`,
+          sampler: 'grid',
+          trials: choices.length,
+        },
         space: { cmd: { type: 'categorical', choices } },
-        objective: { command: { argv: ['python3', '-c', py, '{cmd}', '{constructor}'], env: { EXPECTED: JSON.stringify(choices) } } },
+        objective: {
+          command: {
+            argv: ['python3', '-c', py, '{cmd}', '{constructor}'],
+            env: { EXPECTED: JSON.stringify(choices) },
+          },
+        },
       }),
     );
-    await exec(process.execPath, ['--import', 'tsx', CLI, 'tune', config, '--quiet'], { cwd: REPO, timeout: 120_000 });
-    const { stdout } = await exec(process.execPath, ['--import', 'tsx', CLI, 'trials', 'inject', '--storage', `sqlite:${join(dir.path, 'inject.db')}`, '--json'], { cwd: REPO });
-    const trials = JSON.parse(stdout) as Array<{ state: string; values: number[]; params: { cmd: string }; failReason: string | null }>;
+    await exec(process.execPath, ['--import', 'tsx', CLI, 'tune', config, '--quiet'], {
+      cwd: REPO,
+      timeout: 120_000,
+    });
+    const { stdout } = await exec(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        CLI,
+        'trials',
+        'inject',
+        '--storage',
+        `sqlite:${join(dir.path, 'inject.db')}`,
+        '--json',
+      ],
+      { cwd: REPO },
+    );
+    const trials = JSON.parse(stdout) as Array<{
+      state: string;
+      values: number[];
+      params: { cmd: string };
+      failReason: string | null;
+    }>;
     expect(trials.map((t) => t.params.cmd).sort()).toEqual([...choices].sort());
-    for (const t of trials) expect([t.params.cmd, t.state, t.values]).toEqual([t.params.cmd, 'complete', [1]]);
+    for (const t of trials)
+      expect([t.params.cmd, t.state, t.values]).toEqual([t.params.cmd, 'complete', [1]]);
     expect(existsSync(join(victim, 'keep.txt'))).toBe(true);
     expect(readdirSync(dir.path).filter((f) => f.startsWith('pwned'))).toEqual([]);
   });
@@ -80,10 +112,19 @@ describe('dashboard server guards (fuzzed)', () => {
     mkdirSync(join(dir.path, 'ui-private'));
     writeFileSync(join(dir.path, 'ui-private', 'index.html'), SECRET);
     writeFileSync(join(ui, '.env.js'), SECRET);
-    const server = createDashboardServer({ storage: new InMemoryStorage(), host: '127.0.0.1', allowWrites: false, uiDir: ui });
+    const server = createDashboardServer({
+      storage: new InMemoryStorage(),
+      host: '127.0.0.1',
+      allowWrites: false,
+      uiDir: ui,
+    });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     port = (server.address() as AddressInfo).port;
-    close = () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); });
+    close = () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      });
   });
   afterAll(async () => close());
 
@@ -105,8 +146,34 @@ describe('dashboard server guards (fuzzed)', () => {
     expect((await raw('/')).status).toBe(200);
     expect((await raw('/assets/app.js')).status).toBe(200);
     // Found by this fuzzer: a path starting with // was parsed as a host name and answered 500.
-    for (const path of ['//%252e%252e', '//evil.example/api/health', '//']) expect((await raw(path)).status, path).toBe(404);
-    const segment = fc.constantFrom('..', '.', '%2e%2e', '%2E%2E', '.%2e', '%2e.', '..%2f', '%2f', '%5c', '..%5c', '%252e%252e', '%c0%ae%c0%ae', '', 'assets', 'secret.html', 'ui-private', 'index.html', '.env.js', '%00', 'ui', '~', ';', '?', '#');
+    for (const path of ['//%252e%252e', '//evil.example/api/health', '//'])
+      expect((await raw(path)).status, path).toBe(404);
+    const segment = fc.constantFrom(
+      '..',
+      '.',
+      '%2e%2e',
+      '%2E%2E',
+      '.%2e',
+      '%2e.',
+      '..%2f',
+      '%2f',
+      '%5c',
+      '..%5c',
+      '%252e%252e',
+      '%c0%ae%c0%ae',
+      '',
+      'assets',
+      'secret.html',
+      'ui-private',
+      'index.html',
+      '.env.js',
+      '%00',
+      'ui',
+      '~',
+      ';',
+      '?',
+      '#',
+    );
     let tried = 0;
     await fc.assert(
       fc.asyncProperty(fc.array(segment, { minLength: 1, maxLength: 6 }), async (segments) => {
@@ -122,11 +189,29 @@ describe('dashboard server guards (fuzzed)', () => {
 
   it('a Host header other than this server is refused on every route (DNS rebinding; 500 headers)', async () => {
     const hosts = fc.oneof(
-      fc.constantFrom('evil.example', 'evil.example:80', `localhost.evil.example:${port}`, `127.0.0.1.nip.io:${port}`, '0.0.0.0', '[::ffff:7f00:1]', '127.0.0.2', '127.1', '2130706433', 'LOCALHOST.', ' evil.example'),
+      fc.constantFrom(
+        'evil.example',
+        'evil.example:80',
+        `localhost.evil.example:${port}`,
+        `127.0.0.1.nip.io:${port}`,
+        '0.0.0.0',
+        '[::ffff:7f00:1]',
+        '127.0.0.2',
+        '127.1',
+        '2130706433',
+        'LOCALHOST.',
+        ' evil.example',
+      ),
       fc.domain(),
       fc.ipV4().map((ip) => `${ip}:${port}`),
     );
-    const paths = fc.constantFrom('/', '/api/health', '/api/studies', '/api/studies/x/trials', '/assets/app.js');
+    const paths = fc.constantFrom(
+      '/',
+      '/api/health',
+      '/api/studies',
+      '/api/studies/x/trials',
+      '/assets/app.js',
+    );
     const accepted: string[] = [];
     await fc.assert(
       fc.asyncProperty(hosts, paths, async (host, path) => {
@@ -138,6 +223,7 @@ describe('dashboard server guards (fuzzed)', () => {
       { numRuns: 500, seed: 52 },
     );
     // Only this machine's own names pass: loopback, spelled in any of its usual forms.
-    for (const host of accepted) expect(host.replace(/:\d+$/, '').toLowerCase(), host).toMatch(/^(127\.0\.0\.1|localhost|\[::1\])$/);
+    for (const host of accepted)
+      expect(host.replace(/:\d+$/, '').toLowerCase(), host).toMatch(/^(127\.0\.0\.1|localhost|\[::1\])$/);
   });
 });

@@ -50,7 +50,13 @@ const outcomes: Record<string, Record<string, string>> = {};
 afterAll(() => console.log(`values: ${JSON.stringify(outcomes)}`));
 
 /** Stores through `write`, reads back through `read`: exactly equal, or a TunekitError with a code. */
-async function exactly<T>(what: string, backend: string, value: T, write: () => Promise<unknown>, read: () => Promise<T>): Promise<Outcome> {
+async function exactly<T>(
+  what: string,
+  backend: string,
+  value: T,
+  write: () => Promise<unknown>,
+  read: () => Promise<T>,
+): Promise<Outcome> {
   let outcome: Outcome;
   try {
     await write();
@@ -58,7 +64,8 @@ async function exactly<T>(what: string, backend: string, value: T, write: () => 
     expect(fingerprint([back as never]), `${backend} ${what}`).toBe(fingerprint([value as never]));
     outcome = { stored: true };
   } catch (error) {
-    if (!(error instanceof TunekitError)) throw new Error(`${backend} ${what}: not a TunekitError: ${String((error as Error).stack ?? error)}`);
+    if (!(error instanceof TunekitError))
+      throw new Error(`${backend} ${what}: not a TunekitError: ${String((error as Error).stack ?? error)}`);
     expect(error.code.length, `${backend} ${what}`).toBeGreaterThan(0);
     expect(error.message.length).toBeGreaterThan(0);
     outcome = { refused: `${error.code}: ${error.message.slice(0, 120)}` };
@@ -85,8 +92,18 @@ describe.each(backends)('awkward values on %s', (backend, open) => {
     const storage = await open();
     try {
       for (const [label, name] of Object.entries(NAMES)) {
-        await exactly(`study name: ${label}`, backend, name, () => createStudy({ storage, studyName: name }), async () => (await storage.getStudy(name)).name);
-        const study = await createStudy({ storage, studyName: `params ${label}`, sampler: new RandomSampler({ seed: 1 }) });
+        await exactly(
+          `study name: ${label}`,
+          backend,
+          name,
+          () => createStudy({ storage, studyName: name }),
+          async () => (await storage.getStudy(name)).name,
+        );
+        const study = await createStudy({
+          storage,
+          studyName: `params ${label}`,
+          sampler: new RandomSampler({ seed: 1 }),
+        });
         let value: number | undefined;
         await exactly(
           `param name: ${label}`,
@@ -107,7 +124,8 @@ describe.each(backends)('awkward values on %s', (backend, open) => {
         );
       }
       // A refused name left nothing behind: every stored study reads back under its own name.
-      for (const s of await storage.listStudies()) expect(await storage.getStudy(s.study.name)).toMatchObject({ id: s.study.id });
+      for (const s of await storage.listStudies())
+        expect(await storage.getStudy(s.study.name)).toMatchObject({ id: s.study.id });
     } finally {
       await storage.close?.();
     }
@@ -116,7 +134,11 @@ describe.each(backends)('awkward values on %s', (backend, open) => {
   it('objective and intermediate values: -0, extremes and subnormals exactly; NaN and ±Infinity as intermediate values', async () => {
     const storage = await open();
     try {
-      const study = await createStudy({ storage, studyName: 'numbers', sampler: new RandomSampler({ seed: 1 }) });
+      const study = await createStudy({
+        storage,
+        studyName: 'numbers',
+        sampler: new RandomSampler({ seed: 1 }),
+      });
       for (const [label, v] of Object.entries(NUMBERS)) {
         let id = -1;
         await exactly(
@@ -158,7 +180,8 @@ describe.each(backends)('awkward values on %s', (backend, open) => {
       const zero = await study.ask();
       await zero.report(-0, 0);
       const told = await study.tell(zero, -0);
-      for (const t of [told, await storage.getTrial(zero.id)]) expect([Object.is(t.values![0], 0), Object.is(t.intermediateValues[0], 0)]).toEqual([true, true]);
+      for (const t of [told, await storage.getTrial(zero.id)])
+        expect([Object.is(t.values![0], 0), Object.is(t.intermediateValues[0], 0)]).toEqual([true, true]);
       (outcomes[backend] ??= {})['objective and intermediate -0'] = 'stored as 0';
       // A step far beyond any epoch count, and the largest safe one.
       let id = -1;
@@ -182,13 +205,17 @@ describe.each(backends)('awkward values on %s', (backend, open) => {
   it('attributes: deeply nested JSON, long and non-ASCII strings, numbers at the edges', async () => {
     const storage = await open();
     try {
-      const study = await createStudy({ storage, studyName: 'attrs', sampler: new RandomSampler({ seed: 1 }) });
+      const study = await createStudy({
+        storage,
+        studyName: 'attrs',
+        sampler: new RandomSampler({ seed: 1 }),
+      });
       const values: Record<string, JsonValue> = {
         'nested 100': nested(100),
         'nested 1,000': nested(1000),
         'nested 5,000': nested(5000),
         'string 1 MB': 'é'.repeat(500_000),
-        'non-ASCII': { '名前': ['☃', '🎛️'], 'ключ': 'значение' },
+        'non-ASCII': { 名前: ['☃', '🎛️'], ключ: 'значение' },
         'html and sql': { '<b>': "'; DROP TABLE x; --" },
         numbers: [Number.MAX_VALUE, Number.MIN_VALUE, 2 ** 60, 0.1 + 0.2],
         'NUL in a string': 'a\u0000b',
@@ -210,7 +237,13 @@ describe.each(backends)('awkward values on %s', (backend, open) => {
         expect(['complete', 'fail']).toContain(record.state);
         if (record.state === 'fail') expect(record.failReason).toMatch(/could not store/);
       }
-      await exactly('study attribute: nested 5,000', backend, nested(5000), () => study.setUserAttr('deep', nested(5000)), async () => (await study.userAttrs()).deep as JsonValue);
+      await exactly(
+        'study attribute: nested 5,000',
+        backend,
+        nested(5000),
+        () => study.setUserAttr('deep', nested(5000)),
+        async () => (await study.userAttrs()).deep as JsonValue,
+      );
     } finally {
       await storage.close?.();
     }
