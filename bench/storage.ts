@@ -1,6 +1,7 @@
 // npm run bench:storage — trials per second with 1, 2, 4 and 8 worker processes on SQLite and PostgreSQL
 // (trivial objective, 3 parameters, 2 intermediate values), beside Optuna's RDB storage on the same
 // database server and workload when Debian's python3-optuna is installed. Writes bench/results/storage.json.
+// BENCH_TRIALS, BENCH_OPTUNA_TRIALS and BENCH_STORAGES (e.g. "sqlite,postgres") narrow a run.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -58,7 +59,12 @@ const hasOptuna = spawnSync(PYTHON, ['-c', 'import optuna, psycopg2'], { encodin
 if (!hasOptuna) console.error(`optuna or psycopg2 not importable by ${PYTHON}: the Optuna column stays empty`);
 
 const rows: Row[] = [];
-for (const storage of ['sqlite', 'postgres'] as const) {
+// PostgreSQL again with asynchronous commit (opt-in, see docs/storage.md), for both libraries: on this
+// machine an fsync costs milliseconds, and every committed write waits for one.
+const ASYNC = 'options=-c%20synchronous_commit%3Doff';
+const asyncRows: Row[] = [];
+const only = process.env.BENCH_STORAGES?.split(',');
+for (const storage of (['sqlite', 'postgres', 'postgres-async'] as const).filter((s) => !only || only.includes(s))) {
   for (const workers of WORKERS) {
     const fresh = async (): Promise<{ tunekit: string; optuna: string; drop(): Promise<void> }> => {
       if (storage === 'sqlite') {
@@ -66,13 +72,16 @@ for (const storage of ['sqlite', 'postgres'] as const) {
         return { tunekit: `sqlite:${file}.db`, optuna: `sqlite:///${file}-optuna.db`, drop: async () => {} };
       }
       const db = await createTestDatabase('tunekit_bench');
-      return { tunekit: db.url, optuna: db.url.replace(/^postgres:/, 'postgresql+psycopg2:'), drop: () => db.drop() };
+      const url = storage === 'postgres' ? db.url : `${db.url}?${ASYNC}`;
+      return { tunekit: url, optuna: url.replace(/^postgres:/, 'postgresql+psycopg2:'), drop: () => db.drop() };
     };
     const db = await fresh();
     try {
       const tunekit = await runTunekit(db.tunekit, workers);
       const optuna = hasOptuna ? runOptuna(db.optuna, workers) : null;
-      rows.push({ storage, workers, trials_per_s: round(tunekit), optuna_trials_per_s: optuna === null ? null : round(optuna) });
+      const row = { workers, trials_per_s: round(tunekit), optuna_trials_per_s: optuna === null ? null : round(optuna) };
+      if (storage === 'postgres-async') asyncRows.push({ storage: 'postgres', ...row });
+      else rows.push({ storage, ...row });
       console.error(`${storage} x${workers}: tunekit ${round(tunekit)}/s, optuna ${optuna === null ? '-' : round(optuna)}/s`);
     } finally {
       await db.drop();
@@ -86,8 +95,9 @@ function round(x: number): number {
 }
 
 const header = ['storage', 'workers', 'tunekit trials/s', 'optuna trials/s', 'ratio'];
-const table = rows.map((r) => [
-  r.storage,
+const labelled = [...rows.map((r) => ({ ...r, label: r.storage as string })), ...asyncRows.map((r) => ({ ...r, label: 'postgres, async commit' }))];
+const table = labelled.map((r) => [
+  r.label,
   String(r.workers),
   r.trials_per_s.toFixed(1),
   r.optuna_trials_per_s === null ? '-' : r.optuna_trials_per_s.toFixed(1),
