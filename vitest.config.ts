@@ -3,6 +3,9 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    // The reliability suite restarts PostgreSQL and loads the machine: it runs after this one, file by file
+    // (vitest.reliability.config.ts), never beside other tests.
+    exclude: ['test/reliability/**', '**/node_modules/**'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',

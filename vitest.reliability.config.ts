@@ -1,4 +1,4 @@
-// The reliability suite alone: `npm run test:reliability` (CI sizes, also part of `npm test`) and
+// The reliability suite alone: `npm run test:reliability` (CI sizes; `npm test` runs it after the main suite) and
 // `npm run test:reliability:long` (`--mode long`: 2,000 trials on 16 / 8 workers, a 20,000-trial study).
 import { defineConfig } from 'vitest/config';
 
