@@ -52,7 +52,7 @@ function expectSettled(trials: readonly TrialRecord[]): void {
 }
 
 // Restarting the shared server would break PostgreSQL tests running beside it, so this runs only under the
-// reliability config (`npm run test:reliability`), which runs one file at a time.
+// reliability config (`npm run test:reliability`, which `npm test` runs after the main suite), one file at a time.
 const ownsServer = inject('reliabilitySize') !== undefined && process.getuid?.() === 0;
 
 describe('PostgreSQL restarted while workers run', () => {
