@@ -745,6 +745,102 @@ describe('dashboard API parameters (fuzzed)', () => {
   });
 });
 
+describe('dashboard writes (fuzzed, with --allow-writes)', () => {
+  let storage: StudyStorage;
+  let base: string;
+  let close: () => Promise<void>;
+  let studyId: number;
+  const NAME = 'writable';
+
+  beforeAll(async () => {
+    storage = new InMemoryStorage();
+    const study = await createStudy({ storage, studyName: NAME, sampler: new RandomSampler({ seed: 3 }) });
+    studyId = study.id;
+    await study.optimize(
+      (trial) => {
+        const x = trial.suggestFloat('x', -1, 1);
+        const n = trial.suggestInt('n', 1, 9, { step: 2 });
+        trial.suggestCategorical('c', ['a', 'b', 1, null]);
+        return x * n;
+      },
+      { nTrials: 5 },
+    );
+    const server = createDashboardServer({
+      storage,
+      host: '127.0.0.1',
+      allowWrites: true,
+      uiDir: scratchDir('ui-w').path,
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    close = () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      });
+  });
+  afterAll(async () => close());
+
+  const paramValue = fc.oneof(
+    hostileValue,
+    fc.double({ min: -2, max: 2 }),
+    fc.integer({ min: 0, max: 10 }),
+    fc.constantFrom('a', 'b', 1, null, -0),
+  );
+  const body = fc.oneof(
+    fc.record({
+      params: fc.dictionary(fc.oneof(fc.constantFrom('x', 'n', 'c'), hostileKey), paramValue, { maxKeys: 3 }),
+    }),
+    fc.record({ params: hostileValue }),
+    hostileValue.map((v) => ({ v })),
+  );
+
+  it('enqueue: a valid configuration is stored exactly, anything else is refused and writes nothing (1,000 requests)', async () => {
+    const known = {
+      x: floatDistribution('x', -1, 1),
+      n: intDistribution('n', 1, 9, { step: 2 }),
+      c: categoricalDistribution('c', ['a', 'b', 1, null]),
+    };
+    await fc.assert(
+      fc.asyncProperty(body, async (b) => {
+        count('dashboard writes');
+        const before = (await storage.getTrials(studyId)).length;
+        const res = await fetch(`${base}/api/studies/${NAME}/enqueue`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(b),
+        });
+        const answer = (await res.json()) as { error?: { code: string; message: string } };
+        const after = await storage.getTrials(studyId);
+        const params = (b as { params?: unknown }).params;
+        const valid =
+          params !== null &&
+          typeof params === 'object' &&
+          !Array.isArray(params) &&
+          Object.entries(params).every(
+            ([k, v]) => Object.hasOwn(known, k) && contains(known[k as keyof typeof known], v),
+          );
+        if (!valid) {
+          expect(res.status, JSON.stringify(answer)).toBeGreaterThanOrEqual(400);
+          expect(res.status).toBeLessThan(500);
+          expect(typeof answer.error?.code).toBe('string');
+          expect(after).toHaveLength(before);
+          return;
+        }
+        count('dashboard writes accepted');
+        expect(res.status, JSON.stringify(answer)).toBe(200);
+        expect(after).toHaveLength(before + 1);
+        const stored = after.at(-1)!;
+        expect(stored.state).toBe('waiting');
+        expect(fingerprint([stored.systemAttrs.fixed_params as never])).toBe(
+          fingerprint([JSON.parse(JSON.stringify(params)) as never]),
+        );
+      }),
+      { numRuns: 1000, seed: 42 },
+    );
+  });
+});
+
 describe('what the fuzzers found (regressions)', () => {
   it('a plug-in kind named after an Object.prototype member is an unknown kind, not a TypeError', () => {
     for (const kind of ['toString', 'constructor', '__proto__', 'hasOwnProperty']) {
