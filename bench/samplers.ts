@@ -1,7 +1,7 @@
 // `npm run bench:samplers [-- --quick]`: simple regret of tunekit's samplers (random, QMC, TPE, GP,
 // CMA-ES, the default) on standard problems at budgets 16-128 over seeds, side by side with Optuna's TPE
 // (bench/samplers_optuna.py, when Debian's python3-optuna is installed), plus ask overhead at 100, 1,000
-// and 5,000 trials. Prints tables; writes bench/results/samplers.json.
+// and 5,000 trials. Prints tables; writes bench/results/samplers.json. `--overhead-only` times asks only.
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { AutoSampler, CmaEsSampler, GpSampler, QmcSampler, RandomSampler, TpeSampler, createStudy } from '../src/index.js';
@@ -11,12 +11,14 @@ import type { Problem } from './sampler-problems.js';
 import { trainerProblem } from './sampler-trainer.js';
 
 const quick = process.argv.includes('--quick');
+/** Only the ask-overhead table (both sides), written to samplers-overhead.json. */
+const overheadOnly = process.argv.includes('--overhead-only');
 const BUDGETS = quick ? [16, 32, 64] : [16, 32, 64, 128];
 const SEEDS = Array.from({ length: quick ? 3 : 10 }, (_, i) => i);
 const QUICK_PROBLEMS = ['branin', 'hartmann6', 'mixed_int_cat', 'conditional'];
 const OVERHEAD_TRIALS = quick ? [100, 1000] : [100, 1000, 5000];
 const OVERHEAD_DIMS = 10;
-const OVERHEAD_REPEATS = quick ? 3 : 5;
+const OVERHEAD_REPEATS = quick ? 3 : overheadOnly ? 21 : 5;
 /** Medians within 1% of each other (or both below 1e-6) count as a tie. */
 const TIE = (a: number, b: number) => Math.abs(a - b) <= 0.01 * Math.max(Math.abs(a), Math.abs(b)) || Math.max(a, b) < 1e-6;
 
@@ -104,8 +106,8 @@ const fmt = (x: number) => (x === 0 ? '0' : Math.abs(x) >= 100 ? x.toFixed(0) : 
 
 async function main(): Promise<void> {
   const started = performance.now();
-  const all = problems().filter((p) => !quick || QUICK_PROBLEMS.includes(p.name));
-  const trainer = quick ? null : await trainerProblem();
+  const all = overheadOnly ? [] : problems().filter((p) => !quick || QUICK_PROBLEMS.includes(p.name));
+  const trainer = quick || overheadOnly ? null : await trainerProblem();
   const optunaRun = runOptuna(all.map((p) => p.name));
   const cells: Cell[] = [];
   for (const problem of [...all, ...(trainer ? [trainer] : [])]) {
@@ -178,9 +180,11 @@ async function main(): Promise<void> {
   }
   const tpeAt1000 = overhead.tpe![1000] ?? null;
   const optunaAt1000 = optuna?.askMs['1000'] ?? null;
-  if (optuna) {
+  if (optuna && !overheadOnly) {
     console.log(`\ndefault vs Optuna ${optuna.version} TPE (defaults), lower median regret per problem and budget: win ${score.win}, tie ${score.tie}, loss ${score.loss}`);
     if (losses.length > 0) console.log(`losses: ${losses.join('; ')}`);
+  }
+  if (optuna) {
     if (tpeAt1000 !== null && optunaAt1000 !== null) console.log(`TPE ask at 1,000 trials: tunekit ${tpeAt1000.toFixed(2)} ms, Optuna ${optunaAt1000.toFixed(2)} ms (${(optunaAt1000 / tpeAt1000).toFixed(0)}× lower)`);
   } else console.log('\nOptuna not available: no side-by-side comparison.');
 
@@ -201,8 +205,9 @@ async function main(): Promise<void> {
     cells,
     seconds: (performance.now() - started) / 1000,
   };
-  writeFileSync('bench/results/samplers.json', JSON.stringify(result, null, 1));
-  console.log(`\nwrote bench/results/samplers.json (${result.seconds.toFixed(0)} s)`);
+  const file = overheadOnly ? 'bench/results/samplers-overhead.json' : 'bench/results/samplers.json';
+  writeFileSync(file, JSON.stringify(result, null, 1));
+  console.log(`\nwrote ${file} (${result.seconds.toFixed(0)} s)`);
 }
 
 await main();
