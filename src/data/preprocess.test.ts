@@ -7,7 +7,6 @@ import {
   fitPreprocess,
   fitStandardize,
   preprocess,
-  symmetricEigen,
   transform,
 } from './preprocess.js';
 import { loadDataset } from './registry.js';
@@ -115,26 +114,5 @@ describe('fitted on training rows only', () => {
       [0, -Math.sqrt(1.5)].map((v) => Math.fround(v)),
     );
     expect([...transform(fitMinMax(data), data).x]).toEqual([0, 0, 0, 0.5, 0, 1]);
-  });
-});
-
-describe('symmetricEigen', () => {
-  it('decomposes A = V diag(λ) Vᵀ with orthonormal V', () => {
-    const d = 6;
-    const a = new Float64Array(d * d);
-    for (let i = 0; i < d; i++)
-      for (let j = i; j < d; j++) a[i * d + j] = a[j * d + i] = Math.sin(i * 3 + j * 7 + 1);
-    const { values, vectors: v } = symmetricEigen(a, d);
-    for (let i = 0; i < d; i++)
-      for (let j = 0; j < d; j++) {
-        let rec = 0;
-        let dot = 0;
-        for (let k = 0; k < d; k++) {
-          rec += v[i * d + k]! * values[k]! * v[j * d + k]!;
-          dot += v[k * d + i]! * v[k * d + j]!;
-        }
-        expect(rec).toBeCloseTo(a[i * d + j]!, 10);
-        expect(dot).toBeCloseTo(i === j ? 1 : 0, 10);
-      }
   });
 });

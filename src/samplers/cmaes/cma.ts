@@ -1,6 +1,7 @@
 // The CMA-ES update (Hansen's tutorial, active parts left out): a Gaussian search distribution whose
 // mean, step size and covariance follow the best points of each generation. Pure functions over plain
 // state, so a sampler can rebuild the state from stored trials.
+import { symmetricEigen } from '../../linalg.js';
 
 export interface CmaState {
   readonly d: number;
@@ -86,45 +87,5 @@ export function update(state: CmaState, sorted: readonly Float64Array[], populat
     }
   const sigma = state.sigma * Math.exp(Math.min(1, (cSigma / dSigma) * (normPs / chiN - 1)));
   const { vectors, values } = symmetricEigen(cov, d);
-  return { d, mean, sigma, cov, pathSigma, pathC, generation: g, b: vectors, sqrtEig: values.map((v) => Math.sqrt(Math.max(v, 1e-20))) };
-}
-
-/** Eigen-decomposition of a symmetric matrix by cyclic Jacobi rotations (d is small). */
-export function symmetricEigen(a: Float64Array, d: number): { vectors: Float64Array; values: Float64Array } {
-  const m = Float64Array.from(a);
-  const v = new Float64Array(d * d);
-  for (let i = 0; i < d; i++) v[i * d + i] = 1;
-  for (let sweep = 0; sweep < 50; sweep++) {
-    let off = 0;
-    for (let p = 0; p < d; p++) for (let q = p + 1; q < d; q++) off += m[p * d + q]! ** 2;
-    if (off < 1e-30) break;
-    for (let p = 0; p < d; p++)
-      for (let q = p + 1; q < d; q++) {
-        const apq = m[p * d + q]!;
-        if (Math.abs(apq) < 1e-300) continue;
-        const theta = (m[q * d + q]! - m[p * d + p]!) / (2 * apq);
-        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-        const c = 1 / Math.sqrt(t * t + 1);
-        const s = t * c;
-        for (let k = 0; k < d; k++) {
-          const mkp = m[k * d + p]!;
-          const mkq = m[k * d + q]!;
-          m[k * d + p] = c * mkp - s * mkq;
-          m[k * d + q] = s * mkp + c * mkq;
-        }
-        for (let k = 0; k < d; k++) {
-          const mpk = m[p * d + k]!;
-          const mqk = m[q * d + k]!;
-          m[p * d + k] = c * mpk - s * mqk;
-          m[q * d + k] = s * mpk + c * mqk;
-        }
-        for (let k = 0; k < d; k++) {
-          const vkp = v[k * d + p]!;
-          const vkq = v[k * d + q]!;
-          v[k * d + p] = c * vkp - s * vkq;
-          v[k * d + q] = s * vkp + c * vkq;
-        }
-      }
-  }
-  return { vectors: v, values: Float64Array.from({ length: d }, (_, i) => m[i * d + i]!) };
+  return { d, mean, sigma, cov, pathSigma, pathC, generation: g, b: vectors, sqrtEig: Float64Array.from(values, (v) => Math.sqrt(Math.max(v, 1e-20))) };
 }

@@ -2,24 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { createStudy } from '../../create-study.js';
 import { samplerContract } from '../sampler.contract.js';
 import { rosenbrock } from '../testing/functions.js';
-import { initialState, samplePoint, symmetricEigen, update } from './cma.js';
+import { initialState, samplePoint, update } from './cma.js';
 import { CmaEsSampler } from './sampler.js';
 
 samplerContract('cmaes', { make: (seed) => new CmaEsSampler({ seed }), multiObjective: false });
 
 describe('CMA-ES', () => {
-  it('decomposes a symmetric matrix', () => {
-    const a = Float64Array.from([4, 1, 0.5, 1, 3, 0.2, 0.5, 0.2, 2]);
-    const { vectors: v, values } = symmetricEigen(a, 3);
-    for (let k = 0; k < 3; k++)
-      for (let i = 0; i < 3; i++) {
-        let av = 0;
-        for (let j = 0; j < 3; j++) av += a[i * 3 + j]! * v[j * 3 + k]!;
-        expect(av).toBeCloseTo(values[k]! * v[i * 3 + k]!, 10);
-      }
-    expect(values.reduce((s, x) => s + x, 0)).toBeCloseTo(9, 10);
-  });
-
   it('moves its mean towards the better half and adapts the step size', () => {
     const s0 = initialState(new Float64Array([0.5, 0.5]), 0.2);
     const pts = [
