@@ -221,5 +221,7 @@ describe('study commands', () => {
     expect(missing.code).toBe(4);
     expect(missing.stderr).toContain('no study named "loop"');
     expect((await cli(['nonsense'], { ok: false })).code).toBe(2);
+    const unreachable = await cli(['studies', '--storage', 'postgres://postgres@127.0.0.1:1/none'], { ok: false });
+    expect([unreachable.code, /storage_unreachable/.test(unreachable.stderr)]).toEqual([3, true]);
   });
 });
