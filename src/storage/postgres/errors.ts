@@ -24,6 +24,14 @@ export function asStorageError(error: unknown, where: string): unknown {
         (code === '53300' ? ' (lower pool_max per worker or raise the server\'s max_connections)' : ''),
       { code },
     );
+  // 22021, 22P05: a NUL character; 22P02: an unpaired UTF-16 surrogate in JSON. PostgreSQL text holds neither.
+  if (['22021', '22P05', '22P02'].includes(code))
+    return new TunekitError(
+      'invalid_argument',
+      `${where} cannot store this string: ${message}. PostgreSQL text holds no NUL character (\\u0000) and no ` +
+        'unpaired surrogate; remove them from names, params and attributes (SQLite and in-memory storages keep them)',
+      { code },
+    );
   if (error instanceof pg.DatabaseError) return new TunekitError('storage_error', `${where}: ${message}`, { code });
   return error;
 }

@@ -98,6 +98,18 @@ describe('postgres storage', () => {
     await storage.close();
   });
 
+  it('refuses strings PostgreSQL cannot hold (NUL, unpaired surrogates) with invalid_argument', async () => {
+    const storage = await openPostgresStorage(db.url);
+    const code = (p: Promise<unknown>) => p.then(() => 'stored', (e: { code?: string }) => e.code);
+    expect(await code(storage.createStudy('a\u0000b', ['minimize']))).toBe('invalid_argument');
+    const s = await storage.createStudy('strings', ['minimize']);
+    const t = (await storage.startTrial(s.id, 'w'))!;
+    expect(await code(storage.setTrialUserAttr(t.id, 'k', 'x\ud800y'))).toBe('invalid_argument');
+    expect(await code(storage.setTrialUserAttr(t.id, 'k', 'a\u0000'))).toBe('invalid_argument');
+    expect(await code(storage.setTrialUserAttr(t.id, 'k', '😀 ok'))).toBe('stored');
+    await storage.close();
+  });
+
   it('reports an unreachable server with the URL, password hidden', async () => {
     const error = await openPostgresStorage('postgres://someone:secret@127.0.0.1:1/nowhere').then(
       () => null,
