@@ -30,3 +30,12 @@ export function studyArg(args: ParsedArgs, command: string): string {
   if (name === undefined) throw new TunekitError('invalid_argument', `give the study name, e.g. tunekit ${command} my-study`);
   return name;
 }
+
+/**
+ * Lets the trainer use its fused multiply-add WebAssembly build (relaxed SIMD), which Node 20 only accepts
+ * behind a V8 flag; the CLI sets it for its own process before any model is built (see docs/nn.md).
+ */
+export async function useFastKernels(): Promise<void> {
+  const { enableRelaxedSimd } = await import('../nn/index.js');
+  enableRelaxedSimd();
+}

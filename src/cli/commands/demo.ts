@@ -4,6 +4,7 @@ import { parseConfig, planTrainer, runTune, scoreTestOnce } from '../../config/i
 import type { TrainerObjectiveConfig } from '../../config/index.js';
 import { intOption, parseArgs } from '../args.js';
 import { bold, endProgress, formatNumber, formatParam, progress } from '../format.js';
+import { useFastKernels } from '../common.js';
 import type { Command } from './index.js';
 
 /** The demo's study, written as a user would write it in YAML (see examples/digits.yaml). */
@@ -43,10 +44,11 @@ export const demo: Command = {
   ].join('\n'),
   async run(argv) {
     const args = parseArgs(argv, { values: ['trials', 'seed', 'storage'] });
-    const trials = intOption(args, 'trials', 50);
+    const trials = intOption(args, 'trials', 100);
     const seed = args.options.seed === undefined ? 42 : intOption(args, 'seed', 42);
     const storage = typeof args.options.storage === 'string' ? args.options.storage : 'sqlite:./tunekit.db';
     const name = `demo-${new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)}`;
+    await useFastKernels();
     const config = parseConfig(demoConfig(name, storage, trials, seed));
 
     console.log(`${bold('tunekit demo')}: tuning an MLP on digits (1,797 8x8 images) into ${storage}, study "${name}"`);

@@ -3,7 +3,7 @@
 import { loadConfigFile, nestedCvFromConfig } from '../../config/index.js';
 import { TunekitError } from '../../index.js';
 import { intOption, parseArgs } from '../args.js';
-import { printJson } from '../common.js';
+import { printJson, useFastKernels } from '../common.js';
 import { formatNumber, formatParams, table } from '../format.js';
 import type { Command } from './index.js';
 
@@ -20,6 +20,7 @@ export const nestedCv: Command = {
     const path = args.positionals[0];
     if (path === undefined) throw new TunekitError('invalid_argument', 'give a config file, e.g. tunekit nested-cv study.yaml');
     const config = loadConfigFile(path);
+    await useFastKernels();
     const result = await nestedCvFromConfig(config, {
       outer: intOption(args, 'outer', 5),
       inner: intOption(args, 'inner', 3),

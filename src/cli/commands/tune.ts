@@ -9,7 +9,7 @@ import { TunekitError, loadStudy } from '../../index.js';
 import type { Study, TrialRecord } from '../../index.js';
 import { intOption, parseArgs } from '../args.js';
 import type { ParsedArgs } from '../args.js';
-import { printJson } from '../common.js';
+import { printJson, useFastKernels } from '../common.js';
 import { endProgress, formatNumber, formatParam, progress } from '../format.js';
 import type { Command } from './index.js';
 
@@ -76,6 +76,7 @@ export const tune: Command = {
     const total = overrides.trials ?? config.study.trials;
     if (config.strategy.kind === 'optimize' && total === undefined && (overrides.timeoutSeconds ?? config.study.timeoutSeconds) === undefined)
       throw new TunekitError('config_invalid', 'study.trials: give a budget (study.trials or study.timeout in the config, or --trials / --timeout)');
+    await useFastKernels();
     const workers = intOption(args, 'workers', 1);
     let study: Study;
     if (workers > 1) {

@@ -3,6 +3,7 @@
 import { loadConfigFile, loadStudyConfig, runTune } from '../../config/index.js';
 import { TunekitError } from '../../index.js';
 import { parseArgs } from '../args.js';
+import { useFastKernels } from '../common.js';
 import type { Command } from './index.js';
 import { TUNE_VALUES, overridesFrom, printSummary } from './tune.js';
 
@@ -20,6 +21,7 @@ export const worker: Command = {
     if (path !== undefined) config = loadConfigFile(path);
     else if (typeof args.options.study === 'string' && overrides.storage) config = await loadStudyConfig(overrides.storage, args.options.study);
     else throw new TunekitError('invalid_argument', 'give a config file, or --storage URL and --study NAME');
+    await useFastKernels();
     const study = await runTune(config, overrides);
     try {
       if (!args.options.quiet) await printSummary(study, Boolean(args.options.json));

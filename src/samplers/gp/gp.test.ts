@@ -128,3 +128,24 @@ describe('GpSampler', () => {
     for (let i = 0; i < 3; i++) for (let j = 0; j < i; j++) expect(Math.abs(xs[i]! - xs[j]!)).toBeGreaterThan(1e-3);
   });
 });
+
+describe('GpSampler and pruned trials', () => {
+  it('moves away from a region whose trials keep being pruned', async () => {
+    // The unpruned optimum extrapolates towards x = 1, but every trial above 0.7 is pruned at step 0.
+    const study = await createStudy({ sampler: new GpSampler({ seed: 3 }), pruner: { prune: (_ctx, t) => (t.params.x as number) > 0.7 } });
+    await study.optimize(
+      async (t) => {
+        const x = t.suggestFloat('x', 0, 1);
+        const y = t.suggestFloat('y', 0, 1);
+        await t.report(5, 0);
+        if (await t.shouldPrune()) t.prune();
+        return (x - 1) ** 2 + (y - 0.5) ** 2;
+      },
+      { nTrials: 40 },
+    );
+    const trials = await study.trials();
+    const pruned = trials.slice(10).filter((t) => t.state === 'pruned').length;
+    expect(pruned).toBeLessThan(15);
+    expect(new Set(trials.map((t) => `${t.params.x},${t.params.y}`)).size).toBe(40);
+  });
+});

@@ -1,6 +1,7 @@
 // Gaussian-process Bayesian optimisation: fit a GP to the complete trials (in the unit box, log ranges
-// in log space), then suggest the point maximising log expected improvement. Trials still running enter
-// as constant lies, so parallel workers get different points.
+// in log space), then suggest the point maximising log expected improvement. Trials still running, and
+// pruned ones, enter as pessimistic constant lies, so parallel workers get different points and a region
+// that keeps being pruned is not proposed again.
 import { TunekitError } from '../../errors.js';
 import { deriveSeed, randomSeed } from '../../random.js';
 import { cardinality, fromUnit, toUnit } from '../../search-space/index.js';
@@ -113,8 +114,12 @@ export class GpSampler implements Sampler {
     const incumbent = x.slice(bestIndex * d, bestIndex * d + d);
 
     // Constant liar (the pessimistic one): running trials enter with the worst value seen, which pushes
-    // the next suggestion away from points other workers are already evaluating.
-    const running = ctx.trials.filter((t) => t.state === 'running' && t.number !== ctx.trial.number && hasSpace(t, space));
+    // the next suggestion away from points other workers are already evaluating. Pruned trials enter the
+    // same way (they were stopped for doing worse than their peers): left out, the model would keep
+    // proposing the region that gets pruned, over and over.
+    const running = ctx.trials.filter(
+      (t) => ((t.state === 'running' && t.number !== ctx.trial.number) || t.state === 'pruned') && hasSpace(t, space),
+    );
     if (running.length > 0) {
       const m = n + running.length;
       const xa = new Float64Array(m * d);
