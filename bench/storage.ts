@@ -77,18 +77,34 @@ for (const storage of (['sqlite', 'postgres', 'postgres-async'] as const).filter
     };
     const db = await fresh();
     try {
-      const tunekit = await runTunekit(db.tunekit, workers);
+      const tunekit = await withRetries(`${storage} x${workers}`, async () => {
+        const again = await fresh();
+        return runTunekit(again.tunekit, workers).finally(() => again.drop().catch(() => {}));
+      });
       const optuna = hasOptuna ? runOptuna(db.optuna, workers) : null;
       const row = { workers, trials_per_s: round(tunekit), optuna_trials_per_s: optuna === null ? null : round(optuna) };
       if (storage === 'postgres-async') asyncRows.push({ storage: 'postgres', ...row });
       else rows.push({ storage, ...row });
       console.error(`${storage} x${workers}: tunekit ${round(tunekit)}/s, optuna ${optuna === null ? '-' : round(optuna)}/s`);
     } finally {
-      await db.drop();
+      await db.drop().catch(() => {});
     }
   }
 }
 rmSync(dir, { recursive: true, force: true });
+
+/** On a shared machine the database server may be restarted under a run: such a run is measured again. */
+async function withRetries(label: string, run: () => Promise<number>): Promise<number> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (error) {
+      if (attempt === 3) throw error;
+      console.error(`${label}: ${(error as Error).message}; measuring again`);
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+    }
+  }
+}
 
 function round(x: number): number {
   return Math.round(x * 10) / 10;
