@@ -216,10 +216,15 @@ describe('study commands', () => {
     const best = JSON.parse((await cli(['best', 'loop', '--json'])).stdout) as { values: number[] };
     expect(best.values[0]).toBe(Math.min(...csv.slice(1).map((l) => Number(l.split(',')[2]))));
     expect((await cli(['tell', 'loop', '--trial', '0', '--value', '1'], { ok: false })).stderr).toMatch(/already complete/);
-    await cli(['delete', 'loop']);
-    const missing = await cli(['trials', 'loop'], { ok: false });
+    await cli(['rename', 'loop', 'shell-loop']);
+    await cli(['copy', 'shell-loop', '--to', 'sqlite:./copy.db', '--name', 'copied']);
+    const copied = JSON.parse((await cli(['trials', 'copied', '--storage', 'sqlite:./copy.db', '--json'])).stdout) as unknown[];
+    expect(copied).toEqual(JSON.parse((await cli(['trials', 'shell-loop', '--json'])).stdout).map((t: { studyId: number }) => ({ ...t, studyId: (copied[0] as { studyId: number }).studyId })));
+    expect((await cli(['copy', 'shell-loop', '--to', 'sqlite:./copy.db', '--name', 'copied'], { ok: false })).stderr).toMatch(/duplicate_study/);
+    await cli(['delete', 'shell-loop']);
+    const missing = await cli(['trials', 'shell-loop'], { ok: false });
     expect(missing.code).toBe(4);
-    expect(missing.stderr).toContain('no study named "loop"');
+    expect(missing.stderr).toContain('no study named "shell-loop"');
     expect((await cli(['nonsense'], { ok: false })).code).toBe(2);
     const unreachable = await cli(['studies', '--storage', 'postgres://postgres@127.0.0.1:1/none'], { ok: false });
     expect([unreachable.code, /storage_unreachable/.test(unreachable.stderr)]).toEqual([3, true]);

@@ -1,12 +1,14 @@
 // The command table: one entry per file in this folder.
 import { ask } from './ask.js';
 import { best } from './best.js';
+import { copy } from './copy.js';
 import { dashboard } from './dashboard.js';
 import { deleteCommand } from './delete.js';
 import { demo } from './demo.js';
 import { enqueue } from './enqueue.js';
 import { exportCommand } from './export.js';
 import { nestedCv } from './nested-cv.js';
+import { rename } from './rename.js';
 import { importanceCommand } from './importance.js';
 import { report } from './report.js';
 import { studies } from './studies.js';
@@ -31,6 +33,8 @@ export const commands: Record<string, Command> = {
   importance: importanceCommand,
   export: exportCommand,
   delete: deleteCommand,
+  rename,
+  copy,
   enqueue,
   ask,
   tell,
