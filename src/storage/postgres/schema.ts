@@ -1,7 +1,7 @@
 // The PostgreSQL schema and its migrations. `migrations[v]` takes a database from version v to v + 1; a
 // database whose version is newer than this code knows is refused, never altered.
 import type pg from 'pg';
-import { TunekitError } from '../../errors.js';
+import { schemaIsCurrent } from '../sql/schema-version.js';
 
 export const SCHEMA_VERSION = 2;
 
@@ -61,16 +61,7 @@ export async function schemaVersion(client: pg.ClientBase): Promise<number> {
 
 /** Brings the schema to `target` (the current version unless a test asks for an older one). */
 export async function migrate(client: pg.ClientBase, where: string, target = SCHEMA_VERSION): Promise<void> {
-  const check = (version: number): boolean => {
-    if (version > SCHEMA_VERSION)
-      throw new TunekitError(
-        'storage_version',
-        `${where} has schema version ${version}, written by a newer tunekit (this one reads up to version ${SCHEMA_VERSION}); ` +
-          'upgrade tunekit to open it. The database was not changed.',
-        { found: version, supported: SCHEMA_VERSION },
-      );
-    return version >= target;
-  };
+  const check = (version: number): boolean => schemaIsCurrent(where, version, SCHEMA_VERSION, target);
   if (check(await schemaVersion(client))) return;
   // Workers starting together on an empty database: the advisory lock lets one create the schema while the
   // others wait, then find it done. DDL is transactional in PostgreSQL, so a failed migration leaves nothing.

@@ -1,7 +1,7 @@
 // The SQLite schema and its migrations. `migrations[v]` takes a database from version v to v + 1; a
 // database whose version is newer than this code knows is refused, never altered.
 import type Database from 'better-sqlite3';
-import { TunekitError } from '../../errors.js';
+import { schemaIsCurrent } from '../sql/schema-version.js';
 
 export const SCHEMA_VERSION = 2;
 
@@ -54,16 +54,7 @@ export function schemaVersion(db: Database.Database): number {
 
 /** Brings the schema to `target` (the current version unless a test asks for an older one). */
 export function migrate(db: Database.Database, where: string, target = SCHEMA_VERSION): void {
-  const check = (version: number): boolean => {
-    if (version > SCHEMA_VERSION)
-      throw new TunekitError(
-        'storage_version',
-        `${where} has schema version ${version}, written by a newer tunekit (this one reads up to version ${SCHEMA_VERSION}); ` +
-          'upgrade tunekit to open it. The database was not changed.',
-        { found: version, supported: SCHEMA_VERSION },
-      );
-    return version >= target;
-  };
+  const check = (version: number): boolean => schemaIsCurrent(where, version, SCHEMA_VERSION, target);
   if (check(schemaVersion(db))) return;
   // Immediate: workers opening a new file together create the schema once, one after the other.
   db.transaction(() => {
