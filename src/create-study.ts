@@ -42,7 +42,7 @@ export async function createStudy(options: CreateStudyOptions = {}): Promise<Stu
   if (typeof name !== 'string' || name.trim() === '')
     throw new TunekitError('invalid_argument', 'studyName must be a non-empty string');
   // Databases store text as UTF-8: a lone surrogate would come back changed, a NUL is refused by PostgreSQL.
-  if (/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]|\u0000/.test(name))
+  if (name.includes('\u0000') || /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(name))
     throw new TunekitError('invalid_argument', `studyName ${JSON.stringify(name.slice(0, 80))} holds a NUL or an unpaired surrogate; use printable Unicode text`);
   let info;
   try {
