@@ -8,6 +8,7 @@ import type {
   StartOptions,
   StudyStorage,
   StudySummary,
+  TrialParam,
   TrialQuery,
   TrialResult,
 } from '../study/storage.js';
@@ -127,9 +128,13 @@ export class InMemoryStorage implements StudyStorage {
   }
 
   async setTrialParam(trialId: number, name: string, distribution: Distribution, value: ParamValue): Promise<void> {
+    await this.setTrialParams(trialId, [{ name, distribution, value }]);
+  }
+
+  async setTrialParams(trialId: number, params: readonly TrialParam[]): Promise<void> {
     const t = this.touch(trialId);
-    t.params = { ...t.params, [name]: value };
-    t.distributions = { ...t.distributions, [name]: structuredClone(distribution) };
+    t.params = { ...t.params, ...Object.fromEntries(params.map((p) => [p.name, p.value])) };
+    t.distributions = { ...t.distributions, ...Object.fromEntries(params.map((p) => [p.name, structuredClone(p.distribution)])) };
   }
 
   async setTrialIntermediateValue(trialId: number, step: number, value: number): Promise<void> {

@@ -138,6 +138,24 @@ export function storageContract(label: string, factory: StorageFactory): void {
       expect(got.heartbeatAt).toBeGreaterThanOrEqual(got.startedAt!);
     });
 
+    it('stores a batch of params in one write, all or none', async () => {
+      const s = await storage.createStudy('batch', ['minimize']);
+      const t = (await storage.startTrial(s.id, 'w'))!;
+      const x = floatDistribution('x', 0, 1);
+      const k = categoricalDistribution('k', ['a', 'b']);
+      await storage.setTrialParam(t.id, 'first', x, 0.5);
+      await storage.setTrialParams!(t.id, [
+        { name: 'x', distribution: x, value: 0.25 },
+        { name: 'k', distribution: k, value: 'b' },
+      ]);
+      const got = await storage.getTrial(t.id);
+      expect(got.params).toEqual({ first: 0.5, x: 0.25, k: 'b' });
+      expect(got.distributions).toEqual({ first: x, x, k });
+      await storage.finishTrial(t.id, { state: 'complete', values: [1] });
+      expect(await codeOf(storage.setTrialParams!(t.id, [{ name: 'y', distribution: x, value: 0.1 }]))).toBe('trial_finished');
+      expect((await storage.getTrial(t.id)).params).toEqual({ first: 0.5, x: 0.25, k: 'b' });
+    });
+
     it('finishes a trial once; a finished trial is immutable', async () => {
       const s = await storage.createStudy('finish', ['minimize', 'maximize']);
       const t = (await storage.startTrial(s.id, 'w'))!;

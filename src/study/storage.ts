@@ -26,6 +26,12 @@ export interface NewWaitingTrial {
   readonly systemAttrs?: Readonly<Record<string, JsonValue>>;
 }
 
+export interface TrialParam {
+  readonly name: string;
+  readonly distribution: Distribution;
+  readonly value: ParamValue;
+}
+
 export interface TrialResult {
   readonly state: 'complete' | 'pruned' | 'fail';
   readonly values?: readonly number[] | null;
@@ -79,6 +85,11 @@ export interface StudyStorage {
   startTrial(studyId: number, worker: string, options?: StartOptions): Promise<TrialRecord | null>;
   /** Records a parameter of a running trial; throws `trial_finished` once finished. */
   setTrialParam(trialId: number, name: string, distribution: Distribution, value: ParamValue): Promise<void>;
+  /**
+   * Optional: records several parameters of a running trial in one write (one round trip, one commit),
+   * all or none; the same rules as setTrialParam. Trials batch the suggestions an objective makes at once.
+   */
+  setTrialParams?(trialId: number, params: readonly TrialParam[]): Promise<void>;
   setTrialIntermediateValue(trialId: number, step: number, value: number): Promise<void>;
   setTrialUserAttr(trialId: number, key: string, value: JsonValue): Promise<void>;
   setTrialSystemAttr(trialId: number, key: string, value: JsonValue): Promise<void>;

@@ -14,7 +14,7 @@ import {
 import type { CategoricalChoice, Distribution, ParamValue, RangeOptions } from '../search-space/index.js';
 import type { Pruner } from './pruner.js';
 import type { RelativeSample, Sampler, SamplerContext } from './sampler.js';
-import type { StudyStorage } from './storage.js';
+import type { StudyStorage, TrialParam } from './storage.js';
 import { FIXED_PARAMS_ATTR } from './types.js';
 import type { JsonValue, StudyInfo, TrialRecord } from './types.js';
 
@@ -38,6 +38,7 @@ export class Trial {
   private readonly attrs: Record<string, JsonValue> = {};
   private readonly fixed: Readonly<Record<string, ParamValue>>;
   private pending: Promise<void> = Promise.resolve();
+  private unsentParams: TrialParam[] = [];
   private writeError: unknown = null;
 
   constructor(
@@ -102,7 +103,9 @@ export class Trial {
     const value = this.choose(name, distribution);
     this.paramValues[name] = value;
     this.paramDistributions[name] = distribution;
-    this.enqueueWrite(() => this.deps.storage.setTrialParam(this.id, name, distribution, value));
+    // Suggestions made together (the usual burst at the top of an objective) reach storage in one write.
+    this.unsentParams.push({ name, distribution, value });
+    if (this.unsentParams.length === 1) this.enqueueWrite(() => this.sendParams());
     return value;
   }
 
@@ -177,6 +180,14 @@ export class Trial {
         `the sampler returned ${JSON.stringify(value)} for "${name}", outside ${describeDistribution(distribution)}`,
       );
     return value;
+  }
+
+  private async sendParams(): Promise<void> {
+    const batch = this.unsentParams;
+    this.unsentParams = [];
+    const storage = this.deps.storage;
+    if (storage.setTrialParams) await storage.setTrialParams(this.id, batch);
+    else for (const p of batch) await storage.setTrialParam(this.id, p.name, p.distribution, p.value);
   }
 
   private enqueueWrite(write: () => Promise<void>): void {

@@ -10,6 +10,7 @@ import type {
   StartOptions,
   StudyStorage,
   StudySummary,
+  TrialParam,
   TrialQuery,
   TrialResult,
 } from '../../study/storage.js';
@@ -197,6 +198,17 @@ export class PostgresStorage implements StudyStorage {
       `params = params || jsonb_build_object($2::text, $3::jsonb), distributions = distributions || jsonb_build_object($2::text, $4::jsonb)`,
       [name, JSON.stringify(value), JSON.stringify(distribution)],
       'tunekit_set_param',
+    );
+  }
+
+  async setTrialParams(trialId: number, params: readonly TrialParam[]): Promise<void> {
+    const values = Object.fromEntries(params.map((p) => [p.name, p.value]));
+    const distributions = Object.fromEntries(params.map((p) => [p.name, p.distribution]));
+    await this.patchTrial(
+      trialId,
+      `params = params || $2::jsonb, distributions = distributions || $3::jsonb`,
+      [JSON.stringify(values), JSON.stringify(distributions)],
+      'tunekit_set_params',
     );
   }
 

@@ -12,6 +12,7 @@ import type {
   StartOptions,
   StudyStorage,
   StudySummary,
+  TrialParam,
   TrialQuery,
   TrialResult,
 } from '../../study/storage.js';
@@ -181,19 +182,26 @@ export class SqliteStorage implements StudyStorage {
   }
 
   async setTrialParam(trialId: number, name: string, distribution: Distribution, value: ParamValue): Promise<void> {
-    this.patchTrial(trialId, { params: [name, value], distributions: [name, distribution as unknown as JsonValue] });
+    await this.setTrialParams(trialId, [{ name, distribution, value }]);
+  }
+
+  async setTrialParams(trialId: number, params: readonly TrialParam[]): Promise<void> {
+    this.patchTrial(trialId, {
+      params: Object.fromEntries(params.map((p) => [p.name, p.value])),
+      distributions: Object.fromEntries(params.map((p) => [p.name, p.distribution as unknown as JsonValue])),
+    });
   }
 
   async setTrialIntermediateValue(trialId: number, step: number, value: number): Promise<void> {
-    this.patchTrial(trialId, { intermediate: [String(step), encodeNumber(value)] });
+    this.patchTrial(trialId, { intermediate: { [String(step)]: encodeNumber(value) } });
   }
 
   async setTrialUserAttr(trialId: number, key: string, value: JsonValue): Promise<void> {
-    this.patchTrial(trialId, { user_attrs: [key, value] });
+    this.patchTrial(trialId, { user_attrs: { [key]: value } });
   }
 
   async setTrialSystemAttr(trialId: number, key: string, value: JsonValue): Promise<void> {
-    this.patchTrial(trialId, { system_attrs: [key, value] });
+    this.patchTrial(trialId, { system_attrs: { [key]: value } });
   }
 
   async heartbeat(trialId: number): Promise<void> {
@@ -285,17 +293,15 @@ export class SqliteStorage implements StudyStorage {
   }
 
   /** Sets one key in JSON columns of an unfinished trial; the write counts as a heartbeat. */
-  private patchTrial(trialId: number, patch: Partial<Record<JsonColumn, [string, JsonValue]>>): void {
+  /** Merges `patch[column]` into each JSON column of a waiting or running trial, in one write. */
+  private patchTrial(trialId: number, patch: Partial<Record<JsonColumn, Record<string, JsonValue>>>): void {
     const columns = Object.keys(patch) as JsonColumn[];
     this.write(() => {
       const row = this.sql(`SELECT state, ${columns.join(', ')} FROM tunekit_trials WHERE id = ?`).get(trialId) as
         | Record<string, string>
         | undefined;
       if (!row || (row.state !== 'waiting' && row.state !== 'running')) throw this.whyNotWritable(trialId);
-      const values = columns.map((c) => {
-        const [key, value] = patch[c]!;
-        return JSON.stringify({ ...JSON.parse(row[c]!), [key]: value });
-      });
+      const values = columns.map((c) => JSON.stringify({ ...JSON.parse(row[c]!), ...patch[c] }));
       const sets = columns.map((c) => `${c} = ?`).join(', ');
       const beat = row.state === 'running' ? Date.now() : null;
       this.sql(`UPDATE tunekit_trials SET ${sets}, heartbeat_at = COALESCE(?, heartbeat_at) WHERE id = ?`).run(...values, beat, trialId);
