@@ -1,7 +1,5 @@
 // Many worker processes on one study, on SQLite and on PostgreSQL: trial numbers stay dense and unique,
 // grid points run exactly once, and a worker killed with SIGKILL mid-trial is detected, failed and retried.
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +10,8 @@ import type { TestDatabase } from '../src/storage/postgres/testing/database.js';
 import { RETRIED_BY_ATTR, RETRIED_FROM_ATTR } from '../src/study/types.js';
 import type { TrialRecord } from '../src/study/types.js';
 import type { WorkerArgs } from './fixtures/storage-worker.js';
+import { sleep, startFixture } from './reliability/helpers.js';
+import type { Proc } from './reliability/helpers.js';
 
 const FIXTURE = join(import.meta.dirname, 'fixtures', 'storage-worker.ts');
 const dir = mkdtempSync(join(tmpdir(), 'tunekit-workers-'));
@@ -21,50 +21,12 @@ afterAll(async () => {
   await Promise.all(databases.map((db) => db.drop()));
 });
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+/** A storage worker process (test/fixtures/storage-worker.ts) that prints one JSON event per line. */
+const startWorker = (args: WorkerArgs): Proc => startFixture(FIXTURE, args);
 
-interface Worker {
-  child: ChildProcess;
-  /** Resolves with the first event of this kind the worker prints. */
-  event(kind: string): Promise<Record<string, unknown>>;
-  exit: Promise<number | null>;
-}
-
-function startWorker(args: WorkerArgs): Worker {
-  const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE, JSON.stringify(args)], { stdio: ['pipe', 'pipe', 'pipe'] });
-  const events: Record<string, unknown>[] = [];
-  const waiters: Array<() => void> = [];
-  let stderr = '';
-  let buffer = '';
-  child.stdout!.on('data', (chunk: Buffer) => {
-    buffer += chunk.toString();
-    const lines = buffer.split('\n');
-    buffer = lines.pop()!;
-    for (const line of lines) if (line.trim()) events.push(JSON.parse(line) as Record<string, unknown>);
-    waiters.splice(0).forEach((wake) => wake());
-  });
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const event = async (kind: string): Promise<Record<string, unknown>> => {
-    for (;;) {
-      const found = events.find((e) => e.event === kind);
-      if (found) return found;
-      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`worker exited before "${kind}": ${stderr}`);
-      await new Promise<void>((wake) => {
-        waiters.push(wake);
-        void exit.then(() => wake());
-      });
-    }
-  };
-  void exit.then((code) => {
-    if (code !== 0 && code !== null) console.error(`worker ${child.pid} exited with ${code}: ${stderr}`);
-  });
-  return { child, event, exit };
-}
-
-async function runAll(workers: Worker[]): Promise<number[][]> {
+async function runAll(workers: Proc[]): Promise<number[][]> {
   const done = await Promise.all(workers.map((w) => w.event('done')));
-  expect(await Promise.all(workers.map((w) => w.exit))).toEqual(workers.map(() => 0));
+  expect((await Promise.all(workers.map((w) => w.exit))).map((e) => e.code)).toEqual(workers.map(() => 0));
   return done.map((d) => d.ran as number[]);
 }
 
@@ -129,7 +91,7 @@ describe.each(backends)('worker processes on %s', (_label, freshUrl) => {
     await sleep(300); // the victim sends a few heartbeats while it hangs
     victim.child.kill('SIGKILL');
     const killedAt = Date.now();
-    expect(await victim.exit).toBeNull();
+    expect((await victim.exit).code).toBeNull();
     await runAll([peer]);
     // The study resumes: a fresh worker (after the grace period) fails the dead trial and runs its retry.
     await sleep(Math.max(0, killedAt + failure.gracePeriodMs + 200 - Date.now()));
