@@ -165,41 +165,11 @@ export class WasmKernels implements Kernels {
   }
 
   im2col(x: number, g: ConvGeometry, cols: number): void {
-    this.x.im2col(
-      x,
-      g.batch,
-      g.h,
-      g.w,
-      g.c,
-      g.kh,
-      g.kw,
-      g.strideH,
-      g.strideW,
-      g.padH,
-      g.padW,
-      g.outH,
-      g.outW,
-      cols,
-    );
+    this.x.im2col(x, ...geometry(g), cols);
   }
 
   col2im(cols: number, g: ConvGeometry, dx: number): void {
-    this.x.col2im(
-      cols,
-      g.batch,
-      g.h,
-      g.w,
-      g.c,
-      g.kh,
-      g.kw,
-      g.strideH,
-      g.strideW,
-      g.padH,
-      g.padW,
-      g.outH,
-      g.outW,
-      dx,
-    );
+    this.x.col2im(cols, ...geometry(g), dx);
   }
 
   maxPool(x: number, g: ConvGeometry, y: number, arg: number): void {
@@ -250,4 +220,9 @@ export class WasmKernels implements Kernels {
   ): void {
     this.x.momentumStep(p, g, buf, len, lr, mu, s, c, +nesterov, l2);
   }
+}
+
+/** A convolution's geometry as the argument list the WebAssembly im2col and col2im take. */
+function geometry(g: ConvGeometry): [number, number, number, number, number, number, number, number, number, number, number, number] {
+  return [g.batch, g.h, g.w, g.c, g.kh, g.kw, g.strideH, g.strideW, g.padH, g.padW, g.outH, g.outW];
 }
