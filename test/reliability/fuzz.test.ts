@@ -3,7 +3,6 @@
 // TunekitError with a code and a message naming the field, never another exception, and write nothing.
 import fc from 'fast-check';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   TunekitError,
@@ -22,9 +21,8 @@ import { parseConfig, parseConfigText, openConfigStudy } from '../../src/config/
 import { makePruner, makeSampler, parsePlugin } from '../../src/config/plugins.js';
 import { join as joinPath } from '../../src/config/check.js';
 import { parseMetricLine } from '../../src/command/metric-line.js';
-import { createDashboardServer } from '../../src/dashboard/index.js';
 import { SqliteStorage } from '../../src/storage/sqlite/index.js';
-import { fingerprint, scratchDir } from './helpers.js';
+import { fingerprint, scratchDir, startDashboard } from './helpers.js';
 
 /** Totals across this file, printed at the end for docs/reliability.md. */
 const tried: Record<string, number> = {};
@@ -618,19 +616,7 @@ describe('dashboard API parameters (fuzzed)', () => {
       { nTrials: 30 },
     );
     // Read-only, as the dashboard starts by default.
-    const server = createDashboardServer({
-      storage,
-      host: '127.0.0.1',
-      allowWrites: false,
-      uiDir: scratchDir('ui').path,
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    close = () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      });
+    ({ base, close } = await startDashboard({ storage, allowWrites: false, uiDir: scratchDir('ui').path }));
     before = fingerprint(await storage.getTrials(study.id)) + JSON.stringify(await storage.listStudies());
   });
   afterAll(async () => close());
@@ -765,19 +751,7 @@ describe('dashboard writes (fuzzed, with --allow-writes)', () => {
       },
       { nTrials: 5 },
     );
-    const server = createDashboardServer({
-      storage,
-      host: '127.0.0.1',
-      allowWrites: true,
-      uiDir: scratchDir('ui-w').path,
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    close = () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      });
+    ({ base, close } = await startDashboard({ storage, allowWrites: true, uiDir: scratchDir('ui-w').path }));
   });
   afterAll(async () => close());
 

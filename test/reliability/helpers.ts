@@ -1,12 +1,16 @@
 // Shared by the reliability tests: the size of the run (CI or long), throwaway directories and databases,
-// worker processes that print one JSON event per line, and an exact fingerprint of trial records.
+// worker processes that print one JSON event per line, a dashboard server on a free port, and an exact
+// fingerprint of trial records.
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inject } from 'vitest';
 import type { TrialRecord } from '../../src/index.js';
+import { createDashboardServer } from '../../src/dashboard/index.js';
+import type { ServerOptions } from '../../src/dashboard/index.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -94,4 +98,22 @@ export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** A dashboard server on a free loopback port, for tests that need its raw HTTP behaviour. */
+export async function startDashboard(
+  options: Omit<ServerOptions, 'host'>,
+): Promise<{ base: string; port: number; close(): Promise<void> }> {
+  const server = createDashboardServer({ ...options, host: '127.0.0.1' });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    base: `http://127.0.0.1:${port}`,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
 }

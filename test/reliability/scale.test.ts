@@ -2,19 +2,17 @@
 // each with 4 parameters and up to 20 intermediate values. Listing, the best trial, export (the CLI, a
 // whole process) and the dashboard's API are timed: the median of 5 runs, the first (cold) run apart.
 import { execFile } from 'node:child_process';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadStudy } from '../../src/index.js';
 import type { StudyStorage } from '../../src/index.js';
 import { syntheticTrials } from '../../src/analysis/plots/testing/records.js';
-import { createDashboardServer } from '../../src/dashboard/index.js';
 import { paths } from '../../src/dashboard/paths.js';
 import { resolveStorage } from '../../src/storage/resolve.js';
 import { createTestDatabase } from '../../src/storage/postgres/testing/database.js';
 import type { TestDatabase } from '../../src/storage/postgres/testing/database.js';
-import { median, runSize, scratchDir } from './helpers.js';
+import { median, runSize, scratchDir, startDashboard } from './helpers.js';
 
 const N = runSize() === 'long' ? 20_000 : 5_000;
 const RUNS = 5;
@@ -106,14 +104,7 @@ describe.each(backends)(`a ${N.toLocaleString('en')}-trial study on %s`, (backen
         ),
       );
 
-      const server = createDashboardServer({
-        storage,
-        host: '127.0.0.1',
-        allowWrites: false,
-        uiDir: dir.path,
-      });
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const { base, close } = await startDashboard({ storage, allowWrites: false, uiDir: dir.path });
       try {
         const api = [
           paths.studies(),
@@ -139,8 +130,7 @@ describe.each(backends)(`a ${N.toLocaleString('en')}-trial study on %s`, (backen
             }),
           );
       } finally {
-        server.closeAllConnections();
-        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await close();
       }
       console.log(
         `scale ${backend}, ${N} trials (written in ${(fillMs / 1000).toFixed(1)} s):\n` +

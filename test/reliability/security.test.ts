@@ -5,15 +5,13 @@
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { InMemoryStorage } from '../../src/index.js';
-import { createDashboardServer } from '../../src/dashboard/index.js';
-import { scratchDir } from './helpers.js';
+import { scratchDir, startDashboard } from './helpers.js';
 
 const REPO = join(import.meta.dirname, '..', '..');
 const CLI = join(REPO, 'src', 'cli', 'main.ts');
@@ -112,19 +110,7 @@ describe('dashboard server guards (fuzzed)', () => {
     mkdirSync(join(dir.path, 'ui-private'));
     writeFileSync(join(dir.path, 'ui-private', 'index.html'), SECRET);
     writeFileSync(join(ui, '.env.js'), SECRET);
-    const server = createDashboardServer({
-      storage: new InMemoryStorage(),
-      host: '127.0.0.1',
-      allowWrites: false,
-      uiDir: ui,
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    port = (server.address() as AddressInfo).port;
-    close = () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      });
+    ({ port, close } = await startDashboard({ storage: new InMemoryStorage(), allowWrites: false, uiDir: ui }));
   });
   afterAll(async () => close());
 
