@@ -1,6 +1,6 @@
 // The package as users get it: the built entry, the bin, and the examples (run by `npm test` after build).
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -19,6 +19,8 @@ describe('the built package', () => {
   it('answers tunekit --version and --help through its bin', () => {
     const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string; bin: { tunekit: string } };
     expect(run([pkg.bin.tunekit, '--version']).trim()).toBe(pkg.version);
+    // npx runs the bin file directly, so the build must leave it executable.
+    expect(statSync(new URL(`../${pkg.bin.tunekit}`, import.meta.url)).mode & 0o111).not.toBe(0);
     expect(run([pkg.bin.tunekit, '--help'])).toMatch(/Usage: tunekit <command>/);
   });
 
