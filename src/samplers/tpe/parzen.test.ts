@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Rng } from '../../random.js';
 import { floatDistribution, intDistribution } from '../../search-space/index.js';
 import { unitCell } from '../search-space.js';
+import { logGaussMass } from '../special.js';
 import fixtures from './fixtures/parzen.json' with { type: 'json' };
 import { ParzenEstimator } from './parzen.js';
 import { defaultWeights } from './sampler.js';
@@ -96,5 +97,39 @@ describe('ParzenEstimator against Optuna 3.1 (fixtures/make_parzen.py)', () => {
       integral += (Math.exp(pe.logPdf({ lo: [x], hi: [x] })[0]!) * (b - a)) / n;
     }
     expect(mass).toBeCloseTo(integral, 6);
+  });
+
+  it('sums only the kernels near each point, with the same result as summing all of them', () => {
+    const rng = new Rng(7);
+    const uniform = Float64Array.from({ length: 1000 }, () => rng.next());
+    // A tight cluster with a few far outliers: wide bandwidths at the edges, narrow ones inside.
+    const clustered = Float64Array.from({ length: 600 }, (_, i) => (i % 50 === 0 ? rng.next() : 0.3 + 0.01 * rng.next()));
+    for (const column of [uniform, clustered]) {
+      const pe = new ParzenEstimator([{ kind: 'numeric' }], [column], Float64Array.from(defaultWeights(column.length)), {
+        priorWeight: 1,
+        considerMagicClip: true,
+        considerEndpoints: false,
+        multivariate: false,
+      });
+      const mus = pe.mus[0]!;
+      const sigmas = pe.sigmas[0]!;
+      const everyKernel = (a: number, b: number): number => {
+        let sum = 0;
+        for (let i = 0; i < pe.kernels; i++) {
+          const [lo, hi] = [-mus[i]! / sigmas[i]!, (1 - mus[i]!) / sigmas[i]!];
+          const z = Math.exp(logGaussMass(lo, hi));
+          const part = a === b ? Math.exp(-0.5 * ((a - mus[i]!) / sigmas[i]!) ** 2) / (sigmas[i]! * Math.sqrt(2 * Math.PI)) : Math.exp(logGaussMass((a - mus[i]!) / sigmas[i]!, (b - mus[i]!) / sigmas[i]!));
+          sum += (pe.weights[i]! * part) / z;
+        }
+        return Math.log(sum);
+      };
+      const points = Float64Array.from({ length: 200 }, (_, j) => (j < 100 ? rng.next() : 0.3 + 0.012 * rng.next()));
+      const got = pe.logPdf({ lo: [points], hi: [points] });
+      points.forEach((p, j) => expect(got[j]).toBeCloseTo(everyKernel(p, p), 10));
+      const lo = points.map((p) => Math.max(0, p - 0.002));
+      const hi = points.map((p) => Math.min(1, p + 0.002));
+      const cells = pe.logPdf({ lo: [lo], hi: [hi] });
+      points.forEach((_, j) => expect(cells[j]).toBeCloseTo(everyKernel(lo[j]!, hi[j]!), 9));
+    }
   });
 });

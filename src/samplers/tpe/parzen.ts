@@ -34,6 +34,8 @@ export class ParzenEstimator {
   /** Per categorical dimension: each kernel's row of choice probabilities, row-major; null for numeric. */
   readonly choiceProbs: Array<Float64Array | null> = [];
   private readonly logZ: Array<Float64Array | null> = [];
+  /** Per numeric dimension without shared bandwidths: the observation kernels' indices by centre. */
+  private readonly byCentre: Array<Uint32Array | null> = [];
   private readonly logWeights: Float64Array;
 
   /**
@@ -54,7 +56,8 @@ export class ParzenEstimator {
     let total = 0;
     for (let i = 0; i < k; i++) total += this.weights[i]!;
     for (let i = 0; i < k; i++) this.weights[i]! /= total;
-    this.logWeights = this.weights.map(Math.log);
+    this.logWeights = new Float64Array(k);
+    for (let i = 0; i < k; i++) this.logWeights[i] = Math.log(this.weights[i]!);
     const sigma0 = 0.2 * Math.max(n, 1) ** (-1 / (dims.length + 4));
     dims.forEach((dim, d) => {
       const column = columns[d] as Float64Array;
@@ -62,13 +65,15 @@ export class ParzenEstimator {
         this.mus.push(null);
         this.sigmas.push(null);
         this.logZ.push(null);
+        this.byCentre.push(null);
         this.choiceProbs.push(categoricalRows(column, dim.choices, options.priorWeight));
         return;
       }
       const mus = new Float64Array(k);
       mus.set(column);
       mus[n] = 0.5;
-      const sigmas = options.multivariate ? new Float64Array(k).fill(sigma0) : gapBandwidths(mus, options.considerEndpoints);
+      const order = options.multivariate ? null : argsortUnit(mus);
+      const sigmas = order ? gapBandwidths(mus, order, options.considerEndpoints) : new Float64Array(k).fill(sigma0);
       const minSigma = options.considerMagicClip ? 1 / Math.min(100, 1 + k) : 1e-12;
       for (let i = 0; i < k; i++) sigmas[i] = Math.min(1, Math.max(minSigma, sigmas[i]!));
       sigmas[n] = 1;
@@ -82,6 +87,7 @@ export class ParzenEstimator {
       this.mus.push(mus);
       this.sigmas.push(sigmas);
       this.logZ.push(logZ);
+      this.byCentre.push(order && withoutPrior(order, n));
       this.choiceProbs.push(null);
     });
   }
@@ -163,45 +169,116 @@ export class ParzenEstimator {
     return out;
   }
 
-  /** The common case (one numeric dimension) without the kernels×points buffer: it is most of TPE's time. */
+  /**
+   * The common case (one numeric dimension), and most of TPE's time. A point far from a kernel's centre gets
+   * nothing from it, so each point walks outwards from its place among the sorted centres and stops once no
+   * further kernel can reach within e^-40 of the largest term so far (logSumExp drops those anyway); the
+   * prior kernel, which is wide, is always counted. At 1,000 trials this visits a few percent of the kernels.
+   */
   private logPdfNumeric(lo: Float64Array, hi: Float64Array): Float64Array {
     const k = this.kernels;
+    const prior = k - 1;
     const mus = this.mus[0] as Float64Array;
     const sigmas = this.sigmas[0] as Float64Array;
     const logZ = this.logZ[0] as Float64Array;
+    const byCentre = this.byCentre[0] ?? identityOrder(prior, mus);
     const constant = new Float64Array(k);
     const density = new Float64Array(k);
-    const inverse = new Float64Array(k);
+    // Bounds over the observation kernels: the largest log mass of a cell, the largest log density.
+    let topMass = -Infinity;
+    let topDensity = -Infinity;
+    let widest = 0;
     for (let i = 0; i < k; i++) {
       constant[i] = this.logWeights[i]! - logZ[i]!;
       density[i] = constant[i]! - Math.log(sigmas[i]!) - LOG_SQRT_2PI;
-      inverse[i] = 1 / sigmas[i]!;
+      if (i === prior) continue;
+      if (constant[i]! > topMass) topMass = constant[i]!;
+      if (density[i]! > topDensity) topDensity = density[i]!;
+      if (sigmas[i]! > widest) widest = sigmas[i]!;
     }
+    // A kernel whose centre is d away from the point (or cell) contributes at most top - d^2 / (2 widest^2).
+    const fall = 0.5 / (widest * widest);
+    const centres = new Float64Array(byCentre.length);
+    for (let r = 0; r < byCentre.length; r++) centres[r] = mus[byCentre[r]!]!;
     const terms = new Float64Array(k);
     const out = new Float64Array(lo.length);
     for (let j = 0; j < lo.length; j++) {
       const a = lo[j]!;
       const b = hi[j]!;
+      const start = lowerBound(centres, a);
+      let count = 0;
+      let max = -Infinity;
       if (a === b) {
-        for (let i = 0; i < k; i++) {
-          const z = (a - mus[i]!) * inverse[i]!;
-          terms[i] = density[i]! - 0.5 * z * z;
+        const zPrior = (a - mus[prior]!) / sigmas[prior]!;
+        max = terms[count++] = density[prior]! - 0.5 * zPrior * zPrior;
+        for (let r = start; r < centres.length; r++) {
+          const d = centres[r]! - a;
+          if (topDensity - d * d * fall <= max - 40) break;
+          const i = byCentre[r]!;
+          const z = d / sigmas[i]!;
+          const t = (terms[count++] = density[i]! - 0.5 * z * z);
+          if (t > max) max = t;
+        }
+        for (let r = start - 1; r >= 0; r--) {
+          const d = a - centres[r]!;
+          if (topDensity - d * d * fall <= max - 40) break;
+          const i = byCentre[r]!;
+          const z = d / sigmas[i]!;
+          const t = (terms[count++] = density[i]! - 0.5 * z * z);
+          if (t > max) max = t;
         }
       } else {
-        for (let i = 0; i < k; i++) terms[i] = constant[i]! + logGaussMass((a - mus[i]!) * inverse[i]!, (b - mus[i]!) * inverse[i]!);
+        max = terms[count++] = constant[prior]! + logGaussMass((a - mus[prior]!) / sigmas[prior]!, (b - mus[prior]!) / sigmas[prior]!);
+        for (let r = start; r < centres.length; r++) {
+          const d = Math.max(0, centres[r]! - b);
+          if (topMass - d * d * fall <= max - 40) break;
+          const i = byCentre[r]!;
+          const t = (terms[count++] = constant[i]! + logGaussMass((a - mus[i]!) / sigmas[i]!, (b - mus[i]!) / sigmas[i]!));
+          if (t > max) max = t;
+        }
+        for (let r = start - 1; r >= 0; r--) {
+          const d = a - centres[r]!;
+          if (topMass - d * d * fall <= max - 40) break;
+          const i = byCentre[r]!;
+          const t = (terms[count++] = constant[i]! + logGaussMass((a - mus[i]!) / sigmas[i]!, (b - mus[i]!) / sigmas[i]!));
+          if (t > max) max = t;
+        }
       }
-      out[j] = logSumExp(terms);
+      out[j] = logSumExp(terms.subarray(0, count));
     }
     return out;
   }
 }
 
+/** The sorted kernel indices without the prior's (index n). */
+function withoutPrior(order: Uint32Array, n: number): Uint32Array {
+  const out = new Uint32Array(n);
+  for (let r = 0, o = 0; r < order.length; r++) if (order[r] !== n) out[o++] = order[r]!;
+  return out;
+}
+
+/** Indices 0..n-1 sorted by centre, for estimators built without them (joint bandwidths). */
+function identityOrder(n: number, mus: Float64Array): Uint32Array {
+  return Uint32Array.from({ length: n }, (_, i) => i).sort((x, y) => mus[x]! - mus[y]! || x - y);
+}
+
+/** The first position in ascending `xs` whose value is >= x. */
+function lowerBound(xs: Float64Array, x: number): number {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (xs[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
 
 /** Bandwidth of each kernel: the larger gap to its sorted neighbours (the prior at 0.5 included). */
-function gapBandwidths(mus: Float64Array, considerEndpoints: boolean): Float64Array {
+function gapBandwidths(mus: Float64Array, order: Uint32Array, considerEndpoints: boolean): Float64Array {
   const k = mus.length;
-  const order = argsortUnit(mus);
   const withEnds = new Float64Array(k + 2);
   for (let r = 0; r < k; r++) withEnds[r + 1] = mus[order[r]!]!;
   withEnds[k + 1] = 1;

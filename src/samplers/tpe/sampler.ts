@@ -3,13 +3,14 @@
 // Univariate by default (one estimator per parameter); `multivariate` models parameters jointly.
 import { TunekitError } from '../../errors.js';
 import { Rng, randomSeed } from '../../random.js';
-import { fromUnit } from '../../search-space/index.js';
+import { distributionsEqual, fromUnit } from '../../search-space/index.js';
 import type { Distribution, ParamValue } from '../../search-space/index.js';
 import type { RelativeSample, Sampler, SamplerContext } from '../../study/sampler.js';
+import { isFinished } from '../../study/types.js';
 import type { TrialRecord } from '../../study/types.js';
 import { countObserved, rankTrials } from '../history.js';
 import { sampleUniform } from '../random.js';
-import { choiceIndex, groupDecomposedSearchSpace, hasSpace, intersectionSearchSpace, unitCell, unitEncoder } from '../search-space.js';
+import { choiceIndex, groupDecomposedSearchSpace, intersectionSearchSpace, unitCell, unitEncoder } from '../search-space.js';
 import type { SearchSpace } from '../search-space.js';
 import { ParzenEstimator } from './parzen.js';
 import type { ParzenDim, ParzenOptions } from './parzen.js';
@@ -55,6 +56,8 @@ interface History {
   /** Rank (0 = best) of each chronological trial. */
   readonly rankOf: Int32Array;
   readonly observed: number;
+  /** The snapshot's trial 0, which identifies the study the snapshot came from. */
+  readonly first: TrialRecord;
 }
 
 export class TpeSampler implements Sampler {
@@ -69,6 +72,7 @@ export class TpeSampler implements Sampler {
   private readonly constantLiar: boolean;
   // One ranking per snapshot: every parameter of a trial reuses it.
   private readonly histories = new WeakMap<readonly TrialRecord[], History>();
+  private readonly columns = new Map<string, EncodedColumn>();
 
   constructor(options: TpeSamplerOptions = {}) {
     this.seed = options.seed ?? randomSeed();
@@ -126,6 +130,7 @@ export class TpeSampler implements Sampler {
         chronological: order.map((r) => ranked[r] as TrialRecord),
         rankOf: Int32Array.from(order),
         observed: countObserved(ctx.trials),
+        first: ctx.trials[0] as TrialRecord,
       };
       this.histories.set(ctx.trials, history);
     }
@@ -136,30 +141,34 @@ export class TpeSampler implements Sampler {
   private suggest(history: History, space: SearchSpace, rng: Rng): Record<string, ParamValue> {
     const names = Object.keys(space);
     const dists = names.map((n) => space[n] as Distribution);
+    const columns = names.map((n, k) => this.column(history, n, dists[k] as Distribution).read(history.chronological));
     // Split the trials holding this space into the nBelow best and the rest, both in trial order, with
     // typed arrays over ranks: this runs once per parameter per trial.
-    const { chronological, rankOf } = history;
-    const usableRank = new Uint8Array(chronological.length);
-    const usable = new Uint8Array(chronological.length);
+    const { rankOf } = history;
+    const n = rankOf.length;
+    const usableRank = new Uint8Array(n);
+    const usable = new Uint8Array(n);
     let count = 0;
-    chronological.forEach((t, c) => {
-      if (hasSpace(t, space)) {
+    for (let c = 0; c < n; c++) {
+      if (columns.every((column) => !Number.isNaN(column[c]))) {
         usable[c] = 1;
         usableRank[rankOf[c]!] = 1;
         count++;
       }
-    });
+    }
     const nBelow = Math.max(0, Math.min(count, Math.floor(this.gamma(count))));
     let cutoff = 0;
-    for (let seen = 0; cutoff < usableRank.length && seen < nBelow; cutoff++) seen += usableRank[cutoff]!;
-    const below: TrialRecord[] = [];
-    const above: TrialRecord[] = [];
-    chronological.forEach((t, c) => {
-      if (usable[c]) (rankOf[c]! < cutoff ? below : above).push(t);
-    });
+    for (let seen = 0; cutoff < n && seen < nBelow; cutoff++) seen += usableRank[cutoff]!;
+    const below = new Int32Array(nBelow);
+    const above = new Int32Array(count - nBelow);
+    for (let c = 0, b = 0, a = 0; c < n; c++) {
+      if (!usable[c]) continue;
+      if (rankOf[c]! < cutoff) below[b++] = c;
+      else above[a++] = c;
+    }
     const dims: ParzenDim[] = dists.map((d) => (d.kind === 'categorical' ? { kind: 'categorical', choices: d.choices.length } : { kind: 'numeric' }));
-    const l = this.estimator(dims, names, dists, below);
-    const g = this.estimator(dims, names, dists, above);
+    const l = this.estimator(dims, columns, below);
+    const g = this.estimator(dims, columns, above);
 
     const drawn = l.sample(rng, this.nEiCandidates);
     const m = this.nEiCandidates;
@@ -186,21 +195,90 @@ export class TpeSampler implements Sampler {
     return Object.fromEntries(names.map((n, k) => [n, values[k]![best] as ParamValue]));
   }
 
-  private estimator(dims: ParzenDim[], names: string[], dists: Distribution[], trials: TrialRecord[]): ParzenEstimator {
-    const columns = dists.map((d, k) => {
-      const name = names[k] as string;
-      const column = new Float64Array(trials.length);
-      if (d.kind === 'categorical') trials.forEach((t, i) => (column[i] = choiceIndex(d, t.params[name] as ParamValue)));
-      else {
-        const encode = unitEncoder(d);
-        trials.forEach((t, i) => (column[i] = encode(t.params[name] as number)));
-      }
-      return column;
+  private column(history: History, name: string, d: Distribution): EncodedColumn {
+    const key = `${name}\u0000${JSON.stringify(d)}`;
+    let column = this.columns.get(key);
+    if (!column || column.owner !== history.first) {
+      column = new EncodedColumn(history.first, name, d);
+      this.columns.set(key, column);
+    }
+    return column;
+  }
+
+  /** A Parzen estimator over the trials at chronological positions `at` (in trial order). */
+  private estimator(dims: ParzenDim[], columns: Float64Array[], at: Int32Array): ParzenEstimator {
+    const picked = columns.map((column) => {
+      const out = new Float64Array(at.length);
+      for (let i = 0; i < at.length; i++) out[i] = column[at[i]!]!;
+      return out;
     });
-    const raw = this.weights(trials.length);
-    const weights = new Float64Array(trials.length);
-    for (let i = 0; i < trials.length; i++) weights[i] = Math.max(0, Number(raw[i] ?? 0));
-    return new ParzenEstimator(dims, columns, weights, this.parzen);
+    const raw = this.weights(at.length);
+    const weights = new Float64Array(at.length);
+    for (let i = 0; i < at.length; i++) weights[i] = Math.max(0, Number(raw[i] ?? 0));
+    return new ParzenEstimator(dims, picked, weights, this.parzen);
+  }
+}
+
+/**
+ * Each trial's value of one parameter, encoded for the estimator (unit position or choice index), by trial
+ * number; NaN where the trial lacks the parameter or drew it from another distribution. Finished trials
+ * never change, so their values are kept across suggestions and only new trials are encoded: reading every
+ * trial's parameters again on every suggestion was a quarter of TPE's time at 1,000 trials.
+ */
+class EncodedColumn {
+  private values = new Float64Array(0);
+  private known = new Uint8Array(0);
+  private readonly encode: (t: TrialRecord) => number;
+
+  constructor(
+    /** Trial 0's record in the snapshots this column was filled from: another record means another study. */
+    readonly owner: TrialRecord,
+    name: string,
+    d: Distribution,
+  ) {
+    if (d.kind === 'categorical') {
+      this.encode = (t) => {
+        const own = t.distributions[name];
+        return own && distributionsEqual(own, d) ? choiceIndex(d, t.params[name] as ParamValue) : NaN;
+      };
+    } else {
+      const toUnit = unitEncoder(d);
+      this.encode = (t) => {
+        const own = t.distributions[name];
+        const same = own && own.kind === d.kind && own.low === d.low && own.high === d.high && own.log === d.log && own.step === d.step;
+        return same ? toUnit(t.params[name] as number) : NaN;
+      };
+    }
+  }
+
+  /** The values of `trials` (any subset of the snapshot, in any order). */
+  read(trials: readonly TrialRecord[]): Float64Array {
+    const out = new Float64Array(trials.length);
+    for (let c = 0; c < trials.length; c++) {
+      const t = trials[c]!;
+      const n = t.number;
+      if (n < this.known.length && this.known[n]) {
+        out[c] = this.values[n]!;
+        continue;
+      }
+      out[c] = this.encode(t);
+      if (isFinished(t.state)) this.remember(n, out[c]!);
+    }
+    return out;
+  }
+
+  private remember(n: number, value: number): void {
+    if (n >= this.known.length) {
+      const size = Math.max(64, 2 * (n + 1));
+      const values = new Float64Array(size);
+      const known = new Uint8Array(size);
+      values.set(this.values);
+      known.set(this.known);
+      this.values = values;
+      this.known = known;
+    }
+    this.values[n] = value;
+    this.known[n] = 1;
   }
 }
 
