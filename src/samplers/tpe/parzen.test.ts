@@ -132,4 +132,17 @@ describe('ParzenEstimator against Optuna 3.1 (fixtures/make_parzen.py)', () => {
       points.forEach((_, j) => expect(cells[j]).toBeCloseTo(everyKernel(lo[j]!, hi[j]!), 9));
     }
   });
+
+  it('builds the same estimator from a sorted order the caller gives as from sorting itself', () => {
+    const rng = new Rng(3);
+    const column = Float64Array.from({ length: 300 }, (_, i) => (i % 3 === 0 ? 0.5 : Math.round(rng.next() * 50) / 50));
+    const weights = Float64Array.from(defaultWeights(column.length));
+    const opts = { priorWeight: 1, considerMagicClip: true, considerEndpoints: false, multivariate: false };
+    const order = Uint32Array.from([...column.keys()].sort((i, j) => column[i]! - column[j]! || i - j));
+    const sorted = new ParzenEstimator([{ kind: 'numeric' }], [column], weights, opts);
+    const given = new ParzenEstimator([{ kind: 'numeric' }], [column], weights, opts, [order]);
+    expect([...given.sigmas[0]!]).toEqual([...sorted.sigmas[0]!]);
+    const points = Float64Array.from({ length: 50 }, () => rng.next());
+    expect([...given.logPdf({ lo: [points], hi: [points] })]).toEqual([...sorted.logPdf({ lo: [points], hi: [points] })]);
+  });
 });

@@ -41,23 +41,19 @@ export class ParzenEstimator {
   /**
    * @param columns one array per dimension of observed values: unit positions, or choice indices
    * @param rawWeights one non-negative weight per observation (before the prior is appended)
+   * @param orders optional, per numeric dimension: the observations' indices sorted by value (ties by
+   * index), when the caller knows them; the estimator sorts otherwise
    */
   constructor(
     readonly dims: readonly ParzenDim[],
     columns: readonly Float64Array[],
     rawWeights: Float64Array,
     readonly options: ParzenOptions,
+    orders: ReadonlyArray<Uint32Array | null | undefined> = [],
   ) {
     const n = rawWeights.length;
     const k = n + 1;
-    this.weights = new Float64Array(k);
-    this.weights.set(rawWeights);
-    this.weights[n] = n === 0 ? 1 : options.priorWeight;
-    let total = 0;
-    for (let i = 0; i < k; i++) total += this.weights[i]!;
-    for (let i = 0; i < k; i++) this.weights[i]! /= total;
-    this.logWeights = new Float64Array(k);
-    for (let i = 0; i < k; i++) this.logWeights[i] = Math.log(this.weights[i]!);
+    ({ weights: this.weights, logWeights: this.logWeights } = mixtureWeights(rawWeights, options.priorWeight));
     const sigma0 = 0.2 * Math.max(n, 1) ** (-1 / (dims.length + 4));
     dims.forEach((dim, d) => {
       const column = columns[d] as Float64Array;
@@ -72,7 +68,8 @@ export class ParzenEstimator {
       const mus = new Float64Array(k);
       mus.set(column);
       mus[n] = 0.5;
-      const order = options.multivariate ? null : argsortUnit(mus);
+      const known = orders[d];
+      const order = options.multivariate ? null : known ? withPrior(known, mus) : argsortUnit(mus);
       const sigmas = order ? gapBandwidths(mus, order, options.considerEndpoints) : new Float64Array(k).fill(sigma0);
       const minSigma = options.considerMagicClip ? 1 / Math.min(100, 1 + k) : 1e-12;
       for (let i = 0; i < k; i++) sigmas[i] = Math.min(1, Math.max(minSigma, sigmas[i]!));
@@ -188,9 +185,13 @@ export class ParzenEstimator {
     let topMass = -Infinity;
     let topDensity = -Infinity;
     let widest = 0;
+    let sigma = NaN;
+    let logSigma = NaN;
     for (let i = 0; i < k; i++) {
       constant[i] = this.logWeights[i]! - logZ[i]!;
-      density[i] = constant[i]! - Math.log(sigmas[i]!) - LOG_SQRT_2PI;
+      // Clipped bandwidths repeat: most kernels share the smallest one.
+      if (sigmas[i] !== sigma) logSigma = Math.log((sigma = sigmas[i]!));
+      density[i] = constant[i]! - logSigma - LOG_SQRT_2PI;
       if (i === prior) continue;
       if (constant[i]! > topMass) topMass = constant[i]!;
       if (density[i]! > topDensity) topDensity = density[i]!;
@@ -248,6 +249,40 @@ export class ParzenEstimator {
     }
     return out;
   }
+}
+
+// TPE builds one estimator per parameter from the same weights: they share one normalisation.
+const normalised = new WeakMap<Float64Array, Map<number, { weights: Float64Array; logWeights: Float64Array }>>();
+
+/** The observations' weights with the prior's appended, normalised, and their logs. */
+function mixtureWeights(raw: Float64Array, priorWeight: number): { weights: Float64Array; logWeights: Float64Array } {
+  let byPrior = normalised.get(raw);
+  const known = byPrior?.get(priorWeight);
+  if (known) return known;
+  const n = raw.length;
+  const weights = new Float64Array(n + 1);
+  weights.set(raw);
+  weights[n] = n === 0 ? 1 : priorWeight;
+  let total = 0;
+  for (let i = 0; i <= n; i++) total += weights[i]!;
+  const logWeights = new Float64Array(n + 1);
+  for (let i = 0; i <= n; i++) logWeights[i] = Math.log((weights[i]! /= total));
+  const result = { weights, logWeights };
+  if (!byPrior) normalised.set(raw, (byPrior = new Map()));
+  byPrior.set(priorWeight, result);
+  return result;
+}
+
+/** A sorted order of the observations (0..n-1) with the prior (index n, at 0.5) put in its place. */
+function withPrior(order: Uint32Array, mus: Float64Array): Uint32Array {
+  const n = order.length;
+  const out = new Uint32Array(n + 1);
+  let r = 0;
+  while (r < n && mus[order[r]!]! <= 0.5) r++;
+  out.set(order.subarray(0, r));
+  out[r] = n;
+  out.set(order.subarray(r), r + 1);
+  return out;
 }
 
 /** The sorted kernel indices without the prior's (index n). */
