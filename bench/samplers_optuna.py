@@ -140,19 +140,20 @@ def regret_curve(name, sampler_name, seed, budgets):
     return out
 
 
-def ask_overhead(n_trials, dims, repeats):
+def ask_overhead(n_trials, dims, repeats, warmup):
     dists = {f"x{i}": optuna.distributions.FloatDistribution(0, 1) for i in range(dims)}
     rng = np.random.RandomState(0)
     study = optuna.create_study(sampler=optuna.samplers.TPESampler(seed=0))
     study.add_trials([optuna.trial.create_trial(params={k: float(rng.rand()) for k in dists}, distributions=dists,
                                                 value=float(rng.rand())) for _ in range(n_trials)])
     times = []
-    for _ in range(repeats):
+    for r in range(warmup + repeats):
         t0 = time.perf_counter()
         trial = study.ask()
         for k in dists:
             trial.suggest_float(k, 0, 1)
-        times.append((time.perf_counter() - t0) * 1000)
+        if r >= warmup:
+            times.append((time.perf_counter() - t0) * 1000)
         study.tell(trial, float(rng.rand()))
     return statistics.median(times)
 
@@ -166,7 +167,7 @@ def main():
                 cells.append({"problem": name, "sampler": sampler_name, "seed": seed,
                               "regrets": regret_curve(name, sampler_name, seed, req["budgets"])})
             print(f"optuna: {name} {sampler_name} done", file=sys.stderr, flush=True)
-    overhead = {str(n): ask_overhead(n, req["overheadDims"], req["overheadRepeats"]) for n in req["overheadTrials"]}
+    overhead = {str(n): ask_overhead(n, req["overheadDims"], req["overheadRepeats"], req["overheadWarmup"]) for n in req["overheadTrials"]}
     json.dump({"version": optuna.__version__, "cells": cells, "askMs": overhead}, sys.stdout)
 
 

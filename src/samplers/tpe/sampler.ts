@@ -172,10 +172,16 @@ export class TpeSampler implements Sampler {
     }
     const dims: ParzenDim[] = dists.map((d) => (d.kind === 'categorical' ? { kind: 'categorical', choices: d.choices.length } : { kind: 'numeric' }));
     // Univariate bandwidths need each estimator's values sorted: the columns keep finished trials sorted.
-    const numbers = [below, above].map((at) => at.map((c) => history.chronological[c]!.number));
-    const orders = dims.map((dim, k) => (dim.kind === 'numeric' && !this.multivariate ? encoded[k]!.orderWithin(numbers) : null));
-    const l = this.estimator(dims, columns, below, orders.map((o) => o?.[0]));
-    const g = this.estimator(dims, columns, above, orders.map((o) => o?.[1]));
+    const numbers = [trialNumbers(history, below), trialNumbers(history, above)];
+    const belowOrders: Array<Uint32Array | undefined> = [];
+    const aboveOrders: Array<Uint32Array | undefined> = [];
+    for (let k = 0; k < names.length; k++) {
+      const orders = dists[k]!.kind !== 'categorical' && !this.multivariate ? encoded[k]!.orderWithin(numbers) : null;
+      belowOrders.push(orders?.[0]);
+      aboveOrders.push(orders?.[1]);
+    }
+    const l = this.estimator(dims, columns, below, belowOrders);
+    const g = this.estimator(dims, columns, above, aboveOrders);
 
     const drawn = l.sample(rng, this.nEiCandidates);
     const m = this.nEiCandidates;
@@ -234,6 +240,12 @@ export class TpeSampler implements Sampler {
     }
     return weights;
   }
+}
+
+function trialNumbers(history: History, at: Int32Array): Int32Array {
+  const numbers = new Int32Array(at.length);
+  for (let i = 0; i < at.length; i++) numbers[i] = history.chronological[at[i]!]!.number;
+  return numbers;
 }
 
 function checkCount(name: string, value: number, min: number): number {
