@@ -1,9 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { createStudy } from '../create-study.js';
 import { RandomSampler } from '../samplers/random.js';
+import { TpeSampler } from '../samplers/tpe/sampler.js';
 import type { Sampler } from '../study/sampler.js';
+import type { StudyInfo, TrialRecord } from '../study/types.js';
 import { HyperbandPruner, crc32 } from './hyperband.js';
 import { prunerContract, record } from './pruner.contract.js';
+
+const info: StudyInfo = { id: 1, name: 'hb', directions: ['maximize'], userAttrs: {}, systemAttrs: {}, createdAt: 0 };
 
 prunerContract('hyperband', {
   make: () => new HyperbandPruner({ minResource: 1, maxResource: 9, reductionFactor: 2 }),
@@ -101,5 +105,92 @@ describe('Hyperband and the sampler', () => {
       );
     }
     expect((await study.trials()).some((t) => t.state === 'pruned')).toBe(true);
+  });
+});
+
+describe("Hyperband with samplerHistory: 'highest-rung' (BOHB)", () => {
+  const pruner = new HyperbandPruner({
+    minResource: 1,
+    maxResource: 9,
+    samplerHistory: 'highest-rung',
+    minRungTrials: 3,
+  });
+  const countFinished = (view: readonly TrialRecord[]) =>
+    view.filter((t) => t.state === 'complete' || t.state === 'pruned').length;
+  const numbers = (view: readonly TrialRecord[]) => view.map((t) => t.number);
+
+  it('has rung ends r, rη, …, R', () => {
+    expect(pruner.rungEnds(9)).toEqual([1, 3, 9]);
+    expect(new HyperbandPruner({ minResource: 1, maxResource: 20 }).rungEnds(20)).toEqual([1, 3, 9, 20]);
+  });
+
+  it('models the highest rung that enough trials reached, each trial valued there, from every bracket', () => {
+    const trials = [
+      record(0, 'pruned', { 1: 0.1 }),
+      record(1, 'pruned', { 1: 0.2, 2: 0.3, 3: 0.4 }),
+      record(2, 'complete', { 1: 0.5, 3: 0.6, 9: 0.7 }),
+      record(3, 'running', { 1: 0.8, 2: 0.9, 4: 1.0 }), // passed 3 without reporting at it: judged at 4
+      record(4, 'fail', { 1: 0.5, 3: 0.5, 9: 0.5 }),
+      record(5, 'running', {}),
+    ];
+    const ctx = { study: info, trials };
+    const view = pruner.samplerView(ctx, trials[5]!);
+    expect(numbers(view)).toEqual([1, 2, 3, 5]); // three trials reached step 3, only one step 9
+    expect(view.map((t) => t.state)).toEqual(['complete', 'complete', 'complete', 'running']);
+    expect(view.slice(0, 3).map((t) => t.values)).toEqual([[0.4], [0.6], [1.0]]);
+    expect(view[3]).toBe(trials[5]);
+    // Once three trials reach R, the model moves up to R.
+    const more = [...trials, record(6, 'complete', { 9: 0.2 }), record(7, 'complete', { 9: 0.3 })];
+    expect(numbers(pruner.samplerView({ study: info, trials: more }, trials[5]!))).toEqual([2, 5, 6, 7]);
+  });
+
+  it('falls back to the lowest rung, and turns a NaN there into a pruned trial', () => {
+    const trials = [record(0, 'pruned', { 1: NaN }), record(1, 'running', {})];
+    const view = pruner.samplerView({ study: info, trials }, trials[1]!);
+    expect(view.map((t) => [t.number, t.state])).toEqual([
+      [0, 'pruned'],
+      [1, 'running'],
+    ]);
+  });
+
+  it('refuses an unknown samplerHistory', () => {
+    expect(() => new HyperbandPruner({ samplerHistory: 'all' as 'bracket' })).toThrow(/samplerHistory/);
+  });
+
+  it('gives TPE one model for all brackets in a real study, with no trial of a bracket left out', async () => {
+    const bohb = new HyperbandPruner({ minResource: 1, maxResource: 27, samplerHistory: 'highest-rung' });
+    const seen = new Map<number, readonly TrialRecord[]>();
+    const tpe = new TpeSampler({ seed: 1 });
+    const spy: Sampler = {
+      sampleIndependent(ctx, name, distribution) {
+        seen.set(ctx.trial.number, ctx.trials);
+        return tpe.sampleIndependent(ctx, name, distribution);
+      },
+    };
+    const study = await createStudy({ studyName: 'bohb-view', direction: 'maximize', sampler: spy, pruner: bohb });
+    await study.optimize(
+      async (trial) => {
+        const x = trial.suggestFloat('x', 0, 1);
+        for (let step = 1; step <= 27; step++) {
+          await trial.report(x * (1 - 1 / (step + 1)), step);
+          if (await trial.shouldPrune()) trial.prune();
+        }
+        return x * (1 - 1 / 28);
+      },
+      { nTrials: 60, catch: false },
+    );
+    const all = await study.trials();
+    const last = seen.get(59)!;
+    const brackets = bohb.brackets([])!;
+    const bracketsSeen = new Set(last.map((t) => bohb.bracketOf('bohb-view', t.number, brackets)));
+    expect(bracketsSeen.size).toBeGreaterThan(1);
+    // Every trial shown reached the chosen rung, and carries its value there.
+    const shown = last.filter((t) => t.number !== 59);
+    const end = Math.min(...shown.map((t) => Math.max(...Object.keys(t.intermediateValues).map(Number))));
+    expect(shown.length).toBeGreaterThanOrEqual(10);
+    for (const t of shown) expect(t.values).toEqual([all[t.number]!.intermediateValues[end]]);
+    // TPE models from the 10th trial on (its start-up), not from the 10th trial of each bracket.
+    const firstModelled = Math.min(...[...seen].filter(([, v]) => countFinished(v) >= 10).map(([n]) => n));
+    expect(firstModelled).toBe(10); // per bracket (Optuna) it is 18 here
   });
 });

@@ -1,10 +1,12 @@
 // HyperbandPruner: several ASHA brackets, each starting its first rung later (min early-stopping rate
 // 0, 1, ...). A trial's bracket is a hash of (study name, trial number), known before it is sampled, and
-// both the pruner and the sampler (through `samplerView`) compare it only with trials of its bracket.
+// the pruner compares it only with trials of its bracket; the sampler (through `samplerView`) models that
+// bracket too (Optuna), or the highest rung reached across brackets (BOHB).
 import { TunekitError } from '../errors.js';
 import type { Pruner, PrunerContext } from '../study/pruner.js';
 import type { TrialRecord } from '../study/types.js';
 import { checkInt, lastStep } from './common.js';
+import { highestRungView } from './rung-view.js';
 import { SuccessiveHalvingPruner, firstComplete } from './successive-halving.js';
 
 export interface HyperbandPrunerOptions {
@@ -19,6 +21,15 @@ export interface HyperbandPrunerOptions {
   /** η. Default 3. */
   reductionFactor?: number;
   bootstrapCount?: number;
+  /**
+   * What the sampler models for a new trial. 'bracket' (default, as Optuna): the trials of its bracket.
+   * 'highest-rung' (BOHB, Falkner et al. 2018): every trial that reached the highest rung end
+   * (r, rη, rη², …) that at least `minRungTrials` trials reached, valued at that rung, from all brackets;
+   * one model then serves every bracket, instead of each bracket sampling at random until it has its own.
+   */
+  samplerHistory?: 'bracket' | 'highest-rung';
+  /** With 'highest-rung': trials a rung needs before the sampler models it (default 10, TPE's start-up). */
+  minRungTrials?: number;
 }
 
 export interface Brackets {
@@ -35,6 +46,8 @@ export class HyperbandPruner implements Pruner {
   readonly maxResource: number | 'auto';
   readonly reductionFactor: number;
   readonly bootstrapCount: number;
+  readonly samplerHistory: 'bracket' | 'highest-rung';
+  readonly minRungTrials: number;
   private readonly fixed: Brackets | null = null;
 
   constructor(options: HyperbandPrunerOptions = {}) {
@@ -44,6 +57,15 @@ export class HyperbandPruner implements Pruner {
     this.maxResource = max === 'auto' ? 'auto' : checkInt(owner, 'maxResource', max, this.minResource);
     this.reductionFactor = checkInt(owner, 'reductionFactor', options.reductionFactor ?? 3, 2);
     this.bootstrapCount = checkInt(owner, 'bootstrapCount', options.bootstrapCount ?? 0, 0);
+    const history = options.samplerHistory ?? 'bracket';
+    if (history !== 'bracket' && history !== 'highest-rung')
+      throw new TunekitError(
+        'invalid_argument',
+        `${owner}: samplerHistory must be 'bracket' or 'highest-rung', got ${String(history)}`,
+        { option: 'samplerHistory' },
+      );
+    this.samplerHistory = history;
+    this.minRungTrials = checkInt(owner, 'minRungTrials', options.minRungTrials ?? 10, 1);
     if (this.bootstrapCount > 0 && this.maxResource === 'auto')
       throw new TunekitError(
         'invalid_argument',
@@ -93,8 +115,17 @@ export class HyperbandPruner implements Pruner {
   samplerView(ctx: PrunerContext, trial: TrialRecord): readonly TrialRecord[] {
     const brackets = this.brackets(ctx.trials);
     if (brackets === null) return ctx.trials;
+    if (this.samplerHistory === 'highest-rung')
+      return highestRungView(ctx.trials, trial, this.rungEnds(brackets.maxResource), this.minRungTrials);
     const id = this.bracketOf(ctx.study.name, trial.number, brackets);
     return ctx.trials.filter((t) => this.bracketOf(ctx.study.name, t.number, brackets) === id);
+  }
+
+  /** Every rung end of every bracket, up to R: r, rη, rη², …, R. */
+  rungEnds(maxResource: number): number[] {
+    const ends: number[] = [];
+    for (let end = this.minResource; end < maxResource; end *= this.reductionFactor) ends.push(end);
+    return [...ends, maxResource];
   }
 
   private makeBrackets(maxResource: number): Brackets {
