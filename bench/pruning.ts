@@ -1,16 +1,17 @@
-// `npm run bench:pruning`: what early stopping saves. Tunes an MLP trained by tunekit/nn on digits and on
-// a Fashion-MNIST subset (when Debian's dataset-fashion-mnist is installed) four ways at equal seeds and an
-// equal epoch budget: random search at full budget, TPE + median pruner, TPE + Hyperband, and synchronous
-// successive halving. Prints the epochs (and seconds) each needs until it has a model trained with the full
-// budget whose validation accuracy reaches the best that full-budget random search ends with (its target),
-// and writes bench/results/pruning.json.
-// BENCH_SEEDS=0,1 (default 0-4 for digits, 0-1 for Fashion-MNIST), BENCH_DATASETS=digits,fashion, and
-// BENCH_BUDGET_FACTOR=k lets the three other methods spend k times random search's epochs (default 1).
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+// `npm run bench:pruning [-- --quick]`: what early stopping saves. Tunes an MLP trained by tunekit/nn on
+// digits and on a Fashion-MNIST subset (when Debian's dataset-fashion-mnist is installed) five ways at equal
+// seeds and an equal epoch budget: random search at full budget, TPE + median pruner, TPE + Hyperband (the
+// sampler modelling the trial's bracket, as Optuna, and BOHB's highest rung), and synchronous successive
+// halving. Per data set the target is the median over seeds of the best validation accuracy random search
+// ends with; the bench prints the epochs (and seconds) each method needs until it has a full-budget model
+// that reaches it (median and quartiles over seeds; random search's from all its runs pooled), and writes
+// bench/results/pruning.json. Definitions: docs/pruning.md, "Benchmark".
+// --quick: digits only, 5 seeds. BENCH_SEEDS=0,1,..., BENCH_DATASETS=digits,fashion, BENCH_METHODS=...,
+// BENCH_BUDGET_FACTOR=k lets the methods other than random search spend k times its epochs (default 1).
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { FASHION_MNIST_DIR, loadFashionMnist } from '../src/data/idx.js';
 import { fitStandardize, transform } from '../src/data/preprocess.js';
 import { loadDataset } from '../src/data/registry.js';
-import { subset } from '../src/data/dataset.js';
 import type { Dataset } from '../src/data/dataset.js';
 import { trainValTestSplit } from '../src/data/split.js';
 import { buildModel, evaluate, fit, mlp } from '../src/nn/index.js';
@@ -26,7 +27,8 @@ import {
 } from '../src/index.js';
 import type { Pruner, Sampler, Study, Trial, TrialRecord } from '../src/index.js';
 
-type Method = 'random-full' | 'tpe-median' | 'tpe-hyperband' | 'sync-sh';
+type Method = 'random-full' | 'tpe-median' | 'tpe-hyperband' | 'tpe-hyperband-bohb' | 'sync-sh';
+const METHODS: Method[] = ['random-full', 'tpe-median', 'tpe-hyperband', 'tpe-hyperband-bohb', 'sync-sh'];
 
 interface Task {
   name: string;
@@ -38,10 +40,13 @@ interface Task {
   /** Trials random search runs at full budget; its epochs are every method's budget. */
   randomTrials: number;
   maxUnits: number;
+  seeds: number[];
 }
 
 interface Progress {
   epochs: number;
+  /** Weights trained, summed over epochs: seconds per epoch follow model size, so this explains them. */
+  weightEpochs: number;
   started: number;
   /** After every full-budget model: epochs used so far, seconds so far, its val accuracy. */
   timeline: Array<{ epochs: number; seconds: number; val: number }>;
@@ -49,11 +54,16 @@ interface Progress {
 
 const ETA = 3;
 const FACTOR = Number(process.env.BENCH_BUDGET_FACTOR ?? 1);
+const QUICK = process.argv.includes('--quick');
+const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
 function tasks(): Task[] {
-  const wanted = (process.env.BENCH_DATASETS ?? 'digits,fashion').split(',');
+  const wanted = (process.env.BENCH_DATASETS ?? (QUICK ? 'digits' : 'digits,fashion')).split(',');
+  const seeds = (fallback: number[]) => process.env.BENCH_SEEDS?.split(',').map(Number) ?? fallback;
   const out: Task[] = [];
   if (wanted.includes('digits')) {
+    // 1,797 rows: a larger validation set would take training rows, so the split stays 60/20/20 and the
+    // noise of 360 validation rows is met with many seeds and a median target instead.
     const parts = trainValTestSplit(loadDataset('digits'), {
       valFraction: 0.2,
       testFraction: 0.2,
@@ -69,6 +79,7 @@ function tasks(): Task[] {
       maxEpochs: 27,
       randomTrials: 40,
       maxUnits: 128,
+      seeds: seeds(range(QUICK ? 5 : 25)),
     });
   }
   if (wanted.includes('fashion')) {
@@ -77,29 +88,30 @@ function tasks(): Task[] {
         `Fashion-MNIST: not installed at ${FASHION_MNIST_DIR} (apt-get install dataset-fashion-mnist); skipped`,
       );
     else {
-      // A subset keeps the four methods within minutes on two shared cores: 4,000 train, 1,000 val rows
-      // from the training file, 2,000 rows of the official test file.
-      const all = loadFashionMnist({ limit: 5000 });
-      const parts = trainValTestSplit(all, { valFraction: 0.2, testFraction: 0, stratify: true, seed: 0 });
-      const test = subset(
-        loadFashionMnist({ split: 'test', limit: 2000 }),
-        Array.from({ length: 2000 }, (_, i) => i),
-      );
+      // Training cost grows with the training rows, so they stay at 4,000; validation (scored every epoch,
+      // forward only) gets 4,000 rows so one row is 0.025 %, and the test set (scored once per full-budget
+      // model) 5,000 rows of the official test file.
+      const parts = trainValTestSplit(loadFashionMnist({ limit: 8000 }), {
+        valFraction: 0.5,
+        testFraction: 0,
+        stratify: true,
+        seed: 0,
+      });
       out.push({
-        name: 'fashion-mnist-5k',
+        name: 'fashion-mnist-8k',
         train: parts.train,
         val: parts.val,
-        test,
+        test: loadFashionMnist({ split: 'test', limit: 5000 }),
         maxEpochs: 27,
         randomTrials: 30,
         maxUnits: 128,
+        seeds: seeds(range(7)),
       });
     }
   }
   return out;
 }
 
-/** Trains the trial's configuration for `epochs`, reporting val accuracy each epoch; returns the last. */
 async function train(
   task: Task,
   trial: Trial,
@@ -126,6 +138,7 @@ async function train(
     metrics: ['accuracy'],
     onEpochEnd: async (epoch, logs) => {
       progress.epochs++;
+      progress.weightEpochs += task.train.features * units + units * units * (layers - 1) + units * 10;
       await report(epoch, logs);
     },
   });
@@ -152,16 +165,23 @@ async function runMethod(
   seed: number,
   budget: number,
 ): Promise<{ study: Study; progress: Progress }> {
-  const progress: Progress = { epochs: 0, started: performance.now(), timeline: [] };
-  const tpe = (): Sampler => new TpeSampler({ seed });
+  const progress: Progress = { epochs: 0, weightEpochs: 0, started: performance.now(), timeline: [] };
+  const hyperband = (samplerHistory: 'bracket' | 'highest-rung') =>
+    new HyperbandPruner({
+      minResource: 1,
+      maxResource: task.maxEpochs,
+      reductionFactor: ETA,
+      samplerHistory,
+    });
   const pruner: Pruner =
     method === 'tpe-median'
       ? new MedianPruner()
       : method === 'tpe-hyperband'
-        ? new HyperbandPruner({ minResource: 1, maxResource: task.maxEpochs, reductionFactor: ETA })
-        : nopPruner;
-  const sampler: Sampler =
-    method === 'tpe-median' || method === 'tpe-hyperband' ? tpe() : new RandomSampler({ seed });
+        ? hyperband('bracket')
+        : method === 'tpe-hyperband-bohb'
+          ? hyperband('highest-rung')
+          : nopPruner;
+  const sampler: Sampler = method.startsWith('tpe-') ? new TpeSampler({ seed }) : new RandomSampler({ seed });
   const study = await createStudy({
     studyName: `pruning-${task.name}-${method}-${seed}`,
     direction: 'maximize',
@@ -182,7 +202,7 @@ async function runMethod(
       });
   } else {
     await study.optimize((trial) => train(task, trial, task.maxEpochs, seed, progress), {
-      nTrials: method === 'random-full' ? task.randomTrials : task.randomTrials * 6 * FACTOR,
+      nTrials: method === 'random-full' ? task.randomTrials : task.randomTrials * 27 * FACTOR,
       catch: false,
       callbacks: [(s) => void (progress.epochs >= budget && s.stop())],
     });
@@ -199,7 +219,8 @@ function pick(trials: readonly TrialRecord[], maxEpochs: number): TrialRecord | 
     .sort((a, b) => b.values![0]! - a.values![0]! || a.number - b.number)[0];
 }
 
-interface Row {
+/** One (data set, method, seed) run. */
+interface SeedRow {
   dataset: string;
   method: Method;
   seed: number;
@@ -208,99 +229,243 @@ interface Row {
   seconds_to_target: number | null;
   total_epochs: number;
   total_seconds: number;
+  weights_per_epoch: number;
   trials: number;
   pruned: number;
   final_val: number;
   final_test: number;
+  /** Final val accuracy of each full-budget model, in the order they finished (random search's pool). */
+  full_budget_vals: number[];
+  timeline: Progress['timeline'];
+}
+
+/** Per data set and method, over seeds: the issue's row, with quartiles and the ratio added. */
+interface Row {
+  dataset: string;
+  method: Method;
+  target: number;
+  seeds: number;
+  /** Seeds whose run reached the target within the budget. */
+  reached: number;
+  /** Median over seeds (null: more than half never reached it); random-full's from the pooled hit rate. */
+  epochs_to_target: number | null;
+  epochs_to_target_q1: number | null;
+  epochs_to_target_q3: number | null;
+  ratio_to_random: number | null;
+  total_epochs: number;
+  final_val: number;
+  final_test: number;
+  seconds_to_target: number | null;
+  total_seconds: number;
+  seconds_per_epoch: number;
+  /** Median over seeds of the mean number of weights trained per epoch (model size). */
+  weights_per_epoch: number;
+}
+
+interface Pool {
+  dataset: string;
+  runs: number;
+  hits: number;
+  p: number;
+  expected_epochs: number | null;
 }
 
 async function main(): Promise<void> {
+  const wanted = (process.env.BENCH_METHODS?.split(',') as Method[] | undefined) ?? METHODS;
+  const methods: Method[] = ['random-full', ...wanted.filter((m) => m !== 'random-full')];
+  const seedRows: SeedRow[] = [];
   const rows: Row[] = [];
-  const methods: Method[] = ['random-full', 'tpe-median', 'tpe-hyperband', 'sync-sh'];
+  const pools: Pool[] = [];
+  const started = performance.now();
   for (const task of tasks()) {
-    const seeds = (process.env.BENCH_SEEDS ?? (task.name === 'digits' ? '0,1,2,3,4' : '0,1'))
-      .split(',')
-      .map(Number);
+    const budget = task.randomTrials * task.maxEpochs;
     console.log(
-      `\n${task.name}: ${task.train.n} train / ${task.val.n} val / ${task.test.n} test rows, R = ${task.maxEpochs} epochs, seeds ${seeds.join(', ')}`,
+      `\n${task.name}: ${task.train.n} train / ${task.val.n} val / ${task.test.n} test rows, R = ${task.maxEpochs} epochs, ` +
+        `budget ${budget} epochs (x${FACTOR} for the others), seeds ${task.seeds.join(', ')}`,
     );
-    for (const seed of seeds) {
-      const budget = task.randomTrials * task.maxEpochs;
-      // Random search always spends `budget`; the other methods may be given more to see when (if ever) they reach its result.
-      const otherBudget = budget * FACTOR;
-      let target = NaN;
-      for (const method of methods) {
+    const runs: SeedRow[] = [];
+    for (const method of methods)
+      for (const seed of task.seeds) {
         const { study, progress } = await runMethod(
           task,
           method,
           seed,
-          method === 'random-full' ? budget : otherBudget,
+          method === 'random-full' ? budget : budget * FACTOR,
         );
         const trials = await study.trials();
-        if (method === 'random-full')
-          target = Math.max(...trials.filter((t) => t.state === 'complete').map((t) => t.values![0]!));
-        const hit = progress.timeline.find((p) => p.val >= target);
         const best = pick(trials, task.maxEpochs);
-        const row: Row = {
+        const row: SeedRow = {
           dataset: task.name,
           method,
           seed,
-          target,
-          epochs_to_target: hit?.epochs ?? null,
-          seconds_to_target: hit ? round(hit.seconds, 1) : null,
+          target: NaN,
+          epochs_to_target: null,
+          seconds_to_target: null,
           total_epochs: progress.epochs,
-          total_seconds: round((performance.now() - progress.started) / 1000, 1),
+          total_seconds: round((performance.now() - progress.started) / 1000, 2),
+          weights_per_epoch: Math.round(progress.weightEpochs / progress.epochs),
           trials: trials.length,
           pruned: trials.filter((t) => t.state === 'pruned').length,
           final_val: round(best?.values![0] ?? NaN, 4),
           final_test: round((best?.userAttrs.test_accuracy as number | undefined) ?? NaN, 4),
+          full_budget_vals: progress.timeline.map((p) => p.val),
+          timeline: progress.timeline,
         };
-        rows.push(row);
+        runs.push(row);
         console.log(
-          `  seed ${seed} ${method.padEnd(14)} target ${target.toFixed(4)}  to target: ${String(row.epochs_to_target ?? 'never').padStart(5)} epochs ` +
-            `${String(row.seconds_to_target ?? '-').padStart(6)} s | total ${String(row.total_epochs).padStart(5)} epochs ${String(row.total_seconds).padStart(6)} s | ` +
-            `${row.trials} trials, ${row.pruned} pruned | val ${row.final_val.toFixed(4)} test ${row.final_test.toFixed(4)}`,
+          `  ${method.padEnd(18)} seed ${String(seed).padStart(2)}: best full-budget val ${row.final_val.toFixed(4)} test ${row.final_test.toFixed(4)} | ` +
+            `${row.total_epochs} epochs ${row.total_seconds} s | ${row.trials} trials, ${row.pruned} pruned`,
         );
       }
+    // The target: what random search reaches at its end in the typical case (median over seeds).
+    const random = runs.filter((r) => r.method === 'random-full');
+    const target = median(random.map((r) => r.final_val));
+    for (const r of runs) {
+      const hit = r.timeline.find((p) => p.val >= target);
+      Object.assign(r, {
+        target,
+        epochs_to_target: hit?.epochs ?? null,
+        seconds_to_target: hit ? round(hit.seconds, 2) : null,
+      });
     }
+    // Random search's trials are independent draws, so pool them: P(a full-budget run reaches the target)
+    // = hits / runs, and the trials to the first hit are geometric with that p.
+    const vals = random.flatMap((r) => r.full_budget_vals);
+    const hits = vals.filter((v) => v >= target).length;
+    const p = hits / vals.length;
+    const geometric = (q: number) =>
+      p === 0 ? null : p === 1 ? 1 : Math.ceil(Math.log(1 - q) / Math.log(1 - p));
+    const randomEpochs = (q: number) => (geometric(q) === null ? null : geometric(q)! * task.maxEpochs);
+    pools.push({
+      dataset: task.name,
+      runs: vals.length,
+      hits,
+      p: round(p, 4),
+      expected_epochs: p === 0 ? null : round(task.maxEpochs / p, 0),
+    });
+    for (const method of methods) {
+      const rs = runs.filter((r) => r.method === method);
+      const epochs = rs.map((r) => r.epochs_to_target ?? Infinity);
+      const secondsPerEpoch = median(rs.map((r) => r.total_seconds / r.total_epochs));
+      const pooled = method === 'random-full';
+      const med = pooled ? randomEpochs(0.5) : finite(quantile(epochs, 0.5));
+      rows.push({
+        dataset: task.name,
+        method,
+        target,
+        seeds: rs.length,
+        reached: rs.filter((r) => r.epochs_to_target !== null).length,
+        epochs_to_target: med,
+        epochs_to_target_q1: pooled ? randomEpochs(0.25) : finite(quantile(epochs, 0.25)),
+        epochs_to_target_q3: pooled ? randomEpochs(0.75) : finite(quantile(epochs, 0.75)),
+        ratio_to_random:
+          med === null || randomEpochs(0.5) === null ? null : round(med / randomEpochs(0.5)!, 3),
+        total_epochs: median(rs.map((r) => r.total_epochs)),
+        final_val: round(median(rs.map((r) => r.final_val)), 4),
+        final_test: round(median(rs.map((r) => r.final_test)), 4),
+        // Random search's seconds: its pooled epochs at its own median seconds per epoch.
+        seconds_to_target: pooled
+          ? med === null
+            ? null
+            : round(med * secondsPerEpoch, 1)
+          : finite(
+              round(
+                quantile(
+                  rs.map((r) => r.seconds_to_target ?? Infinity),
+                  0.5,
+                ),
+                1,
+              ),
+            ),
+        total_seconds: round(median(rs.map((r) => r.total_seconds)), 1),
+        seconds_per_epoch: round(secondsPerEpoch, 4),
+        weights_per_epoch: median(rs.map((r) => r.weights_per_epoch)),
+      });
+    }
+    seedRows.push(...runs);
+    printTables(
+      task,
+      rows.filter((r) => r.dataset === task.name),
+      pools.at(-1)!,
+      runs,
+    );
   }
-  printSummary(rows);
-  mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
-  const out = FACTOR === 1 ? 'pruning.json' : `pruning-budget-x${FACTOR}.json`;
-  writeFileSync(new URL(`./results/${out}`, import.meta.url), JSON.stringify({ rows }, null, 2) + '\n');
-  console.log(`\nwrote bench/results/${out}`);
+  console.log(`\nwall time of this run: ${round((performance.now() - started) / 1000, 0)} s`);
+  write(rows, pools, seedRows);
 }
 
-/** Per dataset and method: median over seeds, and epochs to target as a fraction of random search's. */
-function printSummary(rows: Row[]): void {
+function printTables(task: Task, rows: Row[], pool: Pool, runs: SeedRow[]): void {
+  const fmt = (x: number | null) => (x === null ? 'never' : String(x));
   console.log(
-    '\n| dataset | method | epochs to target (median) | vs random-full | seconds to target | total epochs | final val | final test |',
+    `\n**${task.name}**: target ${rows[0]!.target.toFixed(4)} (median over ${task.seeds.length} seeds of random search's best of ${task.randomTrials}); ` +
+      `${pool.hits} of ${pool.runs} random full-budget runs reach it (p = ${pool.p}, expected ${fmt(pool.expected_epochs)} epochs)\n`,
   );
-  console.log('|---|---|---|---|---|---|---|---|');
-  for (const dataset of [...new Set(rows.map((r) => r.dataset))]) {
-    const random = rows.filter((r) => r.dataset === dataset && r.method === 'random-full');
-    for (const method of [...new Set(rows.map((r) => r.method))]) {
-      const rs = rows.filter((r) => r.dataset === dataset && r.method === method);
-      const ratios = rs.map((r) => {
-        const base = random.find((b) => b.seed === r.seed)!.epochs_to_target!;
-        return r.epochs_to_target === null ? Infinity : r.epochs_to_target / base;
-      });
-      const reached = rs.filter((r) => r.epochs_to_target !== null).length;
-      const med = (xs: number[]) => median(xs);
-      const fmt = (x: number, d = 0) => (Number.isFinite(x) ? x.toFixed(d) : 'never');
-      console.log(
-        `| ${dataset} | ${method} | ${fmt(med(rs.map((r) => r.epochs_to_target ?? Infinity)))} (${reached}/${rs.length} seeds reached) | ` +
-          `${fmt(med(ratios), 2)} | ${fmt(med(rs.map((r) => r.seconds_to_target ?? Infinity)), 1)} | ${fmt(med(rs.map((r) => r.total_epochs)))} | ` +
-          `${fmt(med(rs.map((r) => r.final_val)), 4)} | ${fmt(med(rs.map((r) => r.final_test)), 4)} |`,
-      );
+  console.log(
+    '| method | epochs to target, median [q1, q3] | seeds reached | vs random-full | total epochs | final val | final test | s to target | s per epoch | weights per epoch |',
+  );
+  console.log('|---|---|---|---|---|---|---|---|---|---|');
+  for (const r of rows)
+    console.log(
+      `| ${r.method} | ${fmt(r.epochs_to_target)} [${fmt(r.epochs_to_target_q1)}, ${fmt(r.epochs_to_target_q3)}]${r.method === 'random-full' ? ' (pooled)' : ''} | ` +
+        `${r.reached}/${r.seeds} | ${r.ratio_to_random === null ? '-' : r.ratio_to_random.toFixed(2)} | ${r.total_epochs} | ${r.final_val.toFixed(4)} | ` +
+        `${r.final_test.toFixed(4)} | ${fmt(r.seconds_to_target)} | ${r.seconds_per_epoch.toFixed(4)} | ${Math.round(r.weights_per_epoch)} |`,
+    );
+  console.log('\nper seed, epochs to target:');
+  for (const method of [...new Set(runs.map((r) => r.method))])
+    console.log(
+      `  ${method.padEnd(18)} ${runs
+        .filter((r) => r.method === method)
+        .map((r) => fmt(r.epochs_to_target))
+        .join(' ')}`,
+    );
+}
+
+/** bench/results/pruning.json; rows of data sets not run this time are kept from the previous file. */
+function write(rows: Row[], pools: Pool[], seedRows: SeedRow[]): void {
+  mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
+  const file = new URL(
+    `./results/${FACTOR === 1 ? 'pruning.json' : `pruning-budget-x${FACTOR}.json`}`,
+    import.meta.url,
+  );
+  const ran = new Set(rows.map((r) => r.dataset));
+  const keep = <T extends { dataset: string }>(xs: T[] | undefined): T[] =>
+    (xs ?? []).filter((x) => !ran.has(x.dataset));
+  let previous: { rows?: Row[]; random_pool?: Pool[]; per_seed?: SeedRow[] } = {};
+  if (existsSync(file))
+    try {
+      previous = JSON.parse(readFileSync(file, 'utf8')) as typeof previous;
+    } catch {
+      previous = {};
     }
-  }
+  const perSeed = seedRows.map(({ timeline: _timeline, full_budget_vals: vals, ...r }) => ({
+    ...r,
+    full_budget_vals: vals,
+  }));
+  const out = {
+    rows: [...keep(previous.rows), ...rows],
+    random_pool: [...keep(previous.random_pool), ...pools],
+    per_seed: [...keep(previous.per_seed), ...perSeed],
+  };
+  writeFileSync(file, JSON.stringify(out, null, 1) + '\n');
+  console.log(`wrote ${file.pathname}`);
+}
+
+/** Linear interpolation between order statistics; Infinity ("never") sorts last and wins any mix. */
+function quantile(xs: number[], q: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const at = (s.length - 1) * q;
+  const lo = s[Math.floor(at)]!;
+  const hi = s[Math.ceil(at)]!;
+  if (!Number.isFinite(lo) || !Number.isFinite(hi)) return Infinity;
+  return lo + (hi - lo) * (at - Math.floor(at));
 }
 
 function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+  return quantile(xs, 0.5);
+}
+
+function finite(x: number): number | null {
+  return Number.isFinite(x) ? x : null;
 }
 
 function round(x: number, digits: number): number {
