@@ -3,7 +3,7 @@
 import type Database from 'better-sqlite3';
 import { schemaIsCurrent } from '../sql/schema-version.js';
 
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 export const migrations: ReadonlyArray<(db: Database.Database) => void> = [
   // 0 -> 1: studies and trials. Tables are prefixed so a file shared with other tools (Optuna has a
@@ -43,6 +43,25 @@ export const migrations: ReadonlyArray<(db: Database.Database) => void> = [
     `),
   // 1 -> 2: the stale-trial scan reads only running trials, a handful however large the study.
   (db) => db.exec(`CREATE INDEX tunekit_trials_running ON tunekit_trials (study_id, heartbeat_at) WHERE state = 'running';`),
+  // 2 -> 3: intermediate values get a row each. In a JSON column every report rewrote all earlier ones, so a
+  // trial's n reports cost O(n^2) (20,000 metric lines took minutes). Values stay JSON text, so that
+  // Infinity and NaN (stored as strings) round-trip as before; they are copied through JavaScript, whose
+  // number printing is exact, rather than SQLite's.
+  (db) => {
+    db.exec(`
+      CREATE TABLE tunekit_intermediate (
+        trial_id INTEGER NOT NULL REFERENCES tunekit_trials (id) ON DELETE CASCADE,
+        step TEXT NOT NULL,
+        value TEXT NOT NULL,
+        PRIMARY KEY (trial_id, step)
+      ) WITHOUT ROWID;
+    `);
+    const insert = db.prepare(`INSERT INTO tunekit_intermediate (trial_id, step, value) VALUES (?, ?, ?)`);
+    const rows = db.prepare(`SELECT id, intermediate FROM tunekit_trials WHERE intermediate != '{}'`).all() as Array<{ id: number; intermediate: string }>;
+    for (const row of rows)
+      for (const [step, value] of Object.entries(JSON.parse(row.intermediate) as Record<string, unknown>)) insert.run(row.id, step, JSON.stringify(value));
+    db.exec(`ALTER TABLE tunekit_trials DROP COLUMN intermediate;`);
+  },
 ];
 
 export function schemaVersion(db: Database.Database): number {

@@ -53,11 +53,15 @@ describe('sqlite storage', () => {
     migrate(raw, path, 1);
     raw.prepare(`INSERT INTO tunekit_studies (name, directions, next_number, created_at) VALUES ('old', '["minimize"]', 1, 5)`).run();
     raw.prepare(`INSERT INTO tunekit_trials (study_id, number, state, vals, created_at) VALUES (1, 0, 'complete', '[0.5]', 6)`).run();
+    // Intermediate values lived in a JSON column up to version 2; they move to a table with every digit.
+    const intermediate = JSON.stringify({ 0: 0.1 + 0.2, 1: 'Infinity', 2: 1e-300, 3: 'NaN' });
+    raw.prepare(`UPDATE tunekit_trials SET intermediate = ? WHERE number = 0`).run(intermediate);
     expect(schemaVersion(raw)).toBe(1);
     raw.close();
     const storage = new SqliteStorage(path);
     const study = await storage.getStudy('old');
     expect((await storage.getTrials(study.id)).map((t) => [t.number, t.values])).toEqual([[0, [0.5]]]);
+    expect((await storage.getTrials(study.id))[0]!.intermediateValues).toEqual({ 0: 0.1 + 0.2, 1: Infinity, 2: 1e-300, 3: NaN });
     expect((await storage.startTrial(study.id, 'w'))!.number).toBe(1);
     await storage.close();
     const check = new Database(path, { readonly: true });

@@ -31,7 +31,10 @@ export interface SqliteStorageOptions {
 }
 
 const UNFINISHED = `state IN ('waiting', 'running')`;
-type JsonColumn = 'params' | 'distributions' | 'intermediate' | 'user_attrs' | 'system_attrs';
+type JsonColumn = 'params' | 'distributions' | 'user_attrs' | 'system_attrs';
+// A trial row as the codec reads it: the table's columns plus the intermediate values gathered from their
+// own table into one JSON object.
+const TRIAL = `*, (SELECT json_group_object(step, json(value)) FROM tunekit_intermediate i WHERE i.trial_id = tunekit_trials.id) AS intermediate`;
 
 export class SqliteStorage implements StudyStorage {
   readonly path: string;
@@ -134,19 +137,18 @@ export class SqliteStorage implements StudyStorage {
     this.write(() => {
       let number = this.takeNumbers(studyId, trials.length);
       const insert = this.sql(
-        `INSERT INTO tunekit_trials (study_id, number, state, vals, params, distributions, intermediate, user_attrs,
+        `INSERT INTO tunekit_trials (study_id, number, state, vals, params, distributions, user_attrs,
            system_attrs, fail_reason, worker, created_at, started_at, finished_at, heartbeat_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
       );
-      for (const t of trials)
-        insert.run(
+      for (const t of trials) {
+        const { id } = insert.get(
           studyId,
           number++,
           t.state,
           JSON.stringify(encodeValues(t.values)),
           JSON.stringify(t.params),
           JSON.stringify(t.distributions),
-          JSON.stringify(encodeIntermediate(t.intermediateValues)),
           JSON.stringify(t.userAttrs),
           JSON.stringify(t.systemAttrs),
           t.failReason,
@@ -155,7 +157,9 @@ export class SqliteStorage implements StudyStorage {
           t.startedAt,
           t.finishedAt,
           t.heartbeatAt,
-        );
+        ) as { id: number };
+        for (const [step, value] of Object.entries(encodeIntermediate(t.intermediateValues))) this.insertIntermediate(id, step, value);
+      }
     });
   }
 
@@ -165,7 +169,7 @@ export class SqliteStorage implements StudyStorage {
       const claimed = this.sql(
         `UPDATE tunekit_trials SET state = 'running', worker = ?, started_at = ?, heartbeat_at = ?
          WHERE id = (SELECT id FROM tunekit_trials WHERE study_id = ? AND state = 'waiting' ORDER BY number LIMIT 1)
-         RETURNING *`,
+         RETURNING ${TRIAL}`,
       ).get(worker, now, now, studyId);
       if (claimed) return trialFromRow(claimed as TrialRow);
       if (options.onlyWaiting) return this.requireStudy(studyId, null);
@@ -175,7 +179,7 @@ export class SqliteStorage implements StudyStorage {
       if (!next) return this.requireStudy(studyId, null);
       const row = this.sql(
         `INSERT INTO tunekit_trials (study_id, number, state, worker, created_at, started_at, heartbeat_at)
-         VALUES (?, ?, 'running', ?, ?, ?, ?) RETURNING *`,
+         VALUES (?, ?, 'running', ?, ?, ?, ?) RETURNING ${TRIAL}`,
       ).get(studyId, next.number, worker, now, now, now);
       return trialFromRow(row as TrialRow);
     });
@@ -193,7 +197,12 @@ export class SqliteStorage implements StudyStorage {
   }
 
   async setTrialIntermediateValue(trialId: number, step: number, value: number): Promise<void> {
-    this.patchTrial(trialId, { intermediate: { [String(step)]: encodeNumber(value) } });
+    this.write(() => {
+      const row = this.sql(`SELECT state FROM tunekit_trials WHERE id = ?`).get(trialId) as { state: string } | undefined;
+      if (!row || (row.state !== 'waiting' && row.state !== 'running')) throw this.whyNotWritable(trialId);
+      this.insertIntermediate(trialId, String(step), encodeNumber(value));
+      if (row.state === 'running') this.sql(`UPDATE tunekit_trials SET heartbeat_at = ? WHERE id = ?`).run(Date.now(), trialId);
+    });
   }
 
   async setTrialUserAttr(trialId: number, key: string, value: JsonValue): Promise<void> {
@@ -211,7 +220,7 @@ export class SqliteStorage implements StudyStorage {
 
   async finishTrial(trialId: number, result: TrialResult): Promise<TrialRecord> {
     const row = this.sql(
-      `UPDATE tunekit_trials SET state = ?, vals = ?, fail_reason = ?, finished_at = ? WHERE id = ? AND ${UNFINISHED} RETURNING *`,
+      `UPDATE tunekit_trials SET state = ?, vals = ?, fail_reason = ?, finished_at = ? WHERE id = ? AND ${UNFINISHED} RETURNING ${TRIAL}`,
     ).get(result.state, JSON.stringify(encodeValues(result.values)), result.failReason ?? null, Date.now(), trialId);
     if (!row) throw this.whyNotWritable(trialId);
     return trialFromRow(row as TrialRow);
@@ -223,7 +232,7 @@ export class SqliteStorage implements StudyStorage {
     if (!this.sql(`SELECT 1 ${staleSql} LIMIT 1`).get(studyId, Date.now() - graceMs)) return this.requireStudy(studyId, []);
     return this.write(() => {
       const now = Date.now();
-      const stale = (this.sql(`SELECT * ${staleSql} ORDER BY number`).all(studyId, now - graceMs) as TrialRow[]).map(trialFromRow);
+      const stale = (this.sql(`SELECT ${TRIAL} ${staleSql} ORDER BY number`).all(studyId, now - graceMs) as TrialRow[]).map(trialFromRow);
       return stale.map((trial) => {
         const failed = asFailed(trial, graceMs, now);
         const next = retry?.(failed) ?? null;
@@ -235,7 +244,7 @@ export class SqliteStorage implements StudyStorage {
           systemAttrs = { ...systemAttrs, ...failedAttr };
         }
         const row = this.sql(
-          `UPDATE tunekit_trials SET state = 'fail', fail_reason = ?, finished_at = ?, system_attrs = ? WHERE id = ? RETURNING *`,
+          `UPDATE tunekit_trials SET state = 'fail', fail_reason = ?, finished_at = ?, system_attrs = ? WHERE id = ? RETURNING ${TRIAL}`,
         ).get(failed.failReason, now, JSON.stringify(systemAttrs), trial.id);
         return trialFromRow(row as TrialRow);
       });
@@ -243,7 +252,7 @@ export class SqliteStorage implements StudyStorage {
   }
 
   async getTrial(trialId: number): Promise<TrialRecord> {
-    const row = this.sql(`SELECT * FROM tunekit_trials WHERE id = ?`).get(trialId);
+    const row = this.sql(`SELECT ${TRIAL} FROM tunekit_trials WHERE id = ?`).get(trialId);
     if (!row) throw new TunekitError('trial_not_found', `no trial with id ${trialId} in ${this.path}`);
     return trialFromRow(row as TrialRow);
   }
@@ -252,7 +261,7 @@ export class SqliteStorage implements StudyStorage {
     const { states, fromNumber = 0 } = query;
     if (states && states.length === 0) return this.requireStudy(studyId, []);
     const stateFilter = states ? `AND state IN (${states.map(() => '?').join(', ')})` : '';
-    const rows = this.sql(`SELECT * FROM tunekit_trials WHERE study_id = ? AND number >= ? ${stateFilter} ORDER BY number`).all(
+    const rows = this.sql(`SELECT ${TRIAL} FROM tunekit_trials WHERE study_id = ? AND number >= ? ${stateFilter} ORDER BY number`).all(
       studyId,
       fromNumber,
       ...(states ?? []),
@@ -284,6 +293,10 @@ export class SqliteStorage implements StudyStorage {
     ) as { first: number } | undefined;
     if (!row) throw this.noStudy(studyId);
     return row.first;
+  }
+
+  private insertIntermediate(trialId: number, step: string, value: number | string): void {
+    this.sql(`INSERT OR REPLACE INTO tunekit_intermediate (trial_id, step, value) VALUES (?, ?, ?)`).run(trialId, step, JSON.stringify(value));
   }
 
   private insertWaiting(studyId: number, number: number, userAttrs: object, systemAttrs: object, now: number): void {
