@@ -2,7 +2,7 @@
 // in the unit box. Numeric dimensions use truncated normals (bandwidths from neighbour gaps, or Scott's
 // rule when several dimensions are modelled jointly); categorical ones a smoothed one-hot per observation.
 import type { Rng } from '../../random.js';
-import { logGaussMass, logNormPdf, logSumExp, truncatedNormal } from '../special.js';
+import { logGaussMass, logSumExp, truncatedNormal } from '../special.js';
 
 export type ParzenDim = { readonly kind: 'numeric' } | { readonly kind: 'categorical'; readonly choices: number };
 
@@ -144,20 +144,32 @@ export class ParzenEstimator {
       if (dim.kind === 'categorical') {
         const row = this.choiceProbs[d] as Float64Array;
         const c = dim.choices;
-        for (let j = 0; j < m; j++) for (let i = 0; i < k; i++) acc[j * k + i]! += Math.log(row[i * c + lo[j]!]!);
+        const logRow = new Float64Array(row.length);
+        for (let r = 0; r < row.length; r++) logRow[r] = Math.log(row[r]!);
+        for (let j = 0; j < m; j++) for (let i = 0; i < k; i++) acc[j * k + i]! += logRow[i * c + lo[j]!]!;
         return;
       }
       const mus = this.mus[d] as Float64Array;
       const sigmas = this.sigmas[d] as Float64Array;
       const logZ = this.logZ[d] as Float64Array;
+      // Per kernel once, not per point: the inverse bandwidth and the log density's constant part.
+      const inverse = new Float64Array(k);
+      const shift = new Float64Array(k);
+      for (let i = 0; i < k; i++) {
+        inverse[i] = 1 / sigmas[i]!;
+        shift[i] = -Math.log(sigmas[i]!) - logZ[i]! - LOG_SQRT_2PI;
+      }
       for (let j = 0; j < m; j++) {
         const a = lo[j]!;
         const b = hi[j]!;
         const base = j * k;
         if (a === b) {
-          for (let i = 0; i < k; i++) acc[base + i]! += logNormPdf((a - mus[i]!) / sigmas[i]!) - Math.log(sigmas[i]!) - logZ[i]!;
+          for (let i = 0; i < k; i++) {
+            const z = (a - mus[i]!) * inverse[i]!;
+            acc[base + i]! += shift[i]! - 0.5 * z * z;
+          }
         } else {
-          for (let i = 0; i < k; i++) acc[base + i]! += logGaussMass((a - mus[i]!) / sigmas[i]!, (b - mus[i]!) / sigmas[i]!) - logZ[i]!;
+          for (let i = 0; i < k; i++) acc[base + i]! += logGaussMass((a - mus[i]!) * inverse[i]!, (b - mus[i]!) * inverse[i]!) - logZ[i]!;
         }
       }
     });
@@ -170,7 +182,8 @@ export class ParzenEstimator {
    * The common case (one numeric dimension), and most of TPE's time. A point far from a kernel's centre gets
    * nothing from it, so each point walks outwards from its place among the sorted centres and stops once no
    * further kernel can reach within e^-40 of the largest term so far (logSumExp drops those anyway); the
-   * prior kernel, which is wide, is always counted. At 1,000 trials this visits a few percent of the kernels.
+   * prior kernel, which is wide, is always counted. With 1,000 uniformly spread trials this visits about a sixth
+   * of the kernels.
    */
   private logPdfNumeric(lo: Float64Array, hi: Float64Array): Float64Array {
     const k = this.kernels;
