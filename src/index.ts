@@ -87,8 +87,10 @@ export type {
   StartOptions,
   StudyStorage,
   StudySummary,
+  TrialParam,
   TrialQuery,
   TrialResult,
+  TrialWrite,
 } from './study/storage.js';
 export { InMemoryStorage } from './storage/memory.js';
 export { copyStudy } from './storage/copy.js';

@@ -9,6 +9,7 @@ import type {
   StudyStorage,
   StudySummary,
   TrialParam,
+  TrialWrite,
   TrialQuery,
   TrialResult,
 } from '../study/storage.js';
@@ -132,9 +133,16 @@ export class InMemoryStorage implements StudyStorage {
   }
 
   async setTrialParams(trialId: number, params: readonly TrialParam[]): Promise<void> {
+    await this.writeTrial(trialId, { params });
+  }
+
+  async writeTrial(trialId: number, write: TrialWrite): Promise<void> {
     const t = this.touch(trialId);
+    const params = write.params ?? [];
     t.params = { ...t.params, ...Object.fromEntries(params.map((p) => [p.name, p.value])) };
     t.distributions = { ...t.distributions, ...Object.fromEntries(params.map((p) => [p.name, structuredClone(p.distribution)])) };
+    t.intermediateValues = { ...t.intermediateValues, ...write.intermediateValues };
+    t.userAttrs = { ...t.userAttrs, ...structuredClone(write.userAttrs) };
   }
 
   async setTrialIntermediateValue(trialId: number, step: number, value: number): Promise<void> {

@@ -156,6 +156,35 @@ export function storageContract(label: string, factory: StorageFactory): void {
       expect((await storage.getTrial(t.id)).params).toEqual({ first: 0.5, x: 0.25, k: 'b' });
     });
 
+    it('stores params, intermediate values and user attributes in one write', async () => {
+      const s = await storage.createStudy('write', ['minimize']);
+      const t = (await storage.startTrial(s.id, 'w'))!;
+      const x = floatDistribution('x', 0, 1);
+      const k = categoricalDistribution('k', ['a', 'b']);
+      await storage.setTrialParam(t.id, 'first', x, 0.5);
+      await storage.setTrialIntermediateValue(t.id, 0, 1.5);
+      await storage.writeTrial!(t.id, {
+        params: [
+          { name: 'x', distribution: x, value: 0.25 },
+          { name: 'k', distribution: k, value: 'b' },
+        ],
+        intermediateValues: { 1: 0.75, 2: NaN, 3: -Infinity },
+        userAttrs: { note: { fold: [1, 2] } },
+      });
+      await storage.writeTrial!(t.id, { intermediateValues: { 4: 0.125 } });
+      await storage.writeTrial!(t.id, {});
+      const got = await storage.getTrial(t.id);
+      expect(got.params).toEqual({ first: 0.5, x: 0.25, k: 'b' });
+      expect(got.distributions).toEqual({ first: x, x, k });
+      expect(got.intermediateValues).toEqual({ 0: 1.5, 1: 0.75, 2: NaN, 3: -Infinity, 4: 0.125 });
+      expect(got.userAttrs).toEqual({ note: { fold: [1, 2] } });
+      await storage.finishTrial(t.id, { state: 'complete', values: [1] });
+      const late = storage.writeTrial!(t.id, { params: [{ name: 'y', distribution: x, value: 0.1 }], intermediateValues: { 5: 1 } });
+      expect(await codeOf(late)).toBe('trial_finished');
+      expect(await storage.getTrial(t.id)).toMatchObject({ params: got.params, intermediateValues: got.intermediateValues });
+      expect(await codeOf(storage.writeTrial!(987654, { intermediateValues: { 0: 1 } }))).toBe('trial_not_found');
+    });
+
     it('finishes a trial once; a finished trial is immutable', async () => {
       const s = await storage.createStudy('finish', ['minimize', 'maximize']);
       const t = (await storage.startTrial(s.id, 'w'))!;

@@ -32,6 +32,14 @@ export interface TrialParam {
   readonly value: ParamValue;
 }
 
+/** Writes to a running trial that are sent together (see `writeTrial`). */
+export interface TrialWrite {
+  readonly params?: readonly TrialParam[];
+  /** By step. */
+  readonly intermediateValues?: Readonly<Record<number, number>>;
+  readonly userAttrs?: Readonly<Record<string, JsonValue>>;
+}
+
 export interface TrialResult {
   readonly state: 'complete' | 'pruned' | 'fail';
   readonly values?: readonly number[] | null;
@@ -91,6 +99,12 @@ export interface StudyStorage {
    */
   setTrialParams?(trialId: number, params: readonly TrialParam[]): Promise<void>;
   setTrialIntermediateValue(trialId: number, step: number, value: number): Promise<void>;
+  /**
+   * Optional: params, intermediate values and user attributes of a running trial in one write (one round
+   * trip, one commit), all or none; the same rules as the single writes. A Trial sends what the objective
+   * asked for in one go this way: its suggestions and the first report after them.
+   */
+  writeTrial?(trialId: number, write: TrialWrite): Promise<void>;
   setTrialUserAttr(trialId: number, key: string, value: JsonValue): Promise<void>;
   setTrialSystemAttr(trialId: number, key: string, value: JsonValue): Promise<void>;
   /** Marks a running trial alive now. */

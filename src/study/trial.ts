@@ -1,6 +1,7 @@
 // A running trial, define-by-run: the objective asks for hyperparameters as it goes (`suggest*`), reports
 // intermediate values and asks whether to stop. Suggestions are synchronous; their storage writes are
-// queued in order and flushed before anything that reads storage (shouldPrune, tell).
+// queued in order and flushed before anything that reads storage (shouldPrune, tell). Writes the objective
+// makes in one go (its suggestions, then a report) reach storage together, in one write.
 import { TrialPruned, TunekitError } from '../errors.js';
 import {
   categoricalDistribution,
@@ -38,7 +39,8 @@ export class Trial {
   private readonly attrs: Record<string, JsonValue> = {};
   private readonly fixed: Readonly<Record<string, ParamValue>>;
   private pending: Promise<void> = Promise.resolve();
-  private unsentParams: TrialParam[] = [];
+  /** Writes queued but not yet sent; one send takes all of them. */
+  private unsent: Unsent | null = null;
   private writeError: unknown = null;
 
   constructor(
@@ -103,9 +105,9 @@ export class Trial {
     const value = this.choose(name, distribution);
     this.paramValues[name] = value;
     this.paramDistributions[name] = distribution;
-    // Suggestions made together (the usual burst at the top of an objective) reach storage in one write.
-    this.unsentParams.push({ name, distribution, value });
-    if (this.unsentParams.length === 1) this.enqueueWrite(() => this.sendParams());
+    // Sent when the objective next awaits: the usual burst of suggestions, and a report that follows it at
+    // once, reach storage in one write.
+    this.queue().params.push({ name, distribution, value });
     return value;
   }
 
@@ -119,7 +121,7 @@ export class Trial {
     // -0 is stored as 0 (JSON has no -0): the same value on every storage.
     if (Object.is(value, -0)) value = 0;
     this.reported.set(step, value);
-    this.enqueueWrite(() => this.deps.storage.setTrialIntermediateValue(this.id, step, value));
+    this.queue().intermediateValues[step] = value;
     return this.flush();
   }
 
@@ -140,7 +142,7 @@ export class Trial {
   setUserAttr(key: string, value: JsonValue): Promise<void> {
     const copy = toJson(value, `user attribute "${key}"`);
     this.attrs[key] = copy;
-    this.enqueueWrite(() => this.deps.storage.setTrialUserAttr(this.id, key, copy));
+    this.queue().userAttrs[key] = copy;
     return this.flush();
   }
 
@@ -182,24 +184,37 @@ export class Trial {
     return value;
   }
 
-  private async sendParams(): Promise<void> {
-    const batch = this.unsentParams;
-    this.unsentParams = [];
-    const storage = this.deps.storage;
-    if (storage.setTrialParams) await storage.setTrialParams(this.id, batch);
-    else for (const p of batch) await storage.setTrialParam(this.id, p.name, p.distribution, p.value);
-  }
-
-  private enqueueWrite(write: () => Promise<void>): void {
+  /** The writes not yet sent; queues one send for them if there was none. */
+  private queue(): Unsent {
+    if (this.unsent !== null) return this.unsent;
+    const write: Unsent = (this.unsent = { params: [], intermediateValues: {}, userAttrs: {} });
     this.pending = this.pending.then(async () => {
-      if (this.writeError !== null) return;
+      this.unsent = null; // what is added from now on goes in the next send
+      if (this.writeError !== null) return; // dropped, like everything queued after a failed write
       try {
-        await write();
+        await this.send(write);
       } catch (error) {
         this.writeError = error;
       }
     });
+    return write;
   }
+
+  private async send(write: Unsent): Promise<void> {
+    const storage = this.deps.storage;
+    if (storage.writeTrial) return storage.writeTrial(this.id, write);
+    // A storage without batched writes gets the same writes one by one.
+    if (write.params.length > 0 && storage.setTrialParams) await storage.setTrialParams(this.id, write.params);
+    else for (const p of write.params) await storage.setTrialParam(this.id, p.name, p.distribution, p.value);
+    for (const [step, value] of Object.entries(write.intermediateValues)) await storage.setTrialIntermediateValue(this.id, Number(step), value);
+    for (const [key, value] of Object.entries(write.userAttrs)) await storage.setTrialUserAttr(this.id, key, value);
+  }
+}
+
+interface Unsent {
+  params: TrialParam[];
+  intermediateValues: Record<number, number>;
+  userAttrs: Record<string, JsonValue>;
 }
 
 /** A JSON copy of an attribute value; `invalid_argument` naming `what` if it has none (a cycle, too deep, a BigInt). */

@@ -11,6 +11,7 @@ import type {
   StudyStorage,
   StudySummary,
   TrialParam,
+  TrialWrite,
   TrialQuery,
   TrialResult,
 } from '../../study/storage.js';
@@ -202,13 +203,23 @@ export class PostgresStorage implements StudyStorage {
   }
 
   async setTrialParams(trialId: number, params: readonly TrialParam[]): Promise<void> {
-    const values = Object.fromEntries(params.map((p) => [p.name, p.value]));
-    const distributions = Object.fromEntries(params.map((p) => [p.name, p.distribution]));
+    await this.writeTrial(trialId, { params });
+  }
+
+  async writeTrial(trialId: number, write: TrialWrite): Promise<void> {
+    const params = write.params ?? [];
+    const intermediate = Object.entries(write.intermediateValues ?? {}).map(([step, value]) => [step, encodeNumber(value)]);
     await this.patchTrial(
       trialId,
-      `params = params || $2::jsonb, distributions = distributions || $3::jsonb`,
-      [JSON.stringify(values), JSON.stringify(distributions)],
-      'tunekit_set_params',
+      `params = params || $2::jsonb, distributions = distributions || $3::jsonb, intermediate = intermediate || $4::jsonb,
+       user_attrs = user_attrs || $5::jsonb`,
+      [
+        JSON.stringify(Object.fromEntries(params.map((p) => [p.name, p.value]))),
+        JSON.stringify(Object.fromEntries(params.map((p) => [p.name, p.distribution]))),
+        JSON.stringify(Object.fromEntries(intermediate)),
+        JSON.stringify(write.userAttrs ?? {}),
+      ],
+      'tunekit_write_trial',
     );
   }
 

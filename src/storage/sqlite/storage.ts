@@ -13,6 +13,7 @@ import type {
   StudyStorage,
   StudySummary,
   TrialParam,
+  TrialWrite,
   TrialQuery,
   TrialResult,
 } from '../../study/storage.js';
@@ -190,9 +191,21 @@ export class SqliteStorage implements StudyStorage {
   }
 
   async setTrialParams(trialId: number, params: readonly TrialParam[]): Promise<void> {
-    this.patchTrial(trialId, {
-      params: Object.fromEntries(params.map((p) => [p.name, p.value])),
-      distributions: Object.fromEntries(params.map((p) => [p.name, p.distribution as unknown as JsonValue])),
+    await this.writeTrial(trialId, { params });
+  }
+
+  async writeTrial(trialId: number, write: TrialWrite): Promise<void> {
+    const params = write.params ?? [];
+    const patch: Partial<Record<JsonColumn, Record<string, JsonValue>>> = {};
+    if (params.length > 0) {
+      patch.params = Object.fromEntries(params.map((p) => [p.name, p.value]));
+      patch.distributions = Object.fromEntries(params.map((p) => [p.name, p.distribution as unknown as JsonValue]));
+    }
+    if (write.userAttrs && Object.keys(write.userAttrs).length > 0) patch.user_attrs = { ...write.userAttrs };
+    // One transaction: the patch checks the trial is unfinished first, so either everything goes in or nothing.
+    this.write(() => {
+      this.patchTrial(trialId, patch);
+      for (const [step, value] of Object.entries(write.intermediateValues ?? {})) this.insertIntermediate(trialId, step, encodeNumber(value));
     });
   }
 
@@ -310,14 +323,14 @@ export class SqliteStorage implements StudyStorage {
   private patchTrial(trialId: number, patch: Partial<Record<JsonColumn, Record<string, JsonValue>>>): void {
     const columns = Object.keys(patch) as JsonColumn[];
     this.write(() => {
-      const row = this.sql(`SELECT state, ${columns.join(', ')} FROM tunekit_trials WHERE id = ?`).get(trialId) as
+      const row = this.sql(`SELECT ${['state', ...columns].join(', ')} FROM tunekit_trials WHERE id = ?`).get(trialId) as
         | Record<string, string>
         | undefined;
       if (!row || (row.state !== 'waiting' && row.state !== 'running')) throw this.whyNotWritable(trialId);
       const values = columns.map((c) => JSON.stringify({ ...JSON.parse(row[c]!), ...patch[c] }));
-      const sets = columns.map((c) => `${c} = ?`).join(', ');
+      const sets = [...columns.map((c) => `${c} = ?`), 'heartbeat_at = COALESCE(?, heartbeat_at)'].join(', ');
       const beat = row.state === 'running' ? Date.now() : null;
-      this.sql(`UPDATE tunekit_trials SET ${sets}, heartbeat_at = COALESCE(?, heartbeat_at) WHERE id = ?`).run(...values, beat, trialId);
+      this.sql(`UPDATE tunekit_trials SET ${sets} WHERE id = ?`).run(...values, beat, trialId);
     });
   }
 
@@ -360,7 +373,7 @@ export class SqliteStorage implements StudyStorage {
 // Disk-level failures (a full or read-only file system, I/O errors) can come from any statement that
 // touches the file; every storage call turns them into a storage_error naming the file.
 const DISK_FAILURE = /^SQLITE_(FULL|READONLY|IOERR|CANTOPEN|CORRUPT|NOTADB|PERM)/;
-const CALLS = ['createStudy', 'deleteStudy', 'renameStudy', 'setStudyUserAttr', 'setStudySystemAttr', 'enqueueTrials', 'addTrials', 'startTrial', 'setTrialParam', 'setTrialIntermediateValue', 'setTrialUserAttr', 'setTrialSystemAttr', 'heartbeat', 'finishTrial', 'failStaleTrials', 'getStudy', 'listStudies', 'getTrial', 'getTrials'] as const;
+const CALLS = ['createStudy', 'deleteStudy', 'renameStudy', 'setStudyUserAttr', 'setStudySystemAttr', 'enqueueTrials', 'addTrials', 'startTrial', 'setTrialParam', 'setTrialParams', 'writeTrial', 'setTrialIntermediateValue', 'setTrialUserAttr', 'setTrialSystemAttr', 'heartbeat', 'finishTrial', 'failStaleTrials', 'getStudy', 'listStudies', 'getTrial', 'getTrials'] as const;
 for (const name of CALLS) {
   const call = SqliteStorage.prototype[name] as (...args: unknown[]) => Promise<unknown>;
   Object.defineProperty(SqliteStorage.prototype, name, {
