@@ -12,6 +12,7 @@ export interface RandomSamplerOptions {
 
 export class RandomSampler implements Sampler {
   readonly seed: number;
+  readonly ignoresHistory = true;
 
   constructor(options: RandomSamplerOptions = {}) {
     this.seed = options.seed ?? randomSeed();

@@ -38,6 +38,11 @@ export interface Sampler {
    */
   readonly onlyEnqueued?: boolean;
   /**
+   * Set when the sampler never reads `ctx.trials` (random search): `ask` then does not load the study's
+   * trials for it, one read less per trial. Reading `ctx.trials` anyway throws.
+   */
+  readonly ignoresHistory?: boolean;
+  /**
    * Called once per trial when it starts, before the objective runs. Returns values for the parameters
    * the sampler models jointly (it infers their space from `ctx.trials`), or null to sample every
    * parameter independently. A value is used only if the objective asks for the same distribution.

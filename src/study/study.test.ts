@@ -4,6 +4,9 @@ import { TrialPruned, TunekitError } from '../errors.js';
 import { RandomSampler } from '../samplers/random.js';
 import { InMemoryStorage } from '../storage/memory.js';
 import type { Pruner } from './pruner.js';
+import type { Sampler } from './sampler.js';
+import type { StudyStorage } from './storage.js';
+import type { Trial } from './trial.js';
 
 const codeOf = async (promise: Promise<unknown>): Promise<string | undefined> =>
   promise.then(
@@ -271,5 +274,73 @@ describe('createStudy and loadStudy', () => {
     const study = await createStudy({ studyName: 'attrs' });
     await study.setUserAttr('dataset', 'digits');
     expect(await study.userAttrs()).toEqual({ dataset: 'digits' });
+  });
+});
+
+describe('storage traffic of a trial', () => {
+  /** A storage that records the name of every call; `without` hides optional methods. */
+  function recording(without: string[] = []): { storage: StudyStorage; calls: string[] } {
+    const calls: string[] = [];
+    const inner = new InMemoryStorage();
+    const storage = new Proxy(inner, {
+      get(target, name, receiver) {
+        if (typeof name === 'string' && without.includes(name)) return undefined;
+        const value: unknown = Reflect.get(target, name, receiver);
+        if (typeof value !== 'function' || typeof name !== 'string') return value;
+        return (...args: unknown[]) => {
+          calls.push(name);
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
+    return { storage, calls };
+  }
+
+  const objective = async (t: Trial): Promise<number> => {
+    const x = t.suggestFloat('x', -1, 1);
+    const k = t.suggestCategorical('k', ['a', 'b']);
+    await t.report(x, 0);
+    await t.report(x * 2, 1);
+    return x + (k === 'a' ? 0 : 1);
+  };
+
+  it('sends the suggestions and the report right after them in one write, and reads no history for random search', async () => {
+    const { storage, calls } = recording();
+    const study = await createStudy({ storage, sampler: new RandomSampler({ seed: 3 }), heartbeatIntervalMs: 0 });
+    calls.length = 0;
+    await study.optimize(objective, { nTrials: 1 });
+    expect(calls).toEqual(['getStudy', 'startTrial', 'writeTrial', 'writeTrial', 'finishTrial']);
+    const [t] = await study.trials();
+    expect(Object.keys(t!.params)).toEqual(['x', 'k']);
+    expect(t!.intermediateValues).toEqual({ 0: t!.params.x, 1: (t!.params.x as number) * 2 });
+  });
+
+  it('stores the same through a storage without batched writes', async () => {
+    const { storage, calls } = recording(['writeTrial', 'setTrialParams']);
+    const study = await createStudy({ storage, sampler: new RandomSampler({ seed: 3 }), heartbeatIntervalMs: 0 });
+    await study.optimize(async (t) => {
+      await t.setUserAttr('fold', 1);
+      return objective(t);
+    }, { nTrials: 1 });
+    expect(calls.filter((c) => c.startsWith('setTrial'))).toEqual([
+      'setTrialUserAttr',
+      'setTrialParam',
+      'setTrialParam',
+      'setTrialIntermediateValue',
+      'setTrialIntermediateValue',
+    ]);
+    const [t] = await study.trials();
+    expect(t).toMatchObject({ state: 'complete', userAttrs: { fold: 1 }, intermediateValues: { 0: t!.params.x } });
+  });
+
+  it('refuses a sampler that sets ignoresHistory and reads the history anyway', async () => {
+    const sampler: Sampler = {
+      ignoresHistory: true,
+      sampleRelative: (ctx) => (ctx.trials.length > 0 ? null : null),
+      sampleIndependent: () => 0,
+    };
+    const study = await createStudy({ sampler });
+    await expect(study.ask()).rejects.toMatchObject({ code: 'invalid_argument', message: expect.stringMatching(/ignoresHistory/) });
+    expect((await study.trials())[0]).toMatchObject({ state: 'fail', failReason: expect.stringMatching(/^sampler failed/) });
   });
 });

@@ -109,12 +109,13 @@ export class Study {
     if (record === null) throw new TunekitError('max_trials_reached', `study "${this.name}" already holds ${options.maxTrials} trials`);
     this.heartbeat.track(record.id);
     try {
-      const all = await this.snapshot.load();
-      // A pruner may narrow what the sampler models (Hyperband: the trial's bracket only).
-      const trials = this.pruner.samplerView ? this.pruner.samplerView({ study: this.info, trials: all }, record) : all;
+      const view = this.sampler.ignoresHistory ? null : await this.samplerView(record);
       const context: SamplerContext = {
         study: this.info,
-        trials,
+        get trials() {
+          if (view === null) throw new TunekitError('invalid_argument', 'the sampler sets ignoresHistory but read ctx.trials; drop the flag to get them');
+          return view;
+        },
         trial: record,
         setMemo: (key, value) => this.storage.setTrialSystemAttr(record.id, `sampler:${key}`, value),
       };
@@ -290,6 +291,13 @@ export class Study {
       this.live.delete(trial.number);
       return this.storage.getTrial(trial.id);
     }
+  }
+
+  /** The trials the sampler may model for a trial that just started. */
+  private async samplerView(record: TrialRecord): Promise<readonly TrialRecord[]> {
+    const all = await this.snapshot.load();
+    // A pruner may narrow what the sampler models (Hyperband: the trial's bracket only).
+    return this.pruner.samplerView ? this.pruner.samplerView({ study: this.info, trials: all }, record) : all;
   }
 
   private ownDirection(): { direction?: Direction } {
