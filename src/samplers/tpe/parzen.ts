@@ -219,49 +219,35 @@ export class ParzenEstimator {
     for (let j = 0; j < lo.length; j++) {
       const a = lo[j]!;
       const b = hi[j]!;
+      const top = a === b ? topDensity : topMass;
+      let max = (terms[0] = kernelTerm(prior, a, b, mus, sigmas, density, constant));
+      let count = 1;
       const start = lowerBound(centres, a);
-      let count = 0;
-      let max = -Infinity;
-      if (a === b) {
-        const zPrior = (a - mus[prior]!) / sigmas[prior]!;
-        max = terms[count++] = density[prior]! - 0.5 * zPrior * zPrior;
-        for (let r = start; r < centres.length; r++) {
-          const d = centres[r]! - a;
-          if (topDensity - d * d * fall <= max - 40) break;
-          const i = byCentre[r]!;
-          const z = d / sigmas[i]!;
-          const t = (terms[count++] = density[i]! - 0.5 * z * z);
-          if (t > max) max = t;
-        }
-        for (let r = start - 1; r >= 0; r--) {
-          const d = a - centres[r]!;
-          if (topDensity - d * d * fall <= max - 40) break;
-          const i = byCentre[r]!;
-          const z = d / sigmas[i]!;
-          const t = (terms[count++] = density[i]! - 0.5 * z * z);
-          if (t > max) max = t;
-        }
-      } else {
-        max = terms[count++] = constant[prior]! + logGaussMass((a - mus[prior]!) / sigmas[prior]!, (b - mus[prior]!) / sigmas[prior]!);
-        for (let r = start; r < centres.length; r++) {
-          const d = Math.max(0, centres[r]! - b);
-          if (topMass - d * d * fall <= max - 40) break;
-          const i = byCentre[r]!;
-          const t = (terms[count++] = constant[i]! + logGaussMass((a - mus[i]!) / sigmas[i]!, (b - mus[i]!) / sigmas[i]!));
-          if (t > max) max = t;
-        }
-        for (let r = start - 1; r >= 0; r--) {
-          const d = a - centres[r]!;
-          if (topMass - d * d * fall <= max - 40) break;
-          const i = byCentre[r]!;
-          const t = (terms[count++] = constant[i]! + logGaussMass((a - mus[i]!) / sigmas[i]!, (b - mus[i]!) / sigmas[i]!));
-          if (t > max) max = t;
-        }
+      for (let r = start; r < centres.length; r++) {
+        const d = Math.max(0, centres[r]! - b);
+        if (top - d * d * fall <= max - 40) break;
+        const t = (terms[count++] = kernelTerm(byCentre[r]!, a, b, mus, sigmas, density, constant));
+        if (t > max) max = t;
+      }
+      for (let r = start - 1; r >= 0; r--) {
+        const d = a - centres[r]!;
+        if (top - d * d * fall <= max - 40) break;
+        const t = (terms[count++] = kernelTerm(byCentre[r]!, a, b, mus, sigmas, density, constant));
+        if (t > max) max = t;
       }
       out[j] = logSumExp(terms.subarray(0, count));
     }
     return out;
   }
+}
+
+/** Kernel i's log density at a point (a == b), or its log mass over the cell [a, b], weight included. */
+function kernelTerm(i: number, a: number, b: number, mus: Float64Array, sigmas: Float64Array, density: Float64Array, constant: Float64Array): number {
+  if (a === b) {
+    const z = (a - mus[i]!) / sigmas[i]!;
+    return density[i]! - 0.5 * z * z;
+  }
+  return constant[i]! + logGaussMass((a - mus[i]!) / sigmas[i]!, (b - mus[i]!) / sigmas[i]!);
 }
 
 // TPE builds one estimator per parameter from the same weights: they share one normalisation.
