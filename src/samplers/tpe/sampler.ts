@@ -125,9 +125,10 @@ export class TpeSampler implements Sampler {
     let history = this.histories.get(ctx.trials);
     if (!history) {
       const ranked = rankTrials(ctx.trials, ctx.study.directions, { constantLiar: this.constantLiar, current: ctx.trial.number });
-      // The snapshot is in trial order already: keep its ranked trials, no sort needed.
+      // A study's snapshot is in trial order already (sorted here only if a caller passes another order).
       const rankOfTrial = new Map(ranked.map((t, r) => [t, r]));
       const chronological = ctx.trials.filter((t) => rankOfTrial.has(t));
+      if (chronological.some((t, c) => c > 0 && t.number < chronological[c - 1]!.number)) chronological.sort((a, b) => a.number - b.number);
       history = {
         ranked,
         chronological,
