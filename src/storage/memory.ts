@@ -173,6 +173,17 @@ export class InMemoryStorage implements StudyStorage {
     return freeze(t);
   }
 
+  async finishAndStartTrial(
+    trialId: number,
+    result: TrialResult,
+    studyId: number,
+    worker: string,
+    options?: StartOptions,
+  ): Promise<{ finished: TrialRecord; started: TrialRecord | null }> {
+    const finished = await this.finishTrial(trialId, result);
+    return { finished, started: await this.startTrial(studyId, worker, options) };
+  }
+
   async failStaleTrials(studyId: number, graceMs: number, retry?: RetryPolicy): Promise<TrialRecord[]> {
     const row = this.study(studyId);
     const now = Date.now();

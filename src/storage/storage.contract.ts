@@ -287,6 +287,31 @@ export function storageContract(label: string, factory: StorageFactory): void {
       expect(await storage.getTrials(s.id)).toHaveLength(6);
     });
 
+    it('finishes a trial and starts the next in one write, starting nothing when the finish is refused', async () => {
+      const s = await storage.createStudy('chain', ['minimize']);
+      const first = (await storage.startTrial(s.id, 'w'))!;
+      const a = await storage.finishAndStartTrial!(first.id, { state: 'complete', values: [2] }, s.id, 'w2');
+      expect(a.finished).toMatchObject({ id: first.id, number: 0, state: 'complete', values: [2] });
+      expect(a.started).toMatchObject({ number: 1, state: 'running', worker: 'w2' });
+      expect(await storage.getTrial(first.id)).toEqual(a.finished);
+      await storage.enqueueTrials(s.id, [{ fixedParams: { x: 1 } }]);
+      const b = await storage.finishAndStartTrial!(a.started!.id, { state: 'pruned', values: null }, s.id, 'w', { maxTrials: 3 });
+      expect(b.finished).toMatchObject({ number: 1, state: 'pruned' });
+      expect(b.started).toMatchObject({ number: 2, state: 'running', systemAttrs: { [FIXED_PARAMS_ATTR]: { x: 1 } } });
+      const c = await storage.finishAndStartTrial!(b.started!.id, { state: 'fail', failReason: 'boom' }, s.id, 'w', { maxTrials: 3 });
+      expect(c).toMatchObject({ finished: { number: 2, state: 'fail', failReason: 'boom' }, started: null });
+      const last = (await storage.startTrial(s.id, 'w'))!;
+      expect((await storage.finishAndStartTrial!(last.id, { state: 'complete', values: [1] }, s.id, 'w', { onlyWaiting: true })).started).toBeNull();
+      expect(await codeOf(storage.finishAndStartTrial!(last.id, { state: 'complete', values: [0] }, s.id, 'w'))).toBe('trial_finished');
+      expect(await codeOf(storage.finishAndStartTrial!(987654, { state: 'complete', values: [0] }, s.id, 'w'))).toBe('trial_not_found');
+      expect((await storage.getTrials(s.id)).map((t) => [t.number, t.state])).toEqual([
+        [0, 'complete'],
+        [1, 'pruned'],
+        [2, 'fail'],
+        [3, 'complete'],
+      ]);
+    });
+
     it('counts every write to a running trial as a heartbeat', async () => {
       const s = await storage.createStudy('beats', ['minimize']);
       const t = (await storage.startTrial(s.id, 'w'))!;

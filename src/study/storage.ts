@@ -112,6 +112,18 @@ export interface StudyStorage {
   /** Finishes a running trial; throws `trial_finished` if it already is. */
   finishTrial(trialId: number, result: TrialResult): Promise<TrialRecord>;
   /**
+   * Optional: `finishTrial`, then `startTrial(studyId, worker, options)`, in one write (one round trip, one
+   * commit). When the finish is refused (`trial_finished`, `trial_not_found`) nothing is started. `optimize`
+   * uses it between two trials of a worker; `started` is null when `startTrial` would return null.
+   */
+  finishAndStartTrial?(
+    trialId: number,
+    result: TrialResult,
+    studyId: number,
+    worker: string,
+    options?: StartOptions,
+  ): Promise<{ finished: TrialRecord; started: TrialRecord | null }>;
+  /**
    * Fails every running trial of the study whose last heartbeat is older than `graceMs` (its worker is
    * presumed dead) and, where `retry` returns a trial, enqueues that in the same transaction, linking the two
    * (`retried_by` on the failed trial, `retried_from` on the new one). Each stale trial is failed by exactly

@@ -315,6 +315,34 @@ describe('storage traffic of a trial', () => {
     expect(t!.intermediateValues).toEqual({ 0: t!.params.x, 1: (t!.params.x as number) * 2 });
   });
 
+  it('starts the next trial in the same write as the finish, unless callbacks or a stop come between', async () => {
+    const { storage, calls } = recording();
+    const study = await createStudy({ storage, sampler: new RandomSampler({ seed: 4 }), heartbeatIntervalMs: 0 });
+    calls.length = 0;
+    await study.optimize(objective, { nTrials: 3 });
+    const trial = ['writeTrial', 'writeTrial'];
+    expect(calls).toEqual(['getStudy', 'startTrial', ...trial, 'finishAndStartTrial', ...trial, 'finishAndStartTrial', ...trial, 'finishTrial']);
+    expect((await study.trials()).map((t) => [t.number, t.state])).toEqual([
+      [0, 'complete'],
+      [1, 'complete'],
+      [2, 'complete'],
+    ]);
+
+    calls.length = 0;
+    await study.optimize(objective, { nTrials: 2, callbacks: [() => {}] });
+    expect(calls.filter((c) => c.endsWith('Trial'))).toEqual(['startTrial', ...trial, 'finishTrial', 'startTrial', ...trial, 'finishTrial']);
+    await study.optimize(
+      async (t) => {
+        study.stop();
+        return objective(t);
+      },
+      { nTrials: 5 },
+    );
+    // maxTrials: the start that would go beyond it is refused in the same write, and the loop ends.
+    await study.optimize(objective, { maxTrials: 9 });
+    expect((await study.trials()).map((t) => t.state)).toEqual(Array(9).fill('complete'));
+  });
+
   it('stores the same through a storage without batched writes', async () => {
     const { storage, calls } = recording(['writeTrial', 'setTrialParams']);
     const study = await createStudy({ storage, sampler: new RandomSampler({ seed: 3 }), heartbeatIntervalMs: 0 });

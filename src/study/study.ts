@@ -11,7 +11,7 @@ import { Heartbeat } from './heartbeat.js';
 import type { Sampler, SamplerContext } from './sampler.js';
 import { TrialSnapshot } from './snapshot.js';
 import { requestStop, stopRequests } from './stop.js';
-import type { StudyStorage, TrialQuery, TrialResult } from './storage.js';
+import type { StartOptions, StudyStorage, TrialQuery, TrialResult } from './storage.js';
 import { Trial, toJson } from './trial.js';
 import type { Direction, JsonValue, StudyInfo, TrialRecord } from './types.js';
 
@@ -21,6 +21,12 @@ export type TellResult = ObjectiveResult | 'pruned' | 'fail';
 export type StudyCallback = (study: Study, trial: TrialRecord) => void | Promise<void>;
 
 const STOP_POLL_MS = 1000;
+
+/** A finished trial as stored, and the next trial if storage started one in the same write. */
+interface Settled {
+  readonly record: TrialRecord;
+  readonly started?: TrialRecord | null;
+}
 
 export interface OptimizeOptions {
   /** Trials to run in this call (not counting trials of other workers). Unbounded if omitted. */
@@ -100,13 +106,26 @@ export class Study {
    * fails (and retries) trials whose worker stopped sending heartbeats.
    */
   async ask(options: { maxTrials?: number } = {}): Promise<Trial> {
+    await this.beforeStart();
+    const start = this.startOptions(options);
+    return this.open(await this.storage.startTrial(this.info.id, this.worker, start), start);
+  }
+
+  /** Before a trial starts: fail dead workers' trials (at most once per heartbeat interval); a grid enqueues. */
+  private async beforeStart(): Promise<void> {
     await this.heartbeat.failStale();
     await this.sampler.prepare?.(this.info, this.storage);
-    const onlyWaiting = this.sampler.onlyEnqueued ?? false;
-    const record = await this.storage.startTrial(this.info.id, this.worker, { onlyWaiting, ...options });
-    if (record === null && onlyWaiting)
+  }
+
+  private startOptions(options: { maxTrials?: number }): StartOptions {
+    return { onlyWaiting: this.sampler.onlyEnqueued ?? false, ...options };
+  }
+
+  /** Turns a trial storage just started into a Trial for the objective (null: storage started none). */
+  private async open(record: TrialRecord | null, start: StartOptions): Promise<Trial> {
+    if (record === null && start.onlyWaiting)
       throw new TunekitError('search_space_exhausted', `study "${this.name}": every point of the sampler's search space has been run`);
-    if (record === null) throw new TunekitError('max_trials_reached', `study "${this.name}" already holds ${options.maxTrials} trials`);
+    if (record === null) throw new TunekitError('max_trials_reached', `study "${this.name}" already holds ${start.maxTrials} trials`);
     this.heartbeat.track(record.id);
     try {
       const view = this.sampler.ignoresHistory ? null : await this.samplerView(record);
@@ -143,16 +162,34 @@ export class Study {
    * the wrong count) fail the trial with the reason stored; the returned record says what was stored.
    */
   async tell(trialOrNumber: Trial | number, result: TellResult, options: { failReason?: string } = {}): Promise<TrialRecord> {
+    return (await this.finish(trialOrNumber, result, options.failReason)).record;
+  }
+
+  /**
+   * tell's work. With `next` (and a storage that can), this worker's next trial starts in the same write as
+   * the finish: one commit between two trials instead of two. `started` is what storage started, if it tried.
+   */
+  private async finish(trialOrNumber: Trial | number, result: TellResult, failReason?: string, next?: StartOptions): Promise<Settled> {
     const number = typeof trialOrNumber === 'number' ? trialOrNumber : trialOrNumber.number;
     const live = this.live.get(number);
     let writeError: unknown = null;
     if (live) await live.trial.flush().catch((error: unknown) => (writeError = error));
     const id = live?.trial.id ?? (await this.trialByNumber(number)).id;
-    const outcome = writeError !== null ? ({ state: 'fail', failReason: `could not store the trial: ${describeError(writeError)}` } as const) : await this.outcome(id, result, options.failReason);
-    const record = await this.storage.finishTrial(id, outcome).finally(() => this.heartbeat.untrack(id));
+    const outcome = writeError !== null ? ({ state: 'fail', failReason: `could not store the trial: ${describeError(writeError)}` } as const) : await this.outcome(id, result, failReason);
+    const chained = next && this.storage.finishAndStartTrial;
+    const settled: Settled = await (chained
+      ? this.storage.finishAndStartTrial!(id, outcome, this.info.id, this.worker, next).then(({ finished, started }) => ({ record: finished, started }))
+      : this.storage.finishTrial(id, outcome).then((record) => ({ record }))
+    ).finally(() => this.heartbeat.untrack(id));
     this.live.delete(number);
-    if (live) await this.sampler.afterTrial?.(live.context, record);
-    return record;
+    try {
+      if (live) await this.sampler.afterTrial?.(live.context, settled.record);
+    } catch (error) {
+      // The next trial will not run: fail it as a sampler failure in ask would.
+      if (settled.started) await this.storage.finishTrial(settled.started.id, { state: 'fail', failReason: `sampler failed: ${describeError(error)}` });
+      throw error;
+    }
+    return settled;
   }
 
   /** Runs the objective on new trials until `nTrials`, the timeout, `stop()` or an exhausted search space. */
@@ -176,28 +213,56 @@ export class Study {
       return stopRequests(await this.storage.getStudy(this.name)) !== stopsAtStart;
     };
 
+    const askOptions = maxTrials === undefined ? {} : { maxTrials };
+    // Settles a trial; when nothing has to run before the next one starts (no callbacks, no stop poll due)
+    // and the loop goes on anyway, storage starts the next trial in the same write.
+    const settleAndGo = async (trial: Trial, result: TellResult): Promise<Settled> => {
+      const goOn = !halted && !this.stopRequested && started < nTrials && Date.now() < deadline;
+      if (!goOn || callbacks.length > 0 || Date.now() - lastStopCheck >= STOP_POLL_MS || !this.storage.finishAndStartTrial)
+        return this.settle(trial, result);
+      started++;
+      try {
+        await this.beforeStart();
+      } catch (error) {
+        started--;
+        await this.settle(trial, result);
+        throw error;
+      }
+      const settled = await this.settle(trial, result, undefined, this.startOptions(askOptions));
+      if (settled.started === undefined) started--;
+      return settled;
+    };
+
     const loop = async (): Promise<void> => {
-      while (!halted && !this.stopRequested && started < nTrials && Date.now() < deadline) {
-        started++;
+      let next: TrialRecord | null | undefined; // started together with the previous trial's finish
+      while (next !== undefined || (!halted && !this.stopRequested && started < nTrials && Date.now() < deadline)) {
         let trial: Trial;
         try {
-          trial = await this.ask(maxTrials === undefined ? {} : { maxTrials });
+          if (next === undefined) {
+            started++;
+            trial = await this.ask(askOptions);
+          } else {
+            const record = next;
+            next = undefined;
+            trial = await this.open(record, this.startOptions(askOptions));
+          }
         } catch (error) {
           if (isTunekitError(error, 'search_space_exhausted') || isTunekitError(error, 'max_trials_reached')) return void (halted = true);
           throw error;
         }
-        let record: TrialRecord;
+        let settled: Settled;
         try {
-          record = await this.settle(trial, checkResult(await objective(trial)));
+          settled = await settleAndGo(trial, checkResult(await objective(trial)));
         } catch (error) {
-          if (error instanceof TrialPruned) record = await this.settle(trial, 'pruned');
+          if (error instanceof TrialPruned) settled = await settleAndGo(trial, 'pruned');
           else {
-            record = await this.settle(trial, 'fail', { failReason: describeError(error) });
+            settled = await this.settle(trial, 'fail', describeError(error));
             if (!(typeof keepGoing === 'function' ? keepGoing(error) : keepGoing)) throw error;
           }
         }
-        for (const callback of callbacks) await callback(this, record);
-        if (await stopAsked()) halted = true;
+        next = settled.started;
+        for (const callback of callbacks) await callback(this, settled.record);
+        if (next === undefined && (await stopAsked())) halted = true;
       }
     };
 
@@ -282,14 +347,15 @@ export class Study {
   }
 
   /** `tell` for optimize: a trial another worker already failed as stale keeps that verdict. */
-  private async settle(trial: Trial, result: TellResult, options: { failReason?: string } = {}): Promise<TrialRecord> {
+  private async settle(trial: Trial, result: TellResult, failReason?: string, next?: StartOptions): Promise<Settled> {
     try {
-      return await this.tell(trial, result, options);
+      return await this.finish(trial, result, failReason, next);
     } catch (error) {
       // Our heartbeats stopped for longer than the grace period (a blocked event loop, a paused machine).
+      // Storage refused the finish, so it started no next trial either.
       if (!isTunekitError(error, 'trial_finished')) throw error;
       this.live.delete(trial.number);
-      return this.storage.getTrial(trial.id);
+      return { record: await this.storage.getTrial(trial.id) };
     }
   }
 

@@ -33,21 +33,31 @@ const NO_LIMIT = String(Number.MAX_SAFE_INTEGER);
 
 // Claims the oldest waiting trial (SKIP LOCKED: racing workers each get a different one, nobody waits),
 // or, if none waits, takes the next number (the study row's lock serialises only this) and inserts a trial.
-const START_TRIAL = `
-  WITH claimed AS (
-    UPDATE tunekit_trials SET state = 'running', worker = $2, started_at = ${NOW_MS}, heartbeat_at = ${NOW_MS}
-    WHERE id = (SELECT id FROM tunekit_trials WHERE study_id = $1 AND state = 'waiting' ORDER BY number LIMIT 1 FOR UPDATE SKIP LOCKED)
+// Parameters: study, worker, whether it may create, the trial limit; `gate` must hold for either branch.
+const START_CTES = (study: string, worker: string, create: string, limit: string, gate = 'true'): string => `
+  claimed AS (
+    UPDATE tunekit_trials SET state = 'running', worker = ${worker}, started_at = ${NOW_MS}, heartbeat_at = ${NOW_MS}
+    WHERE id = (SELECT id FROM tunekit_trials WHERE study_id = ${study} AND state = 'waiting' AND ${gate}
+                ORDER BY number LIMIT 1 FOR UPDATE SKIP LOCKED)
     RETURNING *
   ), numbered AS (
     UPDATE tunekit_studies SET next_number = next_number + 1
-    WHERE id = $1 AND $3::boolean AND next_number < $4::bigint AND NOT EXISTS (SELECT 1 FROM claimed)
+    WHERE id = ${study} AND ${create}::boolean AND next_number < ${limit}::bigint AND ${gate} AND NOT EXISTS (SELECT 1 FROM claimed)
     RETURNING next_number - 1 AS number
   ), created AS (
     INSERT INTO tunekit_trials (study_id, number, state, worker, created_at, started_at, heartbeat_at)
-    SELECT $1, number, 'running', $2, ${NOW_MS}, ${NOW_MS}, ${NOW_MS} FROM numbered
+    SELECT ${study}, number, 'running', ${worker}, ${NOW_MS}, ${NOW_MS}, ${NOW_MS} FROM numbered
     RETURNING *
-  )
-  SELECT * FROM claimed UNION ALL SELECT * FROM created`;
+  )`;
+const START_TRIAL = `WITH ${START_CTES('$1', '$2', '$3', '$4')} SELECT * FROM claimed UNION ALL SELECT * FROM created`;
+
+const FINISH = `UPDATE tunekit_trials SET state = $2, vals = $3::jsonb, fail_reason = $4, finished_at = ${NOW_MS}
+                WHERE id = $1 AND ${UNFINISHED} RETURNING *`;
+// The finish first (a trial row), then the start (a waiting trial's row, or the study row): the usual lock
+// order. The start happens only if the finish did.
+const FINISH_AND_START = `
+  WITH finished AS (${FINISH}), ${START_CTES('$5', '$6', '$7', '$8', 'EXISTS (SELECT 1 FROM finished)')}
+  SELECT true AS was_finished, * FROM finished UNION ALL SELECT false, * FROM claimed UNION ALL SELECT false, * FROM created`;
 
 // Reserves numbers for a batch ($2 trials) and inserts it from a JSON array, in one statement. With a
 // once-key ($3), the batch goes in only if the key is not yet among the study's system attributes.
@@ -64,6 +74,10 @@ const ADD_BATCH = (columns: string, values: string): string => `
     RETURNING 1
   )
   SELECT (SELECT count(*) FROM numbered) AS done, (SELECT count(*) FROM inserted) AS added`;
+
+function finishValues(trialId: number, result: TrialResult): unknown[] {
+  return [trialId, result.state, JSON.stringify(encodeValues(result.values)), result.failReason ?? null];
+}
 
 const FIRST_VALUE = `CASE WHEN jsonb_typeof(vals -> 0) = 'number' THEN (vals ->> 0)::float8 END`;
 const LIST_STUDIES = `
@@ -241,12 +255,28 @@ export class PostgresStorage implements StudyStorage {
   }
 
   async finishTrial(trialId: number, result: TrialResult): Promise<TrialRecord> {
-    const sql = `UPDATE tunekit_trials SET state = $2, vals = $3::jsonb, fail_reason = $4, finished_at = ${NOW_MS}
-                 WHERE id = $1 AND ${UNFINISHED} RETURNING *`;
-    const values = [trialId, result.state, JSON.stringify(encodeValues(result.values)), result.failReason ?? null];
-    const [row] = await this.query<TrialRow>(sql, values, 'tunekit_finish_trial');
+    const [row] = await this.query<TrialRow>(FINISH, finishValues(trialId, result), 'tunekit_finish_trial');
     if (!row) throw await this.whyNotWritable(trialId);
     return trialFromRow(row);
+  }
+
+  async finishAndStartTrial(
+    trialId: number,
+    result: TrialResult,
+    studyId: number,
+    worker: string,
+    options: StartOptions = {},
+  ): Promise<{ finished: TrialRecord; started: TrialRecord | null }> {
+    const start = [studyId, worker, !options.onlyWaiting, options.maxTrials === undefined ? NO_LIMIT : String(options.maxTrials)];
+    const rows = await this.query<TrialRow & { was_finished: boolean }>(
+      FINISH_AND_START,
+      [...finishValues(trialId, result), ...start],
+      'tunekit_finish_and_start',
+    );
+    const finished = rows.find((r) => r.was_finished);
+    if (!finished) throw await this.whyNotWritable(trialId);
+    const started = rows.find((r) => !r.was_finished);
+    return { finished: trialFromRow(finished), started: started ? trialFromRow(started) : null };
   }
 
   async failStaleTrials(studyId: number, graceMs: number, retry?: RetryPolicy): Promise<TrialRecord[]> {

@@ -165,25 +165,28 @@ export class SqliteStorage implements StudyStorage {
   }
 
   async startTrial(studyId: number, worker: string, options: StartOptions = {}): Promise<TrialRecord | null> {
-    return this.write(() => {
-      const now = Date.now();
-      const claimed = this.sql(
-        `UPDATE tunekit_trials SET state = 'running', worker = ?, started_at = ?, heartbeat_at = ?
-         WHERE id = (SELECT id FROM tunekit_trials WHERE study_id = ? AND state = 'waiting' ORDER BY number LIMIT 1)
-         RETURNING ${TRIAL}`,
-      ).get(worker, now, now, studyId);
-      if (claimed) return trialFromRow(claimed as TrialRow);
-      if (options.onlyWaiting) return this.requireStudy(studyId, null);
-      const next = this.sql(
-        `UPDATE tunekit_studies SET next_number = next_number + 1 WHERE id = ? AND next_number < ? RETURNING next_number - 1 AS number`,
-      ).get(studyId, options.maxTrials ?? Number.MAX_SAFE_INTEGER) as { number: number } | undefined;
-      if (!next) return this.requireStudy(studyId, null);
-      const row = this.sql(
-        `INSERT INTO tunekit_trials (study_id, number, state, worker, created_at, started_at, heartbeat_at)
-         VALUES (?, ?, 'running', ?, ?, ?, ?) RETURNING ${TRIAL}`,
-      ).get(studyId, next.number, worker, now, now, now);
-      return trialFromRow(row as TrialRow);
-    });
+    return this.write(() => this.start(studyId, worker, options));
+  }
+
+  /** startTrial's work; call inside `write`. */
+  private start(studyId: number, worker: string, options: StartOptions): TrialRecord | null {
+    const now = Date.now();
+    const claimed = this.sql(
+      `UPDATE tunekit_trials SET state = 'running', worker = ?, started_at = ?, heartbeat_at = ?
+       WHERE id = (SELECT id FROM tunekit_trials WHERE study_id = ? AND state = 'waiting' ORDER BY number LIMIT 1)
+       RETURNING ${TRIAL}`,
+    ).get(worker, now, now, studyId);
+    if (claimed) return trialFromRow(claimed as TrialRow);
+    if (options.onlyWaiting) return this.requireStudy(studyId, null);
+    const next = this.sql(
+      `UPDATE tunekit_studies SET next_number = next_number + 1 WHERE id = ? AND next_number < ? RETURNING next_number - 1 AS number`,
+    ).get(studyId, options.maxTrials ?? Number.MAX_SAFE_INTEGER) as { number: number } | undefined;
+    if (!next) return this.requireStudy(studyId, null);
+    const row = this.sql(
+      `INSERT INTO tunekit_trials (study_id, number, state, worker, created_at, started_at, heartbeat_at)
+       VALUES (?, ?, 'running', ?, ?, ?, ?) RETURNING ${TRIAL}`,
+    ).get(studyId, next.number, worker, now, now, now);
+    return trialFromRow(row as TrialRow);
   }
 
   async setTrialParam(trialId: number, name: string, distribution: Distribution, value: ParamValue): Promise<void> {
@@ -232,6 +235,24 @@ export class SqliteStorage implements StudyStorage {
   }
 
   async finishTrial(trialId: number, result: TrialResult): Promise<TrialRecord> {
+    return this.finish(trialId, result);
+  }
+
+  async finishAndStartTrial(
+    trialId: number,
+    result: TrialResult,
+    studyId: number,
+    worker: string,
+    options: StartOptions = {},
+  ): Promise<{ finished: TrialRecord; started: TrialRecord | null }> {
+    return this.write(() => {
+      const finished = this.finish(trialId, result);
+      return { finished, started: this.start(studyId, worker, options) };
+    });
+  }
+
+  /** finishTrial's work: one statement, so inside or outside `write`. */
+  private finish(trialId: number, result: TrialResult): TrialRecord {
     const row = this.sql(
       `UPDATE tunekit_trials SET state = ?, vals = ?, fail_reason = ?, finished_at = ? WHERE id = ? AND ${UNFINISHED} RETURNING ${TRIAL}`,
     ).get(result.state, JSON.stringify(encodeValues(result.values)), result.failReason ?? null, Date.now(), trialId);
@@ -373,7 +394,7 @@ export class SqliteStorage implements StudyStorage {
 // Disk-level failures (a full or read-only file system, I/O errors) can come from any statement that
 // touches the file; every storage call turns them into a storage_error naming the file.
 const DISK_FAILURE = /^SQLITE_(FULL|READONLY|IOERR|CANTOPEN|CORRUPT|NOTADB|PERM)/;
-const CALLS = ['createStudy', 'deleteStudy', 'renameStudy', 'setStudyUserAttr', 'setStudySystemAttr', 'enqueueTrials', 'addTrials', 'startTrial', 'setTrialParam', 'setTrialParams', 'writeTrial', 'setTrialIntermediateValue', 'setTrialUserAttr', 'setTrialSystemAttr', 'heartbeat', 'finishTrial', 'failStaleTrials', 'getStudy', 'listStudies', 'getTrial', 'getTrials'] as const;
+const CALLS = ['createStudy', 'deleteStudy', 'renameStudy', 'setStudyUserAttr', 'setStudySystemAttr', 'enqueueTrials', 'addTrials', 'startTrial', 'setTrialParam', 'setTrialParams', 'writeTrial', 'setTrialIntermediateValue', 'setTrialUserAttr', 'setTrialSystemAttr', 'heartbeat', 'finishTrial', 'finishAndStartTrial', 'failStaleTrials', 'getStudy', 'listStudies', 'getTrial', 'getTrials'] as const;
 for (const name of CALLS) {
   const call = SqliteStorage.prototype[name] as (...args: unknown[]) => Promise<unknown>;
   Object.defineProperty(SqliteStorage.prototype, name, {
