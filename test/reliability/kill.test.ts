@@ -9,7 +9,7 @@ import type { TrialRecord } from '../../src/index.js';
 import { resolveStorage } from '../../src/storage/resolve.js';
 import { createTestDatabase } from '../../src/storage/postgres/testing/database.js';
 import type { TestDatabase } from '../../src/storage/postgres/testing/database.js';
-import { RETRIED_BY_ATTR, RETRIED_FROM_ATTR } from '../../src/study/types.js';
+import { FIXED_PARAMS_ATTR, RETRIED_BY_ATTR, RETRIED_FROM_ATTR } from '../../src/study/types.js';
 import { RETRY_COUNT_ATTR } from '../../src/study/heartbeat.js';
 import type { ChaosArgs, KillPlan } from './fixtures/chaos-worker.js';
 import { countBy, fingerprint, runSize, scratchDir, sleep, startFixture } from './helpers.js';
@@ -170,8 +170,11 @@ describe.each(backends)('kill -9 at random moments on %s', (backend, freshUrl) =
       }
       const retry = trials[retryNumber as number]!;
       expect(retry.systemAttrs[RETRIED_FROM_ATTR]).toBe(dead.number);
-      // The retry runs the same configuration (a trial killed before its first suggestion had none).
-      if (dead.params.x !== undefined) expect(retry.params.x).toBe(dead.params.x);
+      // The retry runs the same configuration (a trial killed before its first suggestion had none, and so
+      // has a retry that was itself killed before its first suggestion).
+      if (dead.params.x !== undefined) expect((retry.systemAttrs[FIXED_PARAMS_ATTR] as { x?: number }).x).toBe(dead.params.x);
+      if (dead.params.x !== undefined && retry.params.x === undefined) expect(retry.failReason).toMatch(/heartbeat/);
+      else if (dead.params.x !== undefined) expect(retry.params.x).toBe(dead.params.x);
       expect(['complete', 'pruned', 'fail']).toContain(retry.state);
     }
     const summary = {
