@@ -93,23 +93,23 @@ export class EncodedColumn {
    * estimator must sort itself.
    */
   orderWithin(groups: readonly Int32Array[]): Uint32Array[] | null {
-    // slot[n]: which group trial n is in and where (group g, position i -> g * 2^26 + i + 1; 0 = none).
-    const slot = new Float64Array(this.known.length);
+    const groupOf = new Int32Array(this.known.length).fill(-1);
+    const positionOf = new Int32Array(this.known.length);
     for (let g = 0; g < groups.length; g++) {
       const group = groups[g]!;
       for (let i = 0; i < group.length; i++) {
         const n = group[i]!;
         if (n >= this.known.length || !this.known[n]) return null;
-        slot[n] = g * 2 ** 26 + i + 1;
+        groupOf[n] = g;
+        positionOf[n] = i;
       }
     }
     const orders = groups.map((group) => new Uint32Array(group.length));
     const filled = new Int32Array(groups.length);
     for (let p = 0; p < this.sortedCount; p++) {
-      const s = slot[this.sorted[p]!]!;
-      if (s === 0) continue;
-      const g = Math.floor(s / 2 ** 26);
-      orders[g]![filled[g]!++] = s - g * 2 ** 26 - 1;
+      const n = this.sorted[p]!;
+      const g = groupOf[n]!;
+      if (g >= 0) orders[g]![filled[g]!++] = positionOf[n]!;
     }
     // A trial without a value (NaN) has no place in the order.
     return groups.every((group, g) => filled[g] === group.length) ? orders : null;
