@@ -21,6 +21,8 @@ export type TellResult = ObjectiveResult | 'pruned' | 'fail';
 export type StudyCallback = (study: Study, trial: TrialRecord) => void | Promise<void>;
 
 const STOP_POLL_MS = 1000;
+// A server that drops every connection as soon as it is back is not coming back: stop after this many.
+const MAX_OUTAGES_IN_A_ROW = 5;
 
 /** A finished trial as stored, and the next trial if storage started one in the same write. */
 interface Settled {
@@ -47,6 +49,12 @@ export interface OptimizeOptions {
   catch?: boolean | ((error: unknown) => boolean);
   /** Called after each trial finishes, with the record as stored. */
   callbacks?: readonly StudyCallback[];
+  /**
+   * How long to wait for storage whose connection dropped (a database server restarting) before giving up
+   * with `storage_unreachable`. Default 60,000; 0 gives up at once. The trial that was running is left to
+   * the stale-trial check (failed, and retried with `retries`); writes are never blindly repeated.
+   */
+  storageOutageMs?: number;
 }
 
 export interface StudyParts {
@@ -194,8 +202,9 @@ export class Study {
 
   /** Runs the objective on new trials until `nTrials`, the timeout, `stop()` or an exhausted search space. */
   async optimize(objective: Objective, options: OptimizeOptions = {}): Promise<void> {
-    const { nTrials = Infinity, maxTrials, timeoutMs, concurrency = 1, callbacks = [] } = options;
+    const { nTrials = Infinity, maxTrials, timeoutMs, concurrency = 1, callbacks = [], storageOutageMs = 60_000 } = options;
     checkPositive('nTrials', nTrials, true);
+    if (!(storageOutageMs >= 0)) throw new TunekitError('invalid_argument', `storageOutageMs must be a number >= 0, got ${String(storageOutageMs)}`);
     if (maxTrials !== undefined) checkPositive('maxTrials', maxTrials, false);
     checkPositive('concurrency', concurrency, false);
     if (timeoutMs !== undefined) checkPositive('timeoutMs', timeoutMs, true);
@@ -235,34 +244,45 @@ export class Study {
 
     const loop = async (): Promise<void> => {
       let next: TrialRecord | null | undefined; // started together with the previous trial's finish
+      let outages = 0; // in a row, without a trial finishing between them
       while (next !== undefined || (!halted && !this.stopRequested && started < nTrials && Date.now() < deadline)) {
-        let trial: Trial;
+        let trial: Trial | undefined;
         try {
-          if (next === undefined) {
-            started++;
-            trial = await this.ask(askOptions);
-          } else {
-            const record = next;
-            next = undefined;
-            trial = await this.open(record, this.startOptions(askOptions));
+          try {
+            if (next === undefined) {
+              started++;
+              trial = await this.ask(askOptions);
+            } else {
+              const record = next;
+              next = undefined;
+              trial = await this.open(record, this.startOptions(askOptions));
+            }
+          } catch (error) {
+            if (isTunekitError(error, 'search_space_exhausted') || isTunekitError(error, 'max_trials_reached')) return void (halted = true);
+            throw error;
           }
-        } catch (error) {
-          if (isTunekitError(error, 'search_space_exhausted') || isTunekitError(error, 'max_trials_reached')) return void (halted = true);
-          throw error;
-        }
-        let settled: Settled;
-        try {
-          settled = await settleAndGo(trial, checkResult(await objective(trial)));
-        } catch (error) {
-          if (error instanceof TrialPruned) settled = await settleAndGo(trial, 'pruned');
-          else {
-            settled = await this.settle(trial, 'fail', describeError(error));
-            if (!(typeof keepGoing === 'function' ? keepGoing(error) : keepGoing)) throw error;
+          let settled: Settled;
+          try {
+            settled = await settleAndGo(trial, checkResult(await objective(trial)));
+          } catch (error) {
+            if (error instanceof TrialPruned) settled = await settleAndGo(trial, 'pruned');
+            else {
+              settled = await this.settle(trial, 'fail', describeError(error));
+              if (!(typeof keepGoing === 'function' ? keepGoing(error) : keepGoing)) throw error;
+            }
           }
+          outages = 0;
+          next = settled.started;
+          for (const callback of callbacks) await callback(this, settled.record);
+          if (next === undefined && (await stopAsked())) halted = true;
+        } catch (error) {
+          if (!isOutage(error) || ++outages > MAX_OUTAGES_IN_A_ROW) throw error;
+          // Whether the last write reached storage is unknown: the trial (and any trial storage may have
+          // started with it) is left running, so the stale-trial check fails it, as if its worker had died.
+          if (trial) this.abandon(trial);
+          next = undefined;
+          await this.awaitStorage(error, storageOutageMs);
         }
-        next = settled.started;
-        for (const callback of callbacks) await callback(this, settled.record);
-        if (next === undefined && (await stopAsked())) halted = true;
       }
     };
 
@@ -346,6 +366,27 @@ export class Study {
     await this.storage.setStudyUserAttr(this.info.id, key, toJson(value, `study attribute "${key}"`));
   }
 
+  /** Stops keeping a trial alive: its heartbeats end, so other workers fail it once the grace period passes. */
+  private abandon(trial: Trial): void {
+    this.heartbeat.untrack(trial.id);
+    this.live.delete(trial.number);
+  }
+
+  /** Waits until storage answers again, for at most `limitMs`; throws `outage` if it does not. */
+  private async awaitStorage(outage: unknown, limitMs: number): Promise<void> {
+    const giveUpAt = Date.now() + limitMs;
+    for (let pauseMs = 250; ; pauseMs = Math.min(2 * pauseMs, 2000)) {
+      if (Date.now() >= giveUpAt) throw outage;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(pauseMs, Math.max(0, giveUpAt - Date.now()))));
+      try {
+        await this.storage.getStudy(this.name);
+        return;
+      } catch (error) {
+        if (!isOutage(error)) throw error;
+      }
+    }
+  }
+
   /** `tell` for optimize: a trial another worker already failed as stale keeps that verdict. */
   private async settle(trial: Trial, result: TellResult, failReason?: string, next?: StartOptions): Promise<Settled> {
     try {
@@ -392,6 +433,11 @@ export class Study {
     // -0 is stored as 0 (JSON has no -0): the same value on every storage.
     return problem ? { state: 'fail', failReason: problem } : { state: 'complete', values: values.map((v) => (Object.is(v, -0) ? 0 : v)) };
   }
+}
+
+/** Storage lost its connection (a server restart, a network blip), as opposed to refusing the request. */
+function isOutage(error: unknown): boolean {
+  return isTunekitError(error, 'storage_unreachable') && (error.details as { transient?: boolean } | undefined)?.transient === true;
 }
 
 function invalidValues(values: readonly number[], expected: number): string | null {

@@ -57,7 +57,7 @@ const ownsServer = inject('reliabilitySize') !== undefined && process.getuid?.()
 
 describe('PostgreSQL restarted while workers run', () => {
   it.skipIf(!ownsServer)(
-    'workers ride through or stop with storage_unreachable; no trial lost or duplicated',
+    'workers ride through the restart; no trial lost or duplicated',
     async () => {
       const version = readdirSync('/etc/postgresql')[0]!;
       const ctl = (action: string) =>
@@ -86,19 +86,12 @@ describe('PostgreSQL restarted while workers run', () => {
       } finally {
         if ((await serverReachable()) !== null) ctl('start');
       }
+      // optimize waits for the server (storageOutageMs, 60 s by default) and goes on: every worker finishes.
       const ends = await Promise.all(workers.map((w) => w.exit));
-      const outcomes = workers.map((w, i) => {
-        if (ends[i]!.code === 0) return 'rode through';
-        // A worker that stops says why, with the code a program can branch on, and exits 1 (no crash).
-        const error = w.events.find((e) => e.event === 'error');
-        expect(ends[i], w.stderr().slice(-800)).toEqual({ code: 1, signal: null });
-        expect(error, w.stderr().slice(-800)).toMatchObject({ code: 'storage_unreachable' });
-        expect(error!.message).toMatch(/^cannot use PostgreSQL database postgres:\/\/.*: /);
-        return 'stopped: storage_unreachable';
-      });
-      console.log(`workers after the restart: ${JSON.stringify(countBy(outcomes, (o) => o))}`);
+      workers.forEach((w, i) => expect(ends[i], w.stderr().slice(-800)).toEqual({ code: 0, signal: null }));
 
-      // A fresh worker after the grace period fails what the stopped ones left running, runs the retries and the rest.
+      // A fresh worker after the grace period fails what the restart interrupted, if the workers finished
+      // before anyone's stale check did, and runs the retries.
       await sleep(FAILURE.gracePeriodMs + 300);
       const sweeper = startFixture(WORKER, {
         storage: db.url,

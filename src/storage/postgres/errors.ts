@@ -17,12 +17,14 @@ export function asStorageError(error: unknown, where: string): unknown {
   const message = (error as Error).message ?? String(error);
   // 08: connection exceptions; 28: authentication; 3D000: no such database; 53300: too many connections;
   // 57P0x: the server is shutting down or restarting.
-  if (NETWORK.has(code) || /^(08|28)/.test(code) || ['3D000', '53300', '57P01', '57P02', '57P03'].includes(code) || message.includes('Connection terminated'))
+  // The connection dropped or the server is restarting: worth waiting for, unlike a wrong password or database.
+  const transient = NETWORK.has(code) || /^08/.test(code) || ['57P01', '57P02', '57P03'].includes(code) || message.includes('Connection terminated');
+  if (transient || /^28/.test(code) || ['3D000', '53300'].includes(code))
     return new TunekitError(
       'storage_unreachable',
       `cannot use ${where}: ${message}` +
         (code === '53300' ? ' (lower pool_max per worker or raise the server\'s max_connections)' : ''),
-      { code },
+      { code, transient },
     );
   // 22021, 22P05: a NUL character; 22P02: an unpaired UTF-16 surrogate in JSON. PostgreSQL text holds neither.
   if (['22021', '22P05', '22P02'].includes(code))
