@@ -3,16 +3,13 @@
 // processes and prints trials/s, how busy the machine's cores were (/proc/stat), and what the server's
 // backends for the study were doing, sampled every 5 ms from pg_stat_activity (running, waiting for the
 // WAL to be flushed to disk, waiting for a row lock, or idle waiting for the worker's next statement).
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import pg from 'pg';
 import { ADMIN_URL, createTestDatabase } from '../src/storage/postgres/testing/database.js';
+import { startWorkers } from './storage-workers.js';
 
 const TRIALS = Number(process.env.BENCH_TRIALS ?? 3000);
-const FIXTURE = join(import.meta.dirname, '..', 'test', 'fixtures', 'storage-worker.ts');
 
 function cpuTicks(): { busy: number; total: number } {
   const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
@@ -25,19 +22,11 @@ async function run(workers: number): Promise<void> {
   const sampler = new pg.Client({ connectionString: ADMIN_URL });
   await sampler.connect();
   try {
-    const children = Array.from({ length: workers }, (_, i) => {
-      const args = { storage: db.url, study: 'waits', mode: 'random', nTrials: TRIALS / workers, waitForGo: true, seed: i };
-      const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE, JSON.stringify(args)], { stdio: ['pipe', 'pipe', 'inherit'] });
-      const lines = createInterface({ input: child.stdout! });
-      const event = (kind: string): Promise<void> => new Promise((resolve) => lines.on('line', (l) => (JSON.parse(l) as { event: string }).event === kind && resolve()));
-      return { child, ready: event('ready'), done: event('done') };
-    });
-    await Promise.all(children.map((c) => c.ready));
+    const launched = await startWorkers(db.url, 'waits', workers, TRIALS);
     const before = cpuTicks();
     const start = performance.now();
-    for (const c of children) c.child.stdin!.write('go\n');
     let finished = false;
-    const all = Promise.all(children.map((c) => c.done)).then(() => (finished = true));
+    const all = launched.go().then(() => (finished = true));
     const waits = new Map<string, number>();
     while (!finished) {
       const { rows } = await sampler.query<{ what: string }>(

@@ -2,18 +2,17 @@
 // (trivial objective, 3 parameters, 2 intermediate values), beside Optuna's RDB storage on the same
 // database server and workload when Debian's python3-optuna is installed. Writes bench/results/storage.json.
 // BENCH_TRIALS, BENCH_OPTUNA_TRIALS and BENCH_STORAGES (e.g. "sqlite,postgres") narrow a run.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { createTestDatabase } from '../src/storage/postgres/testing/database.js';
+import { startWorkers } from './storage-workers.js';
 
 const WORKERS = [1, 2, 4, 8];
 const TRIALS = Number(process.env.BENCH_TRIALS ?? 1600);
 const OPTUNA_TRIALS = Number(process.env.BENCH_OPTUNA_TRIALS ?? 400);
 const PYTHON = '/usr/bin/python3';
-const FIXTURE = join(import.meta.dirname, '..', 'test', 'fixtures', 'storage-worker.ts');
 const dir = mkdtempSync(join(tmpdir(), 'tunekit-bench-'));
 
 interface Row {
@@ -23,24 +22,11 @@ interface Row {
   optuna_trials_per_s: number | null;
 }
 
-/** Starts `workers` processes, lets them all connect, then times them from one "go" to the last "done". */
+/** Times `workers` processes from one "go" to the last "done". */
 async function runTunekit(url: string, workers: number): Promise<number> {
-  const children = Array.from({ length: workers }, (_, i) => {
-    const args = { storage: url, study: 'bench', mode: 'random', nTrials: TRIALS / workers, waitForGo: true, seed: i };
-    const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE, JSON.stringify(args)], { stdio: ['pipe', 'pipe', 'inherit'] });
-    const lines = createInterface({ input: child.stdout! });
-    const next = (kind: string): Promise<void> =>
-      new Promise((resolve, reject) => {
-        lines.on('line', (line) => (JSON.parse(line) as { event: string }).event === kind && resolve());
-        child.on('exit', (code) => reject(new Error(`worker exited with ${code} before "${kind}"`)));
-      });
-    return { child, ready: next('ready'), done: next('done') };
-  });
-  // Created by the first worker; the others load it. Start them only once every one has connected.
-  await Promise.all(children.map((c) => c.ready));
+  const run = await startWorkers(url, 'bench', workers, TRIALS);
   const start = performance.now();
-  for (const c of children) c.child.stdin!.write('go\n');
-  await Promise.all(children.map((c) => c.done));
+  await run.go();
   return TRIALS / ((performance.now() - start) / 1000);
 }
 
