@@ -213,12 +213,7 @@ export class SqliteStorage implements StudyStorage {
   }
 
   async setTrialIntermediateValue(trialId: number, step: number, value: number): Promise<void> {
-    this.write(() => {
-      const row = this.sql(`SELECT state FROM tunekit_trials WHERE id = ?`).get(trialId) as { state: string } | undefined;
-      if (!row || (row.state !== 'waiting' && row.state !== 'running')) throw this.whyNotWritable(trialId);
-      this.insertIntermediate(trialId, String(step), encodeNumber(value));
-      if (row.state === 'running') this.sql(`UPDATE tunekit_trials SET heartbeat_at = ? WHERE id = ?`).run(Date.now(), trialId);
-    });
+    await this.writeTrial(trialId, { intermediateValues: { [step]: value } });
   }
 
   async setTrialUserAttr(trialId: number, key: string, value: JsonValue): Promise<void> {
@@ -339,8 +334,7 @@ export class SqliteStorage implements StudyStorage {
     ).run(studyId, number, JSON.stringify(userAttrs), JSON.stringify(systemAttrs), now);
   }
 
-  /** Sets one key in JSON columns of an unfinished trial; the write counts as a heartbeat. */
-  /** Merges `patch[column]` into each JSON column of a waiting or running trial, in one write. */
+  /** Merges `patch[column]` into each JSON column of a waiting or running trial, in one write; it counts as a heartbeat. */
   private patchTrial(trialId: number, patch: Partial<Record<JsonColumn, Record<string, JsonValue>>>): void {
     const columns = Object.keys(patch) as JsonColumn[];
     this.write(() => {
