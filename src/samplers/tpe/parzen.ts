@@ -84,7 +84,7 @@ export class ParzenEstimator {
       this.mus.push(mus);
       this.sigmas.push(sigmas);
       this.logZ.push(logZ);
-      this.byCentre.push(order && withoutPrior(order, n));
+      this.byCentre.push(order && (known ?? withoutPrior(order, n)));
       this.choiceProbs.push(null);
     });
   }
