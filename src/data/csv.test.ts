@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { TunekitError } from '../errors.js';
+import { caught } from '../testing/errors.js';
 import { loadCsv, parseCsv } from './csv.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tunekit-csv-'));
@@ -11,16 +11,6 @@ function file(name: string, content: string | Uint8Array): string {
   const path = join(dir, name);
   writeFileSync(path, content);
   return path;
-}
-
-function caught(fn: () => unknown): TunekitError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(TunekitError);
-    return error as TunekitError;
-  }
-  throw new Error('expected an error');
 }
 
 describe('parseCsv', () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { TunekitError } from '../errors.js';
+import { caught } from '../testing/errors.js';
 import { FASHION_MNIST_DIR, loadFashionMnist, loadIdx, loadIdxDataset, parseIdx } from './idx.js';
 
 /** An IDX file built by hand: magic, big-endian dims, big-endian values. */
@@ -22,16 +22,6 @@ function idx(type: number, dims: number[], values: number[]): Uint8Array {
         : view.setFloat32(at + 4 * i, v, false),
   );
   return bytes;
-}
-
-function caught(fn: () => unknown): TunekitError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(TunekitError);
-    return error as TunekitError;
-  }
-  throw new Error('expected an error');
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'tunekit-idx-'));

@@ -2,18 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { TunekitError } from '../errors.js';
+import { caught } from '../testing/errors.js';
 import { jsonDataset, loadJson } from './json.js';
-
-function caught(fn: () => unknown): TunekitError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(TunekitError);
-    return error as TunekitError;
-  }
-  throw new Error('expected an error');
-}
 
 describe('jsonDataset', () => {
   it('reads rows as arrays, rows as objects, and { x, y } into the same data set', () => {

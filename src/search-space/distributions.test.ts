@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { TunekitError } from '../errors.js';
+import { caught } from '../testing/errors.js';
 import {
   categoricalDistribution,
   contains,
@@ -10,16 +11,6 @@ import {
   intDistribution,
   validateDistribution,
 } from './distributions.js';
-
-function errorOf(fn: () => unknown): TunekitError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(TunekitError);
-    return error as TunekitError;
-  }
-  throw new Error('expected an error');
-}
 
 describe('distribution validation', () => {
   it.each([
@@ -38,7 +29,7 @@ describe('distribution validation', () => {
     ['object choice', () => categoricalDistribution('act', [{}] as never), /got object/],
     ['unknown kind', () => validateDistribution('p', { kind: 'gaussian' }), /unknown distribution kind "gaussian"/],
   ])('rejects %s with a message naming the parameter', (_label, make, message) => {
-    const error = errorOf(make);
+    const error = caught(make);
     expect(error.code).toBe('invalid_distribution');
     expect(error.message).toMatch(/^parameter "\w+": /);
     expect(error.message).toMatch(message);
