@@ -69,7 +69,10 @@ const PRUNERS: Record<string, PrunerEntry> = {
     options: ['minResource', 'reductionFactor', 'minEarlyStoppingRate', 'bootstrapCount'],
     make: (o) => new SuccessiveHalvingPruner(o as any),
   },
-  hyperband: { options: ['minResource', 'maxResource', 'reductionFactor', 'bootstrapCount'], make: (o) => new HyperbandPruner(o as any) },
+  hyperband: {
+    options: ['minResource', 'maxResource', 'reductionFactor', 'bootstrapCount', 'samplerHistory', 'minRungTrials', 'bracketOrder'],
+    make: (o) => new HyperbandPruner(o as any),
+  },
   patient: {
     options: ['patience', 'minDelta', 'wrapped'],
     make: ({ wrapped, ...o }, path) => new PatientPruner(wrapped === undefined ? null : makePruner(parsePlugin(wrapped, `${path}.wrapped`), `${path}.wrapped`), o as any),

@@ -68,6 +68,15 @@ export function checkInt(owner: string, name: string, value: unknown, min: numbe
   return value;
 }
 
+export function checkOneOf<T extends string>(owner: string, name: string, value: T, allowed: readonly T[]): T {
+  if (allowed.includes(value)) return value;
+  throw new TunekitError(
+    'invalid_argument',
+    `${owner}: ${name} must be ${allowed.map((a) => `'${a}'`).join(' or ')}, got ${String(value)}`,
+    { option: name },
+  );
+}
+
 export function checkNumber(
   owner: string,
   name: string,

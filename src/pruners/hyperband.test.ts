@@ -12,6 +12,9 @@ const info: StudyInfo = { id: 1, name: 'hb', directions: ['maximize'], userAttrs
 prunerContract('hyperband', {
   make: () => new HyperbandPruner({ minResource: 1, maxResource: 9, reductionFactor: 2 }),
 });
+prunerContract('hyperband with hashed brackets', {
+  make: () => new HyperbandPruner({ minResource: 1, maxResource: 9, reductionFactor: 2, bracketOrder: 'hash' }),
+});
 
 describe('Hyperband brackets', () => {
   it('counts ⌊log_η(R/r)⌋ + 1 brackets, exactly at powers of η', () => {
@@ -29,19 +32,30 @@ describe('Hyperband brackets', () => {
     expect(new HyperbandPruner({ maxResource: 81 }).brackets([])!.budgets).toEqual([81, 34, 15, 8, 5]);
   });
 
-  it('assigns brackets deterministically from (study name, trial number), whatever the history', () => {
-    const a = new HyperbandPruner({ maxResource: 27 });
-    const b = new HyperbandPruner({ maxResource: 27 });
+  it('by default gives each bracket its n_i consecutive trial numbers, most exploratory first', () => {
+    const p = new HyperbandPruner({ maxResource: 27 });
+    const brackets = p.brackets([])!;
+    expect(brackets.budgets).toEqual([27, 12, 6, 4]);
+    const ids = (name: string) => Array.from({ length: 98 }, (_, n) => p.bracketOf(name, n, brackets));
+    const cycle = [...Array(27).fill(0), ...Array(12).fill(1), ...Array(6).fill(2), ...Array(4).fill(3)];
+    expect(ids('study-x')).toEqual([...cycle, ...cycle]);
+    expect(ids('study-y')).toEqual(ids('study-x'));
+  });
+
+  it("with bracketOrder 'hash', assigns brackets from (study name, trial number), whatever the history", () => {
+    const a = new HyperbandPruner({ maxResource: 27, bracketOrder: 'hash' });
+    const b = new HyperbandPruner({ maxResource: 27, bracketOrder: 'hash' });
     const ba = a.brackets([])!;
     const bb = b.brackets([record(0, 'complete', [1, 2])])!;
     const ids = (p: HyperbandPruner, name: string, brackets: typeof ba) =>
       Array.from({ length: 100 }, (_, n) => p.bracketOf(name, n, brackets));
     expect(ids(a, 'study-x', ba)).toEqual(ids(b, 'study-x', bb));
     expect(ids(a, 'study-y', ba)).not.toEqual(ids(a, 'study-x', ba));
+    expect(ids(a, 'study-x', ba).slice(0, 27)).not.toEqual(Array(27).fill(0));
   });
 
-  it('is balanced: each bracket gets its share of trials (±4σ over 20,000 trials)', () => {
-    const p = new HyperbandPruner({ maxResource: 81 });
+  it("with bracketOrder 'hash', is balanced: each bracket gets its share of trials (±4σ over 20,000 trials)", () => {
+    const p = new HyperbandPruner({ maxResource: 81, bracketOrder: 'hash' });
     const brackets = p.brackets([])!;
     const n = 20_000;
     const counts = new Array(brackets.budgets.length).fill(0) as number[];
@@ -50,6 +64,12 @@ describe('Hyperband brackets', () => {
       const share = budget / brackets.total;
       expect(Math.abs(counts[id]! / n - share)).toBeLessThan(4 * Math.sqrt((share * (1 - share)) / n));
     });
+  });
+
+  it('refuses an unknown bracketOrder, naming the choices', () => {
+    expect(() => new HyperbandPruner({ bracketOrder: 'random' as 'hash' })).toThrow(
+      /bracketOrder must be 'exploratory-first' or 'hash', got random/,
+    );
   });
 
   it("with maxResource 'auto', puts everyone in bracket 0 and prunes nothing until a trial completes", () => {
@@ -158,7 +178,13 @@ describe("Hyperband with samplerHistory: 'highest-rung' (BOHB)", () => {
   });
 
   it('gives TPE one model for all brackets in a real study, with no trial of a bracket left out', async () => {
-    const bohb = new HyperbandPruner({ minResource: 1, maxResource: 27, samplerHistory: 'highest-rung' });
+    // Hashed brackets interleave from the start, so per bracket TPE would model only from trial 18 on.
+    const bohb = new HyperbandPruner({
+      minResource: 1,
+      maxResource: 27,
+      samplerHistory: 'highest-rung',
+      bracketOrder: 'hash',
+    });
     const seen = new Map<number, readonly TrialRecord[]>();
     const tpe = new TpeSampler({ seed: 1 });
     const spy: Sampler = {

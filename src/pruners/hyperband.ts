@@ -1,11 +1,12 @@
 // HyperbandPruner: several ASHA brackets, each starting its first rung later (min early-stopping rate
-// 0, 1, ...). A trial's bracket is a hash of (study name, trial number), known before it is sampled, and
-// the pruner compares it only with trials of its bracket; the sampler (through `samplerView`) models that
+// 0, 1, ...). A trial's bracket follows from its number (Li et al.'s order, most exploratory bracket
+// first) or from a hash of (study name, trial number) as in Optuna; either way it is known before the
+// trial is sampled. The pruner compares a trial only with trials of its bracket; the sampler (through `samplerView`) models that
 // bracket too (Optuna), or the highest rung reached across brackets (BOHB).
 import { TunekitError } from '../errors.js';
 import type { Pruner, PrunerContext } from '../study/pruner.js';
 import type { TrialRecord } from '../study/types.js';
-import { checkInt, lastStep } from './common.js';
+import { checkInt, checkOneOf, lastStep } from './common.js';
 import { highestRungView } from './rung-view.js';
 import { SuccessiveHalvingPruner, firstComplete } from './successive-halving.js';
 
@@ -30,6 +31,13 @@ export interface HyperbandPrunerOptions {
   samplerHistory?: 'bracket' | 'highest-rung';
   /** With 'highest-rung': trials a rung needs before the sampler models it (default 10, TPE's start-up). */
   minRungTrials?: number;
+  /**
+   * Which bracket a trial joins. 'exploratory-first' (default): of every Σ consecutive trial numbers,
+   * bracket 0 takes the first n₀, bracket 1 the next n₁, … (Li et al. run the most exploratory bracket
+   * first, so a short study gets its cheapest look at many configurations first). 'hash': the CRC-32 of
+   * "<study name>_<trial number>" picks it, as Optuna does (brackets interleaved at random).
+   */
+  bracketOrder?: 'exploratory-first' | 'hash';
 }
 
 export interface Brackets {
@@ -48,6 +56,7 @@ export class HyperbandPruner implements Pruner {
   readonly bootstrapCount: number;
   readonly samplerHistory: 'bracket' | 'highest-rung';
   readonly minRungTrials: number;
+  readonly bracketOrder: 'exploratory-first' | 'hash';
   private readonly fixed: Brackets | null = null;
 
   constructor(options: HyperbandPrunerOptions = {}) {
@@ -57,14 +66,14 @@ export class HyperbandPruner implements Pruner {
     this.maxResource = max === 'auto' ? 'auto' : checkInt(owner, 'maxResource', max, this.minResource);
     this.reductionFactor = checkInt(owner, 'reductionFactor', options.reductionFactor ?? 3, 2);
     this.bootstrapCount = checkInt(owner, 'bootstrapCount', options.bootstrapCount ?? 0, 0);
-    const history = options.samplerHistory ?? 'bracket';
-    if (history !== 'bracket' && history !== 'highest-rung')
-      throw new TunekitError(
-        'invalid_argument',
-        `${owner}: samplerHistory must be 'bracket' or 'highest-rung', got ${String(history)}`,
-        { option: 'samplerHistory' },
-      );
-    this.samplerHistory = history;
+    this.samplerHistory = checkOneOf(owner, 'samplerHistory', options.samplerHistory ?? 'bracket', [
+      'bracket',
+      'highest-rung',
+    ] as const);
+    this.bracketOrder = checkOneOf(owner, 'bracketOrder', options.bracketOrder ?? 'exploratory-first', [
+      'exploratory-first',
+      'hash',
+    ] as const);
     this.minRungTrials = checkInt(owner, 'minRungTrials', options.minRungTrials ?? 10, 1);
     if (this.bootstrapCount > 0 && this.maxResource === 'auto')
       throw new TunekitError(
@@ -94,9 +103,9 @@ export class HyperbandPruner implements Pruner {
     return n;
   }
 
-  /** The bracket of trial `number` in study `studyName`, as Optuna assigns it (CRC-32 of "name_number"). */
+  /** The bracket of trial `number` in study `studyName` (see `bracketOrder`). */
   bracketOf(studyName: string, number: number, brackets: Brackets): number {
-    let n = crc32(`${studyName}_${number}`) % brackets.total;
+    let n = (this.bracketOrder === 'hash' ? crc32(`${studyName}_${number}`) : number) % brackets.total;
     for (let id = 0; id < brackets.budgets.length; id++) {
       n -= brackets.budgets[id] as number;
       if (n < 0) return id;

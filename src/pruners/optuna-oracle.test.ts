@@ -61,7 +61,7 @@ function makePruner(spec: PrunerSpec): Pruner {
     case 'successive-halving':
       return new SuccessiveHalvingPruner(o);
     case 'hyperband':
-      return new HyperbandPruner(o);
+      return new HyperbandPruner({ ...o, bracketOrder: 'hash' });
     default:
       throw new Error(spec.kind);
   }
@@ -128,7 +128,7 @@ describe('pruning decisions match Optuna 3.1 on constructed histories', () => {
 
   it('assigns Hyperband brackets as Optuna does', () => {
     const { studyName, options, budgets, ids } = fixture.brackets;
-    const pruner = new HyperbandPruner(options);
+    const pruner = new HyperbandPruner({ ...options, bracketOrder: 'hash' });
     const brackets = pruner.brackets([])!;
     expect(brackets.budgets).toEqual(budgets);
     expect(ids.map((_, n) => pruner.bracketOf(studyName, n, brackets))).toEqual(ids);
