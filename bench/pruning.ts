@@ -1,8 +1,8 @@
 // `npm run bench:pruning [-- --quick]`: what early stopping saves. Tunes an MLP trained by tunekit/nn on
 // digits and on a Fashion-MNIST subset (when Debian's dataset-fashion-mnist is installed) five ways at equal
-// seeds and an equal epoch budget: random search at full budget, TPE + median pruner, TPE + Hyperband (the
-// sampler modelling the trial's bracket, as Optuna, and BOHB's highest rung), and synchronous successive
-// halving. Per data set the target is the median over seeds of the best validation accuracy random search
+// seeds and an equal epoch budget: random search at full budget, TPE + median pruner, TPE + Hyperband (with
+// tunekit's defaults, and as Optuna runs it), and synchronous successive halving. BENCH_METHODS can add
+// Hyperband with one default changed at a time (tpe-hyperband-hash, -cold) and BOHB's model (-bohb). Per data set the target is the median over seeds of the best validation accuracy random search
 // ends with; the bench prints the epochs (and seconds) each method needs until it has a full-budget model
 // that reaches it (median and quartiles over seeds; random search's from all its runs pooled), and writes
 // bench/results/pruning.json. Definitions: docs/pruning.md, "Benchmark".
@@ -25,10 +25,19 @@ import {
   successiveHalving,
   TpeSampler,
 } from '../src/index.js';
-import type { Pruner, Sampler, Study, Trial, TrialRecord } from '../src/index.js';
+import type { HyperbandPrunerOptions, Pruner, Sampler, Study, Trial, TrialRecord } from '../src/index.js';
 
-type Method = 'random-full' | 'tpe-median' | 'tpe-hyperband' | 'tpe-hyperband-bohb' | 'sync-sh';
-const METHODS: Method[] = ['random-full', 'tpe-median', 'tpe-hyperband', 'tpe-hyperband-bohb', 'sync-sh'];
+/** TPE + Hyperband variants: the pruner's options besides r, R and η (the defaults for 'tpe-hyperband'). */
+const HYPERBAND_VARIANTS = {
+  'tpe-hyperband': {},
+  'tpe-hyperband-optuna': { bracketOrder: 'hash', samplerHistory: 'bracket' },
+  'tpe-hyperband-hash': { bracketOrder: 'hash' },
+  'tpe-hyperband-cold': { samplerHistory: 'bracket' },
+  'tpe-hyperband-bohb': { samplerHistory: 'highest-rung' },
+} satisfies Record<string, HyperbandPrunerOptions>;
+type Method = 'random-full' | 'tpe-median' | keyof typeof HYPERBAND_VARIANTS | 'sync-sh';
+const METHODS: Method[] = ['random-full', 'tpe-median', 'tpe-hyperband', 'tpe-hyperband-optuna', 'sync-sh'];
+const ALL_METHODS: Method[] = [...METHODS, 'tpe-hyperband-hash', 'tpe-hyperband-cold', 'tpe-hyperband-bohb'];
 
 interface Task {
   name: string;
@@ -79,7 +88,7 @@ function tasks(): Task[] {
       maxEpochs: 27,
       randomTrials: 40,
       maxUnits: 128,
-      seeds: seeds(range(QUICK ? 5 : 25)),
+      seeds: seeds(range(QUICK ? 5 : 100)),
     });
   }
   if (wanted.includes('fashion')) {
@@ -105,7 +114,7 @@ function tasks(): Task[] {
         maxEpochs: 27,
         randomTrials: 30,
         maxUnits: 128,
-        seeds: seeds(range(7)),
+        seeds: seeds(range(15)),
       });
     }
   }
@@ -166,21 +175,17 @@ async function runMethod(
   budget: number,
 ): Promise<{ study: Study; progress: Progress }> {
   const progress: Progress = { epochs: 0, weightEpochs: 0, started: performance.now(), timeline: [] };
-  const hyperband = (samplerHistory: 'bracket' | 'highest-rung') =>
-    new HyperbandPruner({
-      minResource: 1,
-      maxResource: task.maxEpochs,
-      reductionFactor: ETA,
-      samplerHistory,
-    });
   const pruner: Pruner =
     method === 'tpe-median'
       ? new MedianPruner()
-      : method === 'tpe-hyperband'
-        ? hyperband('bracket')
-        : method === 'tpe-hyperband-bohb'
-          ? hyperband('highest-rung')
-          : nopPruner;
+      : method in HYPERBAND_VARIANTS
+        ? new HyperbandPruner({
+            minResource: 1,
+            maxResource: task.maxEpochs,
+            reductionFactor: ETA,
+            ...(HYPERBAND_VARIANTS[method as keyof typeof HYPERBAND_VARIANTS] as HyperbandPrunerOptions),
+          })
+        : nopPruner;
   const sampler: Sampler = method.startsWith('tpe-') ? new TpeSampler({ seed }) : new RandomSampler({ seed });
   const study = await createStudy({
     studyName: `pruning-${task.name}-${method}-${seed}`,
@@ -272,6 +277,9 @@ interface Pool {
 
 async function main(): Promise<void> {
   const wanted = (process.env.BENCH_METHODS?.split(',') as Method[] | undefined) ?? METHODS;
+  const unknown = wanted.filter((m) => !ALL_METHODS.includes(m));
+  if (unknown.length > 0)
+    throw new Error(`BENCH_METHODS: unknown ${unknown.join(', ')}; choose from ${ALL_METHODS.join(', ')}`);
   const methods: Method[] = ['random-full', ...wanted.filter((m) => m !== 'random-full')];
   const seedRows: SeedRow[] = [];
   const rows: Row[] = [];

@@ -12,8 +12,18 @@ const info: StudyInfo = { id: 1, name: 'hb', directions: ['maximize'], userAttrs
 prunerContract('hyperband', {
   make: () => new HyperbandPruner({ minResource: 1, maxResource: 9, reductionFactor: 2 }),
 });
-prunerContract('hyperband with hashed brackets', {
-  make: () => new HyperbandPruner({ minResource: 1, maxResource: 9, reductionFactor: 2, bracketOrder: 'hash' }),
+prunerContract('hyperband with hashed brackets, each its own sampler history (Optuna)', {
+  make: () =>
+    new HyperbandPruner({
+      minResource: 1,
+      maxResource: 9,
+      reductionFactor: 2,
+      bracketOrder: 'hash',
+      samplerHistory: 'bracket',
+    }),
+});
+prunerContract('hyperband with the highest rung as sampler history (BOHB)', {
+  make: () => new HyperbandPruner({ minResource: 1, maxResource: 9, reductionFactor: 2, samplerHistory: 'highest-rung' }),
 });
 
 describe('Hyperband brackets', () => {
@@ -88,8 +98,8 @@ describe('Hyperband brackets', () => {
 });
 
 describe('Hyperband and the sampler', () => {
-  it('lets the sampler see only trials of the new trial’s bracket (applied by study.ask)', async () => {
-    const pruner = new HyperbandPruner({ minResource: 1, maxResource: 27 });
+  it("with samplerHistory 'bracket', lets the sampler see only trials of the new trial’s bracket (applied by study.ask)", async () => {
+    const pruner = new HyperbandPruner({ minResource: 1, maxResource: 27, samplerHistory: 'bracket' });
     const seen = new Map<number, number[]>();
     const random = new RandomSampler({ seed: 3 });
     const spy: Sampler = {
@@ -125,6 +135,40 @@ describe('Hyperband and the sampler', () => {
       );
     }
     expect((await study.trials()).some((t) => t.state === 'pruned')).toBe(true);
+  });
+});
+
+describe("Hyperband with samplerHistory: 'warm-bracket' (the default)", () => {
+  // r = 1, R = 9, η = 3: brackets 0, 1, 2 take 9, 5 and 3 of every 17 trial numbers.
+  const pruner = new HyperbandPruner({ minResource: 1, maxResource: 9, minRungTrials: 3 });
+  const numbers = (view: readonly TrialRecord[]) => view.map((t) => t.number);
+
+  it('shows a young bracket the highest rung of all brackets, and its own trials once it has minRungTrials', () => {
+    expect(pruner.samplerHistory).toBe('warm-bracket');
+    expect(pruner.brackets([])!.budgets).toEqual([9, 5, 3]);
+    const trials = [
+      record(0, 'pruned', { 1: 0.1 }),
+      record(1, 'complete', { 1: 0.5, 3: 0.6, 9: 0.7 }),
+      record(2, 'complete', { 1: 0.4, 3: 0.5, 9: 0.6 }),
+      record(3, 'pruned', { 1: 0.2, 3: 0.3 }),
+      record(9, 'complete', { 3: 0.8, 9: 0.9 }), // bracket 1
+      record(10, 'running', {}), // bracket 1, being sampled
+    ];
+    // Bracket 1 has one finished trial of its own: the sampler sees the highest rung three trials of any
+    // bracket reached (R = 9: trials 1, 2 and 9), each valued there.
+    const young = pruner.samplerView({ study: info, trials }, trials[5]!);
+    expect(numbers(young)).toEqual([1, 2, 9, 10]);
+    expect(young.slice(0, 3).map((t) => t.values)).toEqual([[0.7], [0.6], [0.9]]);
+    // Bracket 0 has four finished trials (at least 3): its own history, as it is.
+    const next = record(4, 'running', {});
+    expect(pruner.samplerView({ study: info, trials: [...trials, next] }, next)).toEqual([
+      ...trials.slice(0, 4),
+      next,
+    ]);
+    // Once bracket 1 has three finished trials, it too sees only its own.
+    const grown = [...trials.slice(0, 5), record(11, 'pruned', { 3: 0.1 }), record(12, 'complete', { 3: 0.2, 9: 0.3 })];
+    const last = record(13, 'running', {});
+    expect(numbers(pruner.samplerView({ study: info, trials: [...grown, last] }, last))).toEqual([9, 11, 12, 13]);
   });
 });
 

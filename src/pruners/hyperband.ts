@@ -1,8 +1,9 @@
 // HyperbandPruner: several ASHA brackets, each starting its first rung later (min early-stopping rate
 // 0, 1, ...). A trial's bracket follows from its number (Li et al.'s order, most exploratory bracket
 // first) or from a hash of (study name, trial number) as in Optuna; either way it is known before the
-// trial is sampled. The pruner compares a trial only with trials of its bracket; the sampler (through `samplerView`) models that
-// bracket too (Optuna), or the highest rung reached across brackets (BOHB).
+// trial is sampled. The pruner compares a trial only with trials of its bracket; the sampler (through
+// `samplerView`) models that bracket too (Optuna), or the highest rung reached across brackets (BOHB),
+// or by default the highest rung until the bracket has enough trials of its own, and then the bracket.
 import { TunekitError } from '../errors.js';
 import type { Pruner, PrunerContext } from '../study/pruner.js';
 import type { TrialRecord } from '../study/types.js';
@@ -23,13 +24,17 @@ export interface HyperbandPrunerOptions {
   reductionFactor?: number;
   bootstrapCount?: number;
   /**
-   * What the sampler models for a new trial. 'bracket' (default, as Optuna): the trials of its bracket.
-   * 'highest-rung' (BOHB, Falkner et al. 2018): every trial that reached the highest rung end
-   * (r, rη, rη², …) that at least `minRungTrials` trials reached, valued at that rung, from all brackets;
-   * one model then serves every bracket, instead of each bracket sampling at random until it has its own.
+   * What the sampler models for a new trial.
+   * - 'warm-bracket' (default): the trials of its bracket once the bracket has `minRungTrials` finished
+   *   trials; until then the 'highest-rung' view, so a young bracket starts from what the others learnt
+   *   instead of sampling at random.
+   * - 'bracket' (as Optuna): the trials of its bracket, always; each bracket has its own start-up.
+   * - 'highest-rung' (BOHB, Falkner et al. 2018): every trial that reached the highest rung end
+   *   (r, rη, rη², …) that at least `minRungTrials` trials reached, valued at that rung, from all brackets;
+   *   one model serves every bracket.
    */
-  samplerHistory?: 'bracket' | 'highest-rung';
-  /** With 'highest-rung': trials a rung needs before the sampler models it (default 10, TPE's start-up). */
+  samplerHistory?: SamplerHistory;
+  /** Finished trials a bracket or a rung needs before the sampler models it (default 10, TPE's start-up). */
   minRungTrials?: number;
   /**
    * Which bracket a trial joins. 'exploratory-first' (default): of every Σ consecutive trial numbers,
@@ -39,6 +44,8 @@ export interface HyperbandPrunerOptions {
    */
   bracketOrder?: 'exploratory-first' | 'hash';
 }
+
+export type SamplerHistory = 'warm-bracket' | 'bracket' | 'highest-rung';
 
 export interface Brackets {
   /** R, as given or read from the history. */
@@ -54,7 +61,7 @@ export class HyperbandPruner implements Pruner {
   readonly maxResource: number | 'auto';
   readonly reductionFactor: number;
   readonly bootstrapCount: number;
-  readonly samplerHistory: 'bracket' | 'highest-rung';
+  readonly samplerHistory: SamplerHistory;
   readonly minRungTrials: number;
   readonly bracketOrder: 'exploratory-first' | 'hash';
   private readonly fixed: Brackets | null = null;
@@ -66,7 +73,8 @@ export class HyperbandPruner implements Pruner {
     this.maxResource = max === 'auto' ? 'auto' : checkInt(owner, 'maxResource', max, this.minResource);
     this.reductionFactor = checkInt(owner, 'reductionFactor', options.reductionFactor ?? 3, 2);
     this.bootstrapCount = checkInt(owner, 'bootstrapCount', options.bootstrapCount ?? 0, 0);
-    this.samplerHistory = checkOneOf(owner, 'samplerHistory', options.samplerHistory ?? 'bracket', [
+    this.samplerHistory = checkOneOf(owner, 'samplerHistory', options.samplerHistory ?? 'warm-bracket', [
+      'warm-bracket',
       'bracket',
       'highest-rung',
     ] as const);
@@ -124,10 +132,14 @@ export class HyperbandPruner implements Pruner {
   samplerView(ctx: PrunerContext, trial: TrialRecord): readonly TrialRecord[] {
     const brackets = this.brackets(ctx.trials);
     if (brackets === null) return ctx.trials;
-    if (this.samplerHistory === 'highest-rung')
-      return highestRungView(ctx.trials, trial, this.rungEnds(brackets.maxResource), this.minRungTrials);
+    const highestRung = () =>
+      highestRungView(ctx.trials, trial, this.rungEnds(brackets.maxResource), this.minRungTrials);
+    if (this.samplerHistory === 'highest-rung') return highestRung();
     const id = this.bracketOf(ctx.study.name, trial.number, brackets);
-    return ctx.trials.filter((t) => this.bracketOf(ctx.study.name, t.number, brackets) === id);
+    const bracket = ctx.trials.filter((t) => this.bracketOf(ctx.study.name, t.number, brackets) === id);
+    if (this.samplerHistory === 'bracket') return bracket;
+    const finished = bracket.filter((t) => t.state === 'complete' || t.state === 'pruned').length;
+    return finished >= this.minRungTrials ? bracket : highestRung();
   }
 
   /** Every rung end of every bracket, up to R: r, rη, rη², …, R. */
