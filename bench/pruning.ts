@@ -26,6 +26,7 @@ import {
   TpeSampler,
 } from '../src/index.js';
 import type { HyperbandPrunerOptions, Pruner, Sampler, Study, Trial, TrialRecord } from '../src/index.js';
+import { MAX_EPOCHS, median, pooledEpochs, printIntervals, quantile } from './pruning-stats.js';
 
 /** TPE + Hyperband variants: the pruner's options besides r, R and η (the defaults for 'tpe-hyperband'). */
 const HYPERBAND_VARIANTS = {
@@ -85,7 +86,7 @@ function tasks(): Task[] {
       train: transform(scale, parts.train),
       val: transform(scale, parts.val),
       test: transform(scale, parts.test),
-      maxEpochs: 27,
+      maxEpochs: MAX_EPOCHS,
       randomTrials: 40,
       maxUnits: 128,
       seeds: seeds(range(QUICK ? 5 : 100)),
@@ -111,7 +112,7 @@ function tasks(): Task[] {
         train: parts.train,
         val: parts.val,
         test: loadFashionMnist({ split: 'test', limit: 5000 }),
-        maxEpochs: 27,
+        maxEpochs: MAX_EPOCHS,
         randomTrials: 30,
         maxUnits: 128,
         seeds: seeds(range(15)),
@@ -121,20 +122,28 @@ function tasks(): Task[] {
   return out;
 }
 
+/**
+ * Which trial's number seeds a trial's weights and batch order: its own, or (for successive halving's
+ * re-runs) that of the trial that first ran the same configuration.
+ */
+type SeedSource = (trial: Trial) => number;
+
 async function train(
   task: Task,
   trial: Trial,
   epochs: number,
   seed: number,
   progress: Progress,
+  seedSource: SeedSource = (t) => t.number,
 ): Promise<number> {
   const lr = trial.suggestFloat('lr', 1e-5, 1, { log: true });
   const optimizer = trial.suggestCategorical('optimizer', ['sgd', 'adam']);
   const units = trial.suggestInt('units', 8, task.maxUnits, { log: true });
   const layers = trial.suggestInt('layers', 1, 3);
+  const runSeed = seed * 10_000 + seedSource(trial);
   const model = buildModel(
     mlp({ inputs: task.train.features, outputs: 10, hidden: new Array(layers).fill(units) }),
-    { seed: seed * 10_000 + trial.number },
+    { seed: runSeed },
   );
   const report = pruningCallback(trial, { monitor: 'val_accuracy' });
   const history = await fit(model, task.train, {
@@ -142,7 +151,7 @@ async function train(
     loss: 'softmax_cross_entropy',
     optimizer: { kind: optimizer, lr },
     batchSize: 64,
-    seed: seed * 10_000 + trial.number,
+    seed: runSeed,
     validation: task.val,
     metrics: ['accuracy'],
     onEpochEnd: async (epoch, logs) => {
@@ -194,11 +203,19 @@ async function runMethod(
     pruner,
   });
   if (method === 'sync-sh') {
-    // Repeated successive-halving races of R/r candidates (27@1 → 9@3 → 3@9 → 1@27), until the budget is spent.
+    // Repeated successive-halving races of R/r candidates (27@1 → 9@3 → 3@9 → 1@27), until the budget is
+    // spent. A survivor is re-run from scratch with the seeds of its first run, so a longer run repeats
+    // the shorter one's epochs before going on, as if it had been continued.
+    const firstRun = new Map<string, number>();
+    const sameAsFirstRun: SeedSource = (trial) => {
+      const key = JSON.stringify(trial.params);
+      if (!firstRun.has(key)) firstRun.set(key, trial.number);
+      return firstRun.get(key)!;
+    };
     while (progress.epochs + task.maxEpochs * 4 <= budget)
       await successiveHalving({
         study,
-        objective: (trial, b) => train(task, trial, b.budget, seed, progress),
+        objective: (trial, b) => train(task, trial, b.budget, seed, progress, sameAsFirstRun),
         candidates: task.maxEpochs,
         resource: 'epochs',
         minResource: 1,
@@ -336,14 +353,11 @@ async function main(): Promise<void> {
         seconds_to_target: hit ? round(hit.seconds, 2) : null,
       });
     }
-    // Random search's trials are independent draws, so pool them: P(a full-budget run reaches the target)
-    // = hits / runs, and the trials to the first hit are geometric with that p.
+    // Random search's trials are independent draws, so pool them (pooledEpochs).
     const vals = random.flatMap((r) => r.full_budget_vals);
     const hits = vals.filter((v) => v >= target).length;
     const p = hits / vals.length;
-    const geometric = (q: number) =>
-      p === 0 ? null : p === 1 ? 1 : Math.ceil(Math.log(1 - q) / Math.log(1 - p));
-    const randomEpochs = (q: number) => (geometric(q) === null ? null : geometric(q)! * task.maxEpochs);
+    const randomEpochs = (q: number) => finite(pooledEpochs(vals, target, q));
     pools.push({
       dataset: task.name,
       runs: vals.length,
@@ -398,6 +412,7 @@ async function main(): Promise<void> {
       runs,
     );
   }
+  printIntervals(seedRows);
   console.log(`\nwall time of this run: ${round((performance.now() - started) / 1000, 0)} s`);
   write(rows, pools, seedRows);
 }
@@ -456,20 +471,6 @@ function write(rows: Row[], pools: Pool[], seedRows: SeedRow[]): void {
   };
   writeFileSync(file, JSON.stringify(out, null, 1) + '\n');
   console.log(`wrote ${file.pathname}`);
-}
-
-/** Linear interpolation between order statistics; Infinity ("never") sorts last and wins any mix. */
-function quantile(xs: number[], q: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const at = (s.length - 1) * q;
-  const lo = s[Math.floor(at)]!;
-  const hi = s[Math.ceil(at)]!;
-  if (!Number.isFinite(lo) || !Number.isFinite(hi)) return Infinity;
-  return lo + (hi - lo) * (at - Math.floor(at));
-}
-
-function median(xs: number[]): number {
-  return quantile(xs, 0.5);
 }
 
 function finite(x: number): number | null {
