@@ -64,7 +64,7 @@ export type { ThresholdPrunerOptions } from './pruners/threshold.js';
 export { SuccessiveHalvingPruner } from './pruners/successive-halving.js';
 export type { SuccessiveHalvingPrunerOptions } from './pruners/successive-halving.js';
 export { HyperbandPruner } from './pruners/hyperband.js';
-export type { HyperbandPrunerOptions, SamplerHistory } from './pruners/hyperband.js';
+export type { BracketOrder, HyperbandPrunerOptions, SamplerHistory } from './pruners/hyperband.js';
 export { pruningCallback } from './pruners/report-epochs.js';
 export type { EpochValues, PruningCallbackOptions, ReportingTrial } from './pruners/report-epochs.js';
 export { halvingSchedule, hyperband, hyperbandSchedule, successiveHalving } from './tuning/successive-halving.js';

@@ -42,10 +42,11 @@ export interface HyperbandPrunerOptions {
    * first, so a short study gets its cheapest look at many configurations first). 'hash': the CRC-32 of
    * "<study name>_<trial number>" picks it, as Optuna does (brackets interleaved at random).
    */
-  bracketOrder?: 'exploratory-first' | 'hash';
+  bracketOrder?: BracketOrder;
 }
 
 export type SamplerHistory = 'warm-bracket' | 'bracket' | 'highest-rung';
+export type BracketOrder = 'exploratory-first' | 'hash';
 
 export interface Brackets {
   /** R, as given or read from the history. */
@@ -63,7 +64,7 @@ export class HyperbandPruner implements Pruner {
   readonly bootstrapCount: number;
   readonly samplerHistory: SamplerHistory;
   readonly minRungTrials: number;
-  readonly bracketOrder: 'exploratory-first' | 'hash';
+  readonly bracketOrder: BracketOrder;
   private readonly fixed: Brackets | null = null;
 
   constructor(options: HyperbandPrunerOptions = {}) {
