@@ -2,7 +2,8 @@
 // resampled with replacement; the ratios of medians over 4,000 resamples give a 90% interval and the
 // share of resamples that meet the goal. Two methods are also compared seed by seed (same seeds, same
 // start-up trials), with an exact two-sided sign test. bench/pruning.ts prints this after a run;
-// `npx tsx bench/pruning-stats.ts [bench/results/pruning.json]` prints it again from the saved runs.
+// `npx tsx bench/pruning-stats.ts [file.json …]` prints it again from saved runs (default
+// bench/results/pruning.json), merging several runs of one commit.
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { Rng } from '../src/random.js';
@@ -142,6 +143,14 @@ export function printIntervals(runs: readonly SeedRun[]): void {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const file = process.argv[2] ?? new URL('./results/pruning.json', import.meta.url);
-  printIntervals((JSON.parse(readFileSync(file, 'utf8')) as { per_seed: SeedRun[] }).per_seed);
+  // Several files (runs of the same commit with different BENCH_METHODS) are merged; a run that is in
+  // more than one (random search is in every one) is taken once.
+  const files = process.argv.length > 2 ? process.argv.slice(2) : [new URL('./results/pruning.json', import.meta.url)];
+  const runs = new Map<string, SeedRun>();
+  for (const file of files)
+    for (const run of (JSON.parse(readFileSync(file, 'utf8')) as { per_seed: SeedRun[] }).per_seed) {
+      const key = `${run.dataset}/${run.method}/${run.seed}`;
+      if (!runs.has(key)) runs.set(key, run);
+    }
+  printIntervals([...runs.values()]);
 }
