@@ -2,8 +2,9 @@
 // digits and on a Fashion-MNIST subset (when Debian's dataset-fashion-mnist is installed) five ways at equal
 // seeds and an equal epoch budget: random search at full budget, TPE + median pruner, TPE + Hyperband (with
 // tunekit's defaults, and as Optuna runs it), and synchronous successive halving. BENCH_METHODS can add
-// Hyperband with one default changed at a time (tpe-hyperband-hash, -cold) and BOHB's model (-bohb). Per data set the target is the median over seeds of the best validation accuracy random search
-// ends with; the bench prints the epochs (and seconds) each method needs until it has a full-budget model
+// Hyperband with one default changed at a time (tpe-hyperband-hash, -cold) and BOHB's model (-bohb). Per
+// data set the target is the median over seeds of the best validation accuracy random search ends with;
+// the bench prints the epochs (and seconds) each method needs until it has a full-budget model
 // that reaches it (median and quartiles over seeds; random search's from all its runs pooled), and writes
 // bench/results/pruning.json. Definitions: docs/pruning.md, "Benchmark".
 // --quick: digits only, 5 seeds. BENCH_SEEDS=0,1,..., BENCH_DATASETS=digits,fashion, BENCH_METHODS=...,
