@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { storageContract } from '../storage.contract.js';
 import { migrate, schemaVersion, SCHEMA_VERSION } from './schema.js';
-import { SqliteStorage } from './storage.js';
+import { SqliteStorage, whenUnlocked } from './storage.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tunekit-sqlite-'));
 let files = 0;
@@ -81,5 +81,36 @@ describe('sqlite storage', () => {
     const check = new Database(path, { readonly: true });
     expect(check.prepare(`SELECT study_name FROM studies`).all()).toEqual([{ study_name: 'optuna' }]);
     check.close();
+  });
+});
+
+describe('opening a new database beside other workers', () => {
+  const busy = Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
+
+  it('tries again while SQLite says the database is locked, and then goes on', () => {
+    let calls = 0;
+    whenUnlocked(1000, () => {
+      if (++calls < 4) throw busy;
+    });
+    expect(calls).toBe(4);
+  });
+
+  it('passes any other error on at once, and a lock that outlasts the timeout', () => {
+    let calls = 0;
+    const readOnly = Object.assign(new Error('attempt to write a readonly database'), { code: 'SQLITE_READONLY' });
+    expect(() =>
+      whenUnlocked(1000, () => {
+        calls++;
+        throw readOnly;
+      }),
+    ).toThrow(readOnly);
+    expect(calls).toBe(1);
+    const started = Date.now();
+    expect(() =>
+      whenUnlocked(50, () => {
+        throw busy;
+      }),
+    ).toThrow(busy);
+    expect(Date.now() - started).toBeLessThan(1000);
   });
 });

@@ -37,6 +37,24 @@ type JsonColumn = 'params' | 'distributions' | 'user_attrs' | 'system_attrs';
 // own table into one JSON object.
 const TRIAL = `*, (SELECT json_group_object(step, json(value)) FROM tunekit_intermediate i WHERE i.trial_id = tunekit_trials.id) AS intermediate`;
 
+/**
+ * Runs `step`, again while SQLite answers "database is locked", until `timeoutMs` has passed. Switching a
+ * new file to WAL needs an exclusive lock, and when two connections both hold a shared lock and want it,
+ * SQLite returns SQLITE_BUSY at once instead of calling its busy handler (it would deadlock), so workers
+ * opening a new database together would otherwise fail.
+ */
+export function whenUnlocked(timeoutMs: number, step: () => void): void {
+  const deadline = Date.now() + timeoutMs;
+  for (let waitMs = 1; ; waitMs = Math.min(waitMs * 2, 100)) {
+    try {
+      return step();
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() + waitMs > deadline) throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, waitMs); // a constructor cannot await
+    }
+  }
+}
+
 export class SqliteStorage implements StudyStorage {
   readonly path: string;
   private readonly db: Database.Database;
@@ -44,13 +62,15 @@ export class SqliteStorage implements StudyStorage {
 
   constructor(path: string, options: SqliteStorageOptions = {}) {
     this.path = path;
+    const busyTimeoutMs = options.busyTimeoutMs ?? 30_000;
     try {
-      this.db = new Database(path, { readonly: options.readonly ?? false, timeout: options.busyTimeoutMs ?? 30_000 });
-      if (!options.readonly) {
-        this.db.pragma('journal_mode = WAL');
-        // With WAL, NORMAL loses no committed data on a process crash; only a power loss may drop the last commits.
-        this.db.pragma('synchronous = NORMAL');
-      }
+      this.db = new Database(path, { readonly: options.readonly ?? false, timeout: busyTimeoutMs });
+      if (!options.readonly)
+        whenUnlocked(busyTimeoutMs, () => {
+          this.db.pragma('journal_mode = WAL');
+          // With WAL, NORMAL loses no committed data on a process crash; only a power loss may drop the last commits.
+          this.db.pragma('synchronous = NORMAL');
+        });
       this.db.pragma('foreign_keys = ON');
     } catch (error) {
       // Opened but not usable (a read-only or full file system): release the file, or it stays busy.
