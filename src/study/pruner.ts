@@ -16,8 +16,9 @@ export interface Pruner {
   prune(ctx: PrunerContext, trial: TrialRecord): boolean | Promise<boolean>;
   /**
    * Optional. Called by `study.ask()` when a trial starts, before the sampler sees anything: returns the
-   * part of `ctx.trials` the sampler may model for `trial` (Hyperband: the trial's own bracket). Must
-   * depend only on its arguments, so every worker gives the sampler the same view, and keep `trial`.
+   * history the sampler may model for `trial`, drawn from `ctx.trials`, each trial at most once and
+   * possibly presented differently (Hyperband: the trial's own bracket, or trials valued at one rung).
+   * Must depend only on its arguments, so every worker gives the sampler the same view, and keep `trial`.
    */
   samplerView?(ctx: PrunerContext, trial: TrialRecord): readonly TrialRecord[];
 }

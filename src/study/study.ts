@@ -403,7 +403,7 @@ export class Study {
   /** The trials the sampler may model for a trial that just started. */
   private async samplerView(record: TrialRecord): Promise<readonly TrialRecord[]> {
     const all = await this.snapshot.load();
-    // A pruner may narrow what the sampler models (Hyperband: the trial's bracket only).
+    // A pruner may choose what the sampler models (Hyperband: the trial's bracket, or one rung's values).
     return this.pruner.samplerView ? this.pruner.samplerView({ study: this.info, trials: all }, record) : all;
   }
 
