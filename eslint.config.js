@@ -5,10 +5,23 @@ import tseslint from 'typescript-eslint';
 
 const restrict = (patterns) => ({ 'no-restricted-imports': ['error', { patterns }] });
 // Boundaries hold for library code; tests may wire any pieces together.
-const boundary = (files, patterns) => ({ files, ignores: ['**/*.test.ts', '**/*.contract.ts', '**/testing/**'], rules: restrict(patterns) });
+const boundary = (files, patterns) => ({
+  files,
+  ignores: ['**/*.test.ts', '**/*.contract.ts', '**/testing/**'],
+  rules: restrict(patterns),
+});
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'bench/results/**', 'assembly/**', 'src/nn/wasm/*.js', 'src/dashboard/ui/build/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'bench/results/**',
+      'assembly/**',
+      'src/nn/wasm/*.js',
+      'src/dashboard/ui/build/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -16,9 +29,21 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
-  boundary(['src/search-space/**'], ['../study/*', '../samplers/*', '../pruners/*', '../storage/*', '../nn/*']),
-  boundary(['src/study/**'], ['../samplers/*', '../pruners/*', '../storage/sqlite/*', '../storage/postgres/*', '../nn/*']),
+  boundary(
+    ['src/search-space/**'],
+    ['../study/*', '../samplers/*', '../pruners/*', '../storage/*', '../nn/*'],
+  ),
+  boundary(
+    ['src/study/**'],
+    ['../samplers/*', '../pruners/*', '../storage/sqlite/*', '../storage/postgres/*', '../nn/*'],
+  ),
   boundary(['src/nn/**'], ['../study/*', '../samplers/*', '../pruners/*', '../storage/*', '../data/*']),
-  boundary(['src/analysis/**'], ['../samplers/*', '../pruners/*', '../storage/*', '../nn/*', '../study/study.js', '../study/trial.js']),
-  boundary(['src/cli/**', 'src/dashboard/**'], ['../study/*', '../samplers/*', '../pruners/*', '../../study/*', '../../samplers/*', '../../pruners/*']),
+  boundary(
+    ['src/analysis/**'],
+    ['../samplers/*', '../pruners/*', '../storage/*', '../nn/*', '../study/study.js', '../study/trial.js'],
+  ),
+  boundary(
+    ['src/cli/**', 'src/dashboard/**'],
+    ['../study/*', '../samplers/*', '../pruners/*', '../../study/*', '../../samplers/*', '../../pruners/*'],
+  ),
 );

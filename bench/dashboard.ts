@@ -56,9 +56,14 @@ async function main(): Promise<void> {
   const storage = new SqliteStorage(file);
   const study = await storage.createStudy(STUDY, ['minimize']);
   let start = performance.now();
-  const trials = syntheticTrials(N, { seed: 1, steps: STEPS, workers: 8 }).map((t) => ({ ...t, studyId: study.id }));
+  const trials = syntheticTrials(N, { seed: 1, steps: STEPS, workers: 8 }).map((t) => ({
+    ...t,
+    studyId: study.id,
+  }));
   for (let i = 0; i < trials.length; i += 1000) await storage.addTrials(study.id, trials.slice(i, i + 1000));
-  console.log(`wrote ${N} trials × ${STEPS} intermediate values to SQLite in ${((performance.now() - start) / 1000).toFixed(1)} s`);
+  console.log(
+    `wrote ${N} trials × ${STEPS} intermediate values to SQLite in ${((performance.now() - start) / 1000).toFixed(1)} s`,
+  );
 
   const server = await serveDashboard({ storage: `sqlite:${file}`, port: 0 });
   const base = server.url.replace(/\/$/, '');
@@ -68,7 +73,12 @@ async function main(): Promise<void> {
     const cold = await timed(base + path);
     const warm: number[] = [];
     for (let r = 0; r < RUNS; r++) warm.push((await timed(base + path)).ms);
-    rows.push({ path: path.replace(`/api/studies/${STUDY}`, ''), coldMs: cold.ms, warmMs: median(warm), bytes: cold.bytes });
+    rows.push({
+      path: path.replace(`/api/studies/${STUDY}`, ''),
+      coldMs: cold.ms,
+      warmMs: median(warm),
+      bytes: cold.bytes,
+    });
   }
   const unchanged: number[] = [];
   for (let r = 0; r < RUNS; r++) {
@@ -80,7 +90,12 @@ async function main(): Promise<void> {
   const writer = new SqliteStorage(file);
   for (let r = 0; r < RUNS; r++) {
     const t = await writer.startTrial(study.id, 'bench');
-    await writer.setTrialParam(t!.id, 'lr', { kind: 'float', low: 1e-5, high: 1, log: true, step: null }, 0.01);
+    await writer.setTrialParam(
+      t!.id,
+      'lr',
+      { kind: 'float', low: 1e-5, high: 1, log: true, step: null },
+      0.01,
+    );
     await writer.finishTrial(t!.id, { state: 'complete', values: [0.5 + r / 100] });
     await new Promise((res) => setTimeout(res, 350));
     changed.push(await pageLoad(base));
@@ -88,13 +103,35 @@ async function main(): Promise<void> {
   await writer.close();
 
   // The browser: navigation to every chart drawn.
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   const drawn: number[] = [];
   for (let r = 0; r < 3; r++) {
     start = performance.now();
     await page.goto(`${base}/#/study/${STUDY}`);
-    for (const id of ['history', 'intermediate', 'importance', 'parallel', 'slice', 'contour', 'timeline', 'edf']) await page.waitForSelector(`[data-chart="${id}"][data-points]`, { timeout: 60_000 });
+    for (const id of [
+      'history',
+      'intermediate',
+      'importance',
+      'parallel',
+      'slice',
+      'contour',
+      'timeline',
+      'edf',
+    ])
+      await page.waitForSelector(`[data-chart="${id}"][data-points]`, { timeout: 60_000 });
     drawn.push(performance.now() - start);
     await page.goto('about:blank');
   }
@@ -103,9 +140,14 @@ async function main(): Promise<void> {
   await storage.close();
   rmSync(dir, { recursive: true, force: true });
 
-  console.log(`\nper route (${N} trials; cold = first request on a fresh server, warm = median of ${RUNS} repeats)`);
+  console.log(
+    `\nper route (${N} trials; cold = first request on a fresh server, warm = median of ${RUNS} repeats)`,
+  );
   console.log(`${'route'.padEnd(46)} ${'cold ms'.padStart(8)} ${'warm ms'.padStart(8)} ${'KiB'.padStart(7)}`);
-  for (const r of rows) console.log(`${r.path.padEnd(46)} ${r.coldMs.toFixed(1).padStart(8)} ${r.warmMs.toFixed(1).padStart(8)} ${(r.bytes / 1024).toFixed(1).padStart(7)}`);
+  for (const r of rows)
+    console.log(
+      `${r.path.padEnd(46)} ${r.coldMs.toFixed(1).padStart(8)} ${r.warmMs.toFixed(1).padStart(8)} ${(r.bytes / 1024).toFixed(1).padStart(7)}`,
+    );
   const total = rows.reduce((a, r) => a + r.bytes, 0);
   console.log(`\nwhole page data (${pageRequests().length} requests in parallel), median of ${RUNS}:`);
   console.log(`  unchanged study:            ${median(unchanged).toFixed(1)} ms`);
@@ -115,7 +157,21 @@ async function main(): Promise<void> {
   mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
   writeFileSync(
     new URL('./results/dashboard.json', import.meta.url),
-    JSON.stringify({ trials: N, steps: STEPS, routes: rows, pageUnchangedMs: median(unchanged), pageChangedMs: median(changed), totalBytes: total, browserDrawnMs: median(drawn), node: process.version, at: new Date().toISOString() }, null, 2),
+    JSON.stringify(
+      {
+        trials: N,
+        steps: STEPS,
+        routes: rows,
+        pageUnchangedMs: median(unchanged),
+        pageChangedMs: median(changed),
+        totalBytes: total,
+        browserDrawnMs: median(drawn),
+        node: process.version,
+        at: new Date().toISOString(),
+      },
+      null,
+      2,
+    ),
   );
 }
 

@@ -88,7 +88,9 @@ export function pairedCounts(
   b: string,
 ): { fewer: number; more: number; ties: number; p: number } {
   const bySeed = (method: string) =>
-    new Map(runs.filter((r) => r.dataset === dataset && r.method === method).map((r) => [r.seed, epochsOf(r)]));
+    new Map(
+      runs.filter((r) => r.dataset === dataset && r.method === method).map((r) => [r.seed, epochsOf(r)]),
+    );
   const as = bySeed(a);
   const bs = bySeed(b);
   let fewer = 0;
@@ -129,7 +131,9 @@ export function printIntervals(runs: readonly SeedRun[]): void {
     console.log('|---|---|---|---|');
     for (const method of methods) {
       const r = bootstrapRatio(runs, dataset, method);
-      console.log(`| ${method} | ${fmt(r.mid)} | [${fmt(r.low)}, ${fmt(r.high)}] | ${(r.meetsGoal * 100).toFixed(0)}% |`);
+      console.log(
+        `| ${method} | ${fmt(r.mid)} | [${fmt(r.low)}, ${fmt(r.high)}] | ${(r.meetsGoal * 100).toFixed(0)}% |`,
+      );
     }
     for (const other of methods.filter((m) => m.startsWith('tpe-hyperband-')))
       if (methods.includes('tpe-hyperband')) {
@@ -145,7 +149,8 @@ export function printIntervals(runs: readonly SeedRun[]): void {
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   // Several files (runs of the same commit with different BENCH_METHODS) are merged; a run that is in
   // more than one (random search is in every one) is taken once.
-  const files = process.argv.length > 2 ? process.argv.slice(2) : [new URL('./results/pruning.json', import.meta.url)];
+  const files =
+    process.argv.length > 2 ? process.argv.slice(2) : [new URL('./results/pruning.json', import.meta.url)];
   const runs = new Map<string, SeedRun>();
   for (const file of files)
     for (const run of (JSON.parse(readFileSync(file, 'utf8')) as { per_seed: SeedRun[] }).per_seed) {

@@ -3,7 +3,14 @@
 // without noise from stored params, so regret is measured the same way for every sampler.
 import { Rng } from '../src/random.js';
 import type { ParamValue, Trial } from '../src/index.js';
-import { ackley, branin, hartmann6, levy, rosenbrock, styblinskiTang } from '../src/samplers/testing/functions.js';
+import {
+  ackley,
+  branin,
+  hartmann6,
+  levy,
+  rosenbrock,
+  styblinskiTang,
+} from '../src/samplers/testing/functions.js';
 import type { TestFunction } from '../src/samplers/testing/functions.js';
 
 export interface Problem {
@@ -59,8 +66,11 @@ const conditional: Problem = {
   objective: (t) => {
     const model = t.suggestCategorical('model', ['branin', 'sphere', 'hartmann3']);
     if (model === 'branin') return branin.f([t.suggestFloat('b1', -5, 10), t.suggestFloat('b2', 0, 15)]);
-    if (model === 'sphere') return 2 + (t.suggestFloat('s1', -2, 2) - 0.5) ** 2 + (t.suggestFloat('s2', -2, 2) + 0.5) ** 2;
-    return 1 + hartmann6.f([t.suggestFloat('h1', 0, 1), t.suggestFloat('h2', 0, 1), 0.3, 0.3, 0.3, 0.6]) + 3.3224;
+    if (model === 'sphere')
+      return 2 + (t.suggestFloat('s1', -2, 2) - 0.5) ** 2 + (t.suggestFloat('s2', -2, 2) + 0.5) ** 2;
+    return (
+      1 + hartmann6.f([t.suggestFloat('h1', 0, 1), t.suggestFloat('h2', 0, 1), 0.3, 0.3, 0.3, 0.6]) + 3.3224
+    );
   },
   trueValue: (p) => {
     if (p.model === 'branin') return branin.f([p.b1 as number, p.b2 as number]);

@@ -11,7 +11,12 @@ const EPOCHS = 3;
 
 export async function trainerProblem(): Promise<Problem | null> {
   try {
-    const parts = trainValTestSplit(loadDataset('digits'), { valFraction: 0.25, testFraction: 0, stratify: true, seed: 0 });
+    const parts = trainValTestSplit(loadDataset('digits'), {
+      valFraction: 0.25,
+      testFraction: 0,
+      stratify: true,
+      seed: 0,
+    });
     const scale = fitStandardize(parts.train);
     const train = transform(scale, parts.train);
     const val = transform(scale, parts.val);
@@ -24,7 +29,10 @@ export async function trainerProblem(): Promise<Problem | null> {
         const units = trial.suggestInt('units', 4, 128, { log: true });
         const layers = trial.suggestInt('layers', 1, 3);
         const batchSize = trial.suggestCategorical('batch_size', [16, 32, 64, 128]);
-        const model = buildModel(mlp({ inputs: train.features, outputs: 10, hidden: new Array(layers).fill(units) }), { seed: seed * 10_000 + trial.number });
+        const model = buildModel(
+          mlp({ inputs: train.features, outputs: 10, hidden: new Array(layers).fill(units) }),
+          { seed: seed * 10_000 + trial.number },
+        );
         const history = await fit(model, train, {
           epochs: EPOCHS,
           loss: 'softmax_cross_entropy',

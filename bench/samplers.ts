@@ -4,7 +4,15 @@
 // and 5,000 trials. Prints tables; writes bench/results/samplers.json. `--overhead-only` times asks only.
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { AutoSampler, CmaEsSampler, GpSampler, QmcSampler, RandomSampler, TpeSampler, createStudy } from '../src/index.js';
+import {
+  AutoSampler,
+  CmaEsSampler,
+  GpSampler,
+  QmcSampler,
+  RandomSampler,
+  TpeSampler,
+  createStudy,
+} from '../src/index.js';
 import type { Sampler, Study } from '../src/index.js';
 import { problems } from './sampler-problems.js';
 import type { Problem } from './sampler-problems.js';
@@ -23,7 +31,8 @@ const OVERHEAD_REPEATS = quick ? 5 : 21;
 // steady state is what a user meets (V8 optimises hot code after some calls; Python has no such phase).
 const OVERHEAD_WARMUP = quick ? 5 : 20;
 /** Medians within 1% of each other (or both below 1e-6) count as a tie. */
-const TIE = (a: number, b: number) => Math.abs(a - b) <= 0.01 * Math.max(Math.abs(a), Math.abs(b)) || Math.max(a, b) < 1e-6;
+const TIE = (a: number, b: number) =>
+  Math.abs(a - b) <= 0.01 * Math.max(Math.abs(a), Math.abs(b)) || Math.max(a, b) < 1e-6;
 
 const SAMPLERS: Record<string, (seed: number) => Sampler> = {
   random: (seed) => new RandomSampler({ seed }),
@@ -42,7 +51,12 @@ interface Cell {
   regrets: number[];
 }
 
-async function regretCurve(problem: Problem, sampler: Sampler, seed: number, budgets = BUDGETS): Promise<number[]> {
+async function regretCurve(
+  problem: Problem,
+  sampler: Sampler,
+  seed: number,
+  budgets = BUDGETS,
+): Promise<number[]> {
   const study = await createStudy({ sampler });
   await study.optimize((t) => problem.objective(t, seed), { nTrials: Math.max(...budgets) });
   const out: number[] = [];
@@ -59,10 +73,22 @@ async function regretCurve(problem: Problem, sampler: Sampler, seed: number, bud
   return out;
 }
 
-function runOptuna(problemNames: string[]): Promise<{ version: string; cells: Cell[]; askMs: Record<string, number> } | null> {
-  const request = { problems: problemNames, seeds: SEEDS, budgets: BUDGETS, overheadTrials: OVERHEAD_TRIALS, overheadDims: OVERHEAD_DIMS, overheadRepeats: OVERHEAD_REPEATS, overheadWarmup: OVERHEAD_WARMUP };
+function runOptuna(
+  problemNames: string[],
+): Promise<{ version: string; cells: Cell[]; askMs: Record<string, number> } | null> {
+  const request = {
+    problems: problemNames,
+    seeds: SEEDS,
+    budgets: BUDGETS,
+    overheadTrials: OVERHEAD_TRIALS,
+    overheadDims: OVERHEAD_DIMS,
+    overheadRepeats: OVERHEAD_REPEATS,
+    overheadWarmup: OVERHEAD_WARMUP,
+  };
   return new Promise((resolve) => {
-    const child = spawn('/usr/bin/python3', ['bench/samplers_optuna.py'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const child = spawn('/usr/bin/python3', ['bench/samplers_optuna.py'], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     child.on('error', () => resolve(null));
@@ -83,8 +109,16 @@ async function askOverhead(make: () => Sampler, n: number): Promise<number> {
   const study: Study = await createStudy({ sampler: rng });
   const names = Array.from({ length: OVERHEAD_DIMS }, (_, i) => `x${i}`);
   let k = 0;
-  await study.optimize((t) => names.reduce((s, name) => s + t.suggestFloat(name, 0, 1), 0) * 0 + ((k++ * 7919) % 1000) / 1000, { nTrials: n });
-  const timed = await createStudy({ storage: study.storage, studyName: study.name, loadIfExists: true, sampler: make() });
+  await study.optimize(
+    (t) => names.reduce((s, name) => s + t.suggestFloat(name, 0, 1), 0) * 0 + ((k++ * 7919) % 1000) / 1000,
+    { nTrials: n },
+  );
+  const timed = await createStudy({
+    storage: study.storage,
+    studyName: study.name,
+    loadIfExists: true,
+    sampler: make(),
+  });
   const times: number[] = [];
   for (let r = 0; r < OVERHEAD_WARMUP + OVERHEAD_REPEATS; r++) {
     const t0 = performance.now();
@@ -105,7 +139,14 @@ function quantile(xs: number[], q: number): number {
 }
 
 const median = (xs: number[]) => quantile(xs, 0.5);
-const fmt = (x: number) => (x === 0 ? '0' : Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 0.01 ? x.toPrecision(3) : x.toExponential(1));
+const fmt = (x: number) =>
+  x === 0
+    ? '0'
+    : Math.abs(x) >= 100
+      ? x.toFixed(0)
+      : Math.abs(x) >= 0.01
+        ? x.toPrecision(3)
+        : x.toExponential(1);
 
 async function main(): Promise<void> {
   const started = performance.now();
@@ -116,7 +157,13 @@ async function main(): Promise<void> {
   for (const problem of [...all, ...(trainer ? [trainer] : [])]) {
     const t0 = performance.now();
     for (const [name, make] of Object.entries(SAMPLERS))
-      for (const seed of SEEDS) cells.push({ problem: problem.name, sampler: name, seed, regrets: await regretCurve(problem, make(seed), seed) });
+      for (const seed of SEEDS)
+        cells.push({
+          problem: problem.name,
+          sampler: name,
+          seed,
+          regrets: await regretCurve(problem, make(seed), seed),
+        });
     console.error(`tunekit: ${problem.name} done in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
   }
   const overhead: Record<string, Record<string, number | null>> = {};
@@ -131,7 +178,8 @@ async function main(): Promise<void> {
   for (const [name, make] of Object.entries(overheadSamplers)) {
     overhead[name] = {};
     // The GP is O(n³): past a few hundred trials the default hands over to TPE, so it is not timed there.
-    for (const n of OVERHEAD_TRIALS) overhead[name]![n] = name === 'gp' && n > 300 ? null : await askOverhead(make, n);
+    for (const n of OVERHEAD_TRIALS)
+      overhead[name]![n] = name === 'gp' && n > 300 ? null : await askOverhead(make, n);
   }
   const optuna = await optunaRun;
   if (optuna) cells.push(...optuna.cells);
@@ -139,7 +187,14 @@ async function main(): Promise<void> {
   // Tables: per problem, one row per budget, median [q1, q3] of simple regret per sampler.
   const samplerNames = [...Object.keys(SAMPLERS), ...(optuna ? ['optuna_tpe', 'optuna_tpe_mv'] : [])];
   const problemNames = [...new Set(cells.map((c) => c.problem))];
-  const summaryCells: Array<{ problem: string; budget: number; sampler: string; median: number; q1: number; q3: number }> = [];
+  const summaryCells: Array<{
+    problem: string;
+    budget: number;
+    sampler: string;
+    median: number;
+    q1: number;
+    q3: number;
+  }> = [];
   const score = { win: 0, tie: 0, loss: 0 };
   const losses: string[] = [];
   for (const problem of problemNames) {
@@ -150,7 +205,9 @@ async function main(): Promise<void> {
       const row = [String(budget).padEnd(6)];
       const medians: Record<string, number> = {};
       for (const sampler of samplerNames) {
-        const values = cells.filter((c) => c.problem === problem && c.sampler === sampler && c.regrets[b] !== undefined).map((c) => c.regrets[b]!);
+        const values = cells
+          .filter((c) => c.problem === problem && c.sampler === sampler && c.regrets[b] !== undefined)
+          .map((c) => c.regrets[b]!);
         if (values.length === 0) {
           row.push('-'.padEnd(24));
           continue;
@@ -174,21 +231,35 @@ async function main(): Promise<void> {
     });
   }
 
-  console.log(`\nask overhead, ms (median of ${OVERHEAD_REPEATS} after ${OVERHEAD_WARMUP} untimed asks), ${OVERHEAD_DIMS} float parameters`);
-  console.log(['trials', ...Object.keys(overhead), ...(optuna ? ['optuna_tpe'] : [])].map((s) => s.padEnd(10)).join(' '));
+  console.log(
+    `\nask overhead, ms (median of ${OVERHEAD_REPEATS} after ${OVERHEAD_WARMUP} untimed asks), ${OVERHEAD_DIMS} float parameters`,
+  );
+  console.log(
+    ['trials', ...Object.keys(overhead), ...(optuna ? ['optuna_tpe'] : [])]
+      .map((s) => s.padEnd(10))
+      .join(' '),
+  );
   for (const n of OVERHEAD_TRIALS) {
-    const row = [String(n), ...Object.values(overhead).map((o) => (o[n] === null ? 'n/a' : o[n]!.toFixed(2)))];
+    const row = [
+      String(n),
+      ...Object.values(overhead).map((o) => (o[n] === null ? 'n/a' : o[n]!.toFixed(2))),
+    ];
     if (optuna) row.push(optuna.askMs[String(n)]!.toFixed(2));
     console.log(row.map((s) => s.padEnd(10)).join(' '));
   }
   const tpeAt1000 = overhead.tpe![1000] ?? null;
   const optunaAt1000 = optuna?.askMs['1000'] ?? null;
   if (optuna && !overheadOnly) {
-    console.log(`\ndefault vs Optuna ${optuna.version} TPE (defaults), lower median regret per problem and budget: win ${score.win}, tie ${score.tie}, loss ${score.loss}`);
+    console.log(
+      `\ndefault vs Optuna ${optuna.version} TPE (defaults), lower median regret per problem and budget: win ${score.win}, tie ${score.tie}, loss ${score.loss}`,
+    );
     if (losses.length > 0) console.log(`losses: ${losses.join('; ')}`);
   }
   if (optuna) {
-    if (tpeAt1000 !== null && optunaAt1000 !== null) console.log(`TPE ask at 1,000 trials: tunekit ${tpeAt1000.toFixed(2)} ms, Optuna ${optunaAt1000.toFixed(2)} ms (${(optunaAt1000 / tpeAt1000).toFixed(0)}× lower)`);
+    if (tpeAt1000 !== null && optunaAt1000 !== null)
+      console.log(
+        `TPE ask at 1,000 trials: tunekit ${tpeAt1000.toFixed(2)} ms, Optuna ${optunaAt1000.toFixed(2)} ms (${(optunaAt1000 / tpeAt1000).toFixed(0)}× lower)`,
+      );
   } else console.log('\nOptuna not available: no side-by-side comparison.');
 
   mkdirSync('bench/results', { recursive: true });

@@ -42,8 +42,11 @@ async function run(workers: number): Promise<void> {
     const after = cpuTicks();
     const busy = (after.busy - before.busy) / (after.total - before.total);
     const samples = [...waits.values()].reduce((a, b) => a + b, 0);
-    console.log(`\n${workers} worker${workers > 1 ? 's' : ''}: ${(TRIALS / seconds).toFixed(0)} trials/s; cores busy ${(busy * 100).toFixed(0)}% of ${cpus().length}`);
-    for (const [what, n] of [...waits].sort((a, b) => b[1] - a[1]).slice(0, 8)) console.log(`  ${((100 * n) / samples).toFixed(1).padStart(5)}%  ${what}`);
+    console.log(
+      `\n${workers} worker${workers > 1 ? 's' : ''}: ${(TRIALS / seconds).toFixed(0)} trials/s; cores busy ${(busy * 100).toFixed(0)}% of ${cpus().length}`,
+    );
+    for (const [what, n] of [...waits].sort((a, b) => b[1] - a[1]).slice(0, 8))
+      console.log(`  ${((100 * n) / samples).toFixed(1).padStart(5)}%  ${what}`);
   } finally {
     await sampler.end();
     await db.drop();

@@ -10,10 +10,17 @@ const FIXTURE = join(import.meta.dirname, '..', 'test', 'fixtures', 'storage-wor
  * Starts the workers and resolves once every one has connected (the first creates the study, the others
  * load it). `go` releases them all at once and resolves when the last is done.
  */
-export async function startWorkers(storage: string, study: string, workers: number, trials: number): Promise<{ go(): Promise<void> }> {
+export async function startWorkers(
+  storage: string,
+  study: string,
+  workers: number,
+  trials: number,
+): Promise<{ go(): Promise<void> }> {
   const children = Array.from({ length: workers }, (_, i) => {
     const args = { storage, study, mode: 'random', nTrials: trials / workers, waitForGo: true, seed: i };
-    const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE, JSON.stringify(args)], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE, JSON.stringify(args)], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
     const lines = createInterface({ input: child.stdout! });
     const next = (kind: string): Promise<void> =>
       new Promise((resolve, reject) => {

@@ -31,18 +31,25 @@ async function runTunekit(url: string, workers: number): Promise<number> {
 }
 
 function runOptuna(url: string, workers: number): number | null {
-  const result = spawnSync(PYTHON, [join(import.meta.dirname, 'storage_optuna.py'), url, String(workers), String(OPTUNA_TRIALS)], {
-    encoding: 'utf8',
-  });
+  const result = spawnSync(
+    PYTHON,
+    [join(import.meta.dirname, 'storage_optuna.py'), url, String(workers), String(OPTUNA_TRIALS)],
+    {
+      encoding: 'utf8',
+    },
+  );
   if (result.status !== 0) {
-    console.error(`optuna (${url.split(':')[0]}, ${workers} workers) failed: ${result.stderr.trim().split('\n').at(-1)}`);
+    console.error(
+      `optuna (${url.split(':')[0]}, ${workers} workers) failed: ${result.stderr.trim().split('\n').at(-1)}`,
+    );
     return null;
   }
   return (JSON.parse(result.stdout.trim().split('\n').at(-1)!) as { trials_per_s: number }).trials_per_s;
 }
 
 const hasOptuna = spawnSync(PYTHON, ['-c', 'import optuna, psycopg2'], { encoding: 'utf8' }).status === 0;
-if (!hasOptuna) console.error(`optuna or psycopg2 not importable by ${PYTHON}: the Optuna column stays empty`);
+if (!hasOptuna)
+  console.error(`optuna or psycopg2 not importable by ${PYTHON}: the Optuna column stays empty`);
 
 const rows: Row[] = [];
 // PostgreSQL again with asynchronous commit (opt-in, see docs/storage.md), for both libraries: on this
@@ -50,7 +57,9 @@ const rows: Row[] = [];
 const ASYNC = 'options=-c%20synchronous_commit%3Doff';
 const asyncRows: Row[] = [];
 const only = process.env.BENCH_STORAGES?.split(',');
-for (const storage of (['sqlite', 'postgres', 'postgres-async'] as const).filter((s) => !only || only.includes(s))) {
+for (const storage of (['sqlite', 'postgres', 'postgres-async'] as const).filter(
+  (s) => !only || only.includes(s),
+)) {
   for (const workers of WORKERS) {
     const fresh = async (): Promise<{ tunekit: string; optuna: string; drop(): Promise<void> }> => {
       if (storage === 'sqlite') {
@@ -59,7 +68,11 @@ for (const storage of (['sqlite', 'postgres', 'postgres-async'] as const).filter
       }
       const db = await createTestDatabase('tunekit_bench');
       const url = storage === 'postgres' ? db.url : `${db.url}?${ASYNC}`;
-      return { tunekit: url, optuna: url.replace(/^postgres:/, 'postgresql+psycopg2:'), drop: () => db.drop() };
+      return {
+        tunekit: url,
+        optuna: url.replace(/^postgres:/, 'postgresql+psycopg2:'),
+        drop: () => db.drop(),
+      };
     };
     const db = await fresh();
     try {
@@ -68,10 +81,16 @@ for (const storage of (['sqlite', 'postgres', 'postgres-async'] as const).filter
         return runTunekit(again.tunekit, workers).finally(() => again.drop().catch(() => {}));
       });
       const optuna = hasOptuna ? runOptuna(db.optuna, workers) : null;
-      const row = { workers, trials_per_s: round(tunekit), optuna_trials_per_s: optuna === null ? null : round(optuna) };
+      const row = {
+        workers,
+        trials_per_s: round(tunekit),
+        optuna_trials_per_s: optuna === null ? null : round(optuna),
+      };
       if (storage === 'postgres-async') asyncRows.push({ storage: 'postgres', ...row });
       else rows.push({ storage, ...row });
-      console.error(`${storage} x${workers}: tunekit ${round(tunekit)}/s, optuna ${optuna === null ? '-' : round(optuna)}/s`);
+      console.error(
+        `${storage} x${workers}: tunekit ${round(tunekit)}/s, optuna ${optuna === null ? '-' : round(optuna)}/s`,
+      );
     } finally {
       await db.drop().catch(() => {});
     }
@@ -97,7 +116,10 @@ function round(x: number): number {
 }
 
 const header = ['storage', 'workers', 'tunekit trials/s', 'optuna trials/s', 'ratio'];
-const labelled = [...rows.map((r) => ({ ...r, label: r.storage as string })), ...asyncRows.map((r) => ({ ...r, label: 'postgres, async commit' }))];
+const labelled = [
+  ...rows.map((r) => ({ ...r, label: r.storage as string })),
+  ...asyncRows.map((r) => ({ ...r, label: 'postgres, async commit' })),
+];
 const table = labelled.map((r) => [
   r.label,
   String(r.workers),
@@ -106,8 +128,11 @@ const table = labelled.map((r) => [
   r.optuna_trials_per_s === null ? '-' : `${(r.trials_per_s / r.optuna_trials_per_s).toFixed(1)}x`,
 ]);
 const widths = header.map((h, i) => Math.max(h.length, ...table.map((r) => r[i]!.length)));
-const line = (cells: string[]): string => cells.map((c, i) => (i < 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-console.log(`${TRIALS} trials per run (Optuna: ${OPTUNA_TRIALS}), random sampler, 3 params, 2 intermediate values per trial`);
+const line = (cells: string[]): string =>
+  cells.map((c, i) => (i < 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+console.log(
+  `${TRIALS} trials per run (Optuna: ${OPTUNA_TRIALS}), random sampler, 3 params, 2 intermediate values per trial`,
+);
 console.log(line(header));
 for (const r of table) console.log(line(r));
 

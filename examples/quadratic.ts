@@ -14,4 +14,6 @@ await study.optimize(
 );
 
 const best = await study.bestTrial();
-console.log(`best value ${best.values![0]!.toFixed(4)} at x=${(best.params.x as number).toFixed(3)} (${best.params.kind})`);
+console.log(
+  `best value ${best.values![0]!.toFixed(4)} at x=${(best.params.x as number).toFixed(3)} (${best.params.kind})`,
+);

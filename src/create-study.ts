@@ -42,8 +42,14 @@ export async function createStudy(options: CreateStudyOptions = {}): Promise<Stu
   if (typeof name !== 'string' || name.trim() === '')
     throw new TunekitError('invalid_argument', 'studyName must be a non-empty string');
   // Databases store text as UTF-8: a lone surrogate would come back changed, a NUL is refused by PostgreSQL.
-  if (name.includes('\u0000') || /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(name))
-    throw new TunekitError('invalid_argument', `studyName ${JSON.stringify(name.slice(0, 80))} holds a NUL or an unpaired surrogate; use printable Unicode text`);
+  if (
+    name.includes('\u0000') ||
+    /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(name)
+  )
+    throw new TunekitError(
+      'invalid_argument',
+      `studyName ${JSON.stringify(name.slice(0, 80))} holds a NUL or an unpaired surrogate; use printable Unicode text`,
+    );
   let info;
   try {
     info = await storage.createStudy(name, directions);
@@ -80,7 +86,11 @@ export async function loadStudy(options: LoadStudyOptions): Promise<Study> {
   });
 }
 
-function resolveFailures(options: FailureOptions): { heartbeatIntervalMs: number; gracePeriodMs: number; retries: number } {
+function resolveFailures(options: FailureOptions): {
+  heartbeatIntervalMs: number;
+  gracePeriodMs: number;
+  retries: number;
+} {
   const heartbeatIntervalMs = options.heartbeatIntervalMs ?? defaults.heartbeatIntervalMs;
   return {
     heartbeatIntervalMs,
@@ -94,7 +104,10 @@ function resolveDirections(options: CreateStudyOptions): Direction[] {
     throw new TunekitError('invalid_argument', 'give either direction or directions, not both');
   const directions = options.directions ?? [options.direction ?? defaults.direction];
   if (!Array.isArray(directions) || directions.length === 0)
-    throw new TunekitError('invalid_argument', 'directions must be a non-empty array of "minimize" | "maximize"');
+    throw new TunekitError(
+      'invalid_argument',
+      'directions must be a non-empty array of "minimize" | "maximize"',
+    );
   directions.forEach((d, i) => {
     if (d !== 'minimize' && d !== 'maximize')
       throw new TunekitError(

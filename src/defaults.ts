@@ -10,7 +10,8 @@ import type { Direction } from './study/types.js';
 export const defaults = {
   direction: 'minimize' as Direction,
   /** GP while the budget is small, TPE beyond, NSGA-II for several objectives (see samplers/auto.ts). */
-  sampler: (_directions: readonly Direction[], seed?: number): Sampler => new AutoSampler(seed === undefined ? {} : { seed }),
+  sampler: (_directions: readonly Direction[], seed?: number): Sampler =>
+    new AutoSampler(seed === undefined ? {} : { seed }),
   // Optuna's default: inert until 5 trials complete, and only for objectives that ask shouldPrune().
   pruner: (): Pruner => new MedianPruner(),
   storage: (): StudyStorage => new InMemoryStorage(),
@@ -18,7 +19,8 @@ export const defaults = {
   // Generous: an objective that blocks the event loop (synchronous training) sends no heartbeat meanwhile.
   gracePeriodMs: (heartbeatIntervalMs: number): number => 6 * heartbeatIntervalMs,
   retries: 0,
-  studyName: (): string => `study-${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}-${Math.random().toString(36).slice(2, 8)}`,
+  studyName: (): string =>
+    `study-${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}-${Math.random().toString(36).slice(2, 8)}`,
   worker: (): string => {
     const pid = (globalThis as { process?: { pid?: number } }).process?.pid ?? 0;
     return `pid${pid}-${Math.random().toString(36).slice(2, 8)}`;

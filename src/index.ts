@@ -5,7 +5,13 @@
 export { createStudy, loadStudy } from './create-study.js';
 export type { CreateStudyOptions, LoadStudyOptions } from './create-study.js';
 export { Study } from './study/study.js';
-export type { Objective, ObjectiveResult, OptimizeOptions, StudyCallback, TellResult } from './study/study.js';
+export type {
+  Objective,
+  ObjectiveResult,
+  OptimizeOptions,
+  StudyCallback,
+  TellResult,
+} from './study/study.js';
 export { Trial } from './study/trial.js';
 export { STOP_REQUESTS_ATTR, requestStop, stopRequests } from './study/stop.js';
 export { bestFirst, bestOf, dominates, paretoFront } from './study/pareto.js';
@@ -67,7 +73,12 @@ export { HyperbandPruner } from './pruners/hyperband.js';
 export type { BracketOrder, HyperbandPrunerOptions, SamplerHistory } from './pruners/hyperband.js';
 export { pruningCallback } from './pruners/report-epochs.js';
 export type { EpochValues, PruningCallbackOptions, ReportingTrial } from './pruners/report-epochs.js';
-export { halvingSchedule, hyperband, hyperbandSchedule, successiveHalving } from './tuning/successive-halving.js';
+export {
+  halvingSchedule,
+  hyperband,
+  hyperbandSchedule,
+  successiveHalving,
+} from './tuning/successive-halving.js';
 export type {
   Bracket,
   Budget,
@@ -99,7 +110,15 @@ export type { FailureOptions } from './study/heartbeat.js';
 export { resolveStorage as openStorage } from './storage/resolve.js';
 
 // Analysis: which hyperparameters matter, which pairs interact, where the good region is
-export { FANOVA_MAX_TRIALS, advice, formatRange, formatValue, importance, interactions, narrowedSpace } from './analysis/index.js';
+export {
+  FANOVA_MAX_TRIALS,
+  advice,
+  formatRange,
+  formatValue,
+  importance,
+  interactions,
+  narrowedSpace,
+} from './analysis/index.js';
 export type {
   Advice,
   AdviceOptions,

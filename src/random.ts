@@ -21,7 +21,7 @@ function mix32(x: number): number {
 
 /** A 32-bit seed derived from a base seed and any labels (numbers or strings). */
 export function deriveSeed(seed: number, ...labels: Array<string | number>): number {
-  let h = mix32(seed >>> 0 ^ Math.floor(seed / 0x100000000));
+  let h = mix32((seed >>> 0) ^ Math.floor(seed / 0x100000000));
   for (const label of labels) h = mix32(fnv1a(h, `${typeof label}:${label}|`));
   return h;
 }

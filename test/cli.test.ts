@@ -11,9 +11,16 @@ const bin = new URL('../dist/cli/main.js', import.meta.url).pathname;
 const exec = promisify(execFile);
 let dir: string;
 
-async function cli(args: string[], options: { ok?: boolean } = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+async function cli(
+  args: string[],
+  options: { ok?: boolean } = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await exec(process.execPath, [bin, ...args], { cwd: dir, timeout: 120_000, maxBuffer: 1 << 24 });
+    const { stdout, stderr } = await exec(process.execPath, [bin, ...args], {
+      cwd: dir,
+      timeout: 120_000,
+      maxBuffer: 1 << 24,
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -46,16 +53,25 @@ beforeEach(() => {
 describe('tunekit tune', () => {
   it('runs a Python command objective with intermediate values and pruning', async () => {
     const config = writeConfig('py.yaml', {
-      study: { name: 'py', storage: 'sqlite:./t.db', sampler: { kind: 'random', seed: 3 }, pruner: { kind: 'median', nStartupTrials: 3 }, trials: 16 },
+      study: {
+        name: 'py',
+        storage: 'sqlite:./t.db',
+        sampler: { kind: 'random', seed: 3 },
+        pruner: { kind: 'median', nStartupTrials: 3 },
+        trials: 16,
+      },
       space: { x: { type: 'float', low: -10, high: 10 } },
       objective: { command: ['python3', '-c', PY_TRAIN] },
     });
     const out = await cli(['tune', config]);
     expect(out.stdout).toMatch(/study "py": 16 trials \(\d+ complete, \d+ pruned, 0 failed\)/);
-    const trials = JSON.parse((await cli(['trials', 'py', '--storage', 'sqlite:./t.db', '--json'])).stdout) as Array<{ state: string; intermediateValues: Record<string, number> }>;
+    const trials = JSON.parse(
+      (await cli(['trials', 'py', '--storage', 'sqlite:./t.db', '--json'])).stdout,
+    ) as Array<{ state: string; intermediateValues: Record<string, number> }>;
     expect(trials).toHaveLength(16);
     expect(trials.filter((t) => t.state === 'pruned').length).toBeGreaterThan(0);
-    for (const t of trials.filter((t) => t.state === 'complete')) expect(Object.keys(t.intermediateValues)).toHaveLength(8);
+    for (const t of trials.filter((t) => t.state === 'complete'))
+      expect(Object.keys(t.intermediateValues)).toHaveLength(8);
   });
 
   it('fails timed-out and crashing shell commands cleanly and goes on', async () => {
@@ -64,7 +80,11 @@ describe('tunekit tune', () => {
       space: { mode: { type: 'categorical', choices: ['hang', 'crash', 'ok'] } },
       objective: {
         command: {
-          argv: ['sh', '-c', 'case "$TUNEKIT_PARAM_MODE" in hang) sleep 30;; crash) echo "segfault in layer 3" >&2; exit 139;; *) echo "tunekit: {\\"value\\": 1}";; esac'],
+          argv: [
+            'sh',
+            '-c',
+            'case "$TUNEKIT_PARAM_MODE" in hang) sleep 30;; crash) echo "segfault in layer 3" >&2; exit 139;; *) echo "tunekit: {\\"value\\": 1}";; esac',
+          ],
           timeout: 1,
         },
       },
@@ -75,9 +95,15 @@ describe('tunekit tune', () => {
     await cli(['enqueue', 'sh', '--storage', 'sqlite:./t.db', '--params', '{"mode": "crash"}']);
     await cli(['enqueue', 'sh', '--storage', 'sqlite:./t.db', '--params', '{"mode": "ok"}']);
     await cli(['tune', config, '--trials', '6', '--quiet']);
-    const trials = JSON.parse((await cli(['trials', 'sh', '--storage', 'sqlite:./t.db', '--json'])).stdout) as Array<{ params: { mode: string }; state: string; failReason: string | null }>;
+    const trials = JSON.parse(
+      (await cli(['trials', 'sh', '--storage', 'sqlite:./t.db', '--json'])).stdout,
+    ) as Array<{ params: { mode: string }; state: string; failReason: string | null }>;
     const last = trials.slice(3);
-    expect(last.map((t) => [t.params.mode, t.state])).toEqual([['hang', 'fail'], ['crash', 'fail'], ['ok', 'complete']]);
+    expect(last.map((t) => [t.params.mode, t.state])).toEqual([
+      ['hang', 'fail'],
+      ['crash', 'fail'],
+      ['ok', 'complete'],
+    ]);
     expect(last[0]!.failReason).toMatch(/timed out after 1000 ms/);
     expect(last[1]!.failReason).toMatch(/exited with code 139; stderr ends with:\nsegfault in layer 3/);
   });
@@ -86,25 +112,70 @@ describe('tunekit tune', () => {
     const config = writeConfig('w.yaml', {
       study: { name: 'shared', storage: 'sqlite:./w.db', sampler: { kind: 'tpe', seed: 1 }, trials: 24 },
       space: { x: { type: 'float', low: -5, high: 5 }, y: { type: 'int', low: 0, high: 10 } },
-      objective: { command: ['python3', '-c', 'import os,time; time.sleep(0.02); print("tunekit: {\\"value\\": %s}" % (float(os.environ["TUNEKIT_PARAM_X"])**2 + int(os.environ["TUNEKIT_PARAM_Y"])))'] },
+      objective: {
+        command: [
+          'python3',
+          '-c',
+          'import os,time; time.sleep(0.02); print("tunekit: {\\"value\\": %s}" % (float(os.environ["TUNEKIT_PARAM_X"])**2 + int(os.environ["TUNEKIT_PARAM_Y"])))',
+        ],
+      },
     });
     await Promise.all([cli(['worker', config, '--quiet']), cli(['worker', config, '--quiet'])]);
-    const trials = JSON.parse((await cli(['trials', 'shared', '--storage', 'sqlite:./w.db', '--json'])).stdout) as Array<{ number: number; state: string; worker: string }>;
+    const trials = JSON.parse(
+      (await cli(['trials', 'shared', '--storage', 'sqlite:./w.db', '--json'])).stdout,
+    ) as Array<{ number: number; state: string; worker: string }>;
     expect(trials.map((t) => t.number)).toEqual(Array.from({ length: 24 }, (_, i) => i));
     expect(trials.every((t) => t.state === 'complete')).toBe(true);
     expect(new Set(trials.map((t) => t.worker)).size).toBe(2);
     // A third worker joins by study name alone: the config is stored with the study.
     await cli(['worker', '--storage', 'sqlite:./w.db', '--study', 'shared', '--trials', '26', '--quiet']);
-    expect(JSON.parse((await cli(['trials', 'shared', '--storage', 'sqlite:./w.db', '--json'])).stdout)).toHaveLength(26);
+    expect(
+      JSON.parse((await cli(['trials', 'shared', '--storage', 'sqlite:./w.db', '--json'])).stdout),
+    ).toHaveLength(26);
   });
 
   it('names the path of every config error and exits with 2', async () => {
     const bad = [
-      [{ study: { name: 'b', trials: 'many' }, space: { x: { type: 'float', low: 0, high: 1 } }, objective: { command: ['true'] } }, 'study.trials: expected a positive integer, got "many"'],
-      [{ study: { name: 'b', trials: 2 }, space: { x: { type: 'float', low: 1, high: 0 } }, objective: { command: ['true'] } }, 'space.x: low (1) is greater than high (0)'],
-      [{ study: { name: 'b', trials: 2, sampler: 'bayes' }, space: { x: { type: 'float', low: 0, high: 1 } }, objective: { command: ['true'] } }, 'study.sampler.kind: expected one of random'],
-      [{ study: { name: 'b', trials: 2, pruner: { kind: 'median', patience: 2 } }, space: { x: { type: 'float', low: 0, high: 1 } }, objective: { command: ['true'] } }, 'study.pruner.patience: unknown field'],
-      [{ study: { name: 'b', trials: 2 }, space: { x: { type: 'float', low: 0, high: 1 } }, objective: { command: 'python3 train.py' } }, 'objective.command: expected an argv array'],
+      [
+        {
+          study: { name: 'b', trials: 'many' },
+          space: { x: { type: 'float', low: 0, high: 1 } },
+          objective: { command: ['true'] },
+        },
+        'study.trials: expected a positive integer, got "many"',
+      ],
+      [
+        {
+          study: { name: 'b', trials: 2 },
+          space: { x: { type: 'float', low: 1, high: 0 } },
+          objective: { command: ['true'] },
+        },
+        'space.x: low (1) is greater than high (0)',
+      ],
+      [
+        {
+          study: { name: 'b', trials: 2, sampler: 'bayes' },
+          space: { x: { type: 'float', low: 0, high: 1 } },
+          objective: { command: ['true'] },
+        },
+        'study.sampler.kind: expected one of random',
+      ],
+      [
+        {
+          study: { name: 'b', trials: 2, pruner: { kind: 'median', patience: 2 } },
+          space: { x: { type: 'float', low: 0, high: 1 } },
+          objective: { command: ['true'] },
+        },
+        'study.pruner.patience: unknown field',
+      ],
+      [
+        {
+          study: { name: 'b', trials: 2 },
+          space: { x: { type: 'float', low: 0, high: 1 } },
+          objective: { command: 'python3 train.py' },
+        },
+        'objective.command: expected an argv array',
+      ],
     ] as const;
     for (const [config, message] of bad) {
       const out = await cli(['tune', writeConfig('bad.yaml', config)], { ok: false });
@@ -112,21 +183,30 @@ describe('tunekit tune', () => {
       expect(out.stderr).toContain(message);
     }
     writeFileSync(join(dir, 'broken.yaml'), 'study:\n  name: [oops\n');
-    expect((await cli(['tune', 'broken.yaml'], { ok: false })).stderr).toMatch(/broken.yaml is not valid YAML at line/);
+    expect((await cli(['tune', 'broken.yaml'], { ok: false })).stderr).toMatch(
+      /broken.yaml is not valid YAML at line/,
+    );
     // Nothing was stored by the refused configs.
     expect((await cli(['studies', '--json'], { ok: false })).stdout.trim()).toMatch(/^(\[\])?$/);
   });
 
   it('narrows ranges around a known optimum, coarse to fine', async () => {
-    const py = 'import math,os; x=float(os.environ["TUNEKIT_PARAM_X"]); lr=float(os.environ["TUNEKIT_PARAM_LR"]); print("tunekit: {\\"value\\": %r}" % ((x-3.7)**2 + (math.log10(lr)+3)**2))';
+    const py =
+      'import math,os; x=float(os.environ["TUNEKIT_PARAM_X"]); lr=float(os.environ["TUNEKIT_PARAM_LR"]); print("tunekit: {\\"value\\": %r}" % ((x-3.7)**2 + (math.log10(lr)+3)**2))';
     const config = writeConfig('c2f.yaml', {
       study: { name: 'c2f', storage: 'sqlite:./c.db', sampler: { kind: 'random', seed: 5 }, pruner: 'none' },
-      space: { x: { type: 'float', low: -10, high: 10 }, lr: { type: 'float', low: 1e-6, high: 1, log: true } },
+      space: {
+        x: { type: 'float', low: -10, high: 10 },
+        lr: { type: 'float', low: 1e-6, high: 1, log: true },
+      },
       objective: { command: ['python3', '-c', py] },
       strategy: { kind: 'coarse-to-fine', rounds: 3, trialsPerRound: 15, top: 4, margin: 0.2 },
     });
     const out = await cli(['tune', config]);
-    const rounds = [...out.stdout.matchAll(/round (\d): x (\{[^}]*\}); lr (\{[^}]*\})/g)].map((m) => ({ x: JSON.parse(m[2]!), lr: JSON.parse(m[3]!) }));
+    const rounds = [...out.stdout.matchAll(/round (\d): x (\{[^}]*\}); lr (\{[^}]*\})/g)].map((m) => ({
+      x: JSON.parse(m[2]!),
+      lr: JSON.parse(m[3]!),
+    }));
     expect(rounds).toHaveLength(3);
     const last = rounds[2]!;
     expect(last.x.low).toBeLessThan(3.7);
@@ -135,8 +215,14 @@ describe('tunekit tune', () => {
     expect(last.lr.low).toBeLessThan(1e-3);
     expect(last.lr.high).toBeGreaterThan(1e-3);
     expect(Math.log10(last.lr.high / last.lr.low)).toBeLessThan(3);
-    const trials = JSON.parse((await cli(['trials', 'c2f', '--storage', 'sqlite:./c.db', '--json'])).stdout) as Array<{ userAttrs: { round: number } }>;
-    expect(trials.map((t) => t.userAttrs.round)).toEqual([...Array(15).fill(1), ...Array(15).fill(2), ...Array(15).fill(3)]);
+    const trials = JSON.parse(
+      (await cli(['trials', 'c2f', '--storage', 'sqlite:./c.db', '--json'])).stdout,
+    ) as Array<{ userAttrs: { round: number } }>;
+    expect(trials.map((t) => t.userAttrs.round)).toEqual([
+      ...Array(15).fill(1),
+      ...Array(15).fill(2),
+      ...Array(15).fill(3),
+    ]);
   });
 });
 
@@ -151,10 +237,15 @@ describe('tunekit demo and the trainer objective', () => {
     expect(test).toBeGreaterThan(0.85);
     expect(out.stdout).toMatch(/what mattered/);
     const name = /study "(demo-[\d-]+)"/.exec(out.stdout)![1]!;
-    const studies = JSON.parse((await cli(['studies', '--json'])).stdout) as Array<{ study: { name: string; directions: string[]; systemAttrs: Record<string, unknown> } }>;
+    const studies = JSON.parse((await cli(['studies', '--json'])).stdout) as Array<{
+      study: { name: string; directions: string[]; systemAttrs: Record<string, unknown> };
+    }>;
     const study = studies.find((s) => s.study.name === name)!;
     expect(study.study.directions).toEqual(['maximize']);
-    const evaluations = study.study.systemAttrs.test_evaluations as Array<{ status: string; forced: boolean }>;
+    const evaluations = study.study.systemAttrs.test_evaluations as Array<{
+      status: string;
+      forced: boolean;
+    }>;
     expect(evaluations.map((e) => [e.status, e.forced])).toEqual([['complete', false]]);
   });
 
@@ -165,10 +256,17 @@ describe('tunekit demo and the trainer objective', () => {
     const config = readFileSync(example, 'utf8');
     const broken = writeConfig('broken.yaml', {});
     writeFileSync(broken, config.replace('lr: $learning_rate', 'lr: $lr'));
-    expect((await cli(['tune', broken], { ok: false })).stderr).toContain('objective.trainer.fit.optimizer.lr: expected a declared hyperparameter');
+    expect((await cli(['tune', broken], { ok: false })).stderr).toContain(
+      'objective.trainer.fit.optimizer.lr: expected a declared hyperparameter',
+    );
     writeFileSync(broken, config.replace('trials: 40', 'trials: 40\n  direction: minimize'));
-    expect((await cli(['tune', broken], { ok: false })).stderr).toContain('study.direction: expected maximize for monitor val_accuracy');
-    writeFileSync(broken, config.replace('activation: $activation', 'activation: $activation, hidden_units: 3'));
+    expect((await cli(['tune', broken], { ok: false })).stderr).toContain(
+      'study.direction: expected maximize for monitor val_accuracy',
+    );
+    writeFileSync(
+      broken,
+      config.replace('activation: $activation', 'activation: $activation, hidden_units: 3'),
+    );
     expect((await cli(['tune', broken], { ok: false })).stderr).toMatch(/objective.trainer/);
   });
 });
@@ -177,7 +275,10 @@ describe('tunekit nested-cv', () => {
   it('estimates generalisation over outer folds of a trainer config', async () => {
     const config = writeConfig('iris.yaml', {
       study: { name: 'iris', sampler: { kind: 'random', seed: 2 }, pruner: 'none', trials: 4 },
-      space: { lr: { type: 'float', low: 1e-3, high: 0.1, log: true }, units: { type: 'int', low: 4, high: 32 } },
+      space: {
+        lr: { type: 'float', low: 1e-3, high: 0.1, log: true },
+        units: { type: 'int', low: 4, high: 32 },
+      },
       objective: {
         trainer: {
           data: 'iris',
@@ -188,7 +289,14 @@ describe('tunekit nested-cv', () => {
         },
       },
     });
-    const out = JSON.parse((await cli(['nested-cv', config, '--outer', '3', '--inner', '2', '--json'])).stdout) as { mean: number; std: number; scores: number[]; folds: Array<{ bestParams: Record<string, number> }> };
+    const out = JSON.parse(
+      (await cli(['nested-cv', config, '--outer', '3', '--inner', '2', '--json'])).stdout,
+    ) as {
+      mean: number;
+      std: number;
+      scores: number[];
+      folds: Array<{ bestParams: Record<string, number> }>;
+    };
     expect(out.scores).toHaveLength(3);
     expect(out.mean).toBeCloseTo(out.scores.reduce((a, b) => a + b, 0) / 3, 10);
     expect(out.mean).toBeGreaterThan(0.6);
@@ -200,13 +308,22 @@ describe('tunekit nested-cv', () => {
 
 describe('study commands', () => {
   it('ask and tell from a shell loop, list, export, delete; a missing study exits 4', async () => {
-    const space = JSON.stringify({ x: { type: 'float', low: 0, high: 1 }, act: { type: 'categorical', choices: ['relu', 'tanh'] } });
+    const space = JSON.stringify({
+      x: { type: 'float', low: 0, high: 1 },
+      act: { type: 'categorical', choices: ['relu', 'tanh'] },
+    });
     for (let i = 0; i < 3; i++) {
-      const asked = JSON.parse((await cli(['ask', 'loop', '--space', space])).stdout) as { number: number; params: { x: number } };
+      const asked = JSON.parse((await cli(['ask', 'loop', '--space', space])).stdout) as {
+        number: number;
+        params: { x: number };
+      };
       expect(asked.number).toBe(i);
       await cli(['tell', 'loop', '--trial', String(asked.number), '--value', String(asked.params.x * 10)]);
     }
-    const studies = JSON.parse((await cli(['studies', '--json'])).stdout) as Array<{ study: { name: string }; trialCounts: { complete: number } }>;
+    const studies = JSON.parse((await cli(['studies', '--json'])).stdout) as Array<{
+      study: { name: string };
+      trialCounts: { complete: number };
+    }>;
     expect(studies.map((s) => [s.study.name, s.trialCounts.complete])).toEqual([['loop', 3]]);
     const csv = (await cli(['export', 'loop', '--format', 'csv'])).stdout.trim().split('\n');
     expect(csv[0]).toBe('number,state,value,started_at,finished_at,fail_reason,param_x,param_act');
@@ -215,18 +332,32 @@ describe('study commands', () => {
     expect(JSON.parse(readFileSync(join(dir, 'loop.json'), 'utf8')).trials).toHaveLength(3);
     const best = JSON.parse((await cli(['best', 'loop', '--json'])).stdout) as { values: number[] };
     expect(best.values[0]).toBe(Math.min(...csv.slice(1).map((l) => Number(l.split(',')[2]))));
-    expect((await cli(['tell', 'loop', '--trial', '0', '--value', '1'], { ok: false })).stderr).toMatch(/already complete/);
+    expect((await cli(['tell', 'loop', '--trial', '0', '--value', '1'], { ok: false })).stderr).toMatch(
+      /already complete/,
+    );
     await cli(['rename', 'loop', 'shell-loop']);
     await cli(['copy', 'shell-loop', '--to', 'sqlite:./copy.db', '--name', 'copied']);
-    const copied = JSON.parse((await cli(['trials', 'copied', '--storage', 'sqlite:./copy.db', '--json'])).stdout) as unknown[];
-    expect(copied).toEqual(JSON.parse((await cli(['trials', 'shell-loop', '--json'])).stdout).map((t: { studyId: number }) => ({ ...t, studyId: (copied[0] as { studyId: number }).studyId })));
-    expect((await cli(['copy', 'shell-loop', '--to', 'sqlite:./copy.db', '--name', 'copied'], { ok: false })).stderr).toMatch(/duplicate_study/);
+    const copied = JSON.parse(
+      (await cli(['trials', 'copied', '--storage', 'sqlite:./copy.db', '--json'])).stdout,
+    ) as unknown[];
+    expect(copied).toEqual(
+      JSON.parse((await cli(['trials', 'shell-loop', '--json'])).stdout).map((t: { studyId: number }) => ({
+        ...t,
+        studyId: (copied[0] as { studyId: number }).studyId,
+      })),
+    );
+    expect(
+      (await cli(['copy', 'shell-loop', '--to', 'sqlite:./copy.db', '--name', 'copied'], { ok: false }))
+        .stderr,
+    ).toMatch(/duplicate_study/);
     await cli(['delete', 'shell-loop']);
     const missing = await cli(['trials', 'shell-loop'], { ok: false });
     expect(missing.code).toBe(4);
     expect(missing.stderr).toContain('no study named "shell-loop"');
     expect((await cli(['nonsense'], { ok: false })).code).toBe(2);
-    const unreachable = await cli(['studies', '--storage', 'postgres://postgres@127.0.0.1:1/none'], { ok: false });
+    const unreachable = await cli(['studies', '--storage', 'postgres://postgres@127.0.0.1:1/none'], {
+      ok: false,
+    });
     expect([unreachable.code, /storage_unreachable/.test(unreachable.stderr)]).toEqual([3, true]);
   });
 });

@@ -27,15 +27,25 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('tunekit dashboard', () => {
   it('serves the storage read-only on 127.0.0.1 until interrupted', async () => {
     const port = 20_000 + Math.floor(Math.random() * 20_000);
-    const child = spawn(process.execPath, ['--import', 'tsx', main, 'dashboard', '--storage', url, '--port', String(port)], { cwd: root });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', main, 'dashboard', '--storage', url, '--port', String(port)],
+      { cwd: root },
+    );
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     child.stderr.on('data', (c: Buffer) => (out += c.toString()));
     await expect.poll(() => out, { timeout: 30_000, interval: 100 }).toContain(`http://127.0.0.1:${port}/`);
     expect(out).toContain('read-only');
-    const studies = (await (await fetch(`http://127.0.0.1:${port}/api/studies`)).json()) as { studies: { name: string }[] };
+    const studies = (await (await fetch(`http://127.0.0.1:${port}/api/studies`)).json()) as {
+      studies: { name: string }[];
+    };
     expect(studies.studies.map((s) => s.name)).toContain('curves');
-    const write = await fetch(`http://127.0.0.1:${port}/api/studies/curves/stop`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const write = await fetch(`http://127.0.0.1:${port}/api/studies/curves/stop`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(write.status).toBe(403);
     const exit = new Promise<number | null>((resolve) => child.on('exit', resolve));
     child.kill('SIGINT');
@@ -46,7 +56,11 @@ describe('tunekit dashboard', () => {
 describe('tunekit report', () => {
   it('writes one self-contained HTML file with the study inline and no external resource', async () => {
     const out = join(dir, 'report.html');
-    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', main, 'report', HOSTILE_NAME, '--storage', url, '--out', out], { cwd: root });
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', main, 'report', HOSTILE_NAME, '--storage', url, '--out', out],
+      { cwd: root },
+    );
     expect(stdout).toMatch(/wrote .*report\.html \(\d+ KiB\)/);
     const html = readFileSync(out, 'utf8');
     expect(html).toContain('<title>&#60;img src=x onerror=alert(1)&#62; · tunekit report</title>');
@@ -56,7 +70,11 @@ describe('tunekit report', () => {
   });
 
   it('fails with exit code 4 for an unknown study', async () => {
-    const run = promisify(execFile)(process.execPath, ['--import', 'tsx', main, 'report', 'nope', '--storage', url, '--out', join(dir, 'x.html')], { cwd: root });
+    const run = promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', main, 'report', 'nope', '--storage', url, '--out', join(dir, 'x.html')],
+      { cwd: root },
+    );
     await expect(run).rejects.toMatchObject({ code: 4 });
   });
 });

@@ -10,11 +10,25 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RandomSampler, createStudy } from '../src/index.js';
 import { serveDashboard, writeReport } from '../src/dashboard/index.js';
 import type { Dashboard } from '../src/dashboard/index.js';
-import { HOSTILE_NAME, curveObjective, ensureUiBuilt, seedStudies } from '../src/dashboard/testing/fixtures.js';
+import {
+  HOSTILE_NAME,
+  curveObjective,
+  ensureUiBuilt,
+  seedStudies,
+} from '../src/dashboard/testing/fixtures.js';
 import { SqliteStorage } from '../src/storage/sqlite/index.js';
 
 const ARTIFACTS = new URL('../test-artifacts/dashboard/', import.meta.url).pathname;
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 let dir: string;
 let storage: SqliteStorage;
@@ -33,7 +47,8 @@ async function paintedPixels(p: Page, selector: string): Promise<number> {
       const ctx = canvas.getContext('2d');
       if (!ctx || canvas.width === 0) continue;
       const data = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
-      for (let i = 0; i < data.length; i += 16) if (data[i + 3]! > 0 && !(data[i]! > 250 && data[i + 1]! > 250 && data[i + 2]! > 250)) painted++;
+      for (let i = 0; i < data.length; i += 16)
+        if (data[i + 3]! > 0 && !(data[i]! > 250 && data[i + 1]! > 250 && data[i + 2]! > 250)) painted++;
     }
     return painted;
   });
@@ -55,7 +70,11 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'tunekit-e2e-'));
   storage = new SqliteStorage(join(dir, 'tunekit.db'));
   await seedStudies(storage);
-  dashboard = await serveDashboard({ storage: `sqlite:${join(dir, 'tunekit.db')}`, port: 0, allowWrites: true });
+  dashboard = await serveDashboard({
+    storage: `sqlite:${join(dir, 'tunekit.db')}`,
+    port: 0,
+    allowWrites: true,
+  });
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   page.on('dialog', (d) => {
@@ -85,7 +104,17 @@ describe('dashboard in Chromium', () => {
 
   it('draws every plot of a study', async () => {
     await page.goto(studyUrl('curves'));
-    await expectChartsDrawn(page, ['history', 'intermediate', 'importance', 'interactions', 'parallel', 'slice', 'contour', 'timeline', 'edf']);
+    await expectChartsDrawn(page, [
+      'history',
+      'intermediate',
+      'importance',
+      'interactions',
+      'parallel',
+      'slice',
+      'contour',
+      'timeline',
+      'edf',
+    ]);
     expect(await page.$$('[data-chart="slice"][data-points]')).toHaveLength(4);
     expect(await page.textContent('#advice')).toMatch(/best \d+ of \d+ complete trials/);
     // The smoothing slider redraws the learning curves in the page.
@@ -96,7 +125,9 @@ describe('dashboard in Chromium', () => {
 
   it('filters and sorts the trials table', async () => {
     await page.check('input[data-state="pruned"]');
-    await expect.poll(() => page.textContent('#table-info'), { timeout: 10_000 }).toMatch(/^(?!40 )\d+ of 40 trials match$/);
+    await expect
+      .poll(() => page.textContent('#table-info'), { timeout: 10_000 })
+      .toMatch(/^(?!40 )\d+ of 40 trials match$/);
     const states = await page.$$eval('#trials-table tbody .badge', (els) => els.map((e) => e.textContent));
     expect(states.length).toBeGreaterThan(0);
     expect(new Set(states)).toEqual(new Set(['pruned']));
@@ -109,13 +140,19 @@ describe('dashboard in Chromium', () => {
     await page.waitForSelector('.chip.range');
     await page.click('th[data-sort="value"]');
     await page.waitForSelector('th[data-sort="value"]:has-text("▲")');
-    const rows = await page.$$eval('#trials-table tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+    const rows = await page.$$eval('#trials-table tbody tr', (trs) =>
+      trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)),
+    );
     expect(rows.length).toBeGreaterThan(0);
     const lr = rows.map((r) => Number(r[3]));
     expect(lr.every((v) => v >= 0.001 && v <= 0.1)).toBe(true);
     const values = rows.map((r) => Number(r[2]));
     expect(values).toEqual([...values].sort((a, b) => a - b));
-    await page.screenshot({ path: `${ARTIFACTS}trials-filtered.png`, fullPage: false, clip: { x: 0, y: 0, width: 1400, height: 900 } });
+    await page.screenshot({
+      path: `${ARTIFACTS}trials-filtered.png`,
+      fullPage: false,
+      clip: { x: 0, y: 0, width: 1400, height: 900 },
+    });
   });
 
   it('opens a trial: params, values, learning curve, attributes', async () => {
@@ -126,14 +163,21 @@ describe('dashboard in Chromium', () => {
     expect(await page.textContent('body')).toContain('fold_scores');
     await expectChartsDrawn(page, ['trial-curve']);
     await page.screenshot({ path: `${ARTIFACTS}trial.png`, fullPage: true });
-    const failed = (await (await fetch(`${dashboard.url}api/studies/curves/trials?state=fail`)).json()) as { rows: { number: number }[] };
+    const failed = (await (await fetch(`${dashboard.url}api/studies/curves/trials?state=fail`)).json()) as {
+      rows: { number: number }[];
+    };
     await page.goto(`${dashboard.url}#/study/curves/trial/${failed.rows[0].number}`);
     await page.waitForSelector('#fail-reason');
     expect(await page.textContent('#fail-reason')).toMatch(/diverged/);
   });
 
   it('updates a running study without reloading', async () => {
-    const study = await createStudy({ studyName: 'live', storage, sampler: new RandomSampler({ seed: 5 }), worker: 'live-worker:1' });
+    const study = await createStudy({
+      studyName: 'live',
+      storage,
+      sampler: new RandomSampler({ seed: 5 }),
+      worker: 'live-worker:1',
+    });
     await study.optimize((t) => curveObjective(t, 6), { nTrials: 3 });
     await page.goto(studyUrl('live'));
     await page.waitForSelector('[data-chart="history"][data-points]');
@@ -147,7 +191,9 @@ describe('dashboard in Chromium', () => {
       { nTrials: 8 },
     );
     const total = (await storage.getTrials(study.id, { states: ['complete'] })).length;
-    await expect.poll(() => page.textContent('[data-count="complete"]'), { timeout: 15_000, interval: 200 }).toBe(`${total} complete`);
+    await expect
+      .poll(() => page.textContent('[data-count="complete"]'), { timeout: 15_000, interval: 200 })
+      .toBe(`${total} complete`);
     expect(Number(await page.getAttribute('[data-chart="history"]', 'data-points'))).toBeGreaterThan(before);
     expect(await page.evaluate(() => (globalThis as unknown as { marker?: number }).marker)).toBe(42);
     await page.screenshot({ path: `${ARTIFACTS}live.png`, clip: { x: 0, y: 0, width: 1400, height: 900 } });
@@ -168,7 +214,9 @@ describe('dashboard in Chromium', () => {
     await page.goto(`${dashboard.url}#/study/${encodeURIComponent(HOSTILE_NAME)}/trial/0`);
     await page.waitForSelector('#trial-params');
     expect(await page.textContent('body')).toContain('<img src=y onerror=alert(3)>');
-    const failed = (await storage.getTrials((await storage.getStudy(HOSTILE_NAME)).id, { states: ['fail'] }))[0]!;
+    const failed = (
+      await storage.getTrials((await storage.getStudy(HOSTILE_NAME)).id, { states: ['fail'] })
+    )[0]!;
     await page.goto(`${dashboard.url}#/study/${encodeURIComponent(HOSTILE_NAME)}/trial/${failed.number}`);
     await page.waitForSelector('#fail-reason');
     expect(await page.textContent('#fail-reason')).toContain('<img src=z onerror=alert(4)>');
@@ -188,10 +236,23 @@ describe('dashboard in Chromium', () => {
       return route.request().url().startsWith('file:') ? route.continue() : route.abort();
     });
     await offline.goto(`file://${out}`);
-    await expectChartsDrawn(offline, ['history', 'intermediate', 'importance', 'parallel', 'slice', 'contour', 'timeline', 'edf']);
+    await expectChartsDrawn(offline, [
+      'history',
+      'intermediate',
+      'importance',
+      'parallel',
+      'slice',
+      'contour',
+      'timeline',
+      'edf',
+    ]);
     await offline.check('input[data-state="pruned"]');
-    await expect.poll(() => offline.textContent('#table-info'), { timeout: 10_000 }).toMatch(/^(?!40 )\d+ of 40 trials match$/);
-    expect(new Set(await offline.$$eval('#trials-table tbody .badge', (els) => els.map((e) => e.textContent)))).toEqual(new Set(['pruned']));
+    await expect
+      .poll(() => offline.textContent('#table-info'), { timeout: 10_000 })
+      .toMatch(/^(?!40 )\d+ of 40 trials match$/);
+    expect(
+      new Set(await offline.$$eval('#trials-table tbody .badge', (els) => els.map((e) => e.textContent))),
+    ).toEqual(new Set(['pruned']));
     await offline.screenshot({ path: `${ARTIFACTS}report.png`, fullPage: true });
     expect(requests).toEqual([]);
     await offline.close();

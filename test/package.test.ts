@@ -4,12 +4,25 @@ import { readFileSync, statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
 const root = new URL('..', import.meta.url).pathname;
-const run = (args: string[]) => execFileSync(process.execPath, args, { cwd: root, encoding: 'utf8', timeout: 60_000 });
+const run = (args: string[]) =>
+  execFileSync(process.execPath, args, { cwd: root, encoding: 'utf8', timeout: 60_000 });
 
 describe('the built package', () => {
   it('exposes a small, grouped public surface from its entry', async () => {
     const api = await import('tunekit');
-    for (const name of ['createStudy', 'loadStudy', 'Study', 'Trial', 'RandomSampler', 'GridSampler', 'QmcSampler', 'InMemoryStorage', 'TunekitError', 'TrialPruned', 'floatDistribution'])
+    for (const name of [
+      'createStudy',
+      'loadStudy',
+      'Study',
+      'Trial',
+      'RandomSampler',
+      'GridSampler',
+      'QmcSampler',
+      'InMemoryStorage',
+      'TunekitError',
+      'TrialPruned',
+      'floatDistribution',
+    ])
       expect(api, name).toHaveProperty(name);
     const study = await api.createStudy({ seed: 1 });
     await study.optimize((t) => t.suggestFloat('x', 0, 1), { nTrials: 5 });
@@ -17,7 +30,10 @@ describe('the built package', () => {
   });
 
   it('answers tunekit --version and --help through its bin', () => {
-    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string; bin: { tunekit: string } };
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+      version: string;
+      bin: { tunekit: string };
+    };
     expect(run([pkg.bin.tunekit, '--version']).trim()).toBe(pkg.version);
     // npx runs the bin file directly, so the build must leave it executable.
     expect(statSync(new URL(`../${pkg.bin.tunekit}`, import.meta.url)).mode & 0o111).not.toBe(0);

@@ -54,7 +54,9 @@ const backends: Array<[string, () => Promise<string>]> = [
 describe.each(backends)('worker processes on %s', (_label, freshUrl) => {
   it('8 workers x 100 trials: every trial recorded exactly once, numbered 0..799', async () => {
     const url = await freshUrl();
-    const workers = Array.from({ length: 8 }, () => startWorker({ storage: url, study: 'many', mode: 'random', nTrials: 100 }));
+    const workers = Array.from({ length: 8 }, () =>
+      startWorker({ storage: url, study: 'many', mode: 'random', nTrials: 100 }),
+    );
     const ran = await runAll(workers);
     const trials = await readTrials(url, 'many');
     expect(trials.map((t) => t.number)).toEqual(Array.from({ length: 800 }, (_, i) => i));
@@ -72,7 +74,9 @@ describe.each(backends)('worker processes on %s', (_label, freshUrl) => {
 
   it('4 workers run a grid of 60 points, each exactly once', async () => {
     const url = await freshUrl();
-    const workers = Array.from({ length: 4 }, () => startWorker({ storage: url, study: 'grid', mode: 'grid' }));
+    const workers = Array.from({ length: 4 }, () =>
+      startWorker({ storage: url, study: 'grid', mode: 'grid' }),
+    );
     const ran = await runAll(workers);
     const trials = await readTrials(url, 'grid');
     expect(trials.map((t) => t.number)).toEqual(Array.from({ length: 60 }, (_, i) => i));
@@ -87,7 +91,14 @@ describe.each(backends)('worker processes on %s', (_label, freshUrl) => {
     const failure = { heartbeatIntervalMs: 100, gracePeriodMs: 1500, retries: 1 };
     const victim = startWorker({ storage: url, study: 'kill', mode: 'hang', hangAt: 2, ...failure });
     const hanging = await victim.event('hanging');
-    const peer = startWorker({ storage: url, study: 'kill', mode: 'random', maxTrials: 20, sleepMs: 20, ...failure });
+    const peer = startWorker({
+      storage: url,
+      study: 'kill',
+      mode: 'random',
+      maxTrials: 20,
+      sleepMs: 20,
+      ...failure,
+    });
     await sleep(300); // the victim sends a few heartbeats while it hangs
     victim.child.kill('SIGKILL');
     const killedAt = Date.now();

@@ -6,7 +6,10 @@ export interface ParsedArgs {
   options: Record<string, string | true>;
 }
 
-export function parseArgs(argv: readonly string[], spec: { booleans?: readonly string[]; values?: readonly string[] }): ParsedArgs {
+export function parseArgs(
+  argv: readonly string[],
+  spec: { booleans?: readonly string[]; values?: readonly string[] },
+): ParsedArgs {
   const booleans = new Set(spec.booleans ?? []);
   const values = new Set(spec.values ?? []);
   const parsed: ParsedArgs = { positionals: [], options: {} };
@@ -32,6 +35,9 @@ export function intOption(args: ParsedArgs, name: string, fallback: number): num
   if (raw === undefined) return fallback;
   const value = Number(raw);
   if (raw === true || !Number.isInteger(value) || value <= 0)
-    throw new TunekitError('invalid_argument', `--${name} must be a positive integer, got ${JSON.stringify(raw)}`);
+    throw new TunekitError(
+      'invalid_argument',
+      `--${name} must be a positive integer, got ${JSON.stringify(raw)}`,
+    );
   return value;
 }

@@ -11,7 +11,10 @@ export function storageUrl(args: ParsedArgs): string {
   return typeof value === 'string' ? value : (process.env.TUNEKIT_STORAGE ?? DEFAULT_STORAGE);
 }
 
-export async function withStorage<T>(args: ParsedArgs, use: (storage: StudyStorage, url: string) => Promise<T>): Promise<T> {
+export async function withStorage<T>(
+  args: ParsedArgs,
+  use: (storage: StudyStorage, url: string) => Promise<T>,
+): Promise<T> {
   const url = storageUrl(args);
   const storage = await openStorage(url);
   try {
@@ -22,12 +25,19 @@ export async function withStorage<T>(args: ParsedArgs, use: (storage: StudyStora
 }
 
 export function printJson(value: unknown): void {
-  console.log(JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2));
+  console.log(
+    JSON.stringify(
+      value,
+      (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v),
+      2,
+    ),
+  );
 }
 
 export function studyArg(args: ParsedArgs, command: string): string {
   const name = args.positionals[0];
-  if (name === undefined) throw new TunekitError('invalid_argument', `give the study name, e.g. tunekit ${command} my-study`);
+  if (name === undefined)
+    throw new TunekitError('invalid_argument', `give the study name, e.g. tunekit ${command} my-study`);
   return name;
 }
 

@@ -8,7 +8,8 @@ export const EXIT = {
   forCode(code: string): number {
     if (code === 'study_not_found') return EXIT.studyNotFound;
     if (code === 'storage_unreachable') return EXIT.storageUnreachable;
-    if (code === 'invalid_argument' || code === 'invalid_distribution' || code.startsWith('config')) return EXIT.usage;
+    if (code === 'invalid_argument' || code === 'invalid_distribution' || code.startsWith('config'))
+      return EXIT.usage;
     return EXIT.error;
   },
 };

@@ -15,7 +15,9 @@ export function formatNumber(value: number | null | undefined): string {
   if (value === null || value === undefined) return '-';
   if (Number.isInteger(value)) return String(value);
   const abs = Math.abs(value);
-  return abs !== 0 && (abs < 1e-3 || abs >= 1e6) ? value.toExponential(3) : String(Number(value.toPrecision(5)));
+  return abs !== 0 && (abs < 1e-3 || abs >= 1e6)
+    ? value.toExponential(3)
+    : String(Number(value.toPrecision(5)));
 }
 
 export function formatParam(value: ParamValue | undefined): string {
@@ -49,7 +51,9 @@ export function table(header: readonly string[], rows: ReadonlyArray<readonly st
 export function progress(done: number, total: number | undefined, status: string): void {
   if (!process.stderr.isTTY) return;
   const width = 24;
-  const bar = total ? `[${'#'.repeat(Math.round((done / total) * width)).padEnd(width, '.')}] ${done}/${total}` : `${done} trials`;
+  const bar = total
+    ? `[${'#'.repeat(Math.round((done / total) * width)).padEnd(width, '.')}] ${done}/${total}`
+    : `${done} trials`;
   process.stderr.write(`\r${bar} ${status}\x1b[K`);
 }
 

@@ -9,7 +9,10 @@ import type { TrialRecord } from '../study/types.js';
 import { runCommandTrial } from './command-trial.js';
 import type { CommandSpec } from './command-trial.js';
 
-async function runOne(spec: CommandSpec, options: { pruner?: Pruner; params?: Record<string, string | number> } = {}): Promise<TrialRecord> {
+async function runOne(
+  spec: CommandSpec,
+  options: { pruner?: Pruner; params?: Record<string, string | number> } = {},
+): Promise<TrialRecord> {
   const study = await createStudy({ ...(options.pruner ? { pruner: options.pruner } : {}) });
   await study.optimize(
     (trial) => {
@@ -21,7 +24,10 @@ async function runOne(spec: CommandSpec, options: { pruner?: Pruner; params?: Re
   return (await study.trials())[0]!;
 }
 
-const sh = (script: string, extra: Partial<CommandSpec> = {}): CommandSpec => ({ argv: ['sh', '-c', script], ...extra });
+const sh = (script: string, extra: Partial<CommandSpec> = {}): CommandSpec => ({
+  argv: ['sh', '-c', script],
+  ...extra,
+});
 
 describe('command trials', () => {
   it('pass parameters as argv, environment and a JSON file, and read intermediate and final values', async () => {
@@ -61,22 +67,33 @@ describe('command trials', () => {
   });
 
   it('fail cleanly with the tail of stderr, a missing final value, a signal, a malformed line, a missing program', async () => {
-    expect((await runOne(sh('echo "Traceback: bad things" >&2; exit 3'))).failReason).toMatch(/exited with code 3; stderr ends with:\nTraceback: bad things/);
+    expect((await runOne(sh('echo "Traceback: bad things" >&2; exit 3'))).failReason).toMatch(
+      /exited with code 3; stderr ends with:\nTraceback: bad things/,
+    );
     expect((await runOne(sh('echo done'))).failReason).toMatch(/exited without printing a final value/);
     expect((await runOne(sh('kill -9 $$'))).failReason).toMatch(/killed by SIGKILL/);
-    expect((await runOne(sh('echo "tunekit: {\\"value\\": oops}"; sleep 5'))).failReason).toMatch(/malformed metric line .*not JSON/);
-    expect((await runOne({ argv: ['/nonexistent/program'] })).failReason).toMatch(/could not start "\/nonexistent\/program"/);
+    expect((await runOne(sh('echo "tunekit: {\\"value\\": oops}"; sleep 5'))).failReason).toMatch(
+      /malformed metric line .*not JSON/,
+    );
+    expect((await runOne({ argv: ['/nonexistent/program'] })).failReason).toMatch(
+      /could not start "\/nonexistent\/program"/,
+    );
   });
 
   it('survive a program that floods stdout', async () => {
-    const t = await runOne(sh('head -c 20000000 /dev/zero | tr "\\0" x; echo; yes "noise line" | head -n 200000; echo \'tunekit: {"value": 7}\''));
+    const t = await runOne(
+      sh(
+        'head -c 20000000 /dev/zero | tr "\\0" x; echo; yes "noise line" | head -n 200000; echo \'tunekit: {"value": 7}\'',
+      ),
+    );
     expect(t).toMatchObject({ state: 'complete', values: [7] });
   });
 
   it('never pass values through a shell', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tk-'));
     const hostile = `; rm -rf ${dir} $(touch ${dir}/pwned) \`touch ${dir}/pwned2\``;
-    const py = 'import json,os,sys; ok = sys.argv[1] == os.environ["TUNEKIT_PARAM_CMD"]; print("tunekit:", json.dumps({"value": 1 if ok else 0}))';
+    const py =
+      'import json,os,sys; ok = sys.argv[1] == os.environ["TUNEKIT_PARAM_CMD"]; print("tunekit:", json.dumps({"value": 1 if ok else 0}))';
     const t = await runOne({ argv: ['python3', '-c', py, '{cmd}'] }, { params: { cmd: hostile } });
     expect(t).toMatchObject({ state: 'complete', values: [1] });
     expect(existsSync(dir)).toBe(true);

@@ -34,16 +34,28 @@ function text(value: ParamValue): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
-export function substitute(argv: readonly string[], params: Readonly<Record<string, ParamValue>>, trialNumber: number): string[] {
+export function substitute(
+  argv: readonly string[],
+  params: Readonly<Record<string, ParamValue>>,
+  trialNumber: number,
+): string[] {
   return argv.map((arg) =>
     arg.replace(/\{([^{}]+)\}/g, (whole, name: string) =>
-      name === 'trial' ? String(trialNumber) : Object.hasOwn(params, name) ? text(params[name] as ParamValue) : whole,
+      name === 'trial'
+        ? String(trialNumber)
+        : Object.hasOwn(params, name)
+          ? text(params[name] as ParamValue)
+          : whole,
     ),
   );
 }
 
 /** Runs the command for one trial; resolves with its final value(s), or throws (TrialPruned or a failure). */
-export async function runCommandTrial(spec: CommandSpec, trial: Trial, params: Readonly<Record<string, ParamValue>>): Promise<number | number[]> {
+export async function runCommandTrial(
+  spec: CommandSpec,
+  trial: Trial,
+  params: Readonly<Record<string, ParamValue>>,
+): Promise<number | number[]> {
   const dir = mkdtempSync(join(tmpdir(), 'tunekit-trial-'));
   const paramsFile = join(dir, 'params.json');
   writeFileSync(paramsFile, JSON.stringify(params));
@@ -59,9 +71,19 @@ export async function runCommandTrial(spec: CommandSpec, trial: Trial, params: R
   }
 }
 
-function supervise(argv: string[], env: Record<string, string>, spec: CommandSpec, trial: Trial): Promise<number | number[]> {
+function supervise(
+  argv: string[],
+  env: Record<string, string>,
+  spec: CommandSpec,
+  trial: Trial,
+): Promise<number | number[]> {
   return new Promise((resolve, reject) => {
-    const child = spawn(argv[0] as string, argv.slice(1), { env, cwd: spec.cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn(argv[0] as string, argv.slice(1), {
+      env,
+      cwd: spec.cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
     let stderrTail = '';
     let pending = '';
     let final: number[] | null = null;
@@ -82,7 +104,19 @@ function supervise(argv: string[], env: Record<string, string>, spec: CommandSpe
         // the group is already gone
       }
     };
-    const timeout = spec.timeoutMs === undefined ? undefined : setTimeout(() => stop(new TunekitError('command_timeout', `the command timed out after ${spec.timeoutMs} ms and was killed`)), spec.timeoutMs);
+    const timeout =
+      spec.timeoutMs === undefined
+        ? undefined
+        : setTimeout(
+            () =>
+              stop(
+                new TunekitError(
+                  'command_timeout',
+                  `the command timed out after ${spec.timeoutMs} ms and was killed`,
+                ),
+              ),
+            spec.timeoutMs,
+          );
 
     const handle = (line: string) => {
       let metric;
@@ -96,11 +130,14 @@ function supervise(argv: string[], env: Record<string, string>, spec: CommandSpe
       if (!metric) return;
       if (metric.kind === 'final') final = metric.values;
       else
-        chain = chain.then(async () => {
-          if (stopReason) return;
-          await trial.report(metric.value, metric.step);
-          if (await trial.shouldPrune()) stop(new TrialPruned(`trial ${trial.number} pruned at step ${metric.step}`));
-        }).catch((error: unknown) => stop(error as Error));
+        chain = chain
+          .then(async () => {
+            if (stopReason) return;
+            await trial.report(metric.value, metric.step);
+            if (await trial.shouldPrune())
+              stop(new TrialPruned(`trial ${trial.number} pruned at step ${metric.step}`));
+          })
+          .catch((error: unknown) => stop(error as Error));
     };
 
     child.stdout.setEncoding('utf8');
@@ -119,7 +156,9 @@ function supervise(argv: string[], env: Record<string, string>, spec: CommandSpe
 
     child.on('error', (error) => {
       clearTimeout(timeout);
-      reject(new TunekitError('command_failed', `could not start ${JSON.stringify(argv[0])}: ${error.message}`));
+      reject(
+        new TunekitError('command_failed', `could not start ${JSON.stringify(argv[0])}: ${error.message}`),
+      );
     });
     child.on('close', (code, signal) => {
       clearTimeout(timeout);
@@ -128,10 +167,17 @@ function supervise(argv: string[], env: Record<string, string>, spec: CommandSpe
       void chain.then(() => {
         if (stopReason) return reject(stopReason);
         const tail = stderrTail.trim() ? `; stderr ends with:\n${stderrTail.trim()}` : '';
-        if (signal) return reject(new TunekitError('command_failed', `the command was killed by ${signal}${tail}`));
-        if (code !== 0) return reject(new TunekitError('command_failed', `the command exited with code ${code}${tail}`));
+        if (signal)
+          return reject(new TunekitError('command_failed', `the command was killed by ${signal}${tail}`));
+        if (code !== 0)
+          return reject(new TunekitError('command_failed', `the command exited with code ${code}${tail}`));
         if (final === null)
-          return reject(new TunekitError('command_failed', `the command exited without printing a final value (a line: tunekit: {"value": <number>})${tail}`));
+          return reject(
+            new TunekitError(
+              'command_failed',
+              `the command exited without printing a final value (a line: tunekit: {"value": <number>})${tail}`,
+            ),
+          );
         resolve(final.length === 1 ? (final[0] as number) : final);
       });
     });

@@ -5,14 +5,22 @@ import { parseMetricLine } from './metric-line.js';
 
 describe('parseMetricLine', () => {
   it('reads intermediate and final values', () => {
-    expect(parseMetricLine('tunekit: {"step": 3, "value": 0.91}')).toEqual({ kind: 'intermediate', step: 3, value: 0.91 });
+    expect(parseMetricLine('tunekit: {"step": 3, "value": 0.91}')).toEqual({
+      kind: 'intermediate',
+      step: 3,
+      value: 0.91,
+    });
     expect(parseMetricLine('tunekit:{"value":0.93}\r')).toEqual({ kind: 'final', values: [0.93] });
     expect(parseMetricLine('tunekit: {"values": [1, 2]}')).toEqual({ kind: 'final', values: [1, 2] });
-    expect(parseMetricLine('tunekit: {"step": 0, "value": "NaN"}')).toMatchObject({ kind: 'intermediate', value: NaN });
+    expect(parseMetricLine('tunekit: {"step": 0, "value": "NaN"}')).toMatchObject({
+      kind: 'intermediate',
+      value: NaN,
+    });
   });
 
   it('ignores other lines', () => {
-    for (const line of ['', 'epoch 3 loss 0.2', ' tunekit: {"value": 1}', 'TUNEKIT: {"value": 1}']) expect(parseMetricLine(line)).toBeNull();
+    for (const line of ['', 'epoch 3 loss 0.2', ' tunekit: {"value": 1}', 'TUNEKIT: {"value": 1}'])
+      expect(parseMetricLine(line)).toBeNull();
   });
 
   it.each([
@@ -28,7 +36,11 @@ describe('parseMetricLine', () => {
   });
 
   it('never crashes: any line gives null, a metric or a TunekitError (property)', () => {
-    const lines = fc.oneof(fc.string(), fc.json().map((j) => `tunekit: ${j}`), fc.jsonValue().map((j) => `tunekit: ${JSON.stringify(j)}`));
+    const lines = fc.oneof(
+      fc.string(),
+      fc.json().map((j) => `tunekit: ${j}`),
+      fc.jsonValue().map((j) => `tunekit: ${JSON.stringify(j)}`),
+    );
     fc.assert(
       fc.property(lines, (line) => {
         try {

@@ -11,8 +11,7 @@
 import { TunekitError } from '../errors.js';
 
 export type MetricLine =
-  | { kind: 'intermediate'; step: number; value: number }
-  | { kind: 'final'; values: number[] };
+  { kind: 'intermediate'; step: number; value: number } | { kind: 'final'; values: number[] };
 
 export const METRIC_PREFIX = 'tunekit:';
 
@@ -24,7 +23,10 @@ export function parseMetricLine(line: string): MetricLine | null {
   if (!trimmed.startsWith(METRIC_PREFIX)) return null;
   const body = trimmed.slice(METRIC_PREFIX.length).trim();
   const bad = (why: string) =>
-    new TunekitError('metric_line_invalid', `malformed metric line ${JSON.stringify(truncate(trimmed))}: ${why}; expected tunekit: {"step": 3, "value": 0.91} or tunekit: {"value": 0.93}`);
+    new TunekitError(
+      'metric_line_invalid',
+      `malformed metric line ${JSON.stringify(truncate(trimmed))}: ${why}; expected tunekit: {"step": 3, "value": 0.91} or tunekit: {"value": 0.93}`,
+    );
   let data: unknown;
   try {
     data = JSON.parse(body);
@@ -35,7 +37,8 @@ export function parseMetricLine(line: string): MetricLine | null {
   const o = data as Record<string, unknown>;
   const keys = Object.keys(o).sort().join(',');
   if (keys === 'step,value') {
-    if (typeof o.step !== 'number' || !Number.isSafeInteger(o.step) || o.step < 0) throw bad('step must be a non-negative integer below 2^53');
+    if (typeof o.step !== 'number' || !Number.isSafeInteger(o.step) || o.step < 0)
+      throw bad('step must be a non-negative integer below 2^53');
     const value = typeof o.value === 'string' && o.value in SPECIAL ? SPECIAL[o.value]! : o.value;
     if (typeof value !== 'number') throw bad('value must be a number');
     return { kind: 'intermediate', step: o.step, value };
@@ -46,7 +49,11 @@ export function parseMetricLine(line: string): MetricLine | null {
     return { kind: 'final', values: [o.value] };
   }
   if (keys === 'values') {
-    if (!Array.isArray(o.values) || o.values.length === 0 || !o.values.every((v) => typeof v === 'number' && Number.isFinite(v)))
+    if (
+      !Array.isArray(o.values) ||
+      o.values.length === 0 ||
+      !o.values.every((v) => typeof v === 'number' && Number.isFinite(v))
+    )
       throw bad('values must be a non-empty array of finite numbers');
     return { kind: 'final', values: o.values as number[] };
   }

@@ -5,7 +5,10 @@ import { TunekitError } from '../errors.js';
 export type Path = string;
 
 export function configError(path: Path, expected: string, got: unknown): TunekitError {
-  return new TunekitError('config_invalid', `${path}: expected ${expected}, got ${show(got)}`, { path, expected });
+  return new TunekitError('config_invalid', `${path}: expected ${expected}, got ${show(got)}`, {
+    path,
+    expected,
+  });
 }
 
 export function show(value: unknown): string {
@@ -16,17 +19,26 @@ export function show(value: unknown): string {
 
 export function join(path: Path, key: string | number): Path {
   if (typeof key === 'number') return `${path}[${key}]`;
-  return path === '' ? key : /^[A-Za-z_][\w-]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
+  return path === ''
+    ? key
+    : /^[A-Za-z_][\w-]*$/.test(key)
+      ? `${path}.${key}`
+      : `${path}[${JSON.stringify(key)}]`;
 }
 
 export function object(value: unknown, path: Path, allowed?: readonly string[]): Record<string, unknown> {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw configError(path || 'config', 'an object', value);
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw configError(path || 'config', 'an object', value);
   if (allowed) {
     const extra = Object.keys(value).find((k) => !allowed.includes(k));
     if (extra !== undefined)
-      throw new TunekitError('config_invalid', `${join(path, extra)}: unknown field; expected one of ${allowed.join(', ')}`, {
-        path: join(path, extra),
-      });
+      throw new TunekitError(
+        'config_invalid',
+        `${join(path, extra)}: unknown field; expected one of ${allowed.join(', ')}`,
+        {
+          path: join(path, extra),
+        },
+      );
   }
   return value as Record<string, unknown>;
 }
@@ -42,12 +54,14 @@ export function number(value: unknown, path: Path): number {
 }
 
 export function positiveInt(value: unknown, path: Path): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) throw configError(path, 'a positive integer', value);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0)
+    throw configError(path, 'a positive integer', value);
   return value;
 }
 
 export function positive(value: unknown, path: Path): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) throw configError(path, 'a positive number', value);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)
+    throw configError(path, 'a positive number', value);
   return value;
 }
 
@@ -57,7 +71,8 @@ export function boolean(value: unknown, path: Path): boolean {
 }
 
 export function oneOf<T extends string>(value: unknown, path: Path, choices: readonly T[]): T {
-  if (typeof value !== 'string' || !choices.includes(value as T)) throw configError(path, `one of ${choices.join(', ')}`, value);
+  if (typeof value !== 'string' || !choices.includes(value as T))
+    throw configError(path, `one of ${choices.join(', ')}`, value);
   return value as T;
 }
 

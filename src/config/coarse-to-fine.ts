@@ -39,7 +39,9 @@ function narrow(name: string, d: Distribution, values: readonly ParamValue[], ma
     const step = d.step ?? 1;
     low = snap(d, d.low + Math.floor((low - d.low) / step + 1e-9) * step);
     high = snap(d, d.low + Math.ceil((high - d.low) / step - 1e-9) * step);
-    return d.kind === 'int' ? intDistribution(name, low, high, d.log ? { log: true } : { step }) : floatDistribution(name, low, high, { step });
+    return d.kind === 'int'
+      ? intDistribution(name, low, high, d.log ? { log: true } : { step })
+      : floatDistribution(name, low, high, { step });
   }
   return floatDistribution(name, low, high, { log: d.log });
 }

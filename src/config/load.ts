@@ -29,12 +29,18 @@ export function parseConfigText(text: string, path: string): unknown {
   const problem: YAMLError | undefined = doc.errors[0] ?? doc.warnings[0];
   if (problem) {
     const where = problem.linePos ? ` at line ${problem.linePos[0].line}` : '';
-    throw new TunekitError('config_invalid', `${path} is not valid YAML${where}: ${problem.message.split('\n')[0]}`);
+    throw new TunekitError(
+      'config_invalid',
+      `${path} is not valid YAML${where}: ${problem.message.split('\n')[0]}`,
+    );
   }
   try {
     return doc.toJS({ maxAliasCount: 100 });
   } catch (error) {
     // An alias to nowhere, or an alias bomb past maxAliasCount.
-    throw new TunekitError('config_invalid', `${path} is not valid YAML: ${(error as Error).message.split('\n')[0]}`);
+    throw new TunekitError(
+      'config_invalid',
+      `${path} is not valid YAML: ${(error as Error).message.split('\n')[0]}`,
+    );
   }
 }

@@ -17,9 +17,13 @@ export interface NestedCvRunOptions {
   trials?: number;
 }
 
-export async function nestedCvFromConfig(config: TuneConfig, options: NestedCvRunOptions = {}): Promise<NestedCvResult> {
+export async function nestedCvFromConfig(
+  config: TuneConfig,
+  options: NestedCvRunOptions = {},
+): Promise<NestedCvResult> {
   const cfg = config.objective;
-  if (cfg.kind !== 'trainer') throw new TunekitError('config_invalid', 'objective: nested cross-validation needs a trainer objective');
+  if (cfg.kind !== 'trainer')
+    throw new TunekitError('config_invalid', 'objective: nested cross-validation needs a trainer objective');
   const data = loadData(cfg.data);
   const space = trainerSpaceFor(cfg, config.space, data);
   const seed = config.study.seed ?? cfg.split.seed;
@@ -34,13 +38,24 @@ export async function nestedCvFromConfig(config: TuneConfig, options: NestedCvRu
     study: (fold) => {
       const pruner = config.study.pruner ? makePruner(config.study.pruner, 'study.pruner') : undefined;
       return {
-        ...(config.study.sampler ? { sampler: makeSampler(config.study.sampler, 'study.sampler', config.space, seed + fold) } : {}),
+        ...(config.study.sampler
+          ? { sampler: makeSampler(config.study.sampler, 'study.sampler', config.space, seed + fold) }
+          : {}),
         ...(pruner ? { pruner } : {}),
       };
     },
-    score: async (trial, split) => (await trainAndEvaluate(space, trial, split.train, split.val, { monitor: cfg.monitor, seed: cfg.seed })).value,
+    score: async (trial, split) =>
+      (await trainAndEvaluate(space, trial, split.train, split.val, { monitor: cfg.monitor, seed: cfg.seed }))
+        .value,
     test: async (params, split) => {
-      const result = await evaluateParams({ space, params, train: split.train, test: split.test, monitor: cfg.monitor, seed: cfg.seed });
+      const result = await evaluateParams({
+        space,
+        params,
+        train: split.train,
+        test: split.test,
+        monitor: cfg.monitor,
+        seed: cfg.seed,
+      });
       return result.value;
     },
   });

@@ -5,7 +5,13 @@ import { makePruner, parsePlugin } from './plugins.js';
 describe('pruners named in a config', () => {
   it('passes every HyperbandPruner option through', () => {
     const spec = parsePlugin(
-      { kind: 'hyperband', maxResource: 27, samplerHistory: 'highest-rung', minRungTrials: 5, bracketOrder: 'hash' },
+      {
+        kind: 'hyperband',
+        maxResource: 27,
+        samplerHistory: 'highest-rung',
+        minRungTrials: 5,
+        bracketOrder: 'hash',
+      },
       'study.pruner',
     );
     const pruner = makePruner(spec, 'study.pruner') as HyperbandPruner;

@@ -42,14 +42,31 @@ const SAMPLERS: Record<string, SamplerEntry> = {
   qmc: { options: ['seed', 'scramble'], make: (o) => new QmcSampler(o as any) },
   grid: {
     options: ['seed', 'shuffle', 'pointsPerRange', 'grid'],
-    make: (o, space) => new GridSampler({ ...(o as any), ...(o.grid ? {} : { space: spaceDistributions(space) }) }),
+    make: (o, space) =>
+      new GridSampler({ ...(o as any), ...(o.grid ? {} : { space: spaceDistributions(space) }) }),
   },
   tpe: {
-    options: ['seed', 'nStartupTrials', 'nEiCandidates', 'priorWeight', 'considerMagicClip', 'considerEndpoints', 'multivariate', 'group', 'constantLiar'],
+    options: [
+      'seed',
+      'nStartupTrials',
+      'nEiCandidates',
+      'priorWeight',
+      'considerMagicClip',
+      'considerEndpoints',
+      'multivariate',
+      'group',
+      'constantLiar',
+    ],
     make: (o) => new TpeSampler(o as any),
   },
-  gp: { options: ['seed', 'nStartupTrials', 'deterministicObjective', 'nCandidates', 'nLocalSearches'], make: (o) => new GpSampler(o as any) },
-  cmaes: { options: ['seed', 'nStartupTrials', 'sigma0', 'populationSize', 'restart'], make: (o) => new CmaEsSampler(o as any) },
+  gp: {
+    options: ['seed', 'nStartupTrials', 'deterministicObjective', 'nCandidates', 'nLocalSearches'],
+    make: (o) => new GpSampler(o as any),
+  },
+  cmaes: {
+    options: ['seed', 'nStartupTrials', 'sigma0', 'populationSize', 'restart'],
+    make: (o) => new CmaEsSampler(o as any),
+  },
   nsga2: {
     options: ['seed', 'populationSize', 'crossoverProb', 'swappingProb', 'sbxEta', 'mutationProb'],
     make: (o) => new NsgaIISampler(o as any),
@@ -59,23 +76,41 @@ const SAMPLERS: Record<string, SamplerEntry> = {
 
 const PRUNERS: Record<string, PrunerEntry> = {
   none: { options: [], make: () => null },
-  median: { options: ['nStartupTrials', 'nWarmupSteps', 'intervalSteps', 'nMinTrials'], make: (o) => new MedianPruner(o as any) },
+  median: {
+    options: ['nStartupTrials', 'nWarmupSteps', 'intervalSteps', 'nMinTrials'],
+    make: (o) => new MedianPruner(o as any),
+  },
   percentile: {
     options: ['percentile', 'nStartupTrials', 'nWarmupSteps', 'intervalSteps', 'nMinTrials'],
     make: ({ percentile, ...o }) => new PercentilePruner(percentile as number, o as any),
   },
-  threshold: { options: ['lower', 'upper', 'nWarmupSteps', 'intervalSteps'], make: (o) => new ThresholdPruner(o as any) },
+  threshold: {
+    options: ['lower', 'upper', 'nWarmupSteps', 'intervalSteps'],
+    make: (o) => new ThresholdPruner(o as any),
+  },
   'successive-halving': {
     options: ['minResource', 'reductionFactor', 'minEarlyStoppingRate', 'bootstrapCount'],
     make: (o) => new SuccessiveHalvingPruner(o as any),
   },
   hyperband: {
-    options: ['minResource', 'maxResource', 'reductionFactor', 'bootstrapCount', 'samplerHistory', 'minRungTrials', 'bracketOrder'],
+    options: [
+      'minResource',
+      'maxResource',
+      'reductionFactor',
+      'bootstrapCount',
+      'samplerHistory',
+      'minRungTrials',
+      'bracketOrder',
+    ],
     make: (o) => new HyperbandPruner(o as any),
   },
   patient: {
     options: ['patience', 'minDelta', 'wrapped'],
-    make: ({ wrapped, ...o }, path) => new PatientPruner(wrapped === undefined ? null : makePruner(parsePlugin(wrapped, `${path}.wrapped`), `${path}.wrapped`), o as any),
+    make: ({ wrapped, ...o }, path) =>
+      new PatientPruner(
+        wrapped === undefined ? null : makePruner(parsePlugin(wrapped, `${path}.wrapped`), `${path}.wrapped`),
+        o as any,
+      ),
   },
 };
 /* eslint-enable @typescript-eslint/no-explicit-any */
@@ -89,7 +124,12 @@ export function parsePlugin(raw: unknown, path: string): PluginSpec {
   return { kind: check.string(kind, `${path}.kind`), options };
 }
 
-function build<T, E extends { options: readonly string[] }>(table: Record<string, E>, spec: PluginSpec, path: string, make: (entry: E) => T): T {
+function build<T, E extends { options: readonly string[] }>(
+  table: Record<string, E>,
+  spec: PluginSpec,
+  path: string,
+  make: (entry: E) => T,
+): T {
   // Own keys only: a kind such as "toString" or "__proto__" must not reach Object.prototype.
   const entry = Object.hasOwn(table, spec.kind) ? table[spec.kind] : undefined;
   if (!entry) throw check.configError(`${path}.kind`, `one of ${Object.keys(table).join(', ')}`, spec.kind);
@@ -97,15 +137,25 @@ function build<T, E extends { options: readonly string[] }>(table: Record<string
   try {
     return make(entry);
   } catch (error) {
-    if (isTunekitError(error) && error.code !== 'config_invalid') throw new TunekitError('config_invalid', `${path}: ${error.message}`, { path });
+    if (isTunekitError(error) && error.code !== 'config_invalid')
+      throw new TunekitError('config_invalid', `${path}: ${error.message}`, { path });
     throw error;
   }
 }
 
-export function makeSampler(spec: PluginSpec, path: string, space: readonly SpaceEntry[], seed?: number): Sampler {
-  if (spec.options.seed !== undefined && !(Number.isInteger(spec.options.seed) && (spec.options.seed as number) >= 0))
+export function makeSampler(
+  spec: PluginSpec,
+  path: string,
+  space: readonly SpaceEntry[],
+  seed?: number,
+): Sampler {
+  if (
+    spec.options.seed !== undefined &&
+    !(Number.isInteger(spec.options.seed) && (spec.options.seed as number) >= 0)
+  )
     throw check.configError(`${path}.seed`, 'a non-negative integer', spec.options.seed);
-  const options = seed !== undefined && !('seed' in spec.options) ? { ...spec.options, seed } : { ...spec.options };
+  const options =
+    seed !== undefined && !('seed' in spec.options) ? { ...spec.options, seed } : { ...spec.options };
   return build(SAMPLERS, spec, path, (entry) => entry.make(options, space));
 }
 

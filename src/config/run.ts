@@ -44,7 +44,10 @@ export async function loadStudyConfig(storage: string, studyName: string): Promi
   try {
     const source = (await opened.getStudy(studyName)).systemAttrs[CONFIG_ATTR];
     if (source === undefined)
-      throw new TunekitError('config_missing', `study "${studyName}" was not started from a config; give the config file to tunekit worker`);
+      throw new TunekitError(
+        'config_missing',
+        `study "${studyName}" was not started from a config; give the config file to tunekit worker`,
+      );
     return parseConfig(source);
   } finally {
     await opened.close?.();
@@ -75,17 +78,26 @@ export function configObjective(config: TuneConfig, space: readonly SpaceEntry[]
 }
 
 /** Runs the config's study to its budget (total trials and/or time); returns the study. */
-export async function runTune(config: TuneConfig, overrides: TuneOverrides = {}, hooks: TuneHooks = {}): Promise<Study> {
+export async function runTune(
+  config: TuneConfig,
+  overrides: TuneOverrides = {},
+  hooks: TuneHooks = {},
+): Promise<Study> {
   const study = await openConfigStudy(config, overrides);
   const total = overrides.trials ?? config.study.trials;
   const timeoutSeconds = overrides.timeoutSeconds ?? config.study.timeoutSeconds;
   const deadline = timeoutSeconds === undefined ? undefined : Date.now() + timeoutSeconds * 1000;
   const callbacks = hooks.onTrial ? [(s: Study, r: TrialRecord) => hooks.onTrial!(r, s)] : [];
-  const remainingTime = () => (deadline === undefined ? {} : { timeoutMs: Math.max(1, deadline - Date.now()) });
+  const remainingTime = () =>
+    deadline === undefined ? {} : { timeoutMs: Math.max(1, deadline - Date.now()) };
 
   if (config.strategy.kind === 'optimize') {
     // The budget counts the study's trials from every worker, so restarted or extra workers do not overshoot.
-    await study.optimize(configObjective(config), { ...(total ? { maxTrials: total } : {}), ...remainingTime(), callbacks });
+    await study.optimize(configObjective(config), {
+      ...(total ? { maxTrials: total } : {}),
+      ...remainingTime(),
+      callbacks,
+    });
     return study;
   }
 
@@ -105,7 +117,10 @@ export async function runTune(config: TuneConfig, overrides: TuneOverrides = {},
       },
       { nTrials: trialsPerRound, ...remainingTime(), callbacks },
     );
-    space = narrowSpace(space, await study.trials({ states: ['complete'] }), study.directions[0]!, { top, margin });
+    space = narrowSpace(space, await study.trials({ states: ['complete'] }), study.directions[0]!, {
+      top,
+      margin,
+    });
   }
   return study;
 }

@@ -4,7 +4,14 @@ import { parseConfigText } from './load.js';
 import { parseConfig } from './schema.js';
 
 const base = {
-  study: { name: 's', direction: 'maximize', sampler: { kind: 'tpe', seed: 1 }, pruner: 'median', trials: 20, retries: 1 },
+  study: {
+    name: 's',
+    direction: 'maximize',
+    sampler: { kind: 'tpe', seed: 1 },
+    pruner: 'median',
+    trials: 20,
+    retries: 1,
+  },
   space: {
     lr: { type: 'float', low: 1e-5, high: 0.1, log: true },
     optimizer: { type: 'categorical', choices: ['sgd', 'adam'] },
@@ -37,12 +44,23 @@ const edit = (path: string[], value: unknown) => {
 describe('parseConfig', () => {
   it('parses a complete config into plain data', () => {
     const config = parseConfig(base);
-    expect(config.study).toMatchObject({ name: 's', directions: ['maximize'], storage: 'sqlite:./tunekit.db', trials: 20, retries: 1 });
+    expect(config.study).toMatchObject({
+      name: 's',
+      directions: ['maximize'],
+      storage: 'sqlite:./tunekit.db',
+      trials: 20,
+      retries: 1,
+    });
     expect(config.study.sampler).toEqual({ kind: 'tpe', options: { seed: 1 } });
     expect(config.study.pruner).toEqual({ kind: 'median', options: {} });
     expect(config.space.map((e) => e.name)).toEqual(['lr', 'optimizer', 'momentum', 'units']);
     expect(config.space[2]!.when).toEqual({ optimizer: ['sgd'] });
-    expect(config.objective).toEqual({ kind: 'command', argv: ['python3', 'train.py', '--lr', '{lr}'], env: { A: 'b' }, timeoutMs: 30000 });
+    expect(config.objective).toEqual({
+      kind: 'command',
+      argv: ['python3', 'train.py', '--lr', '{lr}'],
+      env: { A: 'b' },
+      timeoutMs: 30000,
+    });
     expect(config.strategy).toEqual({ kind: 'optimize' });
   });
 
@@ -52,30 +70,61 @@ describe('parseConfig', () => {
     [['study', 'trials'], 2.5, 'study.trials: expected a positive integer, got 2.5'],
     [['study', 'colour'], 'red', 'study.colour: unknown field; expected one of name, storage'],
     [['space', 'lr', 'low'], 'abc', 'space.lr.low: expected a finite number, got "abc"'],
-    [['space', 'lr', 'type'], 'double', 'space.lr.type: expected one of float, int, categorical, got "double"'],
+    [
+      ['space', 'lr', 'type'],
+      'double',
+      'space.lr.type: expected one of float, int, categorical, got "double"',
+    ],
     [['space', 'lr', 'high'], 1e-6, 'space.lr: low (0.00001) is greater than high (0.000001); swap them'],
-    [['space', 'units', 'step'], 100, 'space.units: step 100 does not fit the range [16, 256]; use high = 216'],
+    [
+      ['space', 'units', 'step'],
+      100,
+      'space.units: step 100 does not fit the range [16, 256]; use high = 216',
+    ],
     [['space', 'optimizer', 'choices'], ['sgd', 'sgd'], 'space.optimizer: duplicate choice "sgd"'],
-    [['space', 'momentum', 'when'], { optimiser: 'sgd' }, 'space.momentum.when.optimiser: expected the name of a hyperparameter declared above this one'],
-    [['space', 'momentum', 'when'], { optimizer: 'rmsprop' }, 'space.momentum.when.optimizer: expected a value of optimizer, got "rmsprop"'],
+    [
+      ['space', 'momentum', 'when'],
+      { optimiser: 'sgd' },
+      'space.momentum.when.optimiser: expected the name of a hyperparameter declared above this one',
+    ],
+    [
+      ['space', 'momentum', 'when'],
+      { optimizer: 'rmsprop' },
+      'space.momentum.when.optimizer: expected a value of optimizer, got "rmsprop"',
+    ],
     [['objective', 'command'], 'python3 train.py', 'objective.command: expected an argv array'],
     [['objective', 'command', 'argv'], [], 'objective.command.argv: expected the program and its arguments'],
     [['objective', 'command', 'timeout'], 0, 'objective.command.timeout: expected a positive number, got 0'],
-    [['strategy'], { kind: 'coarse-to-fine', rounds: 0 }, 'strategy.rounds: expected a positive integer, got 0'],
+    [
+      ['strategy'],
+      { kind: 'coarse-to-fine', rounds: 0 },
+      'strategy.rounds: expected a positive integer, got 0',
+    ],
   ])('names the field: %j = %j', (path, value, message) => {
     expect(errorOf(edit(path as string[], value)).message).toContain(message);
   });
 
   it('refuses a missing section and an unknown top-level field', () => {
-    expect(errorOf({ ...base, space: undefined }).message).toContain('space: expected an object, got nothing');
+    expect(errorOf({ ...base, space: undefined }).message).toContain(
+      'space: expected an object, got nothing',
+    );
     expect(errorOf({ ...base, extra: 1 }).message).toContain('extra: unknown field');
     expect(errorOf(null).message).toContain('config: expected an object, got null');
   });
 
   it('reads YAML and reports syntax errors with the line', () => {
-    const yaml = 'study:\n  name: y\nspace:\n  lr: {type: float, low: 1e-5, high: 1e-1, log: true}\nobjective:\n  command: [sh, -c, "echo"]\n';
-    expect(parseConfig(parseConfigText(yaml, 'c.yaml')).space[0]!.distribution).toEqual({ kind: 'float', low: 1e-5, high: 0.1, log: true, step: null });
-    expect(() => parseConfigText('study:\n  name: [unclosed\n', 'c.yaml')).toThrow(/c.yaml is not valid YAML at line \d/);
+    const yaml =
+      'study:\n  name: y\nspace:\n  lr: {type: float, low: 1e-5, high: 1e-1, log: true}\nobjective:\n  command: [sh, -c, "echo"]\n';
+    expect(parseConfig(parseConfigText(yaml, 'c.yaml')).space[0]!.distribution).toEqual({
+      kind: 'float',
+      low: 1e-5,
+      high: 0.1,
+      log: true,
+      step: null,
+    });
+    expect(() => parseConfigText('study:\n  name: [unclosed\n', 'c.yaml')).toThrow(
+      /c.yaml is not valid YAML at line \d/,
+    );
     expect(() => parseConfigText('{"a":', 'c.json')).toThrow(/c.json is not valid JSON/);
   });
 });

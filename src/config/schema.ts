@@ -62,18 +62,37 @@ export function parseConfig(raw: unknown): TuneConfig {
     source: structuredClone(raw),
   };
   if (config.strategy.kind === 'coarse-to-fine' && config.study.directions.length > 1)
-    throw check.configError('strategy.kind', 'optimize for a study with several objectives (coarse-to-fine ranks by one value)', 'coarse-to-fine');
+    throw check.configError(
+      'strategy.kind',
+      'optimize for a study with several objectives (coarse-to-fine ranks by one value)',
+      'coarse-to-fine',
+    );
   return config;
 }
 
 function parseStudy(raw: unknown): StudyConfig {
-  const s = check.object(raw, 'study', ['name', 'storage', 'direction', 'directions', 'sampler', 'pruner', 'seed', 'trials', 'timeout', 'retries']);
-  if (s.direction !== undefined && s.directions !== undefined) throw check.configError('study.directions', 'either direction or directions, not both', s.directions);
+  const s = check.object(raw, 'study', [
+    'name',
+    'storage',
+    'direction',
+    'directions',
+    'sampler',
+    'pruner',
+    'seed',
+    'trials',
+    'timeout',
+    'retries',
+  ]);
+  if (s.direction !== undefined && s.directions !== undefined)
+    throw check.configError('study.directions', 'either direction or directions, not both', s.directions);
   const directions =
     s.directions !== undefined
-      ? check.array(s.directions, 'study.directions').map((d, i) => check.oneOf(d, `study.directions[${i}]`, ['minimize', 'maximize'] as const))
+      ? check
+          .array(s.directions, 'study.directions')
+          .map((d, i) => check.oneOf(d, `study.directions[${i}]`, ['minimize', 'maximize'] as const))
       : [check.oneOf(s.direction ?? 'minimize', 'study.direction', ['minimize', 'maximize'] as const)];
-  if (directions.length === 0) throw check.configError('study.directions', 'at least one direction', s.directions);
+  if (directions.length === 0)
+    throw check.configError('study.directions', 'at least one direction', s.directions);
   const seed = check.optional(s.seed, (v) => nonNegativeInt(v, 'study.seed'));
   const trials = check.optional(s.trials, (v) => check.positiveInt(v, 'study.trials'));
   const timeoutSeconds = check.optional(s.timeout, (v) => check.positive(v, 'study.timeout'));
@@ -91,33 +110,60 @@ function parseStudy(raw: unknown): StudyConfig {
 }
 
 /** A trainer objective's monitor decides the direction when the config gives none, and must agree with one it gives. */
-function withDirection(study: StudyConfig, raw: Record<string, unknown>, objective: ObjectiveConfig): StudyConfig {
+function withDirection(
+  study: StudyConfig,
+  raw: Record<string, unknown>,
+  objective: ObjectiveConfig,
+): StudyConfig {
   if (objective.kind !== 'trainer') return study;
   const wanted = monitorDirection(objective.monitor);
   if (raw.direction === undefined && raw.directions === undefined) return { ...study, directions: [wanted] };
   if (study.directions.length !== 1 || study.directions[0] !== wanted)
-    throw check.configError(raw.direction !== undefined ? 'study.direction' : 'study.directions', `${wanted} for monitor ${objective.monitor}`, raw.direction ?? raw.directions);
+    throw check.configError(
+      raw.direction !== undefined ? 'study.direction' : 'study.directions',
+      `${wanted} for monitor ${objective.monitor}`,
+      raw.direction ?? raw.directions,
+    );
   return study;
 }
 
 function nonNegativeInt(value: unknown, path: string): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) throw check.configError(path, 'a non-negative integer', value);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0)
+    throw check.configError(path, 'a non-negative integer', value);
   return value;
 }
 
 function parseObjective(raw: unknown, space: readonly SpaceEntry[]): ObjectiveConfig {
   const o = check.object(raw, 'objective', ['command', 'trainer']);
-  if (o.command !== undefined && o.trainer !== undefined) throw check.configError('objective', 'either command or trainer, not both', Object.keys(o));
+  if (o.command !== undefined && o.trainer !== undefined)
+    throw check.configError('objective', 'either command or trainer, not both', Object.keys(o));
   if (o.trainer !== undefined) return parseTrainer(o.trainer, 'objective.trainer', space);
-  if (o.command === undefined) throw check.configError('objective', 'objective.command (any program) or objective.trainer (the built-in trainer)', raw);
+  if (o.command === undefined)
+    throw check.configError(
+      'objective',
+      'objective.command (any program) or objective.trainer (the built-in trainer)',
+      raw,
+    );
   if (typeof o.command === 'string')
-    throw check.configError('objective.command', 'an argv array like ["python3", "train.py", "--lr", "{lr}"] (tunekit never runs a shell)', o.command);
-  const c = Array.isArray(o.command) ? { argv: o.command } : check.object(o.command, 'objective.command', ['argv', 'env', 'cwd', 'timeout']);
-  const argv = check.array(c.argv, 'objective.command.argv').map((a, i) => check.string(a, `objective.command.argv[${i}]`));
-  if (argv.length === 0) throw check.configError('objective.command.argv', 'the program and its arguments', argv);
+    throw check.configError(
+      'objective.command',
+      'an argv array like ["python3", "train.py", "--lr", "{lr}"] (tunekit never runs a shell)',
+      o.command,
+    );
+  const c = Array.isArray(o.command)
+    ? { argv: o.command }
+    : check.object(o.command, 'objective.command', ['argv', 'env', 'cwd', 'timeout']);
+  const argv = check
+    .array(c.argv, 'objective.command.argv')
+    .map((a, i) => check.string(a, `objective.command.argv[${i}]`));
+  if (argv.length === 0)
+    throw check.configError('objective.command.argv', 'the program and its arguments', argv);
   const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(check.optional(c.env, (v) => check.object(v, 'objective.command.env')) ?? {})) {
-    if (typeof v !== 'string' && typeof v !== 'number') throw check.configError(`objective.command.env.${k}`, 'a string', v);
+  for (const [k, v] of Object.entries(
+    check.optional(c.env, (v) => check.object(v, 'objective.command.env')) ?? {},
+  )) {
+    if (typeof v !== 'string' && typeof v !== 'number')
+      throw check.configError(`objective.command.env.${k}`, 'a string', v);
     env[k] = String(v);
   }
   const cwd = check.optional(c.cwd, (v) => check.string(v, 'objective.command.cwd'));
@@ -133,7 +179,10 @@ function parseObjective(raw: unknown, space: readonly SpaceEntry[]): ObjectiveCo
 
 function parseStrategy(raw: unknown): StrategyConfig {
   if (raw === undefined || raw === 'optimize') return { kind: 'optimize' };
-  const s = typeof raw === 'string' ? { kind: raw } : check.object(raw, 'strategy', ['kind', 'rounds', 'trialsPerRound', 'top', 'margin']);
+  const s =
+    typeof raw === 'string'
+      ? { kind: raw }
+      : check.object(raw, 'strategy', ['kind', 'rounds', 'trialsPerRound', 'top', 'margin']);
   const kind = check.oneOf(s.kind, 'strategy.kind', ['optimize', 'coarse-to-fine'] as const);
   if (kind === 'optimize') return { kind };
   const margin = check.optional(s.margin, (v) => check.number(v, 'strategy.margin')) ?? 0.1;
@@ -141,7 +190,8 @@ function parseStrategy(raw: unknown): StrategyConfig {
   return {
     kind,
     rounds: check.optional(s.rounds, (v) => check.positiveInt(v, 'strategy.rounds')) ?? 3,
-    trialsPerRound: check.optional(s.trialsPerRound, (v) => check.positiveInt(v, 'strategy.trialsPerRound')) ?? 20,
+    trialsPerRound:
+      check.optional(s.trialsPerRound, (v) => check.positiveInt(v, 'strategy.trialsPerRound')) ?? 20,
     top: check.optional(s.top, (v) => check.positiveInt(v, 'strategy.top')) ?? 5,
     margin,
   };

@@ -1,7 +1,12 @@
 // A search space declared as data (from a config file): each hyperparameter with its distribution and an
 // optional condition on earlier ones. `suggestSpace` asks a trial for every parameter whose condition holds.
 import { TunekitError, isTunekitError } from '../errors.js';
-import { categoricalDistribution, contains, floatDistribution, intDistribution } from '../search-space/index.js';
+import {
+  categoricalDistribution,
+  contains,
+  floatDistribution,
+  intDistribution,
+} from '../search-space/index.js';
 import type { CategoricalChoice, Distribution, ParamValue } from '../search-space/index.js';
 import type { Trial } from '../study/trial.js';
 import * as check from './check.js';
@@ -32,11 +37,18 @@ export function parseSpace(raw: unknown, path = 'space'): SpaceEntry[] {
         const log = check.optional(s.log, (v) => check.boolean(v, check.join(at, 'log'))) ?? false;
         const step = check.optional(s.step, (v) => check.positive(v, check.join(at, 'step')));
         const options = step === undefined ? { log } : { log, step };
-        distribution = type === 'float' ? floatDistribution(name, low, high, options) : intDistribution(name, low, high, options);
+        distribution =
+          type === 'float'
+            ? floatDistribution(name, low, high, options)
+            : intDistribution(name, low, high, options);
       }
     } catch (error) {
       if (isTunekitError(error, 'invalid_distribution'))
-        throw new TunekitError('config_invalid', `${at}: ${error.message.replace(/^parameter "[^"]*": /, '')}`, { path: at });
+        throw new TunekitError(
+          'config_invalid',
+          `${at}: ${error.message.replace(/^parameter "[^"]*": /, '')}`,
+          { path: at },
+        );
       throw error;
     }
     const when = s.when === undefined ? undefined : parseWhen(s.when, check.join(at, 'when'), entries);
@@ -51,7 +63,8 @@ function parseWhen(raw: unknown, path: string, earlier: readonly SpaceEntry[]): 
   for (const [parent, value] of Object.entries(check.object(raw, path))) {
     const at = check.join(path, parent);
     const declared = earlier.find((e) => e.name === parent);
-    if (!declared) throw check.configError(at, 'the name of a hyperparameter declared above this one', parent);
+    if (!declared)
+      throw check.configError(at, 'the name of a hyperparameter declared above this one', parent);
     const values = (Array.isArray(value) ? value : [value]) as ParamValue[];
     for (const v of values)
       if (!contains(declared.distribution, v)) throw check.configError(at, `a value of ${parent}`, v);
@@ -66,7 +79,9 @@ export type Suggester = Pick<Trial, 'suggestFloat' | 'suggestInt' | 'suggestCate
 function suggestOne(source: Suggester, name: string, d: Distribution): ParamValue {
   if (d.kind === 'categorical') return source.suggestCategorical(name, d.choices);
   const options = d.log ? { log: true } : d.step === null ? {} : { step: d.step };
-  return d.kind === 'int' ? source.suggestInt(name, d.low, d.high, options) : source.suggestFloat(name, d.low, d.high, options);
+  return d.kind === 'int'
+    ? source.suggestInt(name, d.low, d.high, options)
+    : source.suggestFloat(name, d.low, d.high, options);
 }
 
 /** Suggests every parameter of the space whose condition holds, in declaration order. */

@@ -10,8 +10,10 @@ const REF = /^\$([A-Za-z_][\w.-]*)$/;
 export function checkTemplate(template: unknown, path: string, names: ReadonlySet<string>): void {
   if (typeof template === 'string') {
     const ref = REF.exec(template);
-    if (ref && !names.has(ref[1]!)) throw check.configError(path, `a declared hyperparameter (${[...names].join(', ')})`, template);
-  } else if (Array.isArray(template)) template.forEach((v, i) => checkTemplate(v, check.join(path, i), names));
+    if (ref && !names.has(ref[1]!))
+      throw check.configError(path, `a declared hyperparameter (${[...names].join(', ')})`, template);
+  } else if (Array.isArray(template))
+    template.forEach((v, i) => checkTemplate(v, check.join(path, i), names));
   else if (template !== null && typeof template === 'object')
     for (const [k, v] of Object.entries(template)) checkTemplate(v, check.join(path, k), names);
 }
@@ -21,7 +23,8 @@ export function resolveTemplate(template: unknown, params: Readonly<Record<strin
     const ref = REF.exec(template);
     return ref ? params[ref[1]!] : template;
   }
-  if (Array.isArray(template)) return template.map((v) => resolveTemplate(v, params)).filter((v) => v !== undefined);
+  if (Array.isArray(template))
+    return template.map((v) => resolveTemplate(v, params)).filter((v) => v !== undefined);
   if (template === null || typeof template !== 'object') return template;
   const o = template as Record<string, unknown>;
   if ('repeat' in o && 'value' in o && Object.keys(o).length === 2) {

@@ -1,7 +1,19 @@
 // The `trainer` objective of a config: a data set, a split (hold-out or k-fold, with a test part kept for
 // the end), and model / fit / preprocessing templates whose "$name" values come from the search space.
 import type { Dataset, PreprocessStep, TrainerConfig, TrainerData, TrainerSpace } from '../data/index.js';
-import { DATASET_NAMES, concatDatasets, evaluateOnTest, evaluateParams, loadCsv, loadDataset, loadFashionMnist, loadIdxDataset, TRAINER_ATTRS, trainerObjective, trainValTestSplit } from '../data/index.js';
+import {
+  DATASET_NAMES,
+  concatDatasets,
+  evaluateOnTest,
+  evaluateParams,
+  loadCsv,
+  loadDataset,
+  loadFashionMnist,
+  loadIdxDataset,
+  TRAINER_ATTRS,
+  trainerObjective,
+  trainValTestSplit,
+} from '../data/index.js';
 import type { DatasetName } from '../data/index.js';
 import { TunekitError, isTunekitError } from '../errors.js';
 import { buildModel, cnn, mlp } from '../nn/index.js';
@@ -15,7 +27,12 @@ import { checkTemplate, resolveTemplate } from './template.js';
 
 export type DataSource =
   | { readonly kind: 'bundled'; readonly name: DatasetName }
-  | { readonly kind: 'csv'; readonly path: string; readonly label?: string | number; readonly header?: boolean }
+  | {
+      readonly kind: 'csv';
+      readonly path: string;
+      readonly label?: string | number;
+      readonly header?: boolean;
+    }
   | { readonly kind: 'idx'; readonly images: string; readonly labels: string; readonly limit?: number }
   | { readonly kind: 'fashion-mnist'; readonly limit?: number };
 
@@ -23,7 +40,13 @@ export interface TrainerObjectiveConfig {
   readonly kind: 'trainer';
   readonly data: DataSource;
   /** Fractions of the rows held out for validation and for the final test; k > 0 means k-fold CV on the rest. */
-  readonly split: { readonly val: number; readonly test: number; readonly folds: number; readonly stratify: boolean; readonly seed: number };
+  readonly split: {
+    readonly val: number;
+    readonly test: number;
+    readonly folds: number;
+    readonly stratify: boolean;
+    readonly seed: number;
+  };
   readonly model: unknown;
   readonly fit: unknown;
   readonly preprocess: unknown;
@@ -32,19 +55,38 @@ export interface TrainerObjectiveConfig {
 }
 
 const LOWER_IS_BETTER = ['val_loss', 'val_log_loss', 'val_mse', 'val_mae'];
-const MONITORS = ['val_loss', 'val_accuracy', 'val_precision', 'val_recall', 'val_f1', 'val_log_loss', 'val_mse', 'val_mae', 'val_r2'];
+const MONITORS = [
+  'val_loss',
+  'val_accuracy',
+  'val_precision',
+  'val_recall',
+  'val_f1',
+  'val_log_loss',
+  'val_mse',
+  'val_mae',
+  'val_r2',
+];
 
 /** The direction a monitored value calls for: losses and errors down, scores up. */
 export function monitorDirection(monitor: string): Direction {
   return LOWER_IS_BETTER.includes(monitor) ? 'minimize' : 'maximize';
 }
 
-export function parseTrainer(raw: unknown, path: string, space: readonly SpaceEntry[]): TrainerObjectiveConfig {
+export function parseTrainer(
+  raw: unknown,
+  path: string,
+  space: readonly SpaceEntry[],
+): TrainerObjectiveConfig {
   const t = check.object(raw, path, ['data', 'split', 'model', 'fit', 'preprocess', 'monitor', 'seed']);
   const names = new Set(space.map((e) => e.name));
   for (const key of ['model', 'fit', 'preprocess']) checkTemplate(t[key], check.join(path, key), names);
   checkModel(t.model, `${path}.model`);
-  if (t.fit === undefined) throw check.configError(`${path}.fit`, 'fit options: { epochs, optimizer: { kind, lr }, ... }', undefined);
+  if (t.fit === undefined)
+    throw check.configError(
+      `${path}.fit`,
+      'fit options: { epochs, optimizer: { kind, lr }, ... }',
+      undefined,
+    );
   check.object(t.fit, `${path}.fit`, FIT_KEYS);
   return {
     kind: 'trainer',
@@ -62,7 +104,20 @@ const MODEL_KEYS: Record<string, readonly string[]> = {
   mlp: ['hidden', 'activation', 'dropout', 'batchNorm', 'outputActivation'],
   cnn: ['conv', 'pool', 'poolSize', 'dense', 'activation', 'dropout', 'batchNorm'],
 };
-const FIT_KEYS = ['epochs', 'loss', 'optimizer', 'batchSize', 'schedule', 'shuffle', 'seed', 'metrics', 'earlyStopping', 'penalty', 'clipNorm', 'clipValue'];
+const FIT_KEYS = [
+  'epochs',
+  'loss',
+  'optimizer',
+  'batchSize',
+  'schedule',
+  'shuffle',
+  'seed',
+  'metrics',
+  'earlyStopping',
+  'penalty',
+  'clipNorm',
+  'clipValue',
+];
 
 function checkModel(raw: unknown, path: string): void {
   const m = check.object(raw, path, ['mlp', 'cnn', 'layers']);
@@ -81,16 +136,35 @@ function parseData(raw: unknown, path: string): DataSource {
   const d = check.object(raw, path, ['csv', 'label', 'header', 'idx', 'fashion-mnist', 'limit']);
   const limit = check.optional(d.limit, (v) => check.positiveInt(v, `${path}.limit`));
   if (d.csv !== undefined) {
-    const label = d.label === undefined ? undefined : typeof d.label === 'number' ? d.label : check.string(d.label, `${path}.label`);
+    const label =
+      d.label === undefined
+        ? undefined
+        : typeof d.label === 'number'
+          ? d.label
+          : check.string(d.label, `${path}.label`);
     const header = check.optional(d.header, (v) => check.boolean(v, `${path}.header`));
-    return { kind: 'csv', path: check.string(d.csv, `${path}.csv`), ...(label === undefined ? {} : { label }), ...(header === undefined ? {} : { header }) };
+    return {
+      kind: 'csv',
+      path: check.string(d.csv, `${path}.csv`),
+      ...(label === undefined ? {} : { label }),
+      ...(header === undefined ? {} : { header }),
+    };
   }
   if (d.idx !== undefined) {
     const idx = check.object(d.idx, `${path}.idx`, ['images', 'labels']);
-    return { kind: 'idx', images: check.string(idx.images, `${path}.idx.images`), labels: check.string(idx.labels, `${path}.idx.labels`), ...(limit ? { limit } : {}) };
+    return {
+      kind: 'idx',
+      images: check.string(idx.images, `${path}.idx.images`),
+      labels: check.string(idx.labels, `${path}.idx.labels`),
+      ...(limit ? { limit } : {}),
+    };
   }
   if (d['fashion-mnist'] !== undefined) return { kind: 'fashion-mnist', ...(limit ? { limit } : {}) };
-  throw check.configError(path, `a bundled data set (${DATASET_NAMES.join(', ')}), { csv: path }, { idx: { images, labels } } or fashion-mnist`, raw);
+  throw check.configError(
+    path,
+    `a bundled data set (${DATASET_NAMES.join(', ')}), { csv: path }, { idx: { images, labels } } or fashion-mnist`,
+    raw,
+  );
 }
 
 function parseSplit(raw: unknown, path: string): TrainerObjectiveConfig['split'] {
@@ -107,8 +181,10 @@ function parseSplit(raw: unknown, path: string): TrainerObjectiveConfig['split']
     stratify: check.optional(s.stratify, (v) => check.boolean(v, `${path}.stratify`)) ?? true,
     seed: check.optional(s.seed, (v) => check.number(v, `${path}.seed`)) ?? 0,
   };
-  if (split.folds === 1) throw check.configError(`${path}.folds`, 'at least 2 folds (or 0 for a hold-out validation part)', 1);
-  if (split.folds === 0 && split.val === 0) throw check.configError(`${path}.val`, 'a validation fraction > 0 (or folds >= 2)', 0);
+  if (split.folds === 1)
+    throw check.configError(`${path}.folds`, 'at least 2 folds (or 0 for a hold-out validation part)', 1);
+  if (split.folds === 0 && split.val === 0)
+    throw check.configError(`${path}.val`, 'a validation fraction > 0 (or folds >= 2)', 0);
   if (split.val + split.test >= 1) throw check.configError(path, 'val + test < 1', split.val + split.test);
   return split;
 }
@@ -118,7 +194,10 @@ export function loadData(source: DataSource): Dataset {
     case 'bundled':
       return loadDataset(source.name);
     case 'csv':
-      return loadCsv(source.path, { ...(source.label === undefined ? {} : { label: source.label }), ...(source.header === undefined ? {} : { header: source.header }) });
+      return loadCsv(source.path, {
+        ...(source.label === undefined ? {} : { label: source.label }),
+        ...(source.header === undefined ? {} : { header: source.header }),
+      });
     case 'idx':
       return loadIdxDataset(source.images, source.labels, source.limit ? { limit: source.limit } : {});
     case 'fashion-mnist':
@@ -144,13 +223,26 @@ export interface TrainerPlan {
 export function planTrainer(cfg: TrainerObjectiveConfig, space: readonly SpaceEntry[]): TrainerPlan {
   const data = loadData(cfg.data);
   const stratify = cfg.split.stratify && data.classes !== undefined;
-  const holdout = trainValTestSplit(data, { valFraction: cfg.split.folds > 0 ? 0 : cfg.split.val, testFraction: cfg.split.test, stratify, seed: cfg.split.seed });
+  const holdout = trainValTestSplit(data, {
+    valFraction: cfg.split.folds > 0 ? 0 : cfg.split.val,
+    testFraction: cfg.split.test,
+    stratify,
+    seed: cfg.split.seed,
+  });
   const development = cfg.split.folds > 0 ? holdout.train : concatDatasets(holdout.train, holdout.val);
   const trainerSpace = trainerSpaceFor(cfg, space, data);
   dryRun(trainerSpace, data);
-  const trainerData: TrainerData = cfg.split.folds > 0 ? { cv: holdout.train, folds: { k: cfg.split.folds, stratify, seed: cfg.split.seed } } : { train: holdout.train, val: holdout.val };
+  const trainerData: TrainerData =
+    cfg.split.folds > 0
+      ? { cv: holdout.train, folds: { k: cfg.split.folds, stratify, seed: cfg.split.seed } }
+      : { train: holdout.train, val: holdout.val };
   return {
-    objective: trainerObjective({ space: trainerSpace, data: trainerData, monitor: cfg.monitor, seed: cfg.seed }),
+    objective: trainerObjective({
+      space: trainerSpace,
+      data: trainerData,
+      monitor: cfg.monitor,
+      seed: cfg.seed,
+    }),
     space: trainerSpace,
     test: holdout.test.n > 0 ? holdout.test : null,
     development,
@@ -159,7 +251,11 @@ export function planTrainer(cfg: TrainerObjectiveConfig, space: readonly SpaceEn
 }
 
 /** The define-by-run space a trainer config describes: hyperparameters in, model / fit / preprocessing out. */
-export function trainerSpaceFor(cfg: TrainerObjectiveConfig, space: readonly SpaceEntry[], data: Dataset): TrainerSpace {
+export function trainerSpaceFor(
+  cfg: TrainerObjectiveConfig,
+  space: readonly SpaceEntry[],
+  data: Dataset,
+): TrainerSpace {
   const outputs = data.classes ?? data.y.length / Math.max(1, data.n);
   return (source) => {
     const params = suggestSpace(source, space);
@@ -174,8 +270,17 @@ export function trainerSpaceFor(cfg: TrainerObjectiveConfig, space: readonly Spa
 function modelFrom(resolved: unknown, data: Dataset, outputs: number): TrainerConfig['model'] {
   const m = resolved as Record<string, Record<string, unknown> | unknown[]>;
   let config: ModelConfig;
-  if (m.mlp) config = mlp({ inputs: data.features, outputs, hidden: [], ...(m.mlp as object) } as Parameters<typeof mlp>[0]);
-  else if (m.cnn) config = cnn({ inputShape: data.shape as [number, number, number], outputs, conv: [], ...(m.cnn as object) } as Parameters<typeof cnn>[0]);
+  if (m.mlp)
+    config = mlp({ inputs: data.features, outputs, hidden: [], ...(m.mlp as object) } as Parameters<
+      typeof mlp
+    >[0]);
+  else if (m.cnn)
+    config = cnn({
+      inputShape: data.shape as [number, number, number],
+      outputs,
+      conv: [],
+      ...(m.cnn as object),
+    } as Parameters<typeof cnn>[0]);
   else if (m.layers) config = { inputShape: [data.features], layers: m.layers as ModelConfig['layers'] };
   else throw check.configError('objective.trainer.model', 'one of mlp, cnn or layers', resolved);
   const { inputShape: _input, ...rest } = config;
@@ -196,17 +301,31 @@ function dryRun(trainerSpace: TrainerSpace, data: Dataset): void {
   };
   try {
     const config = trainerSpace(first as never);
-    buildModel({ ...config.model, inputShape: data.shape ? [...data.shape] : [data.features] } as ModelConfig, { seed: 0 });
-    if (typeof config.fit.epochs !== 'number') throw check.configError('objective.trainer.fit.epochs', 'a positive integer', config.fit.epochs);
+    buildModel(
+      { ...config.model, inputShape: data.shape ? [...data.shape] : [data.features] } as ModelConfig,
+      { seed: 0 },
+    );
+    if (typeof config.fit.epochs !== 'number')
+      throw check.configError('objective.trainer.fit.epochs', 'a positive integer', config.fit.epochs);
   } catch (error) {
-    if (isTunekitError(error) && error.code !== 'config_invalid') throw new TunekitError('config_invalid', `objective.trainer: ${error.message}`);
+    if (isTunekitError(error) && error.code !== 'config_invalid')
+      throw new TunekitError('config_invalid', `objective.trainer: ${error.message}`);
     throw error;
   }
 }
 
 /** Fits the best trial's hyperparameters again (on `plan.refit`) and scores the test rows, once. */
-export async function scoreTestOnce(study: Study, plan: TrainerPlan, cfg: TrainerObjectiveConfig, options: { force?: boolean } = {}) {
-  if (!plan.test) throw new TunekitError('invalid_argument', 'the config keeps no test part (objective.trainer.split.test is 0)');
+export async function scoreTestOnce(
+  study: Study,
+  plan: TrainerPlan,
+  cfg: TrainerObjectiveConfig,
+  options: { force?: boolean } = {},
+) {
+  if (!plan.test)
+    throw new TunekitError(
+      'invalid_argument',
+      'the config keeps no test part (objective.trainer.split.test is 0)',
+    );
   const test = plan.test;
   return evaluateOnTest(
     study,
@@ -223,6 +342,9 @@ export async function scoreTestOnce(study: Study, plan: TrainerPlan, cfg: Traine
       });
       return result.metrics;
     },
-    { ...(options.force ? { force: true } : {}), note: `fit on ${plan.refit.n} rows, scored on ${test.n} held-out rows` },
+    {
+      ...(options.force ? { force: true } : {}),
+      note: `fit on ${plan.refit.n} rows, scored on ${test.n} held-out rows`,
+    },
   );
 }

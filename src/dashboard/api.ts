@@ -50,7 +50,8 @@ function objective(info: StudyInfo, req: ApiRequest): number {
 function notesOf(info: StudyInfo): Record<number, string> {
   const notes: Record<number, string> = {};
   for (const [key, value] of Object.entries(info.systemAttrs))
-    if (key.startsWith(NOTE_PREFIX) && typeof value === 'string') notes[Number(key.slice(NOTE_PREFIX.length))] = value;
+    if (key.startsWith(NOTE_PREFIX) && typeof value === 'string')
+      notes[Number(key.slice(NOTE_PREFIX.length))] = value;
   return notes;
 }
 
@@ -62,7 +63,11 @@ function testEvaluationsOf(info: StudyInfo): JsonValue[] {
 function trialByNumber(trials: readonly TrialRecord[], info: StudyInfo, raw: string): TrialRecord {
   const number = Number(raw);
   const trial = Number.isInteger(number) ? trials[number] : undefined;
-  if (!trial || trial.number !== number) throw new TunekitError('trial_not_found', `study "${info.name}" has no trial number ${JSON.stringify(raw)}`);
+  if (!trial || trial.number !== number)
+    throw new TunekitError(
+      'trial_not_found',
+      `study "${info.name}" has no trial number ${JSON.stringify(raw)}`,
+    );
   return trial;
 }
 
@@ -133,7 +138,9 @@ export const trial: Handler = async (ctx, req) => {
     trial: record,
     directions: info.directions,
     note: notesOf(info)[record.number] ?? null,
-    testEvaluations: testEvaluationsOf(info).filter((e) => (e as { trial?: unknown })?.trial === record.number),
+    testEvaluations: testEvaluationsOf(info).filter(
+      (e) => (e as { trial?: unknown })?.trial === record.number,
+    ),
   };
 };
 
@@ -156,7 +163,9 @@ export const parallel: Handler = async (ctx, req) => {
 export const slice: Handler = async (ctx, req) => {
   const info = await study(ctx, req);
   const k = objective(info, req);
-  return { plots: await ctx.cache.memo(info, `slice:${k}`, (t) => slicePlots(t, info.directions, { objective: k })) };
+  return {
+    plots: await ctx.cache.memo(info, `slice:${k}`, (t) => slicePlots(t, info.directions, { objective: k })),
+  };
 };
 
 export const contour: Handler = async (ctx, req) => {
@@ -164,12 +173,18 @@ export const contour: Handler = async (ctx, req) => {
   const [x, y] = [requiredQuery(req.query, 'x'), requiredQuery(req.query, 'y')];
   const k = objective(info, req);
   const bins = intQuery(req.query, 'bins', 20, [2, 100]);
-  return ctx.cache.memo(info, `contour:${k}:${bins}:${JSON.stringify([x, y])}`, (t) => contourPlot(t, info.directions, x, y, { objective: k, bins }));
+  return ctx.cache.memo(info, `contour:${k}:${bins}:${JSON.stringify([x, y])}`, (t) =>
+    contourPlot(t, info.directions, x, y, { objective: k, bins }),
+  );
 };
 
 export const pareto: Handler = async (ctx, req) => {
   const info = await study(ctx, req);
-  if (info.directions.length < 2) throw new TunekitError('invalid_argument', `study "${info.name}" has one objective; a Pareto front needs two or more`);
+  if (info.directions.length < 2)
+    throw new TunekitError(
+      'invalid_argument',
+      `study "${info.name}" has one objective; a Pareto front needs two or more`,
+    );
   return ctx.cache.memo(info, 'pareto', (t) => paretoPlot(t, info.directions));
 };
 
@@ -198,7 +213,9 @@ export const analysis: Handler = async (ctx, req) => {
         objective: k,
         importance: imp,
         interactions: attempt(() => interactions(all, { target, nTrees: 32, maxTrials: 300 })),
-        advice: attempt(() => advice(all, { direction, target, ...('result' in imp ? { importance: imp.result } : {}) })),
+        advice: attempt(() =>
+          advice(all, { direction, target, ...('result' in imp ? { importance: imp.result } : {}) }),
+        ),
       };
     },
     IMPORTANCE_MAX_AGE_MS,
@@ -212,7 +229,8 @@ export const setNote: Handler = async (ctx, req) => {
   const { trials: all } = await ctx.cache.load(info);
   const record = trialByNumber(all, info, req.params.number as string);
   const note = objectBody(req.body, 'note').note;
-  if (typeof note !== 'string' || note.length > 10_000) throw new TunekitError('invalid_argument', 'note must be a string of at most 10,000 characters');
+  if (typeof note !== 'string' || note.length > 10_000)
+    throw new TunekitError('invalid_argument', 'note must be a string of at most 10,000 characters');
   // Finished trials are immutable, so notes live on the study, keyed by trial number.
   await ctx.storage.setStudySystemAttr(info.id, `${NOTE_PREFIX}${record.number}`, note);
   return { ok: true, note };
@@ -226,10 +244,22 @@ export const enqueue: Handler = async (ctx, req) => {
   for (const t of all) for (const [name, d] of Object.entries(t.distributions)) known.set(name, d);
   for (const [name, value] of Object.entries(params)) {
     const d = known.get(name);
-    if (!d) throw new TunekitError('invalid_argument', `study "${info.name}" has no parameter ${JSON.stringify(name)}`, { param: name });
-    if (!contains(d, value)) throw new TunekitError('fixed_param_out_of_range', `${JSON.stringify(value)} is not a valid value of ${JSON.stringify(name)}`, { param: name });
+    if (!d)
+      throw new TunekitError(
+        'invalid_argument',
+        `study "${info.name}" has no parameter ${JSON.stringify(name)}`,
+        { param: name },
+      );
+    if (!contains(d, value))
+      throw new TunekitError(
+        'fixed_param_out_of_range',
+        `${JSON.stringify(value)} is not a valid value of ${JSON.stringify(name)}`,
+        { param: name },
+      );
   }
-  await ctx.storage.enqueueTrials(info.id, [{ fixedParams: params as Record<string, ParamValue>, userAttrs: { enqueued_by: 'dashboard' } }]);
+  await ctx.storage.enqueueTrials(info.id, [
+    { fixedParams: params as Record<string, ParamValue>, userAttrs: { enqueued_by: 'dashboard' } },
+  ]);
   return { ok: true, params };
 };
 

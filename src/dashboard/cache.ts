@@ -30,7 +30,11 @@ export class TrialCache {
 
   async load(study: StudyInfo): Promise<Snapshot> {
     let entry = this.entries.get(study.id);
-    if (!entry) this.entries.set(study.id, (entry = { trials: [], revision: '', loadedAt: 0, pending: null, memo: new Map() }));
+    if (!entry)
+      this.entries.set(
+        study.id,
+        (entry = { trials: [], revision: '', loadedAt: 0, pending: null, memo: new Map() }),
+      );
     if (entry.pending) return entry.pending;
     if (Date.now() - entry.loadedAt < this.freshMs) return entry;
     const current = entry;
@@ -39,7 +43,12 @@ export class TrialCache {
   }
 
   /** `compute` runs once per revision; with `maxAgeMs`, a result that old or newer is reused even across revisions. */
-  async memo<T>(study: StudyInfo, key: string, compute: (trials: readonly TrialRecord[]) => T, maxAgeMs = 0): Promise<T> {
+  async memo<T>(
+    study: StudyInfo,
+    key: string,
+    compute: (trials: readonly TrialRecord[]) => T,
+    maxAgeMs = 0,
+  ): Promise<T> {
     const snapshot = await this.load(study);
     const entry = this.entries.get(study.id) as Entry;
     const hit = entry.memo.get(key);

@@ -17,7 +17,9 @@ describe('hostName', () => {
 describe('allowedHosts', () => {
   it('is loopback plus the bound address and any extra names', () => {
     expect([...allowedHosts('127.0.0.1')].sort()).toEqual(['127.0.0.1', '::1', 'localhost']);
-    expect(allowedHosts('192.168.1.5', ['Tune.Example'])).toEqual(new Set(['localhost', '127.0.0.1', '::1', '192.168.1.5', 'tune.example']));
+    expect(allowedHosts('192.168.1.5', ['Tune.Example'])).toEqual(
+      new Set(['localhost', '127.0.0.1', '::1', '192.168.1.5', 'tune.example']),
+    );
     expect(isLoopback('127.0.0.2')).toBe(true);
     expect(isLoopback('0.0.0.0')).toBe(false);
   });
@@ -34,7 +36,17 @@ describe('tokenMatches', () => {
 describe('staticPath', () => {
   it('maps plain names inside the root and nothing outside it', () => {
     expect(staticPath('/srv/ui', '/app.js')).toBe('/srv/ui/app.js');
-    for (const bad of ['/../x', '/a/../../x', '/%2e%2e/x', '/..%2fx', '/%5c..%5cx', '/.env', '/%00', '/%E0%A4%A']) expect(staticPath('/srv/ui', bad), bad).toBeNull();
+    for (const bad of [
+      '/../x',
+      '/a/../../x',
+      '/%2e%2e/x',
+      '/..%2fx',
+      '/%5c..%5cx',
+      '/.env',
+      '/%00',
+      '/%E0%A4%A',
+    ])
+      expect(staticPath('/srv/ui', bad), bad).toBeNull();
     expect(staticPath('/srv/ui', '/')).toBeNull();
   });
 });

@@ -16,7 +16,8 @@ export function isLoopback(host: string): boolean {
 export function allowedHosts(bindHost: string, extra: readonly string[] = []): Set<string> {
   const hosts = new Set([...LOOPBACK, ...extra.map((h) => h.toLowerCase())]);
   if (bindHost === '0.0.0.0' || bindHost === '::') {
-    for (const list of Object.values(networkInterfaces())) for (const a of list ?? []) hosts.add(a.address.toLowerCase());
+    for (const list of Object.values(networkInterfaces()))
+      for (const a of list ?? []) hosts.add(a.address.toLowerCase());
   } else hosts.add(bindHost.toLowerCase());
   return hosts;
 }
@@ -56,7 +57,8 @@ export function requestToken(req: IncomingMessage, url: URL): string | null {
  * type as well means a plain HTML form on another site cannot post at all.
  */
 export function writeAllowed(req: IncomingMessage, hosts: Set<string>): string | null {
-  if (!(req.headers['content-type'] ?? '').startsWith('application/json')) return 'writes must send Content-Type: application/json';
+  if (!(req.headers['content-type'] ?? '').startsWith('application/json'))
+    return 'writes must send Content-Type: application/json';
   const origin = req.headers.origin;
   if (origin !== undefined) {
     let name: string | null = null;

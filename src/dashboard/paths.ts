@@ -10,13 +10,17 @@ export const paths = {
   trials: (study: string, query: string) => `/api/studies/${enc(study)}/trials${query ? `?${query}` : ''}`,
   trial: (study: string, number: number) => `/api/studies/${enc(study)}/trials/${number}`,
   plot: (study: string, plot: PlotName, query: Record<string, string | number> = {}) => {
-    const search = new URLSearchParams(Object.entries(query).map(([k, v]): [string, string] => [k, String(v)])).toString();
+    const search = new URLSearchParams(
+      Object.entries(query).map(([k, v]): [string, string] => [k, String(v)]),
+    ).toString();
     return `/api/studies/${enc(study)}/plots/${plot}${search ? `?${search}` : ''}`;
   },
-  analysis: (study: string, objective: number) => `/api/studies/${enc(study)}/analysis?objective=${objective}`,
+  analysis: (study: string, objective: number) =>
+    `/api/studies/${enc(study)}/analysis?objective=${objective}`,
   note: (study: string, number: number) => `/api/studies/${enc(study)}/trials/${number}/note`,
   enqueue: (study: string) => `/api/studies/${enc(study)}/enqueue`,
   stop: (study: string) => `/api/studies/${enc(study)}/stop`,
 };
 
-export type PlotName = 'history' | 'intermediate' | 'parallel' | 'slice' | 'contour' | 'pareto' | 'timeline' | 'edf';
+export type PlotName =
+  'history' | 'intermediate' | 'parallel' | 'slice' | 'contour' | 'pareto' | 'timeline' | 'edf';

@@ -26,13 +26,19 @@ function asset(name: string): string {
   try {
     return readFileSync(`${UI_BUILD}${name}`, 'utf8');
   } catch {
-    throw new TunekitError('dashboard_not_built', `the dashboard page is not built (${UI_BUILD}${name} is missing); run npm run build:ui`);
+    throw new TunekitError(
+      'dashboard_not_built',
+      `the dashboard page is not built (${UI_BUILD}${name} is missing); run npm run build:ui`,
+    );
   }
 }
 
 /** JSON that is safe inside <script>: no "</script>", no HTML comment openers, no JS line separators. */
 function scriptJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -67,9 +73,14 @@ export async function renderReport(options: ReportOptions): Promise<string> {
       await answer(paths.plot(name, 'history', { objective: k }));
       await answer(paths.plot(name, 'slice', { objective: k }));
       await answer(paths.plot(name, 'edf', { objective: k }));
-      const analysis = (await answer(paths.analysis(name, k))) as { importance: { result?: { params: { param: string }[] } } };
+      const analysis = (await answer(paths.analysis(name, k))) as {
+        importance: { result?: { params: { param: string }[] } };
+      };
       const ranked = analysis.importance.result?.params.map((p) => p.param) ?? [];
-      const names = [...ranked, ...study.params.map((p) => p.name).filter((n) => !ranked.includes(n))].slice(0, options.contourParams ?? 5);
+      const names = [...ranked, ...study.params.map((p) => p.name).filter((n) => !ranked.includes(n))].slice(
+        0,
+        options.contourParams ?? 5,
+      );
       // The page starts on the first two parameters in the study's order: always include that pair.
       const pairs = new Set<string>([JSON.stringify(study.params.slice(0, 2).map((p) => p.name))]);
       for (const x of names) for (const y of names) if (x !== y) pairs.add(JSON.stringify([x, y]));
@@ -95,7 +106,9 @@ export async function renderReport(options: ReportOptions): Promise<string> {
   }
 }
 
-export async function writeReport(options: ReportOptions & { out: string }): Promise<{ path: string; bytes: number }> {
+export async function writeReport(
+  options: ReportOptions & { out: string },
+): Promise<{ path: string; bytes: number }> {
   const html = await renderReport(options);
   await writeFile(options.out, html);
   return { path: options.out, bytes: Buffer.byteLength(html) };

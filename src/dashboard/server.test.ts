@@ -17,10 +17,11 @@ let storage: SqliteStorage;
 let ro: Dashboard;
 let rw: Dashboard;
 const get = (path: string, headers: Record<string, string> = {}) => request(ro.url, path, { headers });
-const api = (path: string) => get(path).then((r) => {
-  expect(r.status, `${path}: ${r.text}`).toBe(200);
-  return r.json;
-});
+const api = (path: string) =>
+  get(path).then((r) => {
+    expect(r.status, `${path}: ${r.text}`).toBe(200);
+    return r.json;
+  });
 const enc = encodeURIComponent;
 
 beforeAll(async () => {
@@ -62,7 +63,12 @@ describe('read routes', () => {
 
   it('GET /api/studies/:study describes the study and its parameter axes', async () => {
     const s = await api('/api/studies/curves');
-    expect(s).toMatchObject({ name: 'curves', directions: ['minimize'], userAttrs: { dataset: 'digits' }, hasIntermediate: true });
+    expect(s).toMatchObject({
+      name: 'curves',
+      directions: ['minimize'],
+      userAttrs: { dataset: 'digits' },
+      hasIntermediate: true,
+    });
     expect(s.params.map((p: { name: string; log: boolean }) => [p.name, p.log])).toEqual([
       ['lr', true],
       ['units', true],
@@ -81,7 +87,12 @@ describe('read routes', () => {
 
   it('GET /api/studies/:study/revision changes when a trial is added', async () => {
     const before = (await api('/api/studies/empty/revision')).revision;
-    const study = await createStudy({ studyName: 'empty', storage, loadIfExists: true, sampler: new RandomSampler({ seed: 1 }) });
+    const study = await createStudy({
+      studyName: 'empty',
+      storage,
+      loadIfExists: true,
+      sampler: new RandomSampler({ seed: 1 }),
+    });
     await study.optimize((t) => t.suggestFloat('x', 0, 1), { nTrials: 1 });
     await new Promise((r) => setTimeout(r, 350)); // past the cache's shared-read window
     expect((await api('/api/studies/empty/revision')).revision).not.toBe(before);
@@ -96,8 +107,12 @@ describe('read routes', () => {
     expect(pruned.matched).toBe(all.rows.filter((r: { state: string }) => r.state === 'pruned').length);
     const ranged = await api(`/api/studies/curves/trials?range=${enc('param:lr:0.001:0.1')}&limit=1000`);
     expect(ranged.rows.length).toBeGreaterThan(0);
-    expect(ranged.rows.every((r: { params: { lr: number } }) => r.params.lr >= 0.001 && r.params.lr <= 0.1)).toBe(true);
-    const sorted = await api('/api/studies/curves/trials?state=complete&sort=value&order=desc&limit=5&offset=2');
+    expect(
+      ranged.rows.every((r: { params: { lr: number } }) => r.params.lr >= 0.001 && r.params.lr <= 0.1),
+    ).toBe(true);
+    const sorted = await api(
+      '/api/studies/curves/trials?state=complete&sort=value&order=desc&limit=5&offset=2',
+    );
     const values = sorted.rows.map((r: { values: number[] }) => r.values[0]);
     expect(values).toEqual([...values].sort((a, b) => b - a));
     expect(sorted.rows).toHaveLength(5);
@@ -115,7 +130,8 @@ describe('read routes', () => {
     const first = await api('/api/studies/curves/trials/0');
     expect(first.trial).toMatchObject({ number: 0, userAttrs: { fold_scores: [0.91, 0.93, 0.92] } });
     expect(Object.keys(first.trial.intermediateValues).length).toBeGreaterThan(0);
-    for (const bad of ['999', 'x', '-1']) expect((await get(`/api/studies/curves/trials/${bad}`)).json.error.code).toBe('trial_not_found');
+    for (const bad of ['999', 'x', '-1'])
+      expect((await get(`/api/studies/curves/trials/${bad}`)).json.error.code).toBe('trial_not_found');
   });
 
   it('GET plots/history: values and best so far of complete trials', async () => {
@@ -137,7 +153,12 @@ describe('read routes', () => {
     const parallel = await api('/api/studies/curves/plots/parallel');
     expect(parallel.rows[0]).toHaveLength(5);
     const { plots } = await api('/api/studies/curves/plots/slice');
-    expect(plots.map((p: { axis: { name: string } }) => p.axis.name)).toEqual(['lr', 'units', 'dropout', 'optimizer']);
+    expect(plots.map((p: { axis: { name: string } }) => p.axis.name)).toEqual([
+      'lr',
+      'units',
+      'dropout',
+      'optimizer',
+    ]);
     const edf = await api('/api/studies/curves/plots/edf');
     expect(edf.y.at(-1)).toBe(1);
     const timeline = await api('/api/studies/curves/plots/timeline');
@@ -151,7 +172,9 @@ describe('read routes', () => {
     expect(c.y.edges).toEqual([-0.5, 0.5, 1.5, 2.5]);
     expect(c.cells.reduce((n: number, cell: number[]) => n + (cell[3] as number), 0)).toBe(c.totalPoints);
     expect((await get('/api/studies/curves/plots/contour?x=lr')).status).toBe(400);
-    expect((await get('/api/studies/curves/plots/contour?x=lr&y=nope')).json.error.code).toBe('invalid_argument');
+    expect((await get('/api/studies/curves/plots/contour?x=lr&y=nope')).json.error.code).toBe(
+      'invalid_argument',
+    );
   });
 
   it('GET plots/pareto for several objectives, 400 for one', async () => {
@@ -163,7 +186,12 @@ describe('read routes', () => {
 
   it('GET analysis: importance, interactions and advice, or why not', async () => {
     const a = await api('/api/studies/curves/analysis');
-    expect(a.importance.result.params.map((p: { param: string }) => p.param).sort()).toEqual(['dropout', 'lr', 'optimizer', 'units']);
+    expect(a.importance.result.params.map((p: { param: string }) => p.param).sort()).toEqual([
+      'dropout',
+      'lr',
+      'optimizer',
+      'units',
+    ]);
     expect(a.interactions.result.pairs.length).toBeGreaterThan(0);
     expect(typeof a.advice.result.summary).toBe('string');
     const none = await api('/api/studies/empty/analysis');
@@ -184,39 +212,68 @@ describe('read routes', () => {
 
 describe('writes', () => {
   it('are refused by a read-only dashboard', async () => {
-    for (const path of ['/api/studies/curves/trials/0/note', '/api/studies/curves/enqueue', '/api/studies/curves/stop']) {
+    for (const path of [
+      '/api/studies/curves/trials/0/note',
+      '/api/studies/curves/enqueue',
+      '/api/studies/curves/stop',
+    ]) {
       const r = await request(ro.url, path, { method: 'POST', body: { note: 'x', params: {} } });
       expect([r.status, r.json.error.code], path).toEqual([403, 'read_only']);
     }
   });
 
   it('POST note stores a note on a finished trial', async () => {
-    const r = await request(rw.url, '/api/studies/curves/trials/3/note', { method: 'POST', body: { note: 'looks <odd>' } });
+    const r = await request(rw.url, '/api/studies/curves/trials/3/note', {
+      method: 'POST',
+      body: { note: 'looks <odd>' },
+    });
     expect(r.status).toBe(200);
     expect((await request(rw.url, '/api/studies/curves/trials/3')).json.note).toBe('looks <odd>');
     expect((await request(rw.url, '/api/studies/curves')).json.notes).toMatchObject({ 3: 'looks <odd>' });
-    expect((await request(rw.url, '/api/studies/curves/trials/3/note', { method: 'POST', body: { note: 5 } })).status).toBe(400);
+    expect(
+      (await request(rw.url, '/api/studies/curves/trials/3/note', { method: 'POST', body: { note: 5 } }))
+        .status,
+    ).toBe(400);
   });
 
   it('POST enqueue adds a waiting trial with validated params', async () => {
-    const ok = await request(rw.url, '/api/studies/curves/enqueue', { method: 'POST', body: { params: { lr: 0.01, optimizer: 'adam' } } });
+    const ok = await request(rw.url, '/api/studies/curves/enqueue', {
+      method: 'POST',
+      body: { params: { lr: 0.01, optimizer: 'adam' } },
+    });
     expect(ok.status).toBe(200);
     const waiting = await storage.getTrials((await storage.getStudy('curves')).id, { states: ['waiting'] });
     expect(waiting).toHaveLength(1);
     expect(waiting[0]!.systemAttrs.fixed_params).toEqual({ lr: 0.01, optimizer: 'adam' });
-    const outOfRange = await request(rw.url, '/api/studies/curves/enqueue', { method: 'POST', body: { params: { lr: 5 } } });
+    const outOfRange = await request(rw.url, '/api/studies/curves/enqueue', {
+      method: 'POST',
+      body: { params: { lr: 5 } },
+    });
     expect([outOfRange.status, outOfRange.json.error.code]).toEqual([400, 'fixed_param_out_of_range']);
-    const unknown = await request(rw.url, '/api/studies/curves/enqueue', { method: 'POST', body: { params: { nope: 1 } } });
+    const unknown = await request(rw.url, '/api/studies/curves/enqueue', {
+      method: 'POST',
+      body: { params: { nope: 1 } },
+    });
     expect(unknown.json.error.code).toBe('invalid_argument');
-    expect((await request(rw.url, '/api/studies/curves/enqueue', { method: 'POST', body: '{not json' })).json.error.code).toBe('bad_request');
+    expect(
+      (await request(rw.url, '/api/studies/curves/enqueue', { method: 'POST', body: '{not json' })).json.error
+        .code,
+    ).toBe('bad_request');
   });
 
   it('POST stop makes every optimize loop on the study stop after its current trial', async () => {
-    const study = await createStudy({ studyName: 'stoppable', storage, sampler: new RandomSampler({ seed: 2 }) });
+    const study = await createStudy({
+      studyName: 'stoppable',
+      storage,
+      sampler: new RandomSampler({ seed: 2 }),
+    });
     let calls = 0;
     await study.optimize(
       async (t) => {
-        if (++calls === 3) expect((await request(rw.url, '/api/studies/stoppable/stop', { method: 'POST', body: {} })).status).toBe(200);
+        if (++calls === 3)
+          expect(
+            (await request(rw.url, '/api/studies/stoppable/stop', { method: 'POST', body: {} })).status,
+          ).toBe(200);
         await new Promise((r) => setTimeout(r, 50));
         return t.suggestFloat('x', 0, 1);
       },
@@ -229,11 +286,23 @@ describe('writes', () => {
   });
 
   it('refuse cross-site requests: another Origin, or a body that is not JSON', async () => {
-    const cross = await request(rw.url, '/api/studies/curves/stop', { method: 'POST', body: {}, headers: { origin: 'http://evil.example' } });
+    const cross = await request(rw.url, '/api/studies/curves/stop', {
+      method: 'POST',
+      body: {},
+      headers: { origin: 'http://evil.example' },
+    });
     expect([cross.status, cross.json.error.code]).toEqual([403, 'forbidden']);
-    const form = await request(rw.url, '/api/studies/curves/stop', { method: 'POST', body: 'a=b', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const form = await request(rw.url, '/api/studies/curves/stop', {
+      method: 'POST',
+      body: 'a=b',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(form.status).toBe(403);
-    const same = await request(rw.url, '/api/studies/curves/trials/0/note', { method: 'POST', body: { note: '' }, headers: { origin: rw.url.replace(/\/$/, '') } });
+    const same = await request(rw.url, '/api/studies/curves/trials/0/note', {
+      method: 'POST',
+      body: { note: '' },
+      headers: { origin: rw.url.replace(/\/$/, '') },
+    });
     expect(same.status).toBe(200);
   });
 });
@@ -259,7 +328,17 @@ describe('safety', () => {
   });
 
   it('rejects path traversal in every spelling', async () => {
-    for (const path of ['/../package.json', '/../../package.json', '/%2e%2e/%2e%2e/package.json', '/..%2f..%2fpackage.json', '/%2e%2e%5c%2e%2e%5cpackage.json', '/.%2e/.%2e/src/index.ts', '/%00app.js', '/..%252f..%252fpackage.json', '//etc/passwd']) {
+    for (const path of [
+      '/../package.json',
+      '/../../package.json',
+      '/%2e%2e/%2e%2e/package.json',
+      '/..%2f..%2fpackage.json',
+      '/%2e%2e%5c%2e%2e%5cpackage.json',
+      '/.%2e/.%2e/src/index.ts',
+      '/%00app.js',
+      '/..%252f..%252fpackage.json',
+      '//etc/passwd',
+    ]) {
       const r = await get(path);
       expect(r.status, path).toBe(404);
       expect(r.text, path).not.toContain('"name": "tunekit"');
@@ -272,8 +351,12 @@ describe('safety', () => {
       expect(tok.url).toMatch(/\?token=s3cret$/);
       const base = tok.url.replace(/\?.*/, '');
       expect((await request(base, '/api/studies')).status).toBe(401);
-      expect((await request(base, '/api/studies', { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
-      expect((await request(base, '/api/studies', { headers: { authorization: 'Bearer s3cret' } })).status).toBe(200);
+      expect(
+        (await request(base, '/api/studies', { headers: { authorization: 'Bearer wrong' } })).status,
+      ).toBe(401);
+      expect(
+        (await request(base, '/api/studies', { headers: { authorization: 'Bearer s3cret' } })).status,
+      ).toBe(200);
       const visit = await request(base, '/?token=s3cret');
       expect(visit.status).toBe(303);
       expect(visit.headers.location).toBe('/');

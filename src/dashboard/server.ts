@@ -25,7 +25,11 @@ export interface ServerOptions {
 
 type Route = { method: 'GET' | 'POST'; parts: string[]; handler: Handler };
 
-const route = (method: Route['method'], path: string, handler: Handler): Route => ({ method, parts: path.split('/').slice(1), handler });
+const route = (method: Route['method'], path: string, handler: Handler): Route => ({
+  method,
+  parts: path.split('/').slice(1),
+  handler,
+});
 
 export const ROUTES: readonly Route[] = [
   route('GET', '/api/health', api.health),
@@ -68,7 +72,8 @@ const MAX_BODY = 64 * 1024;
 
 const SECURITY_HEADERS = {
   // The page is one script and one stylesheet from this server; chart tooltips set inline styles.
-  'content-security-policy': "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+  'content-security-policy':
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
   'x-frame-options': 'DENY',
@@ -93,7 +98,10 @@ function match(parts: string[], path: string): Record<string, string> | null {
 }
 
 /** The route serving `method` on `pathname`, with its decoded path parameters; throws not_found or method_not_allowed. */
-export function findRoute(method: string, pathname: string): { route: Route; params: Record<string, string> } {
+export function findRoute(
+  method: string,
+  pathname: string,
+): { route: Route; params: Record<string, string> } {
   let allowed: string | null = null;
   for (const route of ROUTES) {
     const params = match(route.parts, pathname);
@@ -105,7 +113,13 @@ export function findRoute(method: string, pathname: string): { route: Route; par
   throw new TunekitError('not_found', `no API route ${pathname}`);
 }
 
-function send(res: ServerResponse, status: number, body: string | Buffer, type: string, extra: Record<string, string> = {}): void {
+function send(
+  res: ServerResponse,
+  status: number,
+  body: string | Buffer,
+  type: string,
+  extra: Record<string, string> = {},
+): void {
   res.writeHead(status, { ...SECURITY_HEADERS, 'content-type': type, 'cache-control': 'no-store', ...extra });
   res.end(body);
 }
@@ -113,7 +127,12 @@ function send(res: ServerResponse, status: number, body: string | Buffer, type: 
 function sendError(res: ServerResponse, error: unknown): void {
   const code = isTunekitError(error) ? error.code : 'internal';
   const message = error instanceof Error ? error.message : String(error);
-  send(res, STATUS[code] ?? 500, JSON.stringify({ error: { code, message } }), 'application/json; charset=utf-8');
+  send(
+    res,
+    STATUS[code] ?? 500,
+    JSON.stringify({ error: { code, message } }),
+    'application/json; charset=utf-8',
+  );
 }
 
 async function readBody(req: IncomingMessage): Promise<unknown> {
@@ -133,29 +152,50 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
 }
 
 export function createDashboardServer(options: ServerOptions): Server {
-  const ctx: ApiContext = { storage: options.storage, cache: new TrialCache(options.storage), allowWrites: options.allowWrites };
+  const ctx: ApiContext = {
+    storage: options.storage,
+    cache: new TrialCache(options.storage),
+    allowWrites: options.allowWrites,
+  };
   const hosts = allowedHosts(options.host, options.allowedHosts);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const name = hostName(req.headers.host);
     if (name === null || !hosts.has(name))
-      throw new TunekitError('host_not_allowed', `Host ${JSON.stringify(req.headers.host ?? '')} is not this dashboard; open it by its own address (or pass --allowed-host)`);
+      throw new TunekitError(
+        'host_not_allowed',
+        `Host ${JSON.stringify(req.headers.host ?? '')} is not this dashboard; open it by its own address (or pass --allowed-host)`,
+      );
     // Appended, not resolved: a path starting with // would otherwise be read as a host name (and may not parse).
     const url = new URL(`http://dashboard.invalid${req.url ?? '/'}`);
     if (options.token !== undefined) {
       const given = requestToken(req, url);
-      if (!tokenMatches(given, options.token)) throw new TunekitError('unauthorized', 'this dashboard needs its token: open the URL tunekit dashboard printed');
+      if (!tokenMatches(given, options.token))
+        throw new TunekitError(
+          'unauthorized',
+          'this dashboard needs its token: open the URL tunekit dashboard printed',
+        );
       if (url.searchParams.has('token') && !url.pathname.startsWith('/api/')) {
         // Trade the token in the URL for a cookie, so it leaves the address bar and the history.
         url.searchParams.delete('token');
-        res.writeHead(303, { location: url.pathname + url.search, 'set-cookie': `${TOKEN_COOKIE}=${encodeURIComponent(options.token)}; HttpOnly; SameSite=Strict; Path=/` });
+        res.writeHead(303, {
+          location: url.pathname + url.search,
+          'set-cookie': `${TOKEN_COOKIE}=${encodeURIComponent(options.token)}; HttpOnly; SameSite=Strict; Path=/`,
+        });
         return void res.end();
       }
     }
     if (url.pathname.startsWith('/api/')) {
-      const { route: r, params } = findRoute(req.method === 'HEAD' ? 'GET' : (req.method ?? 'GET'), url.pathname);
+      const { route: r, params } = findRoute(
+        req.method === 'HEAD' ? 'GET' : (req.method ?? 'GET'),
+        url.pathname,
+      );
       if (r.method === 'POST') {
-        if (!options.allowWrites) throw new TunekitError('read_only', 'this dashboard is read-only; restart it with --allow-writes to change studies');
+        if (!options.allowWrites)
+          throw new TunekitError(
+            'read_only',
+            'this dashboard is read-only; restart it with --allow-writes to change studies',
+          );
         const refused = writeAllowed(req, hosts);
         if (refused) throw new TunekitError('forbidden', refused);
       }
@@ -163,7 +203,8 @@ export function createDashboardServer(options: ServerOptions): Server {
       const result = await r.handler(ctx, { params, query: url.searchParams, body });
       return send(res, 200, JSON.stringify(result), 'application/json; charset=utf-8');
     }
-    if (req.method !== 'GET' && req.method !== 'HEAD') throw new TunekitError('method_not_allowed', 'the page is read with GET');
+    if (req.method !== 'GET' && req.method !== 'HEAD')
+      throw new TunekitError('method_not_allowed', 'the page is read with GET');
     const file = await readStatic(options.uiDir, url.pathname);
     if (!file) throw new TunekitError('not_found', `no file ${url.pathname}`);
     send(res, 200, file.body, file.type, { 'cache-control': 'no-cache' });

@@ -29,7 +29,10 @@ export function staticPath(root: string, urlPath: string): string | null {
   return full.startsWith(base + sep) ? full : null;
 }
 
-export async function readStatic(root: string, urlPath: string): Promise<{ body: Buffer; type: string } | null> {
+export async function readStatic(
+  root: string,
+  urlPath: string,
+): Promise<{ body: Buffer; type: string } | null> {
   const file = staticPath(root, urlPath === '/' ? '/index.html' : urlPath);
   if (file === null) return null;
   const ext = file.slice(file.lastIndexOf('.'));

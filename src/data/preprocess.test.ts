@@ -1,14 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { subset, type Dataset } from './dataset.js';
 import fixture from './fixtures/preprocess-fixture.json' with { type: 'json' };
-import {
-  fitMinMax,
-  fitPca,
-  fitPreprocess,
-  fitStandardize,
-  preprocess,
-  transform,
-} from './preprocess.js';
+import { fitMinMax, fitPca, fitPreprocess, fitStandardize, preprocess, transform } from './preprocess.js';
 import { loadDataset } from './registry.js';
 
 /** The fixture's protocol: fit on the even rows, transform the first five odd rows. */

@@ -223,6 +223,8 @@ export class WasmKernels implements Kernels {
 }
 
 /** A convolution's geometry as the argument list the WebAssembly im2col and col2im take. */
-function geometry(g: ConvGeometry): [number, number, number, number, number, number, number, number, number, number, number, number] {
+function geometry(
+  g: ConvGeometry,
+): [number, number, number, number, number, number, number, number, number, number, number, number] {
   return [g.batch, g.h, g.w, g.c, g.kh, g.kw, g.strideH, g.strideW, g.padH, g.padW, g.outH, g.outW];
 }

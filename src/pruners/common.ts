@@ -68,7 +68,12 @@ export function checkInt(owner: string, name: string, value: unknown, min: numbe
   return value;
 }
 
-export function checkOneOf<T extends string>(owner: string, name: string, value: T, allowed: readonly T[]): T {
+export function checkOneOf<T extends string>(
+  owner: string,
+  name: string,
+  value: T,
+  allowed: readonly T[],
+): T {
   if (allowed.includes(value)) return value;
   throw new TunekitError(
     'invalid_argument',

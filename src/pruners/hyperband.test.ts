@@ -7,7 +7,14 @@ import type { StudyInfo, TrialRecord } from '../study/types.js';
 import { HyperbandPruner, crc32 } from './hyperband.js';
 import { prunerContract, record } from './pruner.contract.js';
 
-const info: StudyInfo = { id: 1, name: 'hb', directions: ['maximize'], userAttrs: {}, systemAttrs: {}, createdAt: 0 };
+const info: StudyInfo = {
+  id: 1,
+  name: 'hb',
+  directions: ['maximize'],
+  userAttrs: {},
+  systemAttrs: {},
+  createdAt: 0,
+};
 
 prunerContract('hyperband', {
   make: () => new HyperbandPruner({ minResource: 1, maxResource: 9, reductionFactor: 2 }),
@@ -23,7 +30,13 @@ prunerContract('hyperband with hashed brackets, each its own sampler history (Op
     }),
 });
 prunerContract('hyperband with the highest rung as sampler history (BOHB)', {
-  make: () => new HyperbandPruner({ minResource: 1, maxResource: 9, reductionFactor: 2, samplerHistory: 'highest-rung' }),
+  make: () =>
+    new HyperbandPruner({
+      minResource: 1,
+      maxResource: 9,
+      reductionFactor: 2,
+      samplerHistory: 'highest-rung',
+    }),
 });
 
 describe('Hyperband brackets', () => {
@@ -166,9 +179,15 @@ describe("Hyperband with samplerHistory: 'warm-bracket' (the default)", () => {
       next,
     ]);
     // Once bracket 1 has three finished trials, it too sees only its own.
-    const grown = [...trials.slice(0, 5), record(11, 'pruned', { 3: 0.1 }), record(12, 'complete', { 3: 0.2, 9: 0.3 })];
+    const grown = [
+      ...trials.slice(0, 5),
+      record(11, 'pruned', { 3: 0.1 }),
+      record(12, 'complete', { 3: 0.2, 9: 0.3 }),
+    ];
     const last = record(13, 'running', {});
-    expect(numbers(pruner.samplerView({ study: info, trials: [...grown, last] }, last))).toEqual([9, 11, 12, 13]);
+    expect(numbers(pruner.samplerView({ study: info, trials: [...grown, last] }, last))).toEqual([
+      9, 11, 12, 13,
+    ]);
   });
 });
 
@@ -237,7 +256,12 @@ describe("Hyperband with samplerHistory: 'highest-rung' (BOHB)", () => {
         return tpe.sampleIndependent(ctx, name, distribution);
       },
     };
-    const study = await createStudy({ studyName: 'bohb-view', direction: 'maximize', sampler: spy, pruner: bohb });
+    const study = await createStudy({
+      studyName: 'bohb-view',
+      direction: 'maximize',
+      sampler: spy,
+      pruner: bohb,
+    });
     await study.optimize(
       async (trial) => {
         const x = trial.suggestFloat('x', 0, 1);

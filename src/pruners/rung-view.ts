@@ -19,7 +19,8 @@ export function highestRungView(
     (t) => t.id !== trial.id && (t.state === 'complete' || t.state === 'pruned' || t.state === 'running'),
   );
   const stepsOf = new Map(usable.map((t) => [t.id, reportedSteps(t)]));
-  const reached = (end: number) => usable.filter((t) => (stepsOf.get(t.id) as number[]).some((s) => s >= end));
+  const reached = (end: number) =>
+    usable.filter((t) => (stepsOf.get(t.id) as number[]).some((s) => s >= end));
   let end = rungEnds[0] as number;
   for (const candidate of rungEnds) if (reached(candidate).length >= minTrials) end = candidate;
   const view: TrialRecord[] = reached(end).map((t) => {

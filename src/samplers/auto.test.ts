@@ -25,7 +25,10 @@ describe('AutoSampler', () => {
       },
       { nTrials: 14, catch: false, callbacks: [] },
     );
-    const ctx = (trials: Awaited<ReturnType<typeof study.trials>>, directions: ('minimize' | 'maximize')[] = ['minimize']) => ({
+    const ctx = (
+      trials: Awaited<ReturnType<typeof study.trials>>,
+      directions: ('minimize' | 'maximize')[] = ['minimize'],
+    ) => ({
       study: { id: 0, name: 's', directions, userAttrs: {}, systemAttrs: {}, createdAt: 0 },
       trials,
       trial: trials[trials.length - 1]!,

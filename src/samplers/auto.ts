@@ -33,7 +33,10 @@ export class AutoSampler implements Sampler {
     this.gpMaxDims = options.gpMaxDims ?? 16;
     this.tpe = new TpeSampler({ seed: this.seed, multivariate: true, group: true, constantLiar: true });
     // Parameters outside the GP's space (conditional branches) get univariate TPE rather than random draws.
-    this.gp = new GpSampler({ seed: this.seed, independent: new TpeSampler({ seed: this.seed, constantLiar: true }) });
+    this.gp = new GpSampler({
+      seed: this.seed,
+      independent: new TpeSampler({ seed: this.seed, constantLiar: true }),
+    });
     this.nsga2 = new NsgaIISampler({ seed: this.seed });
   }
 

@@ -6,7 +6,9 @@ import { GridSampler, gridFromSpace } from './grid.js';
 
 const grid = { x: [-1, 0, 1, 2], act: ['relu', 'tanh'], units: [16, 32, 64] };
 const objective = (t: import('../study/trial.js').Trial) =>
-  (t.suggestFloat('x', -1, 2) - 1) ** 2 + (t.suggestCategorical('act', ['relu', 'tanh']) === 'relu' ? 0 : 1) + t.suggestInt('units', 16, 64) / 64;
+  (t.suggestFloat('x', -1, 2) - 1) ** 2 +
+  (t.suggestCategorical('act', ['relu', 'tanh']) === 'relu' ? 0 : 1) +
+  t.suggestInt('units', 16, 64) / 64;
 
 describe('GridSampler', () => {
   it('runs every point exactly once, then the study stops', async () => {
@@ -27,9 +29,26 @@ describe('GridSampler', () => {
     const storage = new InMemoryStorage();
     await createStudy({ studyName: 'g', storage });
     const workers = await Promise.all(
-      [1, 2, 3, 4].map((seed) => createStudy({ studyName: 'g', storage, loadIfExists: true, sampler: new GridSampler({ grid, seed }) })),
+      [1, 2, 3, 4].map((seed) =>
+        createStudy({
+          studyName: 'g',
+          storage,
+          loadIfExists: true,
+          sampler: new GridSampler({ grid, seed }),
+        }),
+      ),
     );
-    await Promise.all(workers.map((w) => w.optimize(async (t) => { await new Promise((r) => setTimeout(r, 1)); return objective(t); }, { concurrency: 2 })));
+    await Promise.all(
+      workers.map((w) =>
+        w.optimize(
+          async (t) => {
+            await new Promise((r) => setTimeout(r, 1));
+            return objective(t);
+          },
+          { concurrency: 2 },
+        ),
+      ),
+    );
     const trials = await workers[0]!.trials();
     expect(trials).toHaveLength(24);
     expect(new Set(trials.map((t) => t.systemAttrs.grid_id)).size).toBe(24);
@@ -39,7 +58,9 @@ describe('GridSampler', () => {
   it('fails a trial that asks for a parameter outside the grid, naming it', async () => {
     const study = await createStudy({ sampler: new GridSampler({ grid: { x: [0] } }) });
     await study.optimize((t) => t.suggestFloat('x', 0, 1) + t.suggestFloat('y', 0, 1), { nTrials: 1 });
-    expect((await study.trials())[0]!.failReason).toMatch(/parameter "y" is not in the grid \(x\); add it to the grid/);
+    expect((await study.trials())[0]!.failReason).toMatch(
+      /parameter "y" is not in the grid \(x\); add it to the grid/,
+    );
   });
 
   it('derives a grid from a search space', () => {
@@ -56,7 +77,9 @@ describe('GridSampler', () => {
     expect(g.units).toEqual([16, 32, 48, 64]);
     expect(g.layers).toEqual([1, 26, 51, 75, 100]);
     expect(g.act).toEqual(['relu', 'gelu']);
-    expect(new GridSampler({ space: { act: categoricalDistribution('act', ['a', 'b']) } }).points).toHaveLength(2);
+    expect(
+      new GridSampler({ space: { act: categoricalDistribution('act', ['a', 'b']) } }).points,
+    ).toHaveLength(2);
   });
 
   it('rejects malformed grids', () => {

@@ -31,14 +31,23 @@ export class GridSampler implements Sampler {
   private readonly prepared = new Set<number>();
 
   constructor(options: GridSamplerOptions) {
-    const grid = options.grid ?? (options.space ? gridFromSpace(options.space, options.pointsPerRange ?? 5) : undefined);
-    if (!grid) throw new TunekitError('invalid_argument', 'GridSampler needs `grid` (name → values) or `space` (name → distribution)');
+    const grid =
+      options.grid ?? (options.space ? gridFromSpace(options.space, options.pointsPerRange ?? 5) : undefined);
+    if (!grid)
+      throw new TunekitError(
+        'invalid_argument',
+        'GridSampler needs `grid` (name → values) or `space` (name → distribution)',
+      );
     this.grid = validateGrid(grid);
     const points = cartesian(this.grid);
     if (options.shuffle ?? true) new Rng(options.seed ?? randomSeed()).shuffle(points);
     this.points = points;
     // Keyed by the grid's content (not its order), so workers with different seeds enqueue it only once.
-    const canonical = JSON.stringify(Object.keys(this.grid).sort().map((k) => [k, this.grid[k]]));
+    const canonical = JSON.stringify(
+      Object.keys(this.grid)
+        .sort()
+        .map((k) => [k, this.grid[k]]),
+    );
     this.onceKey = `grid:${deriveSeed(0, canonical).toString(16)}:${points.length}`;
   }
 
@@ -60,13 +69,26 @@ export class GridSampler implements Sampler {
 
 function validateGrid(grid: Grid): Grid {
   if (grid === null || typeof grid !== 'object' || Object.keys(grid).length === 0)
-    throw new TunekitError('invalid_argument', 'GridSampler: grid must map at least one parameter name to its values');
+    throw new TunekitError(
+      'invalid_argument',
+      'GridSampler: grid must map at least one parameter name to its values',
+    );
   for (const [name, values] of Object.entries(grid)) {
     if (!Array.isArray(values) || values.length === 0)
-      throw new TunekitError('invalid_argument', `GridSampler: grid.${name} must be a non-empty array of values`);
+      throw new TunekitError(
+        'invalid_argument',
+        `GridSampler: grid.${name} must be a non-empty array of values`,
+      );
     for (const v of values) {
-      const ok = v === null || ['string', 'boolean'].includes(typeof v) || (typeof v === 'number' && Number.isFinite(v));
-      if (!ok) throw new TunekitError('invalid_argument', `GridSampler: grid.${name} holds ${String(v)}; use finite numbers, strings, booleans or null`);
+      const ok =
+        v === null ||
+        ['string', 'boolean'].includes(typeof v) ||
+        (typeof v === 'number' && Number.isFinite(v));
+      if (!ok)
+        throw new TunekitError(
+          'invalid_argument',
+          `GridSampler: grid.${name} holds ${String(v)}; use finite numbers, strings, booleans or null`,
+        );
     }
   }
   return grid;
@@ -81,11 +103,16 @@ function cartesian(grid: Grid): Array<Record<string, ParamValue>> {
 
 /** Every point of a discrete distribution, or `n` evenly spaced points (log-aware) of a larger one. */
 export function gridFromSpace(space: Record<string, Distribution>, n: number): Grid {
-  if (!Number.isInteger(n) || n < 2) throw new TunekitError('invalid_argument', `GridSampler: pointsPerRange must be an integer >= 2, got ${n}`);
+  if (!Number.isInteger(n) || n < 2)
+    throw new TunekitError(
+      'invalid_argument',
+      `GridSampler: pointsPerRange must be an integer >= 2, got ${n}`,
+    );
   const grid: Grid = {};
   for (const [name, d] of Object.entries(space)) {
     if (d.kind === 'categorical') grid[name] = [...d.choices];
-    else if (cardinality(d) <= n) grid[name] = Array.from({ length: cardinality(d) }, (_, i) => snap(d, d.low + i * (d.step ?? 0)));
+    else if (cardinality(d) <= n)
+      grid[name] = Array.from({ length: cardinality(d) }, (_, i) => snap(d, d.low + i * (d.step ?? 0)));
     else {
       const [lo, hi] = d.log ? [Math.log(d.low), Math.log(d.high)] : [d.low, d.high];
       const values = Array.from({ length: n }, (_, i) => {

@@ -16,7 +16,10 @@ export function dominatesLoss(a: ArrayLike<number>, b: ArrayLike<number>): boole
  * `violations` (total constraint violation, 0 when feasible), Deb's rule: feasible beats infeasible, and
  * of two infeasible points the one violating less wins.
  */
-export function nondominatedRanks(losses: readonly ArrayLike<number>[], violations?: ArrayLike<number>): Int32Array {
+export function nondominatedRanks(
+  losses: readonly ArrayLike<number>[],
+  violations?: ArrayLike<number>,
+): Int32Array {
   const better = (i: number, j: number): boolean => {
     if (violations) {
       const vi = violations[i]!;
@@ -59,13 +62,16 @@ export function crowdingDistances(losses: readonly ArrayLike<number>[]): Float64
   if (n === 0) return distance;
   const m = losses[0]!.length;
   for (let k = 0; k < m; k++) {
-    const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => losses[a]![k]! - losses[b]![k]! || a - b);
+    const order = Array.from({ length: n }, (_, i) => i).sort(
+      (a, b) => losses[a]![k]! - losses[b]![k]! || a - b,
+    );
     const low = losses[order[0]!]![k]!;
     const high = losses[order[n - 1]!]![k]!;
     distance[order[0]!] = Infinity;
     distance[order[n - 1]!] = Infinity;
     if (high === low) continue;
-    for (let r = 1; r < n - 1; r++) distance[order[r]!]! += (losses[order[r + 1]!]![k]! - losses[order[r - 1]!]![k]!) / (high - low);
+    for (let r = 1; r < n - 1; r++)
+      distance[order[r]!]! += (losses[order[r + 1]!]![k]! - losses[order[r - 1]!]![k]!) / (high - low);
   }
   return distance;
 }

@@ -24,6 +24,11 @@ export class RandomSampler implements Sampler {
 }
 
 /** One uniform draw for (seed, trial, parameter); shared by samplers that fall back to random. */
-export function sampleUniform(seed: number, trialNumber: number, name: string, distribution: Distribution): ParamValue {
+export function sampleUniform(
+  seed: number,
+  trialNumber: number,
+  name: string,
+  distribution: Distribution,
+): ParamValue {
   return fromUnit(distribution, Rng.derive(seed, 'uniform', trialNumber, name).next());
 }

@@ -43,7 +43,7 @@ export function samplerContract(label: string, options: SamplerContractOptions):
       expect(trials).toHaveLength(n);
       expect(trials.filter((t) => t.state !== 'complete').map((t) => t.failReason)).toEqual([]);
       for (const t of trials) {
-        expect(t.params.units as number % 16).toBe(0);
+        expect((t.params.units as number) % 16).toBe(0);
         expect(Number.isInteger(t.params.layers)).toBe(true);
         expect('momentum' in t.params).toBe(t.params.optimizer === 'sgd');
         expect('amsgrad' in t.params).toBe(t.params.optimizer === 'adam');
@@ -63,7 +63,15 @@ export function samplerContract(label: string, options: SamplerContractOptions):
 
     it('runs enqueued configurations exactly as given, then resumes sampling', async () => {
       const study = await createStudy({ sampler: options.make(3) });
-      const fixed = { x: 1.5, lr: 0.001, units: 32, layers: 4, dropout: 0.2, optimizer: 'sgd', momentum: 0.9 };
+      const fixed = {
+        x: 1.5,
+        lr: 0.001,
+        units: 32,
+        layers: 4,
+        dropout: 0.2,
+        optimizer: 'sgd',
+        momentum: 0.9,
+      };
       await study.enqueueTrial(fixed);
       await study.optimize(mixedObjective, { nTrials: 3, catch: false });
       const trials = await study.trials();
@@ -80,7 +88,10 @@ export function samplerContract(label: string, options: SamplerContractOptions):
     if (options.multiObjective ?? true)
       it('samples for a multi-objective study', async () => {
         const study = await createStudy({ sampler: options.make(2), directions: ['minimize', 'maximize'] });
-        await study.optimize((t) => [mixedObjective(t), t.suggestFloat('y', 0, 1)], { nTrials: Math.min(n, 20), catch: false });
+        await study.optimize((t) => [mixedObjective(t), t.suggestFloat('y', 0, 1)], {
+          nTrials: Math.min(n, 20),
+          catch: false,
+        });
         const trials = await study.trials();
         expect(trials.every((t) => t.state === 'complete')).toBe(true);
         expect((await study.bestTrials()).length).toBeGreaterThan(0);

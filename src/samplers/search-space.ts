@@ -36,7 +36,10 @@ export function intersectionSearchSpace(trials: readonly TrialRecord[], includeP
  * decomposition), so a conditional space is modelled one branch at a time. A parameter whose distribution
  * changed between trials is dropped.
  */
-export function groupDecomposedSearchSpace(trials: readonly TrialRecord[], includePruned = false): SearchSpace[] {
+export function groupDecomposedSearchSpace(
+  trials: readonly TrialRecord[],
+  includePruned = false,
+): SearchSpace[] {
   let groups: Array<Set<string>> = [];
   const dists: SearchSpace = {};
   const changed = new Set<string>();
@@ -63,14 +66,19 @@ export function groupDecomposedSearchSpace(trials: readonly TrialRecord[], inclu
     groups = next;
   }
   return groups
-    .map((g) => sortedSpace(Object.fromEntries([...g].filter((n) => !changed.has(n)).map((n) => [n, dists[n] as Distribution]))))
+    .map((g) =>
+      sortedSpace(
+        Object.fromEntries([...g].filter((n) => !changed.has(n)).map((n) => [n, dists[n] as Distribution])),
+      ),
+    )
     .filter((s) => Object.keys(s).length > 0)
     .sort((a, b) => (Object.keys(a)[0] as string).localeCompare(Object.keys(b)[0] as string));
 }
 
 function sortedSpace(space: SearchSpace): SearchSpace {
   const out: SearchSpace = {};
-  for (const name of Object.keys(space).sort()) if (!isSingle(space[name] as Distribution)) out[name] = space[name] as Distribution;
+  for (const name of Object.keys(space).sort())
+    if (!isSingle(space[name] as Distribution)) out[name] = space[name] as Distribution;
   return out;
 }
 
@@ -124,5 +132,7 @@ export function unitEncoder(d: Exclude<Distribution, { kind: 'categorical' }>): 
   const high = d.log ? Math.log(d.high + half) : d.high + half;
   const width = high - low;
   if (width === 0) return () => 0.5;
-  return d.log ? (v) => Math.min(1, Math.max(0, (Math.log(v) - low) / width)) : (v) => Math.min(1, Math.max(0, (v - low) / width));
+  return d.log
+    ? (v) => Math.min(1, Math.max(0, (Math.log(v) - low) / width))
+    : (v) => Math.min(1, Math.max(0, (v - low) / width));
 }

@@ -16,18 +16,34 @@ describe('distribution validation', () => {
   it.each([
     ['low > high', () => floatDistribution('lr', 1, 0), /low \(1\) is greater than high \(0\)/],
     ['log with low <= 0', () => floatDistribution('lr', 0, 1, { log: true }), /log scale needs low > 0/],
-    ['log and step', () => floatDistribution('lr', 0.1, 1, { log: true, step: 0.1 }), /log and step cannot be used together/],
+    [
+      'log and step',
+      () => floatDistribution('lr', 0.1, 1, { log: true, step: 0.1 }),
+      /log and step cannot be used together/,
+    ],
     ['int log and step', () => intDistribution('units', 1, 64, { log: true, step: 2 }), /log and step/],
-    ['step that does not fit', () => floatDistribution('dropout', 0, 1, { step: 0.3 }), /does not fit.*high = 0.9/],
+    [
+      'step that does not fit',
+      () => floatDistribution('dropout', 0, 1, { step: 0.3 }),
+      /does not fit.*high = 0.9/,
+    ],
     ['int step that does not fit', () => intDistribution('units', 16, 100, { step: 16 }), /use high = 96/],
     ['negative step', () => floatDistribution('x', 0, 1, { step: -0.1 }), /step must be a positive/],
     ['NaN bound', () => floatDistribution('x', NaN, 1), /low must be a finite number/],
     ['infinite bound', () => floatDistribution('x', 0, Infinity), /high must be a finite number/],
     ['non-integer int bound', () => intDistribution('k', 0.5, 3), /low must be an integer/],
     ['empty choices', () => categoricalDistribution('act', []), /non-empty array/],
-    ['duplicate choices', () => categoricalDistribution('act', ['relu', 'tanh', 'relu']), /duplicate choice "relu"/],
+    [
+      'duplicate choices',
+      () => categoricalDistribution('act', ['relu', 'tanh', 'relu']),
+      /duplicate choice "relu"/,
+    ],
     ['object choice', () => categoricalDistribution('act', [{}] as never), /got object/],
-    ['unknown kind', () => validateDistribution('p', { kind: 'gaussian' }), /unknown distribution kind "gaussian"/],
+    [
+      'unknown kind',
+      () => validateDistribution('p', { kind: 'gaussian' }),
+      /unknown distribution kind "gaussian"/,
+    ],
   ])('rejects %s with a message naming the parameter', (_label, make, message) => {
     const error = caught(make);
     expect(error.code).toBe('invalid_distribution');
@@ -36,11 +52,38 @@ describe('distribution validation', () => {
   });
 
   it('accepts the usual forms and keeps them as plain data', () => {
-    expect(floatDistribution('lr', 1e-5, 1e-1, { log: true })).toEqual({ kind: 'float', low: 1e-5, high: 1e-1, log: true, step: null });
-    expect(floatDistribution('d', 0, 1, { step: 0.1 })).toEqual({ kind: 'float', low: 0, high: 1, log: false, step: 0.1 });
-    expect(intDistribution('u', 16, 512, { step: 16 })).toEqual({ kind: 'int', low: 16, high: 512, log: false, step: 16 });
-    expect(intDistribution('l', 1, 64, { log: true })).toEqual({ kind: 'int', low: 1, high: 64, log: true, step: 1 });
-    expect(categoricalDistribution('c', ['a', 1, true, null])).toEqual({ kind: 'categorical', choices: ['a', 1, true, null] });
+    expect(floatDistribution('lr', 1e-5, 1e-1, { log: true })).toEqual({
+      kind: 'float',
+      low: 1e-5,
+      high: 1e-1,
+      log: true,
+      step: null,
+    });
+    expect(floatDistribution('d', 0, 1, { step: 0.1 })).toEqual({
+      kind: 'float',
+      low: 0,
+      high: 1,
+      log: false,
+      step: 0.1,
+    });
+    expect(intDistribution('u', 16, 512, { step: 16 })).toEqual({
+      kind: 'int',
+      low: 16,
+      high: 512,
+      log: false,
+      step: 16,
+    });
+    expect(intDistribution('l', 1, 64, { log: true })).toEqual({
+      kind: 'int',
+      low: 1,
+      high: 64,
+      log: true,
+      step: 1,
+    });
+    expect(categoricalDistribution('c', ['a', 1, true, null])).toEqual({
+      kind: 'categorical',
+      choices: ['a', 1, true, null],
+    });
     expect(JSON.parse(JSON.stringify(floatDistribution('x', 0, 1)))).toEqual(floatDistribution('x', 0, 1));
     // 1 and "1" and true are different choices
     expect(categoricalDistribution('c', [1, '1', true]).choices).toHaveLength(3);
@@ -59,7 +102,12 @@ describe('distribution validation', () => {
       expect(distributionsEqual(again, d)).toBe(true);
     }
     expect(distributionsEqual(ds[0]!, ds[1]!)).toBe(false);
-    expect(distributionsEqual(categoricalDistribution('e', ['x', null]), categoricalDistribution('e', [null, 'x']))).toBe(false);
+    expect(
+      distributionsEqual(
+        categoricalDistribution('e', ['x', null]),
+        categoricalDistribution('e', [null, 'x']),
+      ),
+    ).toBe(false);
   });
 
   it('knows which values a distribution contains', () => {
@@ -74,8 +122,12 @@ describe('distribution validation', () => {
   });
 
   it('describes distributions for people', () => {
-    expect(describeDistribution(floatDistribution('lr', 1e-5, 0.1, { log: true }))).toBe('float in [0.00001, 0.1] (log)');
-    expect(describeDistribution(intDistribution('u', 16, 64, { step: 16 }))).toBe('int in [16, 64] (step 16)');
+    expect(describeDistribution(floatDistribution('lr', 1e-5, 0.1, { log: true }))).toBe(
+      'float in [0.00001, 0.1] (log)',
+    );
+    expect(describeDistribution(intDistribution('u', 16, 64, { step: 16 }))).toBe(
+      'int in [16, 64] (step 16)',
+    );
   });
 
   it('either accepts a random range or rejects it with a code (property)', () => {

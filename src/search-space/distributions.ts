@@ -42,14 +42,17 @@ function fail(name: string, message: string): never {
 }
 
 function checkRange(name: string, low: number, high: number, options: RangeOptions): void {
-  if (typeof low !== 'number' || !Number.isFinite(low)) fail(name, `low must be a finite number, got ${String(low)}`);
+  if (typeof low !== 'number' || !Number.isFinite(low))
+    fail(name, `low must be a finite number, got ${String(low)}`);
   if (typeof high !== 'number' || !Number.isFinite(high))
     fail(name, `high must be a finite number, got ${String(high)}`);
   if (low > high) fail(name, `low (${low}) is greater than high (${high}); swap them`);
   // Samplers compute low + u * (high - low): the width must be a finite double too.
-  if (!Number.isFinite(high - low)) fail(name, `the range [${low}, ${high}] is too wide (high - low overflows); narrow it`);
+  if (!Number.isFinite(high - low))
+    fail(name, `the range [${low}, ${high}] is too wide (high - low overflows); narrow it`);
   const { log = false, step } = options;
-  if (typeof log !== 'boolean') fail(name, `log must be true or false, got ${JSON.stringify(log) ?? String(log)}`);
+  if (typeof log !== 'boolean')
+    fail(name, `log must be true or false, got ${JSON.stringify(log) ?? String(log)}`);
   if (log && step !== undefined)
     fail(name, 'log and step cannot be used together; drop step or set log: false');
   if (log && low <= 0) fail(name, `log scale needs low > 0, got low = ${low}`);
@@ -57,34 +60,53 @@ function checkRange(name: string, low: number, high: number, options: RangeOptio
     if (typeof step !== 'number' || !Number.isFinite(step) || step <= 0)
       fail(name, `step must be a positive finite number, got ${String(step)}`);
     const count = (high - low) / step;
-    if (!(count <= Number.MAX_SAFE_INTEGER)) fail(name, `step ${step} is too small for the range [${low}, ${high}] (more than 2^53 points)`);
+    if (!(count <= Number.MAX_SAFE_INTEGER))
+      fail(name, `step ${step} is too small for the range [${low}, ${high}] (more than 2^53 points)`);
     if (Math.abs(count - Math.round(count)) > STEP_TOLERANCE * Math.max(1, count)) {
       const fitted = Number((low + Math.floor(count) * step).toPrecision(12));
-      fail(name, `step ${step} does not fit the range [${low}, ${high}]; use high = ${fitted} or another step`);
+      fail(
+        name,
+        `step ${step} does not fit the range [${low}, ${high}]; use high = ${fitted} or another step`,
+      );
     }
   }
 }
 
-export function floatDistribution(name: string, low: number, high: number, options: RangeOptions = {}): FloatDistribution {
+export function floatDistribution(
+  name: string,
+  low: number,
+  high: number,
+  options: RangeOptions = {},
+): FloatDistribution {
   checkRange(name, low, high, options);
   return { kind: 'float', low, high, log: options.log ?? false, step: options.step ?? null };
 }
 
-export function intDistribution(name: string, low: number, high: number, options: RangeOptions = {}): IntDistribution {
+export function intDistribution(
+  name: string,
+  low: number,
+  high: number,
+  options: RangeOptions = {},
+): IntDistribution {
   if (!Number.isInteger(low)) fail(name, `low must be an integer, got ${String(low)}`);
   if (!Number.isInteger(high)) fail(name, `high must be an integer, got ${String(high)}`);
   const log = options.log ?? false;
-  if (typeof log !== 'boolean') fail(name, `log must be true or false, got ${JSON.stringify(log) ?? String(log)}`);
+  if (typeof log !== 'boolean')
+    fail(name, `log must be true or false, got ${JSON.stringify(log) ?? String(log)}`);
   // An int range on a log scale has step 1 implicitly; only an explicit other step conflicts.
   const step = options.step ?? 1;
   if (log && options.step !== undefined && options.step !== 1)
     fail(name, 'log and step cannot be used together; drop step or set log: false');
-  if (!Number.isInteger(step)) fail(name, `step must be an integer for an int parameter, got ${String(step)}`);
+  if (!Number.isInteger(step))
+    fail(name, `step must be an integer for an int parameter, got ${String(step)}`);
   checkRange(name, low, high, log ? { log } : { step });
   return { kind: 'int', low, high, log, step };
 }
 
-export function categoricalDistribution(name: string, choices: readonly CategoricalChoice[]): CategoricalDistribution {
+export function categoricalDistribution(
+  name: string,
+  choices: readonly CategoricalChoice[],
+): CategoricalDistribution {
   if (!Array.isArray(choices) || choices.length === 0) fail(name, 'choices must be a non-empty array');
   const seen = new Set<string>();
   for (const choice of choices) {
@@ -117,7 +139,10 @@ export function validateDistribution(name: string, d: unknown): Distribution {
     case 'categorical':
       return categoricalDistribution(name, value.choices as CategoricalChoice[]);
     default:
-      return fail(name, `unknown distribution kind ${JSON.stringify(value?.kind)}; expected float, int or categorical`);
+      return fail(
+        name,
+        `unknown distribution kind ${JSON.stringify(value?.kind)}; expected float, int or categorical`,
+      );
   }
 }
 
@@ -150,7 +175,10 @@ export function isSingle(d: Distribution): boolean {
 /** Human-readable form used in error messages and CLI tables. */
 export function describeDistribution(d: Distribution): string {
   if (d.kind === 'categorical') return `one of ${JSON.stringify(d.choices)}`;
-  const extras = [d.log ? 'log' : '', d.step !== null && !(d.kind === 'int' && d.step === 1) ? `step ${d.step}` : '']
+  const extras = [
+    d.log ? 'log' : '',
+    d.step !== null && !(d.kind === 'int' && d.step === 1) ? `step ${d.step}` : '',
+  ]
     .filter(Boolean)
     .join(', ');
   return `${d.kind} in [${d.low}, ${d.high}]${extras ? ` (${extras})` : ''}`;

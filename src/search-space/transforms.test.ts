@@ -5,24 +5,32 @@ import type { Distribution } from './distributions.js';
 import { cardinality, fromUnit, toUnit } from './transforms.js';
 
 const distributionArb: fc.Arbitrary<Distribution> = fc.oneof(
-  fc.tuple(fc.double({ min: -1e6, max: 1e6, noNaN: true }), fc.double({ min: 0, max: 1e6, noNaN: true })).map(([low, width]) =>
-    floatDistribution('x', low, low + width),
-  ),
-  fc.tuple(fc.double({ min: 1e-8, max: 1e3, noNaN: true }), fc.double({ min: 1, max: 1e6, noNaN: true })).map(([low, ratio]) =>
-    floatDistribution('x', low, low * ratio, { log: true }),
-  ),
-  fc.tuple(fc.integer({ min: -100, max: 100 }), fc.integer({ min: 0, max: 50 }), fc.integer({ min: 1, max: 7 })).map(
-    ([low, k, step]) => intDistribution('n', low, low + k * step, { step }),
-  ),
-  fc.tuple(fc.integer({ min: 1, max: 1000 }), fc.integer({ min: 0, max: 10000 })).map(([low, width]) =>
-    intDistribution('n', low, low + width, { log: true }),
-  ),
-  fc.tuple(fc.integer({ min: -10, max: 10 }), fc.integer({ min: 0, max: 40 })).map(([low, k]) =>
-    floatDistribution('s', low / 4, low / 4 + k * 0.25, { step: 0.25 }),
-  ),
-  fc.uniqueArray(fc.oneof(fc.string(), fc.integer(), fc.boolean(), fc.constant(null)), { minLength: 1, maxLength: 8, selector: (v) => `${typeof v}:${String(v)}` }).map(
-    (choices) => categoricalDistribution('c', choices),
-  ),
+  fc
+    .tuple(fc.double({ min: -1e6, max: 1e6, noNaN: true }), fc.double({ min: 0, max: 1e6, noNaN: true }))
+    .map(([low, width]) => floatDistribution('x', low, low + width)),
+  fc
+    .tuple(fc.double({ min: 1e-8, max: 1e3, noNaN: true }), fc.double({ min: 1, max: 1e6, noNaN: true }))
+    .map(([low, ratio]) => floatDistribution('x', low, low * ratio, { log: true })),
+  fc
+    .tuple(
+      fc.integer({ min: -100, max: 100 }),
+      fc.integer({ min: 0, max: 50 }),
+      fc.integer({ min: 1, max: 7 }),
+    )
+    .map(([low, k, step]) => intDistribution('n', low, low + k * step, { step })),
+  fc
+    .tuple(fc.integer({ min: 1, max: 1000 }), fc.integer({ min: 0, max: 10000 }))
+    .map(([low, width]) => intDistribution('n', low, low + width, { log: true })),
+  fc
+    .tuple(fc.integer({ min: -10, max: 10 }), fc.integer({ min: 0, max: 40 }))
+    .map(([low, k]) => floatDistribution('s', low / 4, low / 4 + k * 0.25, { step: 0.25 })),
+  fc
+    .uniqueArray(fc.oneof(fc.string(), fc.integer(), fc.boolean(), fc.constant(null)), {
+      minLength: 1,
+      maxLength: 8,
+      selector: (v) => `${typeof v}:${String(v)}`,
+    })
+    .map((choices) => categoricalDistribution('c', choices)),
 );
 
 describe('unit transforms', () => {
@@ -40,7 +48,8 @@ describe('unit transforms', () => {
       fc.property(distributionArb, fc.double({ min: 0, max: 1, noNaN: true }), (d, u) => {
         const v = fromUnit(d, u);
         const back = fromUnit(d, toUnit(d, v));
-        if (typeof v === 'number' && d.kind === 'float' && d.step === null) expect(back as number).toBeCloseTo(v, 6);
+        if (typeof v === 'number' && d.kind === 'float' && d.step === null)
+          expect(back as number).toBeCloseTo(v, 6);
         else expect(back).toEqual(v);
         const t = toUnit(d, v);
         expect(t).toBeGreaterThanOrEqual(0);

@@ -26,7 +26,8 @@ export function toUnit(d: Distribution, value: ParamValue): number {
 /** The distribution's point for a position `u` in [0, 1] (clamped). */
 export function fromUnit(d: Distribution, u: number): ParamValue {
   const t = Math.min(1, Math.max(0, u));
-  if (d.kind === 'categorical') return d.choices[Math.min(d.choices.length - 1, Math.floor(t * d.choices.length))] as ParamValue;
+  if (d.kind === 'categorical')
+    return d.choices[Math.min(d.choices.length - 1, Math.floor(t * d.choices.length))] as ParamValue;
   const [low, high] = bounds(d);
   let x = low + t * (high - low);
   if (d.log) x = Math.exp(x);

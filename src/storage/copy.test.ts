@@ -31,7 +31,11 @@ describe('copyStudy', () => {
     const db = await createTestDatabase();
     try {
       const info = await copyStudy(file, 'search', db.url);
-      expect(info).toMatchObject({ name: 'search', directions: ['maximize'], userAttrs: { dataset: 'digits' } });
+      expect(info).toMatchObject({
+        name: 'search',
+        directions: ['maximize'],
+        userAttrs: { dataset: 'digits' },
+      });
       expect(info.systemAttrs).toEqual({ 'once:grid:abc': true });
       const dst = await resolveStorage(db.url);
       const after = await dst.getTrials(info.id);
@@ -42,7 +46,10 @@ describe('copyStudy', () => {
       expect((await dst.startTrial(info.id, 'w'))!.systemAttrs.fixed_params).toEqual({ lr: 0.9 });
       expect((await dst.startTrial(info.id, 'w'))!.number).toBe(before.length);
       const [summary] = await dst.listStudies();
-      expect(summary).toMatchObject({ bestValue: 2, trialCounts: { complete: 2, pruned: 1, running: 3, waiting: 0, fail: 0 } });
+      expect(summary).toMatchObject({
+        bestValue: 2,
+        trialCounts: { complete: 2, pruned: 1, running: 3, waiting: 0, fail: 0 },
+      });
 
       await expect(copyStudy(file, 'search', dst)).rejects.toMatchObject({ code: 'duplicate_study' });
       await dst.renameStudy(info.id, 'search-pg');
@@ -60,7 +67,10 @@ describe('copyStudy', () => {
     const s = await a.createStudy('x', ['minimize']);
     await a.finishTrial((await a.startTrial(s.id, 'w'))!.id, { state: 'complete', values: [1] });
     await copyStudy(a, 'x', a, { toName: 'x-copy' });
-    expect((await a.listStudies()).map((x) => [x.study.name, x.trialCounts.complete])).toEqual([['x', 1], ['x-copy', 1]]);
+    expect((await a.listStudies()).map((x) => [x.study.name, x.trialCounts.complete])).toEqual([
+      ['x', 1],
+      ['x-copy', 1],
+    ]);
     const broken = new InMemoryStorage();
     broken.addTrials = async () => {
       throw new Error('disk full');

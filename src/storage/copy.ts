@@ -29,8 +29,10 @@ export async function copyStudy(
     const trials = await source.getTrials(study.id);
     const copy = await target.createStudy(options.toName ?? name, study.directions);
     try {
-      for (const [key, value] of Object.entries(study.userAttrs)) await target.setStudyUserAttr(copy.id, key, value);
-      for (const [key, value] of Object.entries(study.systemAttrs)) await target.setStudySystemAttr(copy.id, key, value);
+      for (const [key, value] of Object.entries(study.userAttrs))
+        await target.setStudyUserAttr(copy.id, key, value);
+      for (const [key, value] of Object.entries(study.systemAttrs))
+        await target.setStudySystemAttr(copy.id, key, value);
       await target.addTrials(copy.id, trials);
     } catch (error) {
       await target.deleteStudy(copy.id).catch(() => {});

@@ -38,7 +38,10 @@ export class InMemoryStorage implements StudyStorage {
   async createStudy(name: string, directions: readonly Direction[]): Promise<StudyInfo> {
     for (const s of this.studies.values())
       if (s.name === name)
-        throw new TunekitError('duplicate_study', `a study named "${name}" already exists; load it or pick another name`);
+        throw new TunekitError(
+          'duplicate_study',
+          `a study named "${name}" already exists; load it or pick another name`,
+        );
     const row: StudyRow = {
       id: this.nextStudyId++,
       name,
@@ -71,7 +74,10 @@ export class InMemoryStorage implements StudyStorage {
     const row = this.study(studyId);
     for (const s of this.studies.values())
       if (s.name === newName && s !== row)
-        throw new TunekitError('duplicate_study', `a study named "${newName}" already exists; pick another name`);
+        throw new TunekitError(
+          'duplicate_study',
+          `a study named "${newName}" already exists; pick another name`,
+        );
     row.name = newName;
     return this.info(row);
   }
@@ -110,7 +116,12 @@ export class InMemoryStorage implements StudyStorage {
   async addTrials(studyId: number, trials: readonly TrialRecord[]): Promise<void> {
     const row = this.study(studyId);
     for (const t of trials) {
-      const copy: Mutable<TrialRecord> = { ...structuredClone(t), id: this.nextTrialId++, studyId, number: row.trials.length };
+      const copy: Mutable<TrialRecord> = {
+        ...structuredClone(t),
+        id: this.nextTrialId++,
+        studyId,
+        number: row.trials.length,
+      };
       row.trials.push(copy);
       this.trials.set(copy.id, copy);
     }
@@ -128,7 +139,12 @@ export class InMemoryStorage implements StudyStorage {
     return freeze(this.addTrial(row, 'running', worker, {}));
   }
 
-  async setTrialParam(trialId: number, name: string, distribution: Distribution, value: ParamValue): Promise<void> {
+  async setTrialParam(
+    trialId: number,
+    name: string,
+    distribution: Distribution,
+    value: ParamValue,
+  ): Promise<void> {
     await this.setTrialParams(trialId, [{ name, distribution, value }]);
   }
 
@@ -140,7 +156,10 @@ export class InMemoryStorage implements StudyStorage {
     const t = this.touch(trialId);
     const params = write.params ?? [];
     t.params = { ...t.params, ...Object.fromEntries(params.map((p) => [p.name, p.value])) };
-    t.distributions = { ...t.distributions, ...Object.fromEntries(params.map((p) => [p.name, structuredClone(p.distribution)])) };
+    t.distributions = {
+      ...t.distributions,
+      ...Object.fromEntries(params.map((p) => [p.name, structuredClone(p.distribution)])),
+    };
     t.intermediateValues = { ...t.intermediateValues, ...write.intermediateValues };
     t.userAttrs = { ...t.userAttrs, ...structuredClone(write.userAttrs) };
   }
@@ -271,7 +290,10 @@ export class InMemoryStorage implements StudyStorage {
   private running(trialId: number): Mutable<TrialRecord> {
     const t = this.trial(trialId);
     if (isFinished(t.state))
-      throw new TunekitError('trial_finished', `trial ${t.number} is already ${t.state} and cannot be changed`);
+      throw new TunekitError(
+        'trial_finished',
+        `trial ${t.number} is already ${t.state} and cannot be changed`,
+      );
     return t;
   }
 }

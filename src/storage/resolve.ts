@@ -26,6 +26,10 @@ export async function resolveStorage(storage: StudyStorage | string): Promise<St
 export function sqlitePath(url: string): string {
   let path = url.slice('sqlite:'.length);
   if (path.startsWith('//')) path = path.slice(2);
-  if (path === '') throw new TunekitError('invalid_argument', `storage URL ${JSON.stringify(url)} names no file; use e.g. 'sqlite:./tunekit.db'`);
+  if (path === '')
+    throw new TunekitError(
+      'invalid_argument',
+      `storage URL ${JSON.stringify(url)} names no file; use e.g. 'sqlite:./tunekit.db'`,
+    );
   return path;
 }

@@ -9,7 +9,13 @@ export function staleReason(graceMs: number, worker: string | null): string {
 
 /** The failed record as it will be stored, for the retry policy to read. */
 export function asFailed(trial: TrialRecord, graceMs: number, now: number): TrialRecord {
-  return { ...trial, state: 'fail', values: null, failReason: staleReason(graceMs, trial.worker), finishedAt: now };
+  return {
+    ...trial,
+    state: 'fail',
+    values: null,
+    failReason: staleReason(graceMs, trial.worker),
+    finishedAt: now,
+  };
 }
 
 /** System attributes of the retry trial and of the failed one, linking them by number. */

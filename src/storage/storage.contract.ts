@@ -35,7 +35,11 @@ export function storageContract(label: string, factory: StorageFactory): void {
       const a = await storage.createStudy('alpha', ['minimize']);
       const b = await storage.createStudy('beta', ['maximize', 'minimize']);
       expect(a.id).not.toBe(b.id);
-      expect(await storage.getStudy('beta')).toMatchObject({ id: b.id, name: 'beta', directions: ['maximize', 'minimize'] });
+      expect(await storage.getStudy('beta')).toMatchObject({
+        id: b.id,
+        name: 'beta',
+        directions: ['maximize', 'minimize'],
+      });
       expect(await codeOf(storage.createStudy('alpha', ['minimize']))).toBe('duplicate_study');
       expect(await codeOf(storage.getStudy('gamma'))).toBe('study_not_found');
       const t = await storage.startTrial(a.id, 'w');
@@ -59,7 +63,12 @@ export function storageContract(label: string, factory: StorageFactory): void {
       const name = `'; DROP TABLE studies; -- <img src=x onerror=alert(1)> 学習率 ${'x'.repeat(300)}`;
       const s = await storage.createStudy(name, ['minimize']);
       expect((await storage.getStudy(name)).name).toBe(name);
-      const nested = { a: [1, 2.5, 'ü', null, true], b: { c: { d: 'e' } }, tiny: 1e-300, big: 1.7976931348623157e308 };
+      const nested = {
+        a: [1, 2.5, 'ü', null, true],
+        b: { c: { d: 'e' } },
+        tiny: 1e-300,
+        big: 1.7976931348623157e308,
+      };
       await storage.setStudyUserAttr(s.id, 'k', nested);
       await storage.setStudySystemAttr(s.id, 'sys', 'v');
       await storage.setStudyUserAttr(s.id, 'k2', 'second');
@@ -70,8 +79,12 @@ export function storageContract(label: string, factory: StorageFactory): void {
 
     it('numbers trials densely and uniquely under concurrent starts', async () => {
       const s = await storage.createStudy('dense', ['minimize']);
-      const trials = await Promise.all(Array.from({ length: 40 }, (_, i) => storage.startTrial(s.id, `w${i % 4}`)));
-      expect(trials.map((t) => t!.number).sort((x, y) => x - y)).toEqual(Array.from({ length: 40 }, (_, i) => i));
+      const trials = await Promise.all(
+        Array.from({ length: 40 }, (_, i) => storage.startTrial(s.id, `w${i % 4}`)),
+      );
+      expect(trials.map((t) => t!.number).sort((x, y) => x - y)).toEqual(
+        Array.from({ length: 40 }, (_, i) => i),
+      );
       expect(new Set(trials.map((t) => t!.id)).size).toBe(40);
       for (const t of trials) expect(t).toMatchObject({ state: 'running', studyId: s.id, values: null });
       const other = await storage.createStudy('other', ['minimize']);
@@ -80,7 +93,10 @@ export function storageContract(label: string, factory: StorageFactory): void {
 
     it('claims each waiting trial exactly once, oldest first', async () => {
       const s = await storage.createStudy('queue', ['minimize']);
-      await storage.enqueueTrials(s.id, [{ fixedParams: { x: 1 } }, { fixedParams: { x: 2 }, userAttrs: { note: 'hi' } }]);
+      await storage.enqueueTrials(s.id, [
+        { fixedParams: { x: 1 } },
+        { fixedParams: { x: 2 }, userAttrs: { note: 'hi' } },
+      ]);
       const first = await storage.startTrial(s.id, 'w1');
       expect(first).toMatchObject({ number: 0, state: 'running', worker: 'w1' });
       expect(first!.systemAttrs[FIXED_PARAMS_ATTR]).toEqual({ x: 1 });
@@ -90,24 +106,38 @@ export function storageContract(label: string, factory: StorageFactory): void {
       expect(await storage.startTrial(s.id, 'w2', { onlyWaiting: true })).toBeNull();
       expect((await storage.startTrial(s.id, 'w3'))!.number).toBe(2);
 
-      await storage.enqueueTrials(s.id, Array.from({ length: 20 }, (_, i) => ({ fixedParams: { i } })));
-      const claims = await Promise.all(Array.from({ length: 35 }, (_, i) => storage.startTrial(s.id, `w${i}`, { onlyWaiting: true })));
+      await storage.enqueueTrials(
+        s.id,
+        Array.from({ length: 20 }, (_, i) => ({ fixedParams: { i } })),
+      );
+      const claims = await Promise.all(
+        Array.from({ length: 35 }, (_, i) => storage.startTrial(s.id, `w${i}`, { onlyWaiting: true })),
+      );
       const claimed = claims.filter((c) => c !== null);
       expect(claimed).toHaveLength(20);
-      expect(new Set(claimed.map((c) => (c!.systemAttrs[FIXED_PARAMS_ATTR] as { i: number }).i)).size).toBe(20);
+      expect(new Set(claimed.map((c) => (c!.systemAttrs[FIXED_PARAMS_ATTR] as { i: number }).i)).size).toBe(
+        20,
+      );
       expect(await storage.getTrials(s.id, { states: ['waiting'] })).toHaveLength(0);
     });
 
     it('enqueues a batch only once per key, even when workers race', async () => {
       const s = await storage.createStudy('once', ['minimize']);
-      const batch = Array.from({ length: 12 }, (_, i) => ({ fixedParams: { i }, systemAttrs: { grid_id: i } }));
-      const results = await Promise.all(Array.from({ length: 6 }, () => storage.enqueueTrials(s.id, batch, { onceKey: 'grid:1' })));
+      const batch = Array.from({ length: 12 }, (_, i) => ({
+        fixedParams: { i },
+        systemAttrs: { grid_id: i },
+      }));
+      const results = await Promise.all(
+        Array.from({ length: 6 }, () => storage.enqueueTrials(s.id, batch, { onceKey: 'grid:1' })),
+      );
       expect(results.filter(Boolean)).toHaveLength(1);
       expect(await storage.enqueueTrials(s.id, batch, { onceKey: 'grid:1' })).toBe(false);
       const trials = await storage.getTrials(s.id);
       expect(trials).toHaveLength(12);
       expect(trials.map((t) => t.systemAttrs.grid_id)).toEqual(Array.from({ length: 12 }, (_, i) => i));
-      expect(trials.every((t) => t.state === 'waiting' && t.worker === null && t.startedAt === null)).toBe(true);
+      expect(trials.every((t) => t.state === 'waiting' && t.worker === null && t.startedAt === null)).toBe(
+        true,
+      );
       expect(await storage.enqueueTrials(s.id, batch.slice(0, 1), { onceKey: 'grid:2' })).toBe(true);
       expect(await storage.enqueueTrials(s.id, batch.slice(0, 1))).toBe(true);
       expect(await storage.getTrials(s.id)).toHaveLength(14);
@@ -152,7 +182,9 @@ export function storageContract(label: string, factory: StorageFactory): void {
       expect(got.params).toEqual({ first: 0.5, x: 0.25, k: 'b' });
       expect(got.distributions).toEqual({ first: x, x, k });
       await storage.finishTrial(t.id, { state: 'complete', values: [1] });
-      expect(await codeOf(storage.setTrialParams!(t.id, [{ name: 'y', distribution: x, value: 0.1 }]))).toBe('trial_finished');
+      expect(await codeOf(storage.setTrialParams!(t.id, [{ name: 'y', distribution: x, value: 0.1 }]))).toBe(
+        'trial_finished',
+      );
       expect((await storage.getTrial(t.id)).params).toEqual({ first: 0.5, x: 0.25, k: 'b' });
     });
 
@@ -179,10 +211,18 @@ export function storageContract(label: string, factory: StorageFactory): void {
       expect(got.intermediateValues).toEqual({ 0: 1.5, 1: 0.75, 2: NaN, 3: -Infinity, 4: 0.125 });
       expect(got.userAttrs).toEqual({ note: { fold: [1, 2] } });
       await storage.finishTrial(t.id, { state: 'complete', values: [1] });
-      const late = storage.writeTrial!(t.id, { params: [{ name: 'y', distribution: x, value: 0.1 }], intermediateValues: { 5: 1 } });
+      const late = storage.writeTrial!(t.id, {
+        params: [{ name: 'y', distribution: x, value: 0.1 }],
+        intermediateValues: { 5: 1 },
+      });
       expect(await codeOf(late)).toBe('trial_finished');
-      expect(await storage.getTrial(t.id)).toMatchObject({ params: got.params, intermediateValues: got.intermediateValues });
-      expect(await codeOf(storage.writeTrial!(987654, { intermediateValues: { 0: 1 } }))).toBe('trial_not_found');
+      expect(await storage.getTrial(t.id)).toMatchObject({
+        params: got.params,
+        intermediateValues: got.intermediateValues,
+      });
+      expect(await codeOf(storage.writeTrial!(987654, { intermediateValues: { 0: 1 } }))).toBe(
+        'trial_not_found',
+      );
     });
 
     it('finishes a trial once; a finished trial is immutable', async () => {
@@ -190,7 +230,12 @@ export function storageContract(label: string, factory: StorageFactory): void {
       const t = (await storage.startTrial(s.id, 'w'))!;
       await storage.setTrialParam(t.id, 'x', floatDistribution('x', 0, 1), 0.25);
       const done = await storage.finishTrial(t.id, { state: 'complete', values: [1.25, -3e-9] });
-      expect(done).toMatchObject({ state: 'complete', values: [1.25, -3e-9], failReason: null, params: { x: 0.25 } });
+      expect(done).toMatchObject({
+        state: 'complete',
+        values: [1.25, -3e-9],
+        failReason: null,
+        params: { x: 0.25 },
+      });
       expect(done.finishedAt).toBeGreaterThanOrEqual(done.startedAt!);
       const d = floatDistribution('y', 0, 1);
       expect(await codeOf(storage.finishTrial(t.id, { state: 'fail' }))).toBe('trial_finished');
@@ -207,7 +252,10 @@ export function storageContract(label: string, factory: StorageFactory): void {
         failReason: 'Error: boom ☠',
       });
       const p = (await storage.startTrial(s.id, 'w'))!;
-      expect(await storage.finishTrial(p.id, { state: 'pruned', values: null })).toMatchObject({ state: 'pruned', values: null });
+      expect(await storage.finishTrial(p.id, { state: 'pruned', values: null })).toMatchObject({
+        state: 'pruned',
+        values: null,
+      });
       expect(await codeOf(storage.getTrial(987654))).toBe('trial_not_found');
     });
 
@@ -236,8 +284,12 @@ export function storageContract(label: string, factory: StorageFactory): void {
       }
       await storage.enqueueTrials(s.id, [{ fixedParams: {} }]);
       expect((await storage.getTrials(s.id)).map((t) => t.number)).toEqual([0, 1, 2, 3, 4, 5, 6]);
-      expect((await storage.getTrials(s.id, { states: ['complete'] })).map((t) => t.number)).toEqual([0, 2, 4]);
-      expect((await storage.getTrials(s.id, { states: ['running', 'waiting'] })).map((t) => t.number)).toEqual([1, 3, 5, 6]);
+      expect((await storage.getTrials(s.id, { states: ['complete'] })).map((t) => t.number)).toEqual([
+        0, 2, 4,
+      ]);
+      expect(
+        (await storage.getTrials(s.id, { states: ['running', 'waiting'] })).map((t) => t.number),
+      ).toEqual([1, 3, 5, 6]);
       expect((await storage.getTrials(s.id, { fromNumber: 4 })).map((t) => t.number)).toEqual([4, 5, 6]);
       expect(await storage.getTrials(s.id, { states: [] })).toEqual([]);
     });
@@ -279,8 +331,15 @@ export function storageContract(label: string, factory: StorageFactory): void {
 
     it('creates no trial beyond maxTrials but still claims waiting ones', async () => {
       const s = await storage.createStudy('capped', ['minimize']);
-      const started = await Promise.all(Array.from({ length: 12 }, () => storage.startTrial(s.id, 'w', { maxTrials: 5 })));
-      expect(started.filter((t) => t !== null).map((t) => t!.number).sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4]);
+      const started = await Promise.all(
+        Array.from({ length: 12 }, () => storage.startTrial(s.id, 'w', { maxTrials: 5 })),
+      );
+      expect(
+        started
+          .filter((t) => t !== null)
+          .map((t) => t!.number)
+          .sort((a, b) => a - b),
+      ).toEqual([0, 1, 2, 3, 4]);
       await storage.enqueueTrials(s.id, [{ fixedParams: { x: 1 } }]);
       expect((await storage.startTrial(s.id, 'w', { maxTrials: 5 }))!.number).toBe(5);
       expect(await storage.startTrial(s.id, 'w', { maxTrials: 5 })).toBeNull();
@@ -295,15 +354,41 @@ export function storageContract(label: string, factory: StorageFactory): void {
       expect(a.started).toMatchObject({ number: 1, state: 'running', worker: 'w2' });
       expect(await storage.getTrial(first.id)).toEqual(a.finished);
       await storage.enqueueTrials(s.id, [{ fixedParams: { x: 1 } }]);
-      const b = await storage.finishAndStartTrial!(a.started!.id, { state: 'pruned', values: null }, s.id, 'w', { maxTrials: 3 });
+      const b = await storage.finishAndStartTrial!(
+        a.started!.id,
+        { state: 'pruned', values: null },
+        s.id,
+        'w',
+        { maxTrials: 3 },
+      );
       expect(b.finished).toMatchObject({ number: 1, state: 'pruned' });
-      expect(b.started).toMatchObject({ number: 2, state: 'running', systemAttrs: { [FIXED_PARAMS_ATTR]: { x: 1 } } });
-      const c = await storage.finishAndStartTrial!(b.started!.id, { state: 'fail', failReason: 'boom' }, s.id, 'w', { maxTrials: 3 });
+      expect(b.started).toMatchObject({
+        number: 2,
+        state: 'running',
+        systemAttrs: { [FIXED_PARAMS_ATTR]: { x: 1 } },
+      });
+      const c = await storage.finishAndStartTrial!(
+        b.started!.id,
+        { state: 'fail', failReason: 'boom' },
+        s.id,
+        'w',
+        { maxTrials: 3 },
+      );
       expect(c).toMatchObject({ finished: { number: 2, state: 'fail', failReason: 'boom' }, started: null });
       const last = (await storage.startTrial(s.id, 'w'))!;
-      expect((await storage.finishAndStartTrial!(last.id, { state: 'complete', values: [1] }, s.id, 'w', { onlyWaiting: true })).started).toBeNull();
-      expect(await codeOf(storage.finishAndStartTrial!(last.id, { state: 'complete', values: [0] }, s.id, 'w'))).toBe('trial_finished');
-      expect(await codeOf(storage.finishAndStartTrial!(987654, { state: 'complete', values: [0] }, s.id, 'w'))).toBe('trial_not_found');
+      expect(
+        (
+          await storage.finishAndStartTrial!(last.id, { state: 'complete', values: [1] }, s.id, 'w', {
+            onlyWaiting: true,
+          })
+        ).started,
+      ).toBeNull();
+      expect(
+        await codeOf(storage.finishAndStartTrial!(last.id, { state: 'complete', values: [0] }, s.id, 'w')),
+      ).toBe('trial_finished');
+      expect(
+        await codeOf(storage.finishAndStartTrial!(987654, { state: 'complete', values: [0] }, s.id, 'w')),
+      ).toBe('trial_not_found');
       expect((await storage.getTrials(s.id)).map((t) => [t.number, t.state])).toEqual([
         [0, 'complete'],
         [1, 'pruned'],
@@ -335,7 +420,9 @@ export function storageContract(label: string, factory: StorageFactory): void {
       const seen: TrialRecord[] = [];
       const retry = (f: TrialRecord) => {
         seen.push(f);
-        return f.number === 2 ? null : { fixedParams: f.params, userAttrs: { again: true }, systemAttrs: { retry_count: 1 } };
+        return f.number === 2
+          ? null
+          : { fixedParams: f.params, userAttrs: { again: true }, systemAttrs: { retry_count: 1 } };
       };
       const results = await Promise.all([1, 2, 3, 4].map(() => storage.failStaleTrials(s.id, 100, retry)));
       const failed = results.flat();
@@ -355,7 +442,9 @@ export function storageContract(label: string, factory: StorageFactory): void {
         expect(failed.find((f) => f.number === from)!.systemAttrs[RETRIED_BY_ATTR]).toBe(r.number);
       }
       expect(await codeOf(storage.heartbeat(dead[0]!.id))).toBe('trial_finished');
-      expect(await codeOf(storage.finishTrial(dead[0]!.id, { state: 'complete', values: [0] }))).toBe('trial_finished');
+      expect(await codeOf(storage.finishTrial(dead[0]!.id, { state: 'complete', values: [0] }))).toBe(
+        'trial_finished',
+      );
       expect(await storage.failStaleTrials(s.id, 100, retry)).toEqual([]);
     });
   });

@@ -17,7 +17,12 @@ export function summarizeStudy(study: StudyInfo, trials: readonly TrialRecord[])
     trialCounts[t.state]++;
     lastActivityAt = Math.max(lastActivityAt, t.finishedAt ?? 0, t.startedAt ?? 0, t.createdAt);
     const value = t.values?.[0];
-    if (single && t.state === 'complete' && value !== undefined && (bestValue === null || sign * value < sign * bestValue))
+    if (
+      single &&
+      t.state === 'complete' &&
+      value !== undefined &&
+      (bestValue === null || sign * value < sign * bestValue)
+    )
       bestValue = value;
   }
   return { study, trialCounts, bestValue, lastActivityAt };

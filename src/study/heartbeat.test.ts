@@ -9,7 +9,7 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 const fast = { heartbeatIntervalMs: 20, gracePeriodMs: 150 };
 
 describe('heartbeats, stale trials and retries', () => {
-  it('fails a dead worker\'s trial and retries its configuration, linked both ways', async () => {
+  it("fails a dead worker's trial and retries its configuration, linked both ways", async () => {
     const storage = new InMemoryStorage();
     // The "dead" worker: it started a trial and will never beat or finish it.
     const dead = await createStudy({ studyName: 's', storage, heartbeatIntervalMs: 0, seed: 1 });
@@ -36,14 +36,27 @@ describe('heartbeats, stale trials and retries', () => {
     await sleep(250);
     await other.optimize(() => 2, { nTrials: 3 });
     await run;
-    expect((await slow.trials()).map((t) => t.state)).toEqual(['complete', 'complete', 'complete', 'complete']);
+    expect((await slow.trials()).map((t) => t.state)).toEqual([
+      'complete',
+      'complete',
+      'complete',
+      'complete',
+    ]);
   });
 
   it('retries at most `retries` times', async () => {
     const policy = retryPolicy(2);
     const failed = (count: number): TrialRecord =>
-      ({ params: { x: 1 }, userAttrs: {}, systemAttrs: { [RETRY_COUNT_ATTR]: count, 'sampler:tpe': 1, grid_id: 4 } }) as unknown as TrialRecord;
-    expect(policy(failed(0))).toEqual({ fixedParams: { x: 1 }, userAttrs: {}, systemAttrs: { grid_id: 4, [RETRY_COUNT_ATTR]: 1 } });
+      ({
+        params: { x: 1 },
+        userAttrs: {},
+        systemAttrs: { [RETRY_COUNT_ATTR]: count, 'sampler:tpe': 1, grid_id: 4 },
+      }) as unknown as TrialRecord;
+    expect(policy(failed(0))).toEqual({
+      fixedParams: { x: 1 },
+      userAttrs: {},
+      systemAttrs: { grid_id: 4, [RETRY_COUNT_ATTR]: 1 },
+    });
     expect(policy(failed(1))!.systemAttrs).toEqual({ grid_id: 4, [RETRY_COUNT_ATTR]: 2 });
     expect(policy(failed(2))).toBeNull();
   });
@@ -53,12 +66,15 @@ describe('heartbeats, stale trials and retries', () => {
     const zombie = await createStudy({ studyName: 's', storage, ...fast });
     const reaper = await loadStudy({ studyName: 's', storage, ...fast });
     // A synchronous objective blocks the event loop: no heartbeat goes out meanwhile.
-    const run = zombie.optimize(async () => {
-      const until = Date.now() + 300;
-      while (Date.now() < until);
-      await sleep(100);
-      return 1;
-    }, { nTrials: 1 });
+    const run = zombie.optimize(
+      async () => {
+        const until = Date.now() + 300;
+        while (Date.now() < until);
+        await sleep(100);
+        return 1;
+      },
+      { nTrials: 1 },
+    );
     await sleep(20);
     await reaper.optimize(() => 2, { nTrials: 1 });
     await run;
@@ -71,7 +87,9 @@ describe('heartbeats, stale trials and retries', () => {
     const storage = new InMemoryStorage();
     const a = await createStudy({ studyName: 's', storage });
     const b = await loadStudy({ studyName: 's', storage });
-    await Promise.all([a, b].map((s) => s.optimize(async () => (await sleep(1), 0), { maxTrials: 25, concurrency: 3 })));
+    await Promise.all(
+      [a, b].map((s) => s.optimize(async () => (await sleep(1), 0), { maxTrials: 25, concurrency: 3 })),
+    );
     expect((await a.trials()).map((t) => t.number)).toEqual(Array.from({ length: 25 }, (_, i) => i));
     const restarted = await loadStudy({ studyName: 's', storage });
     await restarted.optimize(() => 0, { maxTrials: 25 });
@@ -80,7 +98,9 @@ describe('heartbeats, stale trials and retries', () => {
   });
 
   it('rejects settings that would fail live trials', async () => {
-    await expect(createStudy({ heartbeatIntervalMs: 1000, gracePeriodMs: 500 })).rejects.toMatchObject({ code: 'invalid_argument' });
+    await expect(createStudy({ heartbeatIntervalMs: 1000, gracePeriodMs: 500 })).rejects.toMatchObject({
+      code: 'invalid_argument',
+    });
     await expect(createStudy({ retries: -1 })).rejects.toMatchObject({ code: 'invalid_argument' });
   });
 });

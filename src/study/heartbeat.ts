@@ -38,11 +38,20 @@ export class Heartbeat {
   ) {
     const { heartbeatIntervalMs: interval, gracePeriodMs: grace, retries } = options;
     if (!(Number.isFinite(interval) && interval >= 0))
-      throw new TunekitError('invalid_argument', `heartbeatIntervalMs must be a number >= 0, got ${String(interval)}`);
+      throw new TunekitError(
+        'invalid_argument',
+        `heartbeatIntervalMs must be a number >= 0, got ${String(interval)}`,
+      );
     if (interval > 0 && !(Number.isFinite(grace) && grace > interval))
-      throw new TunekitError('invalid_argument', `gracePeriodMs must exceed heartbeatIntervalMs (${interval}), got ${String(grace)}`);
+      throw new TunekitError(
+        'invalid_argument',
+        `gracePeriodMs must exceed heartbeatIntervalMs (${interval}), got ${String(grace)}`,
+      );
     if (!(Number.isInteger(retries) && retries >= 0))
-      throw new TunekitError('invalid_argument', `retries must be a non-negative integer, got ${String(retries)}`);
+      throw new TunekitError(
+        'invalid_argument',
+        `retries must be a non-negative integer, got ${String(retries)}`,
+      );
     this.retry = retries > 0 ? retryPolicy(retries) : undefined;
   }
 
@@ -81,7 +90,8 @@ export class Heartbeat {
         [...this.running].map((id) =>
           this.storage.heartbeat(id).catch((error: unknown) => {
             // Finished meanwhile (or failed as stale by another worker): nothing left to keep alive.
-            if (isTunekitError(error, 'trial_finished') || isTunekitError(error, 'trial_not_found')) this.untrack(id);
+            if (isTunekitError(error, 'trial_finished') || isTunekitError(error, 'trial_not_found'))
+              this.untrack(id);
             // Other errors (storage briefly unreachable) are retried on the next beat; the grace period covers them.
           }),
         ),
@@ -99,7 +109,9 @@ export function retryPolicy(retries: number): RetryPolicy {
     const count = Number(failed.systemAttrs[RETRY_COUNT_ATTR] ?? 0);
     if (count >= retries) return null;
     // Sampler memos belong to the failed run; bookkeeping such as a grid point's id goes with the retry.
-    const carried = Object.entries(failed.systemAttrs).filter(([key]) => !own.has(key) && !key.startsWith('sampler:'));
+    const carried = Object.entries(failed.systemAttrs).filter(
+      ([key]) => !own.has(key) && !key.startsWith('sampler:'),
+    );
     const fixed = (failed.systemAttrs[FIXED_PARAMS_ATTR] ?? {}) as Record<string, ParamValue>;
     return {
       fixedParams: { ...fixed, ...failed.params },

@@ -2,7 +2,11 @@
 import type { Direction, TrialRecord } from './types.js';
 
 /** True if `a` is at least as good as `b` in every objective and better in one. */
-export function dominates(a: readonly number[], b: readonly number[], directions: readonly Direction[]): boolean {
+export function dominates(
+  a: readonly number[],
+  b: readonly number[],
+  directions: readonly Direction[],
+): boolean {
   let better = false;
   for (let i = 0; i < directions.length; i++) {
     const sign = directions[i] === 'maximize' ? -1 : 1;
@@ -17,7 +21,9 @@ export function dominates(a: readonly number[], b: readonly number[], directions
 /** Complete trials that no other complete trial dominates, in trial order. */
 export function paretoFront(trials: readonly TrialRecord[], directions: readonly Direction[]): TrialRecord[] {
   const complete = trials.filter((t) => t.state === 'complete' && t.values !== null);
-  return complete.filter((t) => !complete.some((o) => o !== t && dominates(o.values!, t.values!, directions)));
+  return complete.filter(
+    (t) => !complete.some((o) => o !== t && dominates(o.values!, t.values!, directions)),
+  );
 }
 
 /** The best complete trial of a single-objective study (the earliest among ties), or null. */

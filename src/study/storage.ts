@@ -80,7 +80,11 @@ export interface StudyStorage {
    * Adds waiting trials, atomically. With `onceKey`, does so only if no earlier call used the same key on
    * this study (a grid is enqueued once however many workers start together); returns whether it did.
    */
-  enqueueTrials(studyId: number, trials: readonly NewWaitingTrial[], options?: { onceKey?: string }): Promise<boolean>;
+  enqueueTrials(
+    studyId: number,
+    trials: readonly NewWaitingTrial[],
+    options?: { onceKey?: string },
+  ): Promise<boolean>;
   /**
    * Adds trials exactly as given (any state, params, values, attributes, timestamps), numbered after the
    * study's existing trials in the given order, atomically. For copying a study between storages.

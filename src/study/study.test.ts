@@ -54,11 +54,29 @@ describe('Study.optimize', () => {
 
   it('records failures with their reason and goes on', async () => {
     const study = await createStudy({ seed: 4 });
-    const results: unknown[] = [() => 1, () => NaN, () => Infinity, () => [1, 2], () => 'x', () => { throw new RangeError('diverged'); }, async () => 2];
+    const results: unknown[] = [
+      () => 1,
+      () => NaN,
+      () => Infinity,
+      () => [1, 2],
+      () => 'x',
+      () => {
+        throw new RangeError('diverged');
+      },
+      async () => 2,
+    ];
     let i = 0;
     await study.optimize(() => (results[i++] as () => number)(), { nTrials: results.length });
     const trials = await study.trials();
-    expect(trials.map((t) => t.state)).toEqual(['complete', 'fail', 'fail', 'fail', 'fail', 'fail', 'complete']);
+    expect(trials.map((t) => t.state)).toEqual([
+      'complete',
+      'fail',
+      'fail',
+      'fail',
+      'fail',
+      'fail',
+      'complete',
+    ]);
     expect(trials[1]!.failReason).toMatch(/returned NaN; values must be finite/);
     expect(trials[2]!.failReason).toMatch(/returned Infinity/);
     expect(trials[3]!.failReason).toMatch(/returned 2 value\(s\) but the study has 1 objective/);
@@ -70,11 +88,23 @@ describe('Study.optimize', () => {
   it('stops and rethrows when catch says so, after recording the failure', async () => {
     const study = await createStudy({ seed: 5 });
     const boom = new Error('boom');
-    await expect(study.optimize(() => { throw boom; }, { nTrials: 5, catch: false })).rejects.toBe(boom);
+    await expect(
+      study.optimize(
+        () => {
+          throw boom;
+        },
+        { nTrials: 5, catch: false },
+      ),
+    ).rejects.toBe(boom);
     const trials = await study.trials();
     expect(trials).toHaveLength(1);
     expect(trials[0]).toMatchObject({ state: 'fail', failReason: 'Error: boom' });
-    await study.optimize(() => { throw new TypeError('t'); }, { nTrials: 2, catch: (e) => e instanceof TypeError });
+    await study.optimize(
+      () => {
+        throw new TypeError('t');
+      },
+      { nTrials: 2, catch: (e) => e instanceof TypeError },
+    );
     expect(await study.trials()).toHaveLength(3);
   });
 
@@ -114,21 +144,31 @@ describe('Study.optimize', () => {
       { nTrials: 2 },
     );
     const trials = await study.trials();
-    expect(trials.map((t) => [t.state, t.values])).toEqual([['pruned', [2]], ['pruned', [2]]]);
+    expect(trials.map((t) => [t.state, t.values])).toEqual([
+      ['pruned', [2]],
+      ['pruned', [2]],
+    ]);
     expect(seen).toEqual([1, 1, 1, 2, 2, 2]);
   });
 
   it('stops at the timeout, on stop(), and calls callbacks with stored records', async () => {
     const study = await createStudy({ seed: 8 });
     const t0 = Date.now();
-    await study.optimize(async () => new Promise<number>((r) => setTimeout(() => r(1), 10)), { timeoutMs: 60 });
+    await study.optimize(async () => new Promise<number>((r) => setTimeout(() => r(1), 10)), {
+      timeoutMs: 60,
+    });
     expect(Date.now() - t0).toBeLessThan(1000);
     const n = (await study.trials()).length;
     expect(n).toBeGreaterThan(0);
     expect(n).toBeLessThan(10);
     const numbers: number[] = [];
     await study.optimize(() => 1, {
-      callbacks: [(s, record) => { numbers.push(record.number); if (numbers.length === 3) s.stop(); }],
+      callbacks: [
+        (s, record) => {
+          numbers.push(record.number);
+          if (numbers.length === 3) s.stop();
+        },
+      ],
     });
     expect(numbers).toEqual([n, n + 1, n + 2]);
   });
@@ -157,9 +197,15 @@ describe('Study.optimize', () => {
 
   it('rejects bad options with the field named', async () => {
     const study = await createStudy();
-    await expect(study.optimize(() => 1, { nTrials: 0 })).rejects.toThrow(/nTrials must be a positive integer, got 0/);
-    await expect(study.optimize(() => 1, { concurrency: 1.5 })).rejects.toThrow(/concurrency must be a positive integer/);
-    await expect(study.optimize(() => 1, { timeoutMs: -1 })).rejects.toThrow(/timeoutMs must be a positive number/);
+    await expect(study.optimize(() => 1, { nTrials: 0 })).rejects.toThrow(
+      /nTrials must be a positive integer, got 0/,
+    );
+    await expect(study.optimize(() => 1, { concurrency: 1.5 })).rejects.toThrow(
+      /concurrency must be a positive integer/,
+    );
+    await expect(study.optimize(() => 1, { timeoutMs: -1 })).rejects.toThrow(
+      /timeoutMs must be a positive number/,
+    );
   });
 });
 
@@ -173,7 +219,13 @@ describe('Trial', () => {
     expect(() => trial.suggestInt('x', 0, 1)).toThrow(TunekitError);
     expect(trial.params).toEqual({ x });
     await study.tell(trial, x);
-    expect((await study.bestTrial()).distributions.x).toEqual({ kind: 'float', low: 0, high: 1, log: false, step: null });
+    expect((await study.bestTrial()).distributions.x).toEqual({
+      kind: 'float',
+      low: 0,
+      high: 1,
+      log: false,
+      step: null,
+    });
   });
 
   it('supports conditional spaces', async () => {
@@ -181,12 +233,16 @@ describe('Trial', () => {
     await study.optimize(
       (t) => {
         const kind = t.suggestCategorical('kind', ['linear', 'tree']);
-        return kind === 'linear' ? t.suggestFloat('c', 1e-3, 1e3, { log: true }) : t.suggestInt('depth', 1, 10);
+        return kind === 'linear'
+          ? t.suggestFloat('c', 1e-3, 1e3, { log: true })
+          : t.suggestInt('depth', 1, 10);
       },
       { nTrials: 40 },
     );
     for (const t of await study.trials()) {
-      expect(Object.keys(t.params).sort()).toEqual(t.params.kind === 'linear' ? ['c', 'kind'] : ['depth', 'kind']);
+      expect(Object.keys(t.params).sort()).toEqual(
+        t.params.kind === 'linear' ? ['c', 'kind'] : ['depth', 'kind'],
+      );
     }
   });
 
@@ -217,7 +273,10 @@ describe('ask and tell', () => {
     expect(await codeOf(study.tell(a, 1))).toBe('trial_finished');
     expect(await codeOf(study.tell(99, 1))).toBe('trial_not_found');
     const trials = await study.trials();
-    expect(trials.map((t) => [t.state, t.failReason])).toEqual([['fail', 'out of memory'], ['complete', null]]);
+    expect(trials.map((t) => [t.state, t.failReason])).toEqual([
+      ['fail', 'out of memory'],
+      ['complete', null],
+    ]);
     expect(Object.isFrozen(trials[0])).toBe(true);
   });
 
@@ -225,11 +284,18 @@ describe('ask and tell', () => {
     const study = await createStudy({ seed: 12 });
     await study.enqueueTrial({ lr: 0.01, act: 'relu' });
     await study.enqueueTrial({ lr: 5 });
-    await study.optimize((t) => t.suggestFloat('lr', 1e-4, 1, { log: true }) + (t.suggestCategorical('act', ['relu', 'tanh']) === 'relu' ? 0 : 1), { nTrials: 3 });
+    await study.optimize(
+      (t) =>
+        t.suggestFloat('lr', 1e-4, 1, { log: true }) +
+        (t.suggestCategorical('act', ['relu', 'tanh']) === 'relu' ? 0 : 1),
+      { nTrials: 3 },
+    );
     const [first, second, third] = await study.trials();
     expect(first!.params).toEqual({ lr: 0.01, act: 'relu' });
     expect(second!.state).toBe('fail');
-    expect(second!.failReason).toMatch(/enqueued value 5 for parameter "lr" is not in float in \[0.0001, 1\] \(log\)/);
+    expect(second!.failReason).toMatch(
+      /enqueued value 5 for parameter "lr" is not in float in \[0.0001, 1\] \(log\)/,
+    );
     expect(third!.state).toBe('complete');
   });
 });
@@ -237,10 +303,20 @@ describe('ask and tell', () => {
 describe('multi-objective studies', () => {
   it('return the Pareto front', async () => {
     const study = await createStudy({ directions: ['minimize', 'maximize'], seed: 13 });
-    const points = [[1, 1], [2, 3], [0, 0], [2, 2], [3, 3]];
+    const points = [
+      [1, 1],
+      [2, 3],
+      [0, 0],
+      [2, 2],
+      [3, 3],
+    ];
     let i = 0;
     await study.optimize(() => points[i++]!, { nTrials: points.length });
-    expect((await study.bestTrials()).map((t) => t.values)).toEqual([[1, 1], [2, 3], [0, 0]]);
+    expect((await study.bestTrials()).map((t) => t.values)).toEqual([
+      [1, 1],
+      [2, 3],
+      [0, 0],
+    ]);
     expect(() => study.direction).toThrow(/has 2 objectives/);
     await expect(study.bestTrial()).rejects.toThrow(/2 objectives/);
   });
@@ -251,21 +327,31 @@ describe('createStudy and loadStudy', () => {
     const storage = new InMemoryStorage();
     const s1 = await createStudy({ studyName: 'resnet', storage, direction: 'maximize' });
     await s1.optimize(() => 0.5, { nTrials: 2 });
-    expect(await codeOf(createStudy({ studyName: 'resnet', storage, direction: 'maximize' }))).toBe('duplicate_study');
+    expect(await codeOf(createStudy({ studyName: 'resnet', storage, direction: 'maximize' }))).toBe(
+      'duplicate_study',
+    );
     const s2 = await createStudy({ studyName: 'resnet', storage, direction: 'maximize', loadIfExists: true });
     await s2.optimize(() => 0.7, { nTrials: 1 });
     const s3 = await loadStudy({ studyName: 'resnet', storage });
     expect(s3.direction).toBe('maximize');
     expect((await s3.trials()).map((t) => t.number)).toEqual([0, 1, 2]);
     expect(await s3.bestValue()).toBe(0.7);
-    await expect(createStudy({ studyName: 'resnet', storage, loadIfExists: true })).rejects.toThrow(/exists with directions \[maximize\]/);
+    await expect(createStudy({ studyName: 'resnet', storage, loadIfExists: true })).rejects.toThrow(
+      /exists with directions \[maximize\]/,
+    );
     expect(await codeOf(loadStudy({ studyName: 'nope', storage }))).toBe('study_not_found');
   });
 
   it('validate directions and names', async () => {
-    await expect(createStudy({ direction: 'up' as never })).rejects.toThrow('direction must be "minimize" or "maximize", got "up"');
-    await expect(createStudy({ directions: ['minimize', 'down' as never] })).rejects.toThrow('directions[1] must be');
-    await expect(createStudy({ direction: 'minimize', directions: ['minimize'] })).rejects.toThrow(/either direction or directions/);
+    await expect(createStudy({ direction: 'up' as never })).rejects.toThrow(
+      'direction must be "minimize" or "maximize", got "up"',
+    );
+    await expect(createStudy({ directions: ['minimize', 'down' as never] })).rejects.toThrow(
+      'directions[1] must be',
+    );
+    await expect(createStudy({ direction: 'minimize', directions: ['minimize'] })).rejects.toThrow(
+      /either direction or directions/,
+    );
     await expect(createStudy({ studyName: ' ' })).rejects.toThrow(/studyName must be a non-empty string/);
     await expect(createStudy({ storage: 'mysql://x' })).rejects.toMatchObject({ code: 'invalid_argument' });
   });
@@ -306,7 +392,11 @@ describe('storage traffic of a trial', () => {
 
   it('sends the suggestions and the report right after them in one write, and reads no history for random search', async () => {
     const { storage, calls } = recording();
-    const study = await createStudy({ storage, sampler: new RandomSampler({ seed: 3 }), heartbeatIntervalMs: 0 });
+    const study = await createStudy({
+      storage,
+      sampler: new RandomSampler({ seed: 3 }),
+      heartbeatIntervalMs: 0,
+    });
     calls.length = 0;
     await study.optimize(objective, { nTrials: 1 });
     expect(calls).toEqual(['getStudy', 'startTrial', 'writeTrial', 'writeTrial', 'finishTrial']);
@@ -317,11 +407,24 @@ describe('storage traffic of a trial', () => {
 
   it('starts the next trial in the same write as the finish, unless callbacks or a stop come between', async () => {
     const { storage, calls } = recording();
-    const study = await createStudy({ storage, sampler: new RandomSampler({ seed: 4 }), heartbeatIntervalMs: 0 });
+    const study = await createStudy({
+      storage,
+      sampler: new RandomSampler({ seed: 4 }),
+      heartbeatIntervalMs: 0,
+    });
     calls.length = 0;
     await study.optimize(objective, { nTrials: 3 });
     const trial = ['writeTrial', 'writeTrial'];
-    expect(calls).toEqual(['getStudy', 'startTrial', ...trial, 'finishAndStartTrial', ...trial, 'finishAndStartTrial', ...trial, 'finishTrial']);
+    expect(calls).toEqual([
+      'getStudy',
+      'startTrial',
+      ...trial,
+      'finishAndStartTrial',
+      ...trial,
+      'finishAndStartTrial',
+      ...trial,
+      'finishTrial',
+    ]);
     expect((await study.trials()).map((t) => [t.number, t.state])).toEqual([
       [0, 'complete'],
       [1, 'complete'],
@@ -330,7 +433,14 @@ describe('storage traffic of a trial', () => {
 
     calls.length = 0;
     await study.optimize(objective, { nTrials: 2, callbacks: [() => {}] });
-    expect(calls.filter((c) => c.endsWith('Trial'))).toEqual(['startTrial', ...trial, 'finishTrial', 'startTrial', ...trial, 'finishTrial']);
+    expect(calls.filter((c) => c.endsWith('Trial'))).toEqual([
+      'startTrial',
+      ...trial,
+      'finishTrial',
+      'startTrial',
+      ...trial,
+      'finishTrial',
+    ]);
     await study.optimize(
       async (t) => {
         study.stop();
@@ -345,11 +455,18 @@ describe('storage traffic of a trial', () => {
 
   it('stores the same through a storage without batched writes', async () => {
     const { storage, calls } = recording(['writeTrial', 'setTrialParams']);
-    const study = await createStudy({ storage, sampler: new RandomSampler({ seed: 3 }), heartbeatIntervalMs: 0 });
-    await study.optimize(async (t) => {
-      await t.setUserAttr('fold', 1);
-      return objective(t);
-    }, { nTrials: 1 });
+    const study = await createStudy({
+      storage,
+      sampler: new RandomSampler({ seed: 3 }),
+      heartbeatIntervalMs: 0,
+    });
+    await study.optimize(
+      async (t) => {
+        await t.setUserAttr('fold', 1);
+        return objective(t);
+      },
+      { nTrials: 1 },
+    );
     expect(calls.filter((c) => c.startsWith('setTrial'))).toEqual([
       'setTrialUserAttr',
       'setTrialParam',
@@ -358,7 +475,11 @@ describe('storage traffic of a trial', () => {
       'setTrialIntermediateValue',
     ]);
     const [t] = await study.trials();
-    expect(t).toMatchObject({ state: 'complete', userAttrs: { fold: 1 }, intermediateValues: { 0: t!.params.x } });
+    expect(t).toMatchObject({
+      state: 'complete',
+      userAttrs: { fold: 1 },
+      intermediateValues: { 0: t!.params.x },
+    });
   });
 
   it('refuses a sampler that sets ignoresHistory and reads the history anyway', async () => {
@@ -368,7 +489,13 @@ describe('storage traffic of a trial', () => {
       sampleIndependent: () => 0,
     };
     const study = await createStudy({ sampler });
-    await expect(study.ask()).rejects.toMatchObject({ code: 'invalid_argument', message: expect.stringMatching(/ignoresHistory/) });
-    expect((await study.trials())[0]).toMatchObject({ state: 'fail', failReason: expect.stringMatching(/^sampler failed/) });
+    await expect(study.ask()).rejects.toMatchObject({
+      code: 'invalid_argument',
+      message: expect.stringMatching(/ignoresHistory/),
+    });
+    expect((await study.trials())[0]).toMatchObject({
+      state: 'fail',
+      failReason: expect.stringMatching(/^sampler failed/),
+    });
   });
 });

@@ -2,8 +2,19 @@
 // any number of Study objects in any number of processes may work on the same study through its storage.
 import { TrialPruned, TunekitError, isTunekitError } from '../errors.js';
 // Analysis reads only study types, so this import adds no cycle; the methods below are thin wrappers.
-import { advice as adviseOn, importance as importanceOf, interactions as interactionsOf } from '../analysis/index.js';
-import type { Advice, AdviceOptions, ImportanceOptions, ImportanceResult, InteractionOptions, InteractionResult } from '../analysis/index.js';
+import {
+  advice as adviseOn,
+  importance as importanceOf,
+  interactions as interactionsOf,
+} from '../analysis/index.js';
+import type {
+  Advice,
+  AdviceOptions,
+  ImportanceOptions,
+  ImportanceResult,
+  InteractionOptions,
+  InteractionResult,
+} from '../analysis/index.js';
 import type { ParamValue } from '../search-space/index.js';
 import { bestOf, paretoFront } from './pareto.js';
 import type { Pruner } from './pruner.js';
@@ -86,7 +97,11 @@ export class Study {
     this.pruner = parts.pruner;
     this.worker = parts.worker;
     this.snapshot = new TrialSnapshot(parts.storage, parts.info.id);
-    this.heartbeat = new Heartbeat(parts.storage, parts.info.id, parts.failures ?? { heartbeatIntervalMs: 0, gracePeriodMs: 0, retries: 0 });
+    this.heartbeat = new Heartbeat(
+      parts.storage,
+      parts.info.id,
+      parts.failures ?? { heartbeatIntervalMs: 0, gracePeriodMs: 0, retries: 0 },
+    );
   }
 
   get id(): number {
@@ -104,7 +119,10 @@ export class Study {
   /** The direction of a single-objective study. */
   get direction(): Direction {
     if (this.info.directions.length !== 1)
-      throw new TunekitError('invalid_argument', `study "${this.name}" has ${this.info.directions.length} objectives; use directions`);
+      throw new TunekitError(
+        'invalid_argument',
+        `study "${this.name}" has ${this.info.directions.length} objectives; use directions`,
+      );
     return this.info.directions[0] as Direction;
   }
 
@@ -132,15 +150,26 @@ export class Study {
   /** Turns a trial storage just started into a Trial for the objective (null: storage started none). */
   private async open(record: TrialRecord | null, start: StartOptions): Promise<Trial> {
     if (record === null && start.onlyWaiting)
-      throw new TunekitError('search_space_exhausted', `study "${this.name}": every point of the sampler's search space has been run`);
-    if (record === null) throw new TunekitError('max_trials_reached', `study "${this.name}" already holds ${start.maxTrials} trials`);
+      throw new TunekitError(
+        'search_space_exhausted',
+        `study "${this.name}": every point of the sampler's search space has been run`,
+      );
+    if (record === null)
+      throw new TunekitError(
+        'max_trials_reached',
+        `study "${this.name}" already holds ${start.maxTrials} trials`,
+      );
     this.heartbeat.track(record.id);
     try {
       const view = this.sampler.ignoresHistory ? null : await this.samplerView(record);
       const context: SamplerContext = {
         study: this.info,
         get trials() {
-          if (view === null) throw new TunekitError('invalid_argument', 'the sampler sets ignoresHistory but read ctx.trials; drop the flag to get them');
+          if (view === null)
+            throw new TunekitError(
+              'invalid_argument',
+              'the sampler sets ignoresHistory but read ctx.trials; drop the flag to get them',
+            );
           return view;
         },
         trial: record,
@@ -160,7 +189,10 @@ export class Study {
       return trial;
     } catch (error) {
       this.heartbeat.untrack(record.id);
-      await this.storage.finishTrial(record.id, { state: 'fail', failReason: `sampler failed: ${describeError(error)}` });
+      await this.storage.finishTrial(record.id, {
+        state: 'fail',
+        failReason: `sampler failed: ${describeError(error)}`,
+      });
       throw error;
     }
   }
@@ -169,7 +201,11 @@ export class Study {
    * Finishes a trial with its objective value(s), or as pruned or failed. Invalid values (NaN, Infinity,
    * the wrong count) fail the trial with the reason stored; the returned record says what was stored.
    */
-  async tell(trialOrNumber: Trial | number, result: TellResult, options: { failReason?: string } = {}): Promise<TrialRecord> {
+  async tell(
+    trialOrNumber: Trial | number,
+    result: TellResult,
+    options: { failReason?: string } = {},
+  ): Promise<TrialRecord> {
     return (await this.finish(trialOrNumber, result, options.failReason)).record;
   }
 
@@ -177,24 +213,39 @@ export class Study {
    * tell's work. With `next` (and a storage that can), this worker's next trial starts in the same write as
    * the finish: one commit between two trials instead of two. `started` is what storage started, if it tried.
    */
-  private async finish(trialOrNumber: Trial | number, result: TellResult, failReason?: string, next?: StartOptions): Promise<Settled> {
+  private async finish(
+    trialOrNumber: Trial | number,
+    result: TellResult,
+    failReason?: string,
+    next?: StartOptions,
+  ): Promise<Settled> {
     const number = typeof trialOrNumber === 'number' ? trialOrNumber : trialOrNumber.number;
     const live = this.live.get(number);
     let writeError: unknown = null;
     if (live) await live.trial.flush().catch((error: unknown) => (writeError = error));
     const id = live?.trial.id ?? (await this.trialByNumber(number)).id;
-    const outcome = writeError !== null ? ({ state: 'fail', failReason: `could not store the trial: ${describeError(writeError)}` } as const) : await this.outcome(id, result, failReason);
+    const outcome =
+      writeError !== null
+        ? ({ state: 'fail', failReason: `could not store the trial: ${describeError(writeError)}` } as const)
+        : await this.outcome(id, result, failReason);
     const chained = next && this.storage.finishAndStartTrial;
-    const settled: Settled = await (chained
-      ? this.storage.finishAndStartTrial!(id, outcome, this.info.id, this.worker, next).then(({ finished, started }) => ({ record: finished, started }))
-      : this.storage.finishTrial(id, outcome).then((record) => ({ record }))
+    const settled: Settled = await (
+      chained
+        ? this.storage.finishAndStartTrial!(id, outcome, this.info.id, this.worker, next).then(
+            ({ finished, started }) => ({ record: finished, started }),
+          )
+        : this.storage.finishTrial(id, outcome).then((record) => ({ record }))
     ).finally(() => this.heartbeat.untrack(id));
     this.live.delete(number);
     try {
       if (live) await this.sampler.afterTrial?.(live.context, settled.record);
     } catch (error) {
       // The next trial will not run: fail it as a sampler failure in ask would.
-      if (settled.started) await this.storage.finishTrial(settled.started.id, { state: 'fail', failReason: `sampler failed: ${describeError(error)}` });
+      if (settled.started)
+        await this.storage.finishTrial(settled.started.id, {
+          state: 'fail',
+          failReason: `sampler failed: ${describeError(error)}`,
+        });
       throw error;
     }
     return settled;
@@ -202,9 +253,20 @@ export class Study {
 
   /** Runs the objective on new trials until `nTrials`, the timeout, `stop()` or an exhausted search space. */
   async optimize(objective: Objective, options: OptimizeOptions = {}): Promise<void> {
-    const { nTrials = Infinity, maxTrials, timeoutMs, concurrency = 1, callbacks = [], storageOutageMs = 60_000 } = options;
+    const {
+      nTrials = Infinity,
+      maxTrials,
+      timeoutMs,
+      concurrency = 1,
+      callbacks = [],
+      storageOutageMs = 60_000,
+    } = options;
     checkPositive('nTrials', nTrials, true);
-    if (!(storageOutageMs >= 0)) throw new TunekitError('invalid_argument', `storageOutageMs must be a number >= 0, got ${String(storageOutageMs)}`);
+    if (!(storageOutageMs >= 0))
+      throw new TunekitError(
+        'invalid_argument',
+        `storageOutageMs must be a number >= 0, got ${String(storageOutageMs)}`,
+      );
     if (maxTrials !== undefined) checkPositive('maxTrials', maxTrials, false);
     checkPositive('concurrency', concurrency, false);
     if (timeoutMs !== undefined) checkPositive('timeoutMs', timeoutMs, true);
@@ -227,7 +289,12 @@ export class Study {
     // and the loop goes on anyway, storage starts the next trial in the same write.
     const settleAndGo = async (trial: Trial, result: TellResult): Promise<Settled> => {
       const goOn = !halted && !this.stopRequested && started < nTrials && Date.now() < deadline;
-      if (!goOn || callbacks.length > 0 || Date.now() - lastStopCheck >= STOP_POLL_MS || !this.storage.finishAndStartTrial)
+      if (
+        !goOn ||
+        callbacks.length > 0 ||
+        Date.now() - lastStopCheck >= STOP_POLL_MS ||
+        !this.storage.finishAndStartTrial
+      )
         return this.settle(trial, result);
       started++;
       try {
@@ -245,7 +312,10 @@ export class Study {
     const loop = async (): Promise<void> => {
       let next: TrialRecord | null | undefined; // started together with the previous trial's finish
       let outages = 0; // in a row, without a trial finishing between them
-      while (next !== undefined || (!halted && !this.stopRequested && started < nTrials && Date.now() < deadline)) {
+      while (
+        next !== undefined ||
+        (!halted && !this.stopRequested && started < nTrials && Date.now() < deadline)
+      ) {
         let trial: Trial | undefined;
         try {
           try {
@@ -258,7 +328,11 @@ export class Study {
               trial = await this.open(record, this.startOptions(askOptions));
             }
           } catch (error) {
-            if (isTunekitError(error, 'search_space_exhausted') || isTunekitError(error, 'max_trials_reached')) return void (halted = true);
+            if (
+              isTunekitError(error, 'search_space_exhausted') ||
+              isTunekitError(error, 'max_trials_reached')
+            )
+              return void (halted = true);
             throw error;
           }
           let settled: Settled;
@@ -310,10 +384,15 @@ export class Study {
   }
 
   /** Manual search: the next trial a worker starts gets exactly these values. */
-  async enqueueTrial(params: Record<string, ParamValue>, options: { userAttrs?: Record<string, JsonValue> } = {}): Promise<void> {
+  async enqueueTrial(
+    params: Record<string, ParamValue>,
+    options: { userAttrs?: Record<string, JsonValue> } = {},
+  ): Promise<void> {
     if (params === null || typeof params !== 'object' || Array.isArray(params))
       throw new TunekitError('invalid_argument', 'enqueueTrial: params must be an object of name → value');
-    await this.storage.enqueueTrials(this.info.id, [{ fixedParams: params, ...(options.userAttrs ? { userAttrs: options.userAttrs } : {}) }]);
+    await this.storage.enqueueTrials(this.info.id, [
+      { fixedParams: params, ...(options.userAttrs ? { userAttrs: options.userAttrs } : {}) },
+    ]);
   }
 
   /** Immutable trial records, ordered by number. */
@@ -324,7 +403,8 @@ export class Study {
   /** The best complete trial of a single-objective study; throws `no_completed_trials` if there is none. */
   async bestTrial(): Promise<TrialRecord> {
     const best = bestOf(await this.trials({ states: ['complete'] }), this.direction);
-    if (!best) throw new TunekitError('no_completed_trials', `study "${this.name}" has no complete trial yet`);
+    if (!best)
+      throw new TunekitError('no_completed_trials', `study "${this.name}" has no complete trial yet`);
     return best;
   }
 
@@ -355,7 +435,10 @@ export class Study {
   async advice(options: AdviceOptions = {}): Promise<Advice> {
     const trials = await this.trials({ states: ['complete'] });
     const settings = { ...this.ownDirection(), ...options };
-    return adviseOn(trials, { ...settings, importance: options.importance ?? importanceOf(trials, settings) });
+    return adviseOn(trials, {
+      ...settings,
+      importance: options.importance ?? importanceOf(trials, settings),
+    });
   }
 
   async userAttrs(): Promise<Readonly<Record<string, JsonValue>>> {
@@ -377,7 +460,9 @@ export class Study {
     const giveUpAt = Date.now() + limitMs;
     for (let pauseMs = 250; ; pauseMs = Math.min(2 * pauseMs, 2000)) {
       if (Date.now() >= giveUpAt) throw outage;
-      await new Promise((resolve) => setTimeout(resolve, Math.min(pauseMs, Math.max(0, giveUpAt - Date.now()))));
+      await new Promise((resolve) =>
+        setTimeout(resolve, Math.min(pauseMs, Math.max(0, giveUpAt - Date.now()))),
+      );
       try {
         await this.storage.getStudy(this.name);
         return;
@@ -388,7 +473,12 @@ export class Study {
   }
 
   /** `tell` for optimize: a trial another worker already failed as stale keeps that verdict. */
-  private async settle(trial: Trial, result: TellResult, failReason?: string, next?: StartOptions): Promise<Settled> {
+  private async settle(
+    trial: Trial,
+    result: TellResult,
+    failReason?: string,
+    next?: StartOptions,
+  ): Promise<Settled> {
     try {
       return await this.finish(trial, result, failReason, next);
     } catch (error) {
@@ -431,13 +521,18 @@ export class Study {
     const values = typeof result === 'number' ? [result] : result;
     const problem = invalidValues(values, this.info.directions.length);
     // -0 is stored as 0 (JSON has no -0): the same value on every storage.
-    return problem ? { state: 'fail', failReason: problem } : { state: 'complete', values: values.map((v) => (Object.is(v, -0) ? 0 : v)) };
+    return problem
+      ? { state: 'fail', failReason: problem }
+      : { state: 'complete', values: values.map((v) => (Object.is(v, -0) ? 0 : v)) };
   }
 }
 
 /** Storage lost its connection (a server restart, a network blip), as opposed to refusing the request. */
 function isOutage(error: unknown): boolean {
-  return isTunekitError(error, 'storage_unreachable') && (error.details as { transient?: boolean } | undefined)?.transient === true;
+  return (
+    isTunekitError(error, 'storage_unreachable') &&
+    (error.details as { transient?: boolean } | undefined)?.transient === true
+  );
 }
 
 function invalidValues(values: readonly number[], expected: number): string | null {
@@ -457,8 +552,15 @@ function checkResult(result: unknown): ObjectiveResult {
 }
 
 function checkPositive(name: string, value: number, allowInfinity: boolean): void {
-  const ok = typeof value === 'number' && value > 0 && (Number.isInteger(value) || (allowInfinity && value === Infinity) || name === 'timeoutMs');
-  if (!ok) throw new TunekitError('invalid_argument', `optimize: ${name} must be a positive ${name === 'timeoutMs' ? 'number' : 'integer'}, got ${String(value)}`);
+  const ok =
+    typeof value === 'number' &&
+    value > 0 &&
+    (Number.isInteger(value) || (allowInfinity && value === Infinity) || name === 'timeoutMs');
+  if (!ok)
+    throw new TunekitError(
+      'invalid_argument',
+      `optimize: ${name} must be a positive ${name === 'timeoutMs' ? 'number' : 'integer'}, got ${String(value)}`,
+    );
 }
 
 export function describeError(error: unknown): string {

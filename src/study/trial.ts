@@ -113,10 +113,14 @@ export class Trial {
 
   /** Records an intermediate value (e.g. validation loss after an epoch). A step is reported once. */
   report(value: number, step: number): Promise<void> {
-    if (typeof value !== 'number') throw new TunekitError('invalid_argument', `report: value must be a number, got ${typeof value}`);
+    if (typeof value !== 'number')
+      throw new TunekitError('invalid_argument', `report: value must be a number, got ${typeof value}`);
     // Safe integers only: a step is a key in storage and must read back as the same number.
     if (!Number.isSafeInteger(step) || step < 0)
-      throw new TunekitError('invalid_argument', `report: step must be a non-negative integer below 2^53, got ${String(step)}`);
+      throw new TunekitError(
+        'invalid_argument',
+        `report: step must be a non-negative integer below 2^53, got ${String(step)}`,
+      );
     if (this.reported.has(step)) return this.flush();
     // -0 is stored as 0 (JSON has no -0): the same value on every storage.
     if (Object.is(value, -0)) value = 0;
@@ -168,7 +172,8 @@ export class Trial {
         );
       return value;
     }
-    if (isSingle(distribution)) return distribution.kind === 'categorical' ? (distribution.choices[0] as ParamValue) : distribution.low;
+    if (isSingle(distribution))
+      return distribution.kind === 'categorical' ? (distribution.choices[0] as ParamValue) : distribution.low;
     const relative = this.deps.relative;
     if (relative && Object.hasOwn(relative.params, name)) {
       const assumed = relative.space[name];
@@ -204,10 +209,13 @@ export class Trial {
     const storage = this.deps.storage;
     if (storage.writeTrial) return storage.writeTrial(this.id, write);
     // A storage without batched writes gets the same writes one by one.
-    if (write.params.length > 0 && storage.setTrialParams) await storage.setTrialParams(this.id, write.params);
+    if (write.params.length > 0 && storage.setTrialParams)
+      await storage.setTrialParams(this.id, write.params);
     else for (const p of write.params) await storage.setTrialParam(this.id, p.name, p.distribution, p.value);
-    for (const [step, value] of Object.entries(write.intermediateValues)) await storage.setTrialIntermediateValue(this.id, Number(step), value);
-    for (const [key, value] of Object.entries(write.userAttrs)) await storage.setTrialUserAttr(this.id, key, value);
+    for (const [step, value] of Object.entries(write.intermediateValues))
+      await storage.setTrialIntermediateValue(this.id, Number(step), value);
+    for (const [key, value] of Object.entries(write.userAttrs))
+      await storage.setTrialUserAttr(this.id, key, value);
   }
 }
 
@@ -224,6 +232,9 @@ export function toJson(value: JsonValue, what: string): JsonValue {
     if (text === undefined) throw new Error('not representable');
     return JSON.parse(text) as JsonValue;
   } catch (error) {
-    throw new TunekitError('invalid_argument', `${what} must be JSON-serialisable: ${(error as Error).message}`);
+    throw new TunekitError(
+      'invalid_argument',
+      `${what} must be JSON-serialisable: ${(error as Error).message}`,
+    );
   }
 }

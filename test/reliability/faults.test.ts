@@ -56,66 +56,63 @@ function expectSettled(trials: readonly TrialRecord[]): void {
 const ownsServer = inject('reliabilitySize') !== undefined && process.getuid?.() === 0;
 
 describe('PostgreSQL restarted while workers run', () => {
-  it.skipIf(!ownsServer)(
-    'workers ride through the restart; no trial lost or duplicated',
-    async () => {
-      const version = readdirSync('/etc/postgresql')[0]!;
-      const ctl = (action: string) =>
-        execFileSync('pg_ctlcluster', ['--skip-systemctl-redirect', version, 'main', action], {
-          stdio: 'pipe',
-        });
-      const db = await createTestDatabase('tunekit_rel');
-      databases.push(db);
-      const FAILURE = { heartbeatIntervalMs: 200, gracePeriodMs: 3000, retries: 1 };
-      const workers = Array.from({ length: 4 }, (_, i) =>
-        startFixture(WORKER, {
-          storage: db.url,
-          study: 'restart',
-          seed: i + 1,
-          maxTrials: 400,
-          sleepMs: 25,
-          ...FAILURE,
-        } satisfies ChaosArgs),
-      );
-      try {
-        await Promise.all(workers.map((w) => w.event('ready')));
-        await sleep(2500);
-        const restartedAt = Date.now();
-        ctl('restart');
-        console.log(`PostgreSQL restart took ${Date.now() - restartedAt} ms`);
-      } finally {
-        if ((await serverReachable()) !== null) ctl('start');
-      }
-      // optimize waits for the server (storageOutageMs, 60 s by default) and goes on: every worker finishes.
-      const ends = await Promise.all(workers.map((w) => w.exit));
-      workers.forEach((w, i) => expect(ends[i], w.stderr().slice(-800)).toEqual({ code: 0, signal: null }));
-
-      // A fresh worker after the grace period fails what the restart interrupted, if the workers finished
-      // before anyone's stale check did, and runs the retries.
-      await sleep(FAILURE.gracePeriodMs + 300);
-      const sweeper = startFixture(WORKER, {
+  it.skipIf(!ownsServer)('workers ride through the restart; no trial lost or duplicated', async () => {
+    const version = readdirSync('/etc/postgresql')[0]!;
+    const ctl = (action: string) =>
+      execFileSync('pg_ctlcluster', ['--skip-systemctl-redirect', version, 'main', action], {
+        stdio: 'pipe',
+      });
+    const db = await createTestDatabase('tunekit_rel');
+    databases.push(db);
+    const FAILURE = { heartbeatIntervalMs: 200, gracePeriodMs: 3000, retries: 1 };
+    const workers = Array.from({ length: 4 }, (_, i) =>
+      startFixture(WORKER, {
         storage: db.url,
         study: 'restart',
-        seed: 99,
+        seed: i + 1,
         maxTrials: 400,
-        sleepMs: 1,
+        sleepMs: 25,
         ...FAILURE,
-      } satisfies ChaosArgs);
-      expect(await sweeper.exit, sweeper.stderr()).toEqual({ code: 0, signal: null });
-      const trials = await readTrials(db.url, 'restart');
-      expectSettled(trials);
-      expect(trials.length).toBeGreaterThanOrEqual(400);
-      // Nothing duplicated: each complete trial was run to completion by exactly one worker that lived to tell.
-      const ran = [...workers, sweeper].flatMap(
-        (w) => (w.events.find((e) => e.event === 'done')?.ran as number[] | undefined) ?? [],
-      );
-      expect(new Set(ran).size).toBe(ran.length);
-      const fails = trials.filter((t) => t.state === 'fail');
-      console.log(
-        `restart study: ${trials.length} trials ${JSON.stringify(countBy(trials, (t) => t.state))}; failed: ${JSON.stringify(countBy(fails, (t) => (t.failReason ?? '').slice(0, 60)))}`,
-      );
-    },
-  );
+      } satisfies ChaosArgs),
+    );
+    try {
+      await Promise.all(workers.map((w) => w.event('ready')));
+      await sleep(2500);
+      const restartedAt = Date.now();
+      ctl('restart');
+      console.log(`PostgreSQL restart took ${Date.now() - restartedAt} ms`);
+    } finally {
+      if ((await serverReachable()) !== null) ctl('start');
+    }
+    // optimize waits for the server (storageOutageMs, 60 s by default) and goes on: every worker finishes.
+    const ends = await Promise.all(workers.map((w) => w.exit));
+    workers.forEach((w, i) => expect(ends[i], w.stderr().slice(-800)).toEqual({ code: 0, signal: null }));
+
+    // A fresh worker after the grace period fails what the restart interrupted, if the workers finished
+    // before anyone's stale check did, and runs the retries.
+    await sleep(FAILURE.gracePeriodMs + 300);
+    const sweeper = startFixture(WORKER, {
+      storage: db.url,
+      study: 'restart',
+      seed: 99,
+      maxTrials: 400,
+      sleepMs: 1,
+      ...FAILURE,
+    } satisfies ChaosArgs);
+    expect(await sweeper.exit, sweeper.stderr()).toEqual({ code: 0, signal: null });
+    const trials = await readTrials(db.url, 'restart');
+    expectSettled(trials);
+    expect(trials.length).toBeGreaterThanOrEqual(400);
+    // Nothing duplicated: each complete trial was run to completion by exactly one worker that lived to tell.
+    const ran = [...workers, sweeper].flatMap(
+      (w) => (w.events.find((e) => e.event === 'done')?.ran as number[] | undefined) ?? [],
+    );
+    expect(new Set(ran).size).toBe(ran.length);
+    const fails = trials.filter((t) => t.state === 'fail');
+    console.log(
+      `restart study: ${trials.length} trials ${JSON.stringify(countBy(trials, (t) => t.state))}; failed: ${JSON.stringify(countBy(fails, (t) => (t.failReason ?? '').slice(0, 60)))}`,
+    );
+  });
 });
 
 describe('SQLite on a full disk and on a read-only file system', () => {

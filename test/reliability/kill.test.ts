@@ -172,8 +172,10 @@ describe.each(backends)('kill -9 at random moments on %s', (backend, freshUrl) =
       expect(retry.systemAttrs[RETRIED_FROM_ATTR]).toBe(dead.number);
       // The retry runs the same configuration (a trial killed before its first suggestion had none, and so
       // has a retry that was itself killed before its first suggestion).
-      if (dead.params.x !== undefined) expect((retry.systemAttrs[FIXED_PARAMS_ATTR] as { x?: number }).x).toBe(dead.params.x);
-      if (dead.params.x !== undefined && retry.params.x === undefined) expect(retry.failReason).toMatch(/heartbeat/);
+      if (dead.params.x !== undefined)
+        expect((retry.systemAttrs[FIXED_PARAMS_ATTR] as { x?: number }).x).toBe(dead.params.x);
+      if (dead.params.x !== undefined && retry.params.x === undefined)
+        expect(retry.failReason).toMatch(/heartbeat/);
       else if (dead.params.x !== undefined) expect(retry.params.x).toBe(dead.params.x);
       expect(['complete', 'pruned', 'fail']).toContain(retry.state);
     }

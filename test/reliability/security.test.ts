@@ -110,7 +110,11 @@ describe('dashboard server guards (fuzzed)', () => {
     mkdirSync(join(dir.path, 'ui-private'));
     writeFileSync(join(dir.path, 'ui-private', 'index.html'), SECRET);
     writeFileSync(join(ui, '.env.js'), SECRET);
-    ({ port, close } = await startDashboard({ storage: new InMemoryStorage(), allowWrites: false, uiDir: ui }));
+    ({ port, close } = await startDashboard({
+      storage: new InMemoryStorage(),
+      allowWrites: false,
+      uiDir: ui,
+    }));
   });
   afterAll(async () => close());
 

@@ -23,12 +23,23 @@ describe('downsample', () => {
 describe('paramAxes', () => {
   it('merges distributions: log, range, choices as labels', () => {
     const axes = paramAxes([
-      trial(0, { params: { lr: 0.01, optimizer: 'adam' }, distributions: { lr: SPACE.lr!, optimizer: SPACE.optimizer! } }),
-      trial(1, { params: { flag: true }, distributions: { flag: { kind: 'categorical', choices: [true, false] } } }),
+      trial(0, {
+        params: { lr: 0.01, optimizer: 'adam' },
+        distributions: { lr: SPACE.lr!, optimizer: SPACE.optimizer! },
+      }),
+      trial(1, {
+        params: { flag: true },
+        distributions: { flag: { kind: 'categorical', choices: [true, false] } },
+      }),
     ]);
     expect(axes.map((a) => a.name)).toEqual(['lr', 'optimizer', 'flag']);
     expect(axes[0]).toMatchObject({ kind: 'float', log: true, low: 1e-5, high: 1 });
-    expect(axes[1]).toMatchObject({ kind: 'categorical', choices: ['sgd', 'momentum', 'adam'], low: 0, high: 2 });
+    expect(axes[1]).toMatchObject({
+      kind: 'categorical',
+      choices: ['sgd', 'momentum', 'adam'],
+      low: 0,
+      high: 2,
+    });
     expect(axes[2]?.choices).toEqual(['true', 'false']);
   });
 });

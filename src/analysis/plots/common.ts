@@ -35,15 +35,20 @@ export function choiceLabel(value: ParamValue): string {
 
 /** One axis per parameter name, in first-seen order; a parameter log in any trial is drawn log. */
 export function paramAxes(trials: readonly TrialRecord[]): ParamAxis[] {
-  const axes = new Map<string, { kind: ParamAxis['kind']; log: boolean; low: number; high: number; choices: string[] }>();
+  const axes = new Map<
+    string,
+    { kind: ParamAxis['kind']; log: boolean; low: number; high: number; choices: string[] }
+  >();
   for (const t of trials) {
     for (const [name, d] of Object.entries(t.distributions) as [string, Distribution][]) {
       let axis = axes.get(name);
-      if (!axis) axes.set(name, (axis = { kind: d.kind, log: false, low: Infinity, high: -Infinity, choices: [] }));
+      if (!axis)
+        axes.set(name, (axis = { kind: d.kind, log: false, low: Infinity, high: -Infinity, choices: [] }));
       // A name sampled both as a number and as categories is drawn as categories.
       if (d.kind === 'categorical') {
         axis.kind = 'categorical';
-        for (const c of d.choices) if (!axis.choices.includes(choiceLabel(c))) axis.choices.push(choiceLabel(c));
+        for (const c of d.choices)
+          if (!axis.choices.includes(choiceLabel(c))) axis.choices.push(choiceLabel(c));
       } else {
         if (axis.kind === 'int' && d.kind === 'float') axis.kind = 'float';
         axis.log ||= d.log;
@@ -81,13 +86,20 @@ export function axisValue(axis: ParamAxis, value: ParamValue | undefined): numbe
  * Picks at most `max` items, deterministically: the `keepBest` with the lowest `score` first (the part a
  * user looks at), then evenly spaced over the rest so the overall shape survives. Keeps the input order.
  */
-export function downsample<T>(items: readonly T[], max: number, score?: (item: T) => number, keepBest = Math.floor(max / 4)): T[] {
+export function downsample<T>(
+  items: readonly T[],
+  max: number,
+  score?: (item: T) => number,
+  keepBest = Math.floor(max / 4),
+): T[] {
   if (items.length <= max) return [...items];
   const chosen = new Set<number>();
   if (score && keepBest > 0) {
     // Scores computed once: a comparator calling `score` costs more than the sort itself on 10,000 items.
     const scores = Float64Array.from(items, score);
-    const order = Uint32Array.from(items, (_, i) => i).sort((a, b) => (scores[a] as number) - (scores[b] as number));
+    const order = Uint32Array.from(items, (_, i) => i).sort(
+      (a, b) => (scores[a] as number) - (scores[b] as number),
+    );
     for (const i of order.subarray(0, keepBest)) chosen.add(i);
   }
   const rest = items.map((_, i) => i).filter((i) => !chosen.has(i));

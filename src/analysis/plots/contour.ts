@@ -43,12 +43,19 @@ export function contourPlot(
   const axes = paramAxes(complete);
   const find = (name: string): ParamAxis => {
     const axis = axes.find((a) => a.name === name);
-    if (!axis) throw new TunekitError('invalid_argument', `no complete trial has the parameter ${JSON.stringify(name)}`, { param: name });
+    if (!axis)
+      throw new TunekitError(
+        'invalid_argument',
+        `no complete trial has the parameter ${JSON.stringify(name)}`,
+        { param: name },
+      );
     return axis;
   };
   const x = grid(find(xName), options.bins ?? 20);
   const y = grid(find(yName), options.bins ?? 20);
-  const inPlane = complete.filter((t) => axisValue(x.axis, t.params[xName]) !== null && axisValue(y.axis, t.params[yName]) !== null);
+  const inPlane = complete.filter(
+    (t) => axisValue(x.axis, t.params[xName]) !== null && axisValue(y.axis, t.params[yName]) !== null,
+  );
   const cells = new Map<string, [number, number, number, number]>();
   for (const t of inPlane) {
     const i = cellOf(x, axisValue(x.axis, t.params[xName]) as number);
@@ -61,7 +68,11 @@ export function contourPlot(
       cell[3]++;
     }
   }
-  const drawn = downsample(inPlane, options.maxPoints ?? 2000, (t) => s * (objectiveValue(t, objective) as number));
+  const drawn = downsample(
+    inPlane,
+    options.maxPoints ?? 2000,
+    (t) => s * (objectiveValue(t, objective) as number),
+  );
   return {
     x,
     y,
@@ -78,7 +89,8 @@ export function contourPlot(
 }
 
 function grid(axis: ParamAxis, bins: number): ContourGridAxis {
-  if (axis.kind === 'categorical') return { axis, edges: axis.choices.map((_, i) => i - 0.5).concat(axis.choices.length - 0.5) };
+  if (axis.kind === 'categorical')
+    return { axis, edges: axis.choices.map((_, i) => i - 0.5).concat(axis.choices.length - 0.5) };
   if (axis.kind === 'int' && axis.high - axis.low + 1 <= bins && !axis.log) {
     const edges: number[] = [];
     for (let v = axis.low; v <= axis.high + 1; v++) edges.push(v - 0.5);

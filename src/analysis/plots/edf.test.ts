@@ -4,8 +4,19 @@ import { trial } from './testing/records.js';
 
 describe('edfPlot', () => {
   it('is the cumulative fraction of complete trials at each sorted value', () => {
-    const trials = [trial(0, { values: [3] }), trial(1, { values: [1] }), trial(2, { state: 'fail' }), trial(3, { values: [2] }), trial(4, { values: [4] })];
-    expect(edfPlot(trials, ['minimize'])).toEqual({ direction: 'minimize', x: [1, 2, 3, 4], y: [0.25, 0.5, 0.75, 1], totalTrials: 4 });
+    const trials = [
+      trial(0, { values: [3] }),
+      trial(1, { values: [1] }),
+      trial(2, { state: 'fail' }),
+      trial(3, { values: [2] }),
+      trial(4, { values: [4] }),
+    ];
+    expect(edfPlot(trials, ['minimize'])).toEqual({
+      direction: 'minimize',
+      x: [1, 2, 3, 4],
+      y: [0.25, 0.5, 0.75, 1],
+      totalTrials: 4,
+    });
   });
 
   it('thins a long distribution but keeps both ends', () => {

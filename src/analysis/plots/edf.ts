@@ -10,7 +10,11 @@ export interface EdfPlot {
   readonly totalTrials: number;
 }
 
-export function edfPlot(trials: readonly TrialRecord[], directions: readonly Direction[], options: { objective?: number; maxPoints?: number } = {}): EdfPlot {
+export function edfPlot(
+  trials: readonly TrialRecord[],
+  directions: readonly Direction[],
+  options: { objective?: number; maxPoints?: number } = {},
+): EdfPlot {
   const objective = options.objective ?? 0;
   const values = completeWithValue(trials, objective)
     .map((t) => objectiveValue(t, objective) as number)

@@ -22,11 +22,18 @@ describe('historyPlot', () => {
 
   it('follows the direction of the chosen objective', () => {
     const multi = [trial(0, { values: [1, 5] }), trial(1, { values: [2, 7] }), trial(2, { values: [0, 6] })];
-    expect(historyPlot(multi, ['minimize', 'maximize'], 1)).toMatchObject({ direction: 'maximize', best: [5, 7, 7], bestNumber: 1 });
+    expect(historyPlot(multi, ['minimize', 'maximize'], 1)).toMatchObject({
+      direction: 'maximize',
+      best: [5, 7, 7],
+      bestNumber: 1,
+    });
     expect(historyPlot(multi, ['minimize', 'maximize'], 0).best).toEqual([1, 1, 0]);
   });
 
   it('is empty for a study without complete trials', () => {
-    expect(historyPlot([trial(0, { state: 'fail' })], ['minimize'])).toMatchObject({ numbers: [], bestNumber: null });
+    expect(historyPlot([trial(0, { state: 'fail' })], ['minimize'])).toMatchObject({
+      numbers: [],
+      bestNumber: null,
+    });
   });
 });

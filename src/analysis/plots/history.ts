@@ -14,7 +14,11 @@ export interface HistoryPlot {
   readonly bestNumber: number | null;
 }
 
-export function historyPlot(trials: readonly TrialRecord[], directions: readonly Direction[], objective = 0): HistoryPlot {
+export function historyPlot(
+  trials: readonly TrialRecord[],
+  directions: readonly Direction[],
+  objective = 0,
+): HistoryPlot {
   const direction = directions[objective] ?? 'minimize';
   const s = sign(direction);
   const numbers: number[] = [];

@@ -30,7 +30,9 @@ describe('intermediatePlot', () => {
       const steps = Object.keys(t.intermediateValues).map(Number);
       return t.intermediateValues[Math.max(...steps)] as number;
     };
-    const bestFinished = trials.filter((t) => t.state !== 'running' && t.state !== 'fail').sort((a, b) => lastValue(a) - lastValue(b))[0]!;
+    const bestFinished = trials
+      .filter((t) => t.state !== 'running' && t.state !== 'fail')
+      .sort((a, b) => lastValue(a) - lastValue(b))[0]!;
     expect(numbers).toContain(bestFinished.number);
     // The band summarises every curve, not just the sample.
     expect(plot.band?.counts[0]).toBe(plot.totalCurves);
@@ -39,7 +41,9 @@ describe('intermediatePlot', () => {
   it('thins long curves but keeps their last point', () => {
     const values: Record<number, number> = {};
     for (let s = 0; s < 1000; s++) values[s] = s;
-    const [curve] = intermediatePlot([trial(0, { intermediateValues: values })], 'minimize', { maxPoints: 100 }).curves;
+    const [curve] = intermediatePlot([trial(0, { intermediateValues: values })], 'minimize', {
+      maxPoints: 100,
+    }).curves;
     expect(curve!.steps.length).toBeLessThanOrEqual(101);
     expect(curve!.steps.at(-1)).toBe(999);
     expect(curve!.values.at(-1)).toBe(999);

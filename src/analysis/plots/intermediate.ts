@@ -37,7 +37,11 @@ export interface IntermediateOptions {
   maxBandSteps?: number;
 }
 
-export function intermediatePlot(trials: readonly TrialRecord[], direction: Direction, options: IntermediateOptions = {}): IntermediatePlot {
+export function intermediatePlot(
+  trials: readonly TrialRecord[],
+  direction: Direction,
+  options: IntermediateOptions = {},
+): IntermediatePlot {
   const { maxCurves = 200, maxPoints = 500, maxBandSteps = 200 } = options;
   const s = sign(direction);
   const all: LearningCurve[] = [];
@@ -47,22 +51,36 @@ export function intermediatePlot(trials: readonly TrialRecord[], direction: Dire
       .filter((step) => Number.isFinite(t.intermediateValues[step]))
       .sort((a, b) => a - b);
     if (steps.length === 0) continue;
-    all.push({ number: t.number, state: t.state, steps, values: steps.map((step) => t.intermediateValues[step] as number) });
+    all.push({
+      number: t.number,
+      state: t.state,
+      steps,
+      values: steps.map((step) => t.intermediateValues[step] as number),
+    });
   }
   // Running trials are what a user watching a live study wants to see, so they never drop out of a sample.
   const running = all.filter((c) => c.state === 'running');
   const finished = all.filter((c) => c.state !== 'running');
   const last = (c: LearningCurve) => s * (c.values[c.values.length - 1] as number);
   const picked = downsample(finished, Math.max(0, maxCurves - running.length), last);
-  const curves = [...picked, ...running.slice(-maxCurves)].sort((a, b) => a.number - b.number).map((c) => thin(c, maxPoints));
+  const curves = [...picked, ...running.slice(-maxCurves)]
+    .sort((a, b) => a.number - b.number)
+    .map((c) => thin(c, maxPoints));
   return { direction, curves, totalCurves: all.length, band: band(all, maxBandSteps) };
 }
 
 function thin(curve: LearningCurve, maxPoints: number): LearningCurve {
   if (curve.steps.length <= maxPoints) return curve;
-  const keep = downsample(curve.steps.map((_, i) => i), maxPoints - 1);
+  const keep = downsample(
+    curve.steps.map((_, i) => i),
+    maxPoints - 1,
+  );
   if (keep[keep.length - 1] !== curve.steps.length - 1) keep.push(curve.steps.length - 1);
-  return { ...curve, steps: keep.map((i) => curve.steps[i] as number), values: keep.map((i) => curve.values[i] as number) };
+  return {
+    ...curve,
+    steps: keep.map((i) => curve.steps[i] as number),
+    values: keep.map((i) => curve.values[i] as number),
+  };
 }
 
 function band(curves: readonly LearningCurve[], maxSteps: number): QuantileBand | null {
@@ -74,7 +92,10 @@ function band(curves: readonly LearningCurve[], maxSteps: number): QuantileBand 
       else byStep.set(step, [c.values[i] as number]);
     });
   if (byStep.size === 0) return null;
-  const steps = downsample([...byStep.keys()].sort((a, b) => a - b), maxSteps);
+  const steps = downsample(
+    [...byStep.keys()].sort((a, b) => a - b),
+    maxSteps,
+  );
   const result: QuantileBand = { steps, p10: [], median: [], p90: [], counts: [] };
   for (const step of steps) {
     // A typed array sorts numerically without a comparator: several times faster over thousands of trials.

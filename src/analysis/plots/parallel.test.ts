@@ -6,7 +6,11 @@ describe('parallelPlot', () => {
   it('has one axis per parameter, categories as indices, missing params as null, values last', () => {
     const plot = parallelPlot(
       [
-        trial(0, { values: [1.5], params: { lr: 0.1, optimizer: 'adam' }, distributions: { lr: SPACE.lr!, optimizer: SPACE.optimizer! } }),
+        trial(0, {
+          values: [1.5],
+          params: { lr: 0.1, optimizer: 'adam' },
+          distributions: { lr: SPACE.lr!, optimizer: SPACE.optimizer! },
+        }),
         trial(1, { values: [0.5], params: { lr: 0.01 }, distributions: { lr: SPACE.lr! } }),
         trial(2, { state: 'fail', params: { lr: 0.3 }, distributions: { lr: SPACE.lr! } }),
       ],
@@ -27,7 +31,9 @@ describe('parallelPlot', () => {
     const trials = syntheticTrials(500, { seed: 2 });
     const plot = parallelPlot(trials, ['minimize'], { maxRows: 100 });
     expect(plot.rows).toHaveLength(100);
-    const best = trials.filter((t) => t.state === 'complete').sort((a, b) => a.values![0]! - b.values![0]!)[0]!;
+    const best = trials
+      .filter((t) => t.state === 'complete')
+      .sort((a, b) => a.values![0]! - b.values![0]!)[0]!;
     expect(plot.numbers).toContain(best.number);
     expect(plot.totalTrials).toBe(trials.filter((t) => t.state === 'complete').length);
   });

@@ -14,7 +14,11 @@ export interface ParallelPlot {
   readonly totalTrials: number;
 }
 
-export function parallelPlot(trials: readonly TrialRecord[], directions: readonly Direction[], options: { maxRows?: number } = {}): ParallelPlot {
+export function parallelPlot(
+  trials: readonly TrialRecord[],
+  directions: readonly Direction[],
+  options: { maxRows?: number } = {},
+): ParallelPlot {
   const complete = trials.filter((t) => directions.every((_, i) => objectiveValue(t, i) !== null));
   const params = paramAxes(complete);
   const s = sign(directions[0] ?? 'minimize');
@@ -22,7 +26,10 @@ export function parallelPlot(trials: readonly TrialRecord[], directions: readonl
   return {
     params,
     directions,
-    rows: drawn.map((t) => [...params.map((axis) => axisValue(axis, t.params[axis.name])), ...(t.values as number[])]),
+    rows: drawn.map((t) => [
+      ...params.map((axis) => axisValue(axis, t.params[axis.name])),
+      ...(t.values as number[]),
+    ]),
     numbers: drawn.map((t) => t.number),
     totalTrials: complete.length,
   };

@@ -7,11 +7,17 @@ import { trial } from './testing/records.js';
 function randomTrials(n: number, k: number, seed: number) {
   const rng = new Rng(seed);
   // Values on a coarse grid so ties and duplicates occur.
-  return Array.from({ length: n }, (_, i) => trial(i, { values: Array.from({ length: k }, () => rng.int(0, 20)) }));
+  return Array.from({ length: n }, (_, i) =>
+    trial(i, { values: Array.from({ length: k }, () => rng.int(0, 20)) }),
+  );
 }
 
 describe('nonDominated', () => {
-  for (const directions of [['minimize', 'minimize'], ['minimize', 'maximize'], ['maximize', 'minimize', 'maximize']] as Direction[][])
+  for (const directions of [
+    ['minimize', 'minimize'],
+    ['minimize', 'maximize'],
+    ['maximize', 'minimize', 'maximize'],
+  ] as Direction[][])
     it(`matches the library's O(n²) paretoFront for ${directions.join('/')}`, () => {
       for (const seed of [1, 2, 3]) {
         const trials = randomTrials(300, directions.length, seed);

@@ -12,7 +12,11 @@ export interface ParetoPlot {
   readonly totalTrials: number;
 }
 
-export function paretoPlot(trials: readonly TrialRecord[], directions: readonly Direction[], options: { maxPoints?: number } = {}): ParetoPlot {
+export function paretoPlot(
+  trials: readonly TrialRecord[],
+  directions: readonly Direction[],
+  options: { maxPoints?: number } = {},
+): ParetoPlot {
   const complete = trials.filter((t) => directions.every((_, i) => objectiveValue(t, i) !== null));
   const front = nonDominated(complete, directions);
   // The front is what the plot is for: it is always drawn in full, the rest is sampled.
@@ -38,14 +42,19 @@ export function paretoPlot(trials: readonly TrialRecord[], directions: readonly 
 export function nonDominated(trials: readonly TrialRecord[], directions: readonly Direction[]): Set<number> {
   const signs = directions.map(sign);
   const key = (t: TrialRecord) => signs.map((s, i) => s * (t.values![i] as number));
-  const sorted = trials.map((t) => ({ t, k: key(t) })).sort((a, b) => {
-    for (let i = 0; i < signs.length; i++) if (a.k[i] !== b.k[i]) return (a.k[i] as number) - (b.k[i] as number);
-    return 0;
-  });
+  const sorted = trials
+    .map((t) => ({ t, k: key(t) }))
+    .sort((a, b) => {
+      for (let i = 0; i < signs.length; i++)
+        if (a.k[i] !== b.k[i]) return (a.k[i] as number) - (b.k[i] as number);
+      return 0;
+    });
   const front: number[][] = [];
   const numbers = new Set<number>();
   for (const { t, k } of sorted) {
-    const dominated = front.some((f) => f.every((v, i) => v <= (k[i] as number)) && f.some((v, i) => v < (k[i] as number)));
+    const dominated = front.some(
+      (f) => f.every((v, i) => v <= (k[i] as number)) && f.some((v, i) => v < (k[i] as number)),
+    );
     if (!dominated) {
       front.push(k);
       numbers.add(t.number);

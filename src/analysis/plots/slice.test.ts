@@ -19,7 +19,11 @@ describe('slicePlots', () => {
     expect(lr.x).toEqual(complete.map((t) => t.params.lr));
     expect(lr.y).toEqual(complete.map((t) => t.values![0]));
     const optimizer = plots[3]!;
-    expect(optimizer.x.every((i) => optimizer.axis.choices[i] === complete[optimizer.x.indexOf(i)]!.params.optimizer)).toBe(true);
+    expect(
+      optimizer.x.every(
+        (i) => optimizer.axis.choices[i] === complete[optimizer.x.indexOf(i)]!.params.optimizer,
+      ),
+    ).toBe(true);
   });
 
   it('can be limited to some parameters and sampled', () => {

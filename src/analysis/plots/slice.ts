@@ -23,7 +23,11 @@ export function slicePlots(
   const axes = paramAxes(complete).filter((a) => !options.params || options.params.includes(a.name));
   return axes.map((axis) => {
     const points = complete.filter((t) => axisValue(axis, t.params[axis.name]) !== null);
-    const drawn = downsample(points, options.maxPoints ?? 2000, (t) => s * (objectiveValue(t, objective) as number));
+    const drawn = downsample(
+      points,
+      options.maxPoints ?? 2000,
+      (t) => s * (objectiveValue(t, objective) as number),
+    );
     return {
       axis,
       x: drawn.map((t) => axisValue(axis, t.params[axis.name]) as number),

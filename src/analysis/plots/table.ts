@@ -37,7 +37,8 @@ export interface TrialTable {
 
 export function fieldValue(t: TrialRecord, field: TrialField): number | string | null {
   if (field === 'number') return t.number;
-  if (field === 'duration') return t.startedAt !== null && t.finishedAt !== null ? t.finishedAt - t.startedAt : null;
+  if (field === 'duration')
+    return t.startedAt !== null && t.finishedAt !== null ? t.finishedAt - t.startedAt : null;
   if (field === 'started') return t.startedAt;
   if (field === 'value' || field.startsWith('value:')) {
     const v = t.values?.[field === 'value' ? 0 : Number(field.slice(6))];
@@ -45,7 +46,11 @@ export function fieldValue(t: TrialRecord, field: TrialField): number | string |
   }
   if (field.startsWith('param:')) {
     const v = t.params[field.slice(6)];
-    return v === undefined || v === null || typeof v === 'boolean' ? (v === undefined || v === null ? null : String(v)) : v;
+    return v === undefined || v === null || typeof v === 'boolean'
+      ? v === undefined || v === null
+        ? null
+        : String(v)
+      : v;
   }
   return null;
 }

@@ -14,7 +14,10 @@ export interface TimelinePlot {
   readonly now: number;
 }
 
-export function timelinePlot(trials: readonly TrialRecord[], options: { now?: number; maxBars?: number } = {}): TimelinePlot {
+export function timelinePlot(
+  trials: readonly TrialRecord[],
+  options: { now?: number; maxBars?: number } = {},
+): TimelinePlot {
   const now = options.now ?? Date.now();
   const started = trials.filter((t) => t.startedAt !== null).sort((a, b) => a.number - b.number);
   const drawn = started.slice(-(options.maxBars ?? 3000));
@@ -24,7 +27,9 @@ export function timelinePlot(trials: readonly TrialRecord[], options: { now?: nu
     numbers: drawn.map((t) => t.number),
     worker: drawn.map((t) => workers.indexOf(t.worker ?? '(unknown)')),
     start: drawn.map((t) => t.startedAt as number),
-    end: drawn.map((t) => t.finishedAt ?? (t.state === 'running' ? now : (t.heartbeatAt ?? (t.startedAt as number)))),
+    end: drawn.map(
+      (t) => t.finishedAt ?? (t.state === 'running' ? now : (t.heartbeatAt ?? (t.startedAt as number))),
+    ),
     states: drawn.map((t) => t.state),
     totalTrials: started.length,
     now,

@@ -22,8 +22,16 @@ export const ask: Command = {
     const space = parseSpace(parseJsonOption(args.options.space, 'space'), 'space');
     const direction = (args.options.direction ?? 'minimize') as Direction;
     if (direction !== 'minimize' && direction !== 'maximize')
-      throw new TunekitError('invalid_argument', `--direction must be minimize or maximize, got ${JSON.stringify(direction)}`);
-    const study = await createStudy({ studyName: name, storage: storageUrl(args), direction, loadIfExists: true });
+      throw new TunekitError(
+        'invalid_argument',
+        `--direction must be minimize or maximize, got ${JSON.stringify(direction)}`,
+      );
+    const study = await createStudy({
+      studyName: name,
+      storage: storageUrl(args),
+      direction,
+      loadIfExists: true,
+    });
     try {
       const trial = await study.ask();
       const params = suggestSpace(trial, space);

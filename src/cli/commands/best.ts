@@ -15,11 +15,17 @@ export const best: Command = {
     return withStorage(args, async (storage) => {
       const study = await storage.getStudy(name);
       const complete = await storage.getTrials(study.id, { states: ['complete'] });
-      const winners = study.directions.length === 1 ? [bestOf(complete, study.directions[0]!)].filter((t) => t !== null) : paretoFront(complete, study.directions);
-      if (winners.length === 0) throw new TunekitError('no_completed_trials', `study "${name}" has no complete trial yet`);
-      if (args.options.json) return printJson(study.directions.length === 1 ? winners[0] : winners), 0;
+      const winners =
+        study.directions.length === 1
+          ? [bestOf(complete, study.directions[0]!)].filter((t) => t !== null)
+          : paretoFront(complete, study.directions);
+      if (winners.length === 0)
+        throw new TunekitError('no_completed_trials', `study "${name}" has no complete trial yet`);
+      if (args.options.json) return (printJson(study.directions.length === 1 ? winners[0] : winners), 0);
       for (const t of winners) {
-        console.log(`trial ${t.number}: ${t.values!.map(formatNumber).join(', ')} (${study.directions.join(', ')})`);
+        console.log(
+          `trial ${t.number}: ${t.values!.map(formatNumber).join(', ')} (${study.directions.join(', ')})`,
+        );
         for (const [k, v] of Object.entries(t.params)) console.log(`  ${k} = ${formatParam(v)}`);
       }
       return 0;

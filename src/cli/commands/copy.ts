@@ -12,9 +12,18 @@ export const copy: Command = {
     const args = parseArgs(argv, { values: ['storage', 'to', 'name'], booleans: ['quiet'] });
     const name = studyArg(args, 'copy');
     const to = args.options.to;
-    if (typeof to !== 'string') throw new TunekitError('invalid_argument', '--to needs the target storage URL, e.g. --to postgres://user@host:5432/db');
+    if (typeof to !== 'string')
+      throw new TunekitError(
+        'invalid_argument',
+        '--to needs the target storage URL, e.g. --to postgres://user@host:5432/db',
+      );
     const newName = typeof args.options.name === 'string' ? args.options.name : undefined;
-    const info = await copyStudy(storageUrl(args), name, to, newName === undefined ? {} : { toName: newName });
+    const info = await copyStudy(
+      storageUrl(args),
+      name,
+      to,
+      newName === undefined ? {} : { toName: newName },
+    );
     if (!args.options.quiet) console.log(`copied study "${name}" to ${to} as "${info.name}"`);
     return 0;
   },

@@ -20,8 +20,14 @@ export const dashboard: Command = {
   async run(argv) {
     // Loaded on use: other commands never pay for the dashboard.
     const { serveDashboard } = await import('../../dashboard/index.js');
-    const args = parseArgs(argv, { booleans: ['allow-writes'], values: ['storage', 'host', 'port', 'token', 'allowed-host'] });
-    const allowed = typeof args.options['allowed-host'] === 'string' ? args.options['allowed-host'].split(',').filter(Boolean) : undefined;
+    const args = parseArgs(argv, {
+      booleans: ['allow-writes'],
+      values: ['storage', 'host', 'port', 'token', 'allowed-host'],
+    });
+    const allowed =
+      typeof args.options['allowed-host'] === 'string'
+        ? args.options['allowed-host'].split(',').filter(Boolean)
+        : undefined;
     const server = await serveDashboard({
       storage: storageUrl(args),
       port: intOption(args, 'port', 8080),
@@ -31,7 +37,9 @@ export const dashboard: Command = {
       ...(allowed ? { allowedHosts: allowed } : {}),
     });
     for (const warning of server.warnings) console.error(`tunekit dashboard: warning: ${warning}`);
-    console.log(`tunekit dashboard: ${server.url} (${args.options['allow-writes'] ? 'writes allowed' : 'read-only'}; Ctrl-C to stop)`);
+    console.log(
+      `tunekit dashboard: ${server.url} (${args.options['allow-writes'] ? 'writes allowed' : 'read-only'}; Ctrl-C to stop)`,
+    );
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);

@@ -10,7 +10,14 @@ import type { Command } from './index.js';
 /** The demo's study, written as a user would write it in YAML (see examples/digits.yaml). */
 export function demoConfig(name: string, storage: string, trials: number, seed: number): unknown {
   return {
-    study: { name, storage, trials, seed, timeout: 120, pruner: { kind: 'median', nStartupTrials: 5, nWarmupSteps: 3 } },
+    study: {
+      name,
+      storage,
+      trials,
+      seed,
+      timeout: 120,
+      pruner: { kind: 'median', nStartupTrials: 5, nWarmupSteps: 3 },
+    },
     space: {
       learning_rate: { type: 'float', low: 1e-4, high: 0.1, log: true },
       optimizer: { type: 'categorical', choices: ['adam', 'momentum', 'rmsprop'] },
@@ -26,8 +33,19 @@ export function demoConfig(name: string, storage: string, trials: number, seed: 
         data: 'digits',
         split: { val: 0.2, test: 0.2, stratify: true, seed: 0 },
         preprocess: [{ kind: 'minmax' }],
-        model: { mlp: { hidden: { repeat: '$layers', value: '$units' }, activation: '$activation', dropout: '$dropout' } },
-        fit: { epochs: 20, batchSize: '$batch_size', optimizer: { kind: '$optimizer', lr: '$learning_rate' }, penalty: { l2: '$l2' } },
+        model: {
+          mlp: {
+            hidden: { repeat: '$layers', value: '$units' },
+            activation: '$activation',
+            dropout: '$dropout',
+          },
+        },
+        fit: {
+          epochs: 20,
+          batchSize: '$batch_size',
+          optimizer: { kind: '$optimizer', lr: '$learning_rate' },
+          penalty: { l2: '$l2' },
+        },
         monitor: 'val_accuracy',
       },
     },
@@ -51,23 +69,31 @@ export const demo: Command = {
     await useFastKernels();
     const config = parseConfig(demoConfig(name, storage, trials, seed));
 
-    console.log(`${bold('tunekit demo')}: tuning an MLP on digits (1,797 8x8 images) into ${storage}, study "${name}"`);
+    console.log(
+      `${bold('tunekit demo')}: tuning an MLP on digits (1,797 8x8 images) into ${storage}, study "${name}"`,
+    );
     let done = 0;
     let best = 0;
     const started = Date.now();
-    const study = await runTune(config, {}, {
-      onTrial: (record) => {
-        done++;
-        if (record.state === 'complete') best = Math.max(best, record.values![0]!);
-        progress(done, trials, `best val accuracy ${best.toFixed(4)}`);
+    const study = await runTune(
+      config,
+      {},
+      {
+        onTrial: (record) => {
+          done++;
+          if (record.state === 'complete') best = Math.max(best, record.values![0]!);
+          progress(done, trials, `best val accuracy ${best.toFixed(4)}`);
+        },
       },
-    });
+    );
     endProgress();
     try {
       const all = await study.trials();
       const count = (s: string) => all.filter((t) => t.state === s).length;
       const winner = await study.bestTrial();
-      console.log(`\n${all.length} trials in ${((Date.now() - started) / 1000).toFixed(1)} s: ${count('complete')} complete, ${count('pruned')} pruned early, ${count('fail')} failed`);
+      console.log(
+        `\n${all.length} trials in ${((Date.now() - started) / 1000).toFixed(1)} s: ${count('complete')} complete, ${count('pruned')} pruned early, ${count('fail')} failed`,
+      );
       console.log(`\n${bold('best configuration')} (trial ${winner.number}):`);
       for (const [k, v] of Object.entries(winner.params)) console.log(`  ${k.padEnd(14)} ${formatParam(v)}`);
       console.log(`\nvalidation accuracy ${formatNumber(winner.values![0])}`);
@@ -75,12 +101,16 @@ export const demo: Command = {
       const trainer = config.objective as TrainerObjectiveConfig;
       const plan = planTrainer(trainer, config.space);
       const { score } = await scoreTestOnce(study, plan, trainer);
-      console.log(`test accuracy       ${formatNumber(score.accuracy)}  (the winner retrained as tuned, scored once on ${plan.test!.n} held-out rows; recorded on the study)`);
+      console.log(
+        `test accuracy       ${formatNumber(score.accuracy)}  (the winner retrained as tuned, scored once on ${plan.test!.n} held-out rows; recorded on the study)`,
+      );
 
       const importance = await study.importance();
       console.log(`\n${bold('what mattered')} (${importance.evaluator} over ${importance.nTrials} trials):`);
       for (const p of importance.params.slice(0, 4))
-        console.log(`  ${p.param.padEnd(14)} ${'█'.repeat(Math.max(1, Math.round(p.importance * 30))).padEnd(30)} ${(p.importance * 100).toFixed(0)}%`);
+        console.log(
+          `  ${p.param.padEnd(14)} ${'█'.repeat(Math.max(1, Math.round(p.importance * 30))).padEnd(30)} ${(p.importance * 100).toFixed(0)}%`,
+        );
       console.log(`\nsee the study: npx tunekit dashboard --storage ${storage}`);
       console.log(`list trials:   npx tunekit trials ${name} --storage ${storage}`);
     } finally {

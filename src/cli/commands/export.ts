@@ -14,7 +14,15 @@ function csvCell(value: unknown): string {
 
 export function toCsv(trials: readonly TrialRecord[], objectives: number): string {
   const params = [...new Set(trials.flatMap((t) => Object.keys(t.params)))];
-  const header = ['number', 'state', ...Array.from({ length: objectives }, (_, i) => (objectives === 1 ? 'value' : `value_${i}`)), 'started_at', 'finished_at', 'fail_reason', ...params.map((p) => `param_${p}`)];
+  const header = [
+    'number',
+    'state',
+    ...Array.from({ length: objectives }, (_, i) => (objectives === 1 ? 'value' : `value_${i}`)),
+    'started_at',
+    'finished_at',
+    'fail_reason',
+    ...params.map((p) => `param_${p}`),
+  ];
   const rows = trials.map((t) => [
     t.number,
     t.state,
@@ -34,11 +42,22 @@ export const exportCommand: Command = {
     const args = parseArgs(argv, { values: ['storage', 'format', 'out'] });
     const name = studyArg(args, 'export');
     const format = args.options.format ?? 'csv';
-    if (format !== 'csv' && format !== 'json') throw new TunekitError('invalid_argument', `--format must be csv or json, got ${JSON.stringify(format)}`);
+    if (format !== 'csv' && format !== 'json')
+      throw new TunekitError(
+        'invalid_argument',
+        `--format must be csv or json, got ${JSON.stringify(format)}`,
+      );
     return withStorage(args, async (storage) => {
       const study = await storage.getStudy(name);
       const trials = await storage.getTrials(study.id);
-      const text = format === 'csv' ? toCsv(trials, study.directions.length) : JSON.stringify({ study, trials }, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2) + '\n';
+      const text =
+        format === 'csv'
+          ? toCsv(trials, study.directions.length)
+          : JSON.stringify(
+              { study, trials },
+              (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v),
+              2,
+            ) + '\n';
       if (typeof args.options.out === 'string') writeFileSync(args.options.out, text);
       else process.stdout.write(text);
       return 0;

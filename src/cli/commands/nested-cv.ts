@@ -18,7 +18,8 @@ export const nestedCv: Command = {
   async run(argv) {
     const args = parseArgs(argv, { values: ['outer', 'inner', 'trials'], booleans: ['json'] });
     const path = args.positionals[0];
-    if (path === undefined) throw new TunekitError('invalid_argument', 'give a config file, e.g. tunekit nested-cv study.yaml');
+    if (path === undefined)
+      throw new TunekitError('invalid_argument', 'give a config file, e.g. tunekit nested-cv study.yaml');
     const config = loadConfigFile(path);
     await useFastKernels();
     const result = await nestedCvFromConfig(config, {
@@ -31,9 +32,16 @@ export const nestedCv: Command = {
       printJson({ mean: result.mean, std: result.std, scores: result.scores, folds: result.folds });
       return 0;
     }
-    const rows = result.folds.map((f) => [String(f.fold), formatNumber(f.innerScore), formatNumber(f.testScore), formatParams(f.bestParams)]);
+    const rows = result.folds.map((f) => [
+      String(f.fold),
+      formatNumber(f.innerScore),
+      formatNumber(f.testScore),
+      formatParams(f.bestParams),
+    ]);
     console.log(table(['outer fold', `inner ${monitor}`, `held-out ${monitor}`, 'winner'], rows));
-    console.log(`\nnested CV estimate: ${monitor} ${formatNumber(result.mean)} ± ${formatNumber(result.std)} (${result.scores.length} outer folds)`);
+    console.log(
+      `\nnested CV estimate: ${monitor} ${formatNumber(result.mean)} ± ${formatNumber(result.std)} (${result.scores.length} outer folds)`,
+    );
     return 0;
   },
 };

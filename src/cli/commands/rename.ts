@@ -11,7 +11,8 @@ export const rename: Command = {
     const args = parseArgs(argv, { values: ['storage'], booleans: ['quiet'] });
     const name = studyArg(args, 'rename');
     const next = args.positionals[1];
-    if (next === undefined || next.trim() === '') throw new TunekitError('invalid_argument', 'give the new name, e.g. tunekit rename old-name new-name');
+    if (next === undefined || next.trim() === '')
+      throw new TunekitError('invalid_argument', 'give the new name, e.g. tunekit rename old-name new-name');
     return withStorage(args, async (storage) => {
       const study = await storage.getStudy(name);
       await storage.renameStudy(study.id, next);

@@ -11,8 +11,8 @@ export const studies: Command = {
     const args = parseArgs(argv, { values: ['storage'], booleans: ['json'] });
     return withStorage(args, async (storage) => {
       const list = await storage.listStudies();
-      if (args.options.json) return printJson(list), 0;
-      if (list.length === 0) return console.log('no studies yet'), 0;
+      if (args.options.json) return (printJson(list), 0);
+      if (list.length === 0) return (console.log('no studies yet'), 0);
       const rows = list.map((s) => {
         const c = s.trialCounts;
         return [
@@ -26,7 +26,12 @@ export const studies: Command = {
           new Date(s.lastActivityAt).toISOString().replace('T', ' ').slice(0, 19),
         ];
       });
-      console.log(table(['study', 'directions', 'complete', 'pruned', 'fail', 'running', 'best', 'last activity'], rows));
+      console.log(
+        table(
+          ['study', 'directions', 'complete', 'pruned', 'fail', 'running', 'best', 'last activity'],
+          rows,
+        ),
+      );
       return 0;
     });
   },

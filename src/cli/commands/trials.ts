@@ -13,8 +13,11 @@ export const trials: Command = {
     return withStorage(args, async (storage) => {
       const study = await storage.getStudy(name);
       const state = args.options.state;
-      const records = await storage.getTrials(study.id, typeof state === 'string' ? { states: [state as never] } : {});
-      if (args.options.json) return printJson(records), 0;
+      const records = await storage.getTrials(
+        study.id,
+        typeof state === 'string' ? { states: [state as never] } : {},
+      );
+      if (args.options.json) return (printJson(records), 0);
       const rows = records.map((t) => [
         String(t.number),
         t.state,

@@ -19,7 +19,8 @@ export const worker: Command = {
     const path = args.positionals[0];
     let config;
     if (path !== undefined) config = loadConfigFile(path);
-    else if (typeof args.options.study === 'string' && overrides.storage) config = await loadStudyConfig(overrides.storage, args.options.study);
+    else if (typeof args.options.study === 'string' && overrides.storage)
+      config = await loadStudyConfig(overrides.storage, args.options.study);
     else throw new TunekitError('invalid_argument', 'give a config file, or --storage URL and --study NAME');
     await useFastKernels();
     const study = await runTune(config, overrides);

@@ -18,7 +18,8 @@ export function ensureUiBuilt(): void {
       .map((f) => `${root}${d}/${f}`),
   );
   const built = existsSync(bundle) ? statSync(bundle).mtimeMs : 0;
-  if (sources.some((f) => statSync(f).mtimeMs > built)) execFileSync(process.execPath, [`${root}scripts/build-ui.mjs`], { cwd: root, stdio: 'inherit' });
+  if (sources.some((f) => statSync(f).mtimeMs > built))
+    execFileSync(process.execPath, [`${root}scripts/build-ui.mjs`], { cwd: root, stdio: 'inherit' });
 }
 
 /** A training-like objective: a learning curve that settles near a loss shaped by the parameters. */
@@ -27,7 +28,8 @@ export async function curveObjective(trial: Trial, epochs = 12): Promise<number>
   const units = trial.suggestInt('units', 8, 256, { log: true });
   const dropout = trial.suggestFloat('dropout', 0, 0.5);
   const optimizer = trial.suggestCategorical('optimizer', ['sgd', 'momentum', 'adam']);
-  const floor = (Math.log10(lr) + 2.5) ** 2 / 4 + 1 / Math.sqrt(units) + dropout / 4 + (optimizer === 'sgd' ? 0.3 : 0);
+  const floor =
+    (Math.log10(lr) + 2.5) ** 2 / 4 + 1 / Math.sqrt(units) + dropout / 4 + (optimizer === 'sgd' ? 0.3 : 0);
   if (optimizer === 'sgd' && lr > 0.02) throw new Error('loss diverged to NaN at epoch 3');
   let loss = floor;
   for (let epoch = 0; epoch < epochs; epoch++) {
@@ -41,7 +43,12 @@ export async function curveObjective(trial: Trial, epochs = 12): Promise<number>
 
 export async function seedStudies(storage: StudyStorage, options: { trials?: number } = {}): Promise<void> {
   const n = options.trials ?? 40;
-  const main = await createStudy({ studyName: 'curves', storage, sampler: new RandomSampler({ seed: 7 }), worker: 'host-a:1' });
+  const main = await createStudy({
+    studyName: 'curves',
+    storage,
+    sampler: new RandomSampler({ seed: 7 }),
+    worker: 'host-a:1',
+  });
   await main.setUserAttr('dataset', 'digits');
   await main.optimize(
     async (trial) => {
@@ -50,7 +57,13 @@ export async function seedStudies(storage: StudyStorage, options: { trials?: num
     },
     { nTrials: n, catch: true },
   );
-  const multi = await createStudy({ studyName: 'two objectives', storage, directions: ['minimize', 'maximize'], sampler: new RandomSampler({ seed: 3 }), worker: 'host-b:2' });
+  const multi = await createStudy({
+    studyName: 'two objectives',
+    storage,
+    directions: ['minimize', 'maximize'],
+    sampler: new RandomSampler({ seed: 3 }),
+    worker: 'host-b:2',
+  });
   await multi.optimize(
     (trial) => {
       const x = trial.suggestFloat('x', 0, 1);
@@ -59,7 +72,11 @@ export async function seedStudies(storage: StudyStorage, options: { trials?: num
     },
     { nTrials: 30 },
   );
-  const hostile = await createStudy({ studyName: HOSTILE_NAME, storage, sampler: new RandomSampler({ seed: 1 }) });
+  const hostile = await createStudy({
+    studyName: HOSTILE_NAME,
+    storage,
+    sampler: new RandomSampler({ seed: 1 }),
+  });
   await hostile.optimize(
     async (trial) => {
       const v = trial.suggestFloat('<b>bold</b>', 0, 1);

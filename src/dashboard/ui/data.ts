@@ -28,13 +28,18 @@ export class HttpSource implements Source {
   }
 
   async post<T>(path: string, body: unknown): Promise<T> {
-    return this.request<T>(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    return this.request<T>(path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
   }
 
   private async request<T>(path: string, init: RequestInit): Promise<T> {
     const res = await fetch(path, { ...init, credentials: 'same-origin' });
     const data = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
-    if (!res.ok) throw new ApiError(data?.error?.code ?? `http_${res.status}`, data?.error?.message ?? res.statusText);
+    if (!res.ok)
+      throw new ApiError(data?.error?.code ?? `http_${res.status}`, data?.error?.message ?? res.statusText);
     return data as T;
   }
 }
@@ -55,14 +60,27 @@ export class ReportSource implements Source {
     if (path in this.data.responses) return this.data.responses[path] as T;
     const url = new URL(path, 'http://report.invalid');
     const [, , , , kind, number] = url.pathname.split('/');
-    if (kind === 'trials' && number === undefined) return trialTable(this.data.trials, tableQuery(url.searchParams)) as T;
+    if (kind === 'trials' && number === undefined)
+      return trialTable(this.data.trials, tableQuery(url.searchParams)) as T;
     if (kind === 'trials' && number !== undefined) {
       const trial = this.data.trials[Number(number)];
       if (!trial) throw new ApiError('trial_not_found', `no trial number ${number} in this report`);
-      const study = this.data.responses[`/api/studies/${encodeURIComponent(this.data.study)}`] as { directions: string[]; notes: Record<number, string>; testEvaluations: { trial?: number }[] };
-      return { trial, directions: study.directions, note: study.notes[trial.number] ?? null, testEvaluations: study.testEvaluations.filter((e) => e?.trial === trial.number) } as T;
+      const study = this.data.responses[`/api/studies/${encodeURIComponent(this.data.study)}`] as {
+        directions: string[];
+        notes: Record<number, string>;
+        testEvaluations: { trial?: number }[];
+      };
+      return {
+        trial,
+        directions: study.directions,
+        note: study.notes[trial.number] ?? null,
+        testEvaluations: study.testEvaluations.filter((e) => e?.trial === trial.number),
+      } as T;
     }
-    throw new ApiError('not_in_report', 'this view is not part of the static report; open the study in `tunekit dashboard`');
+    throw new ApiError(
+      'not_in_report',
+      'this view is not part of the static report; open the study in `tunekit dashboard`',
+    );
   }
 
   async post<T>(): Promise<T> {

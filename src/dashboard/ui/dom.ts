@@ -8,7 +8,11 @@ export interface Attrs {
   [name: string]: string | number | boolean | undefined | ((event: Event) => void);
 }
 
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Attrs = {},
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
   for (const [name, value] of Object.entries(attrs)) {
     if (value === undefined || value === false) continue;
@@ -39,7 +43,8 @@ export function esc(s: unknown): string {
 }
 
 export function fmt(v: unknown): string {
-  if (typeof v !== 'number') return v === null || v === undefined ? '–' : typeof v === 'string' ? v : JSON.stringify(v);
+  if (typeof v !== 'number')
+    return v === null || v === undefined ? '–' : typeof v === 'string' ? v : JSON.stringify(v);
   if (!Number.isFinite(v)) return String(v);
   if (Number.isInteger(v) && Math.abs(v) < 1e9) return String(v);
   const a = Math.abs(v);
@@ -70,4 +75,5 @@ export function ago(ms: number): string {
 }
 
 export const studyHref = (name: string) => `#/study/${encodeURIComponent(name)}`;
-export const trialHref = (name: string, number: number) => `#/study/${encodeURIComponent(name)}/trial/${number}`;
+export const trialHref = (name: string, number: number) =>
+  `#/study/${encodeURIComponent(name)}/trial/${number}`;

@@ -9,7 +9,9 @@ import { studyPage } from './pages/study.js';
 import { trialPage } from './pages/trial.js';
 
 const embedded = document.getElementById('tunekit-report');
-const src: Source = embedded ? new ReportSource(JSON.parse(embedded.textContent ?? '{}') as ReportData) : new HttpSource();
+const src: Source = embedded
+  ? new ReportSource(JSON.parse(embedded.textContent ?? '{}') as ReportData)
+  : new HttpSource();
 const report = embedded ? (JSON.parse(embedded.textContent ?? '{}') as ReportData) : null;
 const root = document.getElementById('app') as HTMLElement;
 let cleanup: () => void = () => undefined;
@@ -22,7 +24,10 @@ function route(): void {
   if (parts[0] === 'study' && parts[1] !== undefined) {
     const name = decodeURIComponent(parts[1]);
     document.title = `${name} · tunekit`;
-    cleanup = parts[2] === 'trial' && parts[3] !== undefined ? trialPage(root, src, name, Number(parts[3]), allowWrites) : studyPage(root, src, name, allowWrites);
+    cleanup =
+      parts[2] === 'trial' && parts[3] !== undefined
+        ? trialPage(root, src, name, Number(parts[3]), allowWrites)
+        : studyPage(root, src, name, allowWrites);
   } else if (report) {
     location.hash = `#/study/${encodeURIComponent(report.study)}`;
   } else {
@@ -33,13 +38,24 @@ function route(): void {
 
 async function start(): Promise<void> {
   const nav = document.getElementById('top-nav');
-  if (nav && report) clear(nav, h('span', { class: 'muted' }, `static report · ${new Date(report.generatedAt).toLocaleString()}`));
+  if (nav && report)
+    clear(
+      nav,
+      h('span', { class: 'muted' }, `static report · ${new Date(report.generatedAt).toLocaleString()}`),
+    );
   try {
     allowWrites = (await src.get<{ allowWrites: boolean }>(paths.health())).allowWrites;
   } catch {
     allowWrites = false;
   }
-  if (nav && src.live) nav.append(h('span', { class: allowWrites ? 'chip state-pruned' : 'chip' }, allowWrites ? 'writes allowed' : 'read-only'));
+  if (nav && src.live)
+    nav.append(
+      h(
+        'span',
+        { class: allowWrites ? 'chip state-pruned' : 'chip' },
+        allowWrites ? 'writes allowed' : 'read-only',
+      ),
+    );
   window.addEventListener('hashchange', route);
   route();
 }

@@ -21,7 +21,17 @@ export function initialState(mean: Float64Array, sigma: number): CmaState {
   const d = mean.length;
   const eye = new Float64Array(d * d);
   for (let i = 0; i < d; i++) eye[i * d + i] = 1;
-  return { d, mean, sigma, cov: eye.slice(), pathSigma: new Float64Array(d), pathC: new Float64Array(d), generation: 0, b: eye, sqrtEig: new Float64Array(d).fill(1) };
+  return {
+    d,
+    mean,
+    sigma,
+    cov: eye.slice(),
+    pathSigma: new Float64Array(d),
+    pathC: new Float64Array(d),
+    generation: 0,
+    b: eye,
+    sqrtEig: new Float64Array(d).fill(1),
+  };
 }
 
 /** A point m + σ·B·D·z for a standard normal vector z. */
@@ -87,5 +97,15 @@ export function update(state: CmaState, sorted: readonly Float64Array[], populat
     }
   const sigma = state.sigma * Math.exp(Math.min(1, (cSigma / dSigma) * (normPs / chiN - 1)));
   const { vectors, values } = symmetricEigen(cov, d);
-  return { d, mean, sigma, cov, pathSigma, pathC, generation: g, b: vectors, sqrtEig: Float64Array.from(values, (v) => Math.sqrt(Math.max(v, 1e-20))) };
+  return {
+    d,
+    mean,
+    sigma,
+    cov,
+    pathSigma,
+    pathC,
+    generation: g,
+    b: vectors,
+    sqrtEig: Float64Array.from(values, (v) => Math.sqrt(Math.max(v, 1e-20))),
+  };
 }

@@ -32,8 +32,16 @@ describe('CMA-ES', () => {
 
   it('restarts with a larger population when a run stalls', async () => {
     const study = await createStudy({ sampler: new CmaEsSampler({ seed: 5, populationSize: 4 }) });
-    await study.optimize((t) => Math.round(t.suggestFloat('x', -1, 1) * 2) ** 2 + Math.round(t.suggestFloat('y', -1, 1) * 2) ** 2, { nTrials: 300, catch: false });
-    const restarts = new Set((await study.trials()).map((t) => (t.systemAttrs['sampler:cmaes'] as { restart?: number } | undefined)?.restart ?? -1));
+    await study.optimize(
+      (t) =>
+        Math.round(t.suggestFloat('x', -1, 1) * 2) ** 2 + Math.round(t.suggestFloat('y', -1, 1) * 2) ** 2,
+      { nTrials: 300, catch: false },
+    );
+    const restarts = new Set(
+      (await study.trials()).map(
+        (t) => (t.systemAttrs['sampler:cmaes'] as { restart?: number } | undefined)?.restart ?? -1,
+      ),
+    );
     expect(Math.max(...restarts)).toBeGreaterThanOrEqual(1);
   });
 
@@ -41,7 +49,10 @@ describe('CMA-ES', () => {
     const f = rosenbrock(4);
     const run = async (sampler: CmaEsSampler) => {
       const study = await createStudy({ sampler });
-      await study.optimize((t) => f.f(f.bounds.map(([lo, hi], i) => t.suggestFloat(`x${i}`, lo, hi))), { nTrials: 300, catch: false });
+      await study.optimize((t) => f.f(f.bounds.map(([lo, hi], i) => t.suggestFloat(`x${i}`, lo, hi))), {
+        nTrials: 300,
+        catch: false,
+      });
       return study.bestValue();
     };
     const cma = await run(new CmaEsSampler({ seed: 1 }));

@@ -54,18 +54,31 @@ export class CmaEsSampler implements Sampler {
     this.seed = options.seed ?? randomSeed();
     this.nStartupTrials = options.nStartupTrials ?? 1;
     if (!Number.isInteger(this.nStartupTrials) || this.nStartupTrials < 0)
-      throw new TunekitError('invalid_argument', `CmaEsSampler: nStartupTrials must be an integer >= 0, got ${String(options.nStartupTrials)}`);
+      throw new TunekitError(
+        'invalid_argument',
+        `CmaEsSampler: nStartupTrials must be an integer >= 0, got ${String(options.nStartupTrials)}`,
+      );
     this.sigma0 = options.sigma0 ?? 1 / 6;
-    if (!(this.sigma0 > 0)) throw new TunekitError('invalid_argument', `CmaEsSampler: sigma0 must be positive, got ${String(options.sigma0)}`);
+    if (!(this.sigma0 > 0))
+      throw new TunekitError(
+        'invalid_argument',
+        `CmaEsSampler: sigma0 must be positive, got ${String(options.sigma0)}`,
+      );
     this.populationSize = options.populationSize ?? null;
     if (this.populationSize !== null && (!Number.isInteger(this.populationSize) || this.populationSize < 2))
-      throw new TunekitError('invalid_argument', `CmaEsSampler: populationSize must be an integer >= 2, got ${String(options.populationSize)}`);
+      throw new TunekitError(
+        'invalid_argument',
+        `CmaEsSampler: populationSize must be an integer >= 2, got ${String(options.populationSize)}`,
+      );
     this.restart = options.restart ?? true;
   }
 
   async sampleRelative(ctx: SamplerContext): Promise<RelativeSample | null> {
     if (ctx.study.directions.length !== 1)
-      throw new TunekitError('unsupported', 'CmaEsSampler optimises one objective; use NsgaIISampler (or the default sampler) for several');
+      throw new TunekitError(
+        'unsupported',
+        'CmaEsSampler optimises one objective; use NsgaIISampler (or the default sampler) for several',
+      );
     const full = intersectionSearchSpace(ctx.trials);
     const space: SearchSpace = {};
     for (const [name, d] of Object.entries(full)) if (d.kind !== 'categorical') space[name] = d;
@@ -77,9 +90,12 @@ export class CmaEsSampler implements Sampler {
     const rng = Rng.derive(this.seed, 'cmaes', position.restart, position.state.generation, ctx.trial.number);
     const d = names.length;
     let x = samplePoint(position.state, normals(rng, d));
-    for (let tries = 0; tries < 100 && x.some((v) => v < 0 || v > 1); tries++) x = samplePoint(position.state, normals(rng, d));
+    for (let tries = 0; tries < 100 && x.some((v) => v < 0 || v > 1); tries++)
+      x = samplePoint(position.state, normals(rng, d));
     const params: Record<string, ParamValue> = {};
-    names.forEach((name, i) => (params[name] = fromUnit(space[name] as Distribution, Math.min(1, Math.max(0, x[i]!)))));
+    names.forEach(
+      (name, i) => (params[name] = fromUnit(space[name] as Distribution, Math.min(1, Math.max(0, x[i]!)))),
+    );
     const memo: CmaMemo = { space: key, restart: position.restart, generation: position.state.generation };
     await ctx.setMemo(MEMO_KEY, memo as unknown as JsonValue);
     return { space, params };
@@ -100,7 +116,11 @@ export class CmaEsSampler implements Sampler {
       if (!memo || memo.space !== key || t.state !== 'complete' || !t.values || !hasSpace(t, space)) continue;
       const id = `${memo.restart}:${memo.generation}`;
       const list = members.get(id) ?? [];
-      list.push({ x: encode(t, names, space), loss: lossOf(t.values, ctx.study.directions)[0] as number, number: t.number });
+      list.push({
+        x: encode(t, names, space),
+        loss: lossOf(t.values, ctx.study.directions)[0] as number,
+        number: t.number,
+      });
       members.set(id, list);
     }
     for (let restart = 0; ; restart++) {
@@ -108,13 +128,19 @@ export class CmaEsSampler implements Sampler {
       let state = initialState(this.initialMean(restart, d), this.sigma0);
       let bests: number[] = [];
       for (;;) {
-        const generation = (members.get(`${restart}:${state.generation}`) ?? []).sort((a, b) => a.number - b.number).slice(0, lambda);
+        const generation = (members.get(`${restart}:${state.generation}`) ?? [])
+          .sort((a, b) => a.number - b.number)
+          .slice(0, lambda);
         if (generation.length < lambda) return { restart, state, lambda };
         const cacheKey = `${key}|${restart}|${generation.map((m) => m.number).join(',')}`;
         let next = this.replayed.get(cacheKey);
         if (!next) {
           const sorted = [...generation].sort((a, b) => a.loss - b.loss);
-          const updated = update(state, sorted.map((m) => m.x), lambda);
+          const updated = update(
+            state,
+            sorted.map((m) => m.x),
+            lambda,
+          );
           const gBests = [...bests, sorted[0]!.loss];
           next = { state: updated, stalled: this.stalled(updated, gBests, sorted, d, lambda), bests: gBests };
           this.replayed.set(cacheKey, next);
@@ -127,7 +153,13 @@ export class CmaEsSampler implements Sampler {
   }
 
   /** IPOP's stopping rules: a tiny step, an ill-conditioned covariance, or no progress for a while. */
-  private stalled(state: CmaState, bests: number[], sorted: Array<{ loss: number }>, d: number, lambda: number): boolean {
+  private stalled(
+    state: CmaState,
+    bests: number[],
+    sorted: Array<{ loss: number }>,
+    d: number,
+    lambda: number,
+  ): boolean {
     const maxEig = Math.max(...state.sqrtEig);
     const minEig = Math.min(...state.sqrtEig);
     if (state.sigma * maxEig < 1e-6 || maxEig / minEig > 1e7) return true;

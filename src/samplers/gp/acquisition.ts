@@ -22,7 +22,11 @@ export function logH(z: number): number {
 }
 
 /** log EI for minimisation below `best`, with d logEI / d mean and d logEI / d std. */
-export function logExpectedImprovement(mean: number, std: number, best: number): { value: number; dMean: number; dStd: number } {
+export function logExpectedImprovement(
+  mean: number,
+  std: number,
+  best: number,
+): { value: number; dMean: number; dStd: number } {
   const z = (best - mean) / std;
   const lh = logH(z);
   const ratio = Math.exp(logNormCdf(z) - lh); // h'(z)/h(z) = Φ(z)/h(z)
@@ -45,7 +49,12 @@ export interface AcquisitionOptions {
   readonly localSearches: number;
 }
 
-export function optimizeLogEi(posterior: GpPosterior, best: number, space: AcquisitionSpace, options: AcquisitionOptions): Float64Array {
+export function optimizeLogEi(
+  posterior: GpPosterior,
+  best: number,
+  space: AcquisitionSpace,
+  options: AcquisitionOptions,
+): Float64Array {
   const { d } = space;
   const value = (x: Float64Array) => {
     const { mean, variance } = posterior.predict(x);
@@ -81,7 +90,12 @@ export function optimizeLogEi(posterior: GpPosterior, best: number, space: Acqui
 }
 
 /** Coordinate search over categorical choices and neighbouring grid points, while it improves. */
-function discreteSearch(x0: Float64Array, v0: number, value: (x: Float64Array) => number, space: AcquisitionSpace): { x: Float64Array; v: number } {
+function discreteSearch(
+  x0: Float64Array,
+  v0: number,
+  value: (x: Float64Array) => number,
+  space: AcquisitionSpace,
+): { x: Float64Array; v: number } {
   let x = x0;
   let v = v0;
   for (let pass = 0; pass < 3; pass++) {

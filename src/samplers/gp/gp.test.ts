@@ -44,9 +44,20 @@ describe('Gaussian process against scikit-learn (fixtures/make_gp.py)', () => {
 
   it('has the gradient of its finite differences (hyperparameters and inputs)', () => {
     const minNoise = 1e-6;
-    const z = [...params.inverseSquaredLengthscales].map(Math.log).concat([Math.log(params.scale), Math.log(params.noise - minNoise)]);
+    const z = [...params.inverseSquaredLengthscales]
+      .map(Math.log)
+      .concat([Math.log(params.scale), Math.log(params.noise - minNoise)]);
     const at = (zz: number[], g?: Float64Array) =>
-      logPosterior(data, { inverseSquaredLengthscales: Float64Array.from(zz.slice(0, 2), Math.exp), scale: Math.exp(zz[2]!), noise: minNoise + Math.exp(zz[3]!) }, minNoise, g);
+      logPosterior(
+        data,
+        {
+          inverseSquaredLengthscales: Float64Array.from(zz.slice(0, 2), Math.exp),
+          scale: Math.exp(zz[2]!),
+          noise: minNoise + Math.exp(zz[3]!),
+        },
+        minNoise,
+        g,
+      );
     const grad = new Float64Array(4);
     at(z, grad);
     for (let i = 0; i < 4; i++) {
@@ -74,7 +85,8 @@ describe('Gaussian process against scikit-learn (fixtures/make_gp.py)', () => {
   });
 
   it('computes log EI stably far below the incumbent', () => {
-    for (const [z, expected] of fixture.logH as Array<[number, number]>) expect(logH(z)).toBeCloseTo(expected, z < -20 ? 3 : z < -5 ? 4 : 6);
+    for (const [z, expected] of fixture.logH as Array<[number, number]>)
+      expect(logH(z)).toBeCloseTo(expected, z < -20 ? 3 : z < -5 ? 4 : 6);
     const { value, dMean, dStd } = logExpectedImprovement(0.3, 0.2, -1);
     const h = 1e-6;
     // The tail functions are accurate to ~1e-7 relative, so derivatives agree to ~1e-5 relative.
@@ -88,7 +100,8 @@ describe('Gaussian process against scikit-learn (fixtures/make_gp.py)', () => {
     const a = Float64Array.from([4, 2, 0.6, 2, 5, 1, 0.6, 1, 3]);
     const l = cholesky(a, 3)!;
     const x = choleskySolve(l, 3, [1, 2, 3]);
-    for (let i = 0; i < 3; i++) expect(a[i * 3]! * x[0]! + a[i * 3 + 1]! * x[1]! + a[i * 3 + 2]! * x[2]!).toBeCloseTo(i + 1, 12);
+    for (let i = 0; i < 3; i++)
+      expect(a[i * 3]! * x[0]! + a[i * 3 + 1]! * x[1]! + a[i * 3 + 2]! * x[2]!).toBeCloseTo(i + 1, 12);
     const inv = choleskyInverse(l, 3);
     for (let i = 0; i < 3; i++)
       for (let j = 0; j < 3; j++) {
@@ -105,15 +118,23 @@ describe('GpSampler', () => {
     const regrets: number[] = [];
     for (let seed = 0; seed < 6; seed++) {
       const study = await createStudy({ sampler: new GpSampler({ seed }) });
-      await study.optimize((t) => branin.f([t.suggestFloat('x1', -5, 10), t.suggestFloat('x2', 0, 15)]), { nTrials: 64, catch: false });
+      await study.optimize((t) => branin.f([t.suggestFloat('x1', -5, 10), t.suggestFloat('x2', 0, 15)]), {
+        nTrials: 64,
+        catch: false,
+      });
       regrets.push((await study.bestValue()) - branin.optimum);
     }
     expect(regrets.filter((r) => r < 0.1).length).toBeGreaterThanOrEqual(5);
   });
 
   it('refuses several objectives with a code', async () => {
-    const study = await createStudy({ sampler: new GpSampler({ seed: 1 }), directions: ['minimize', 'minimize'] });
-    await expect(study.optimize((t) => [t.suggestFloat('x', 0, 1), 1], { nTrials: 1, catch: false })).rejects.toMatchObject({ code: 'unsupported' });
+    const study = await createStudy({
+      sampler: new GpSampler({ seed: 1 }),
+      directions: ['minimize', 'minimize'],
+    });
+    await expect(
+      study.optimize((t) => [t.suggestFloat('x', 0, 1), 1], { nTrials: 1, catch: false }),
+    ).rejects.toMatchObject({ code: 'unsupported' });
   });
 
   it('spreads parallel suggestions over running trials (fantasies)', async () => {
@@ -125,14 +146,18 @@ describe('GpSampler', () => {
       xs.push(trial.suggestFloat('x', 0, 1));
       await trial.flush();
     }
-    for (let i = 0; i < 3; i++) for (let j = 0; j < i; j++) expect(Math.abs(xs[i]! - xs[j]!)).toBeGreaterThan(1e-3);
+    for (let i = 0; i < 3; i++)
+      for (let j = 0; j < i; j++) expect(Math.abs(xs[i]! - xs[j]!)).toBeGreaterThan(1e-3);
   });
 });
 
 describe('GpSampler and pruned trials', () => {
   it('moves away from a region whose trials keep being pruned', async () => {
     // The unpruned optimum extrapolates towards x = 1, but every trial above 0.7 is pruned at step 0.
-    const study = await createStudy({ sampler: new GpSampler({ seed: 3 }), pruner: { prune: (_ctx, t) => (t.params.x as number) > 0.7 } });
+    const study = await createStudy({
+      sampler: new GpSampler({ seed: 3 }),
+      pruner: { prune: (_ctx, t) => (t.params.x as number) > 0.7 },
+    });
     await study.optimize(
       async (t) => {
         const x = t.suggestFloat('x', 0, 1);

@@ -41,7 +41,13 @@ function sqDiff(data: GpData, i: number, a: ArrayLike<number>, aOffset: number, 
   return data.categorical[k] ? (diff === 0 ? 0 : 1) : diff * diff;
 }
 
-function scaledDistance(data: GpData, theta: Float64Array, i: number, a: ArrayLike<number>, aOffset: number): number {
+function scaledDistance(
+  data: GpData,
+  theta: Float64Array,
+  i: number,
+  a: ArrayLike<number>,
+  aOffset: number,
+): number {
   let r2 = 0;
   for (let k = 0; k < data.d; k++) r2 += theta[k]! * sqDiff(data, i, a, aOffset, k);
   return r2;
@@ -78,7 +84,13 @@ export function pairwiseSquaredDiffs(data: GpData): Float64Array {
  * [log θ_1..d, log scale, log(noise − minNoise)]. `diffs` (from pairwiseSquaredDiffs) saves recomputing
  * distances when called many times on the same data.
  */
-export function logPosterior(data: GpData, p: KernelParams, minNoise: number, grad?: Float64Array, diffs = pairwiseSquaredDiffs(data)): number {
+export function logPosterior(
+  data: GpData,
+  p: KernelParams,
+  minNoise: number,
+  grad?: Float64Array,
+  diffs = pairwiseSquaredDiffs(data),
+): number {
   const { n, d } = data;
   const pairs = (n * (n - 1)) / 2;
   const theta = p.inverseSquaredLengthscales;
@@ -149,7 +161,11 @@ export function defaultKernelParams(d: number): KernelParams {
 }
 
 /** Maximum a posteriori hyperparameters, by L-BFGS from `init` (e.g. the previous trial's fit). */
-export function fitKernelParams(data: GpData, init: KernelParams, options: { minNoise: number; maxIterations?: number }): KernelParams {
+export function fitKernelParams(
+  data: GpData,
+  init: KernelParams,
+  options: { minNoise: number; maxIterations?: number },
+): KernelParams {
   const { d } = data;
   const { minNoise } = options;
   const z0 = new Float64Array(d + 2);
@@ -167,7 +183,12 @@ export function fitKernelParams(data: GpData, init: KernelParams, options: { min
     for (let i = 0; i < g.length; i++) g[i] = -g[i]!;
     return Number.isFinite(v) ? -v : Infinity;
   };
-  const { x } = minimize(negative, z0, { maxIterations: options.maxIterations ?? 60, gradientTolerance: 1e-4, lower, upper });
+  const { x } = minimize(negative, z0, {
+    maxIterations: options.maxIterations ?? 60,
+    gradientTolerance: 1e-4,
+    lower,
+    upper,
+  });
   return unpack(x, d, minNoise);
 }
 
@@ -186,7 +207,8 @@ export class GpPosterior {
     const k = new Float64Array(n * n);
     for (let i = 0; i < n; i++) {
       for (let j = 0; j < i; j++)
-        k[i * n + j] = k[j * n + i] = params.scale * matern52(scaledDistance(data, params.inverseSquaredLengthscales, i, data.x, j * d));
+        k[i * n + j] = k[j * n + i] =
+          params.scale * matern52(scaledDistance(data, params.inverseSquaredLengthscales, i, data.x, j * d));
       k[i * n + i] = params.scale + params.noise;
     }
     let l = cholesky(k, n);
@@ -203,7 +225,11 @@ export class GpPosterior {
   }
 
   /** Posterior mean and variance of the latent function at x (length d). */
-  predict(x: ArrayLike<number>, gradMean?: Float64Array, gradVar?: Float64Array): { mean: number; variance: number } {
+  predict(
+    x: ArrayLike<number>,
+    gradMean?: Float64Array,
+    gradVar?: Float64Array,
+  ): { mean: number; variance: number } {
     const { n, d } = this.data;
     const theta = this.params.inverseSquaredLengthscales;
     const kx = this.kx;

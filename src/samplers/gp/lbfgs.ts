@@ -16,7 +16,11 @@ export interface LbfgsOptions {
 }
 
 /** Minimises f from x0; returns the best point found and its value. */
-export function minimize(f: Objective, x0: Float64Array, options: LbfgsOptions = {}): { x: Float64Array; value: number } {
+export function minimize(
+  f: Objective,
+  x0: Float64Array,
+  options: LbfgsOptions = {},
+): { x: Float64Array; value: number } {
   const n = x0.length;
   const { maxIterations = 100, gradientTolerance = 1e-6, lower, upper, memory = 8 } = options;
   const project = (x: Float64Array) => {

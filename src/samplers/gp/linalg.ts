@@ -25,7 +25,12 @@ export function cholesky(a: Float64Array, n: number): Float64Array | null {
 }
 
 /** Solves L x = b (forward substitution); returns x. */
-export function solveLower(l: Float64Array, n: number, b: ArrayLike<number>, out: Float64Array = new Float64Array(n)): Float64Array {
+export function solveLower(
+  l: Float64Array,
+  n: number,
+  b: ArrayLike<number>,
+  out: Float64Array = new Float64Array(n),
+): Float64Array {
   for (let i = 0; i < n; i++) {
     const ri = i * n;
     let s = b[i]!;
@@ -36,7 +41,12 @@ export function solveLower(l: Float64Array, n: number, b: ArrayLike<number>, out
 }
 
 /** Solves Lᵀ x = b (back substitution); returns x. */
-export function solveUpperT(l: Float64Array, n: number, b: ArrayLike<number>, out = new Float64Array(n)): Float64Array {
+export function solveUpperT(
+  l: Float64Array,
+  n: number,
+  b: ArrayLike<number>,
+  out = new Float64Array(n),
+): Float64Array {
   for (let i = n - 1; i >= 0; i--) {
     let s = b[i]!;
     for (let k = i + 1; k < n; k++) s -= l[k * n + i]! * out[k]!;

@@ -67,7 +67,10 @@ export class GpSampler implements Sampler {
 
   async sampleRelative(ctx: SamplerContext): Promise<RelativeSample | null> {
     if (ctx.study.directions.length !== 1)
-      throw new TunekitError('unsupported', 'GpSampler optimises one objective; use NsgaIISampler (or the default sampler) for several');
+      throw new TunekitError(
+        'unsupported',
+        'GpSampler optimises one objective; use NsgaIISampler (or the default sampler) for several',
+      );
     const space = intersectionSearchSpace(ctx.trials);
     const names = Object.keys(space);
     const complete = ctx.trials.filter((t) => t.state === 'complete' && t.values && hasSpace(t, space));
@@ -82,7 +85,11 @@ export class GpSampler implements Sampler {
     return sampleUniform(this.seed, ctx.trial.number, name, distribution);
   }
 
-  private suggest(ctx: SamplerContext, space: SearchSpace, complete: TrialRecord[]): { params: Record<string, ParamValue>; memo: GpMemo } {
+  private suggest(
+    ctx: SamplerContext,
+    space: SearchSpace,
+    complete: TrialRecord[],
+  ): { params: Record<string, ParamValue>; memo: GpMemo } {
     const names = Object.keys(space);
     const dists = names.map((n) => space[n] as Distribution);
     const d = names.length;
@@ -97,7 +104,9 @@ export class GpSampler implements Sampler {
     const n = complete.length;
     const x = new Float64Array(n * d);
     complete.forEach((t, i) => encode(t, x, i * d));
-    const raw = this.warp(complete.map((t) => lossOf(t.values as number[], ctx.study.directions)[0] as number));
+    const raw = this.warp(
+      complete.map((t) => lossOf(t.values as number[], ctx.study.directions)[0] as number),
+    );
     const mean = raw.reduce((s, v) => s + v, 0) / n;
     const std = Math.sqrt(raw.reduce((s, v) => s + (v - mean) ** 2, 0) / n) || 1;
     const y = Float64Array.from(raw, (v) => (v - mean) / std);
@@ -105,7 +114,10 @@ export class GpSampler implements Sampler {
 
     // From the previous trial's fit a few iterations suffice (one new point moves the optimum little).
     const warm = this.warmStart(ctx, names);
-    const params = fitKernelParams(data, warm ?? defaultKernelParams(d), { minNoise: this.minNoise, maxIterations: warm ? 20 : 60 });
+    const params = fitKernelParams(data, warm ?? defaultKernelParams(d), {
+      minNoise: this.minNoise,
+      maxIterations: warm ? 20 : 60,
+    });
     let posterior = new GpPosterior(data, params);
     // Noise-aware incumbent: the best posterior mean at an observed point, not the luckiest observation.
     const means = posterior.trainingMeans();
@@ -118,7 +130,9 @@ export class GpSampler implements Sampler {
     // same way (they were stopped for doing worse than their peers): left out, the model would keep
     // proposing the region that gets pruned, over and over.
     const running = ctx.trials.filter(
-      (t) => ((t.state === 'running' && t.number !== ctx.trial.number) || t.state === 'pruned') && hasSpace(t, space),
+      (t) =>
+        ((t.state === 'running' && t.number !== ctx.trial.number) || t.state === 'pruned') &&
+        hasSpace(t, space),
     );
     if (running.length > 0) {
       const m = n + running.length;
@@ -136,10 +150,13 @@ export class GpSampler implements Sampler {
     const acquisitionSpace: AcquisitionSpace = {
       d,
       categories: Int32Array.from(dists, (dist) => (dist.kind === 'categorical' ? dist.choices.length : 0)),
-      gridPoints: Float64Array.from(dists, (dist) => (dist.kind === 'categorical' || !Number.isFinite(cardinality(dist)) ? 0 : cardinality(dist))),
+      gridPoints: Float64Array.from(dists, (dist) =>
+        dist.kind === 'categorical' || !Number.isFinite(cardinality(dist)) ? 0 : cardinality(dist),
+      ),
       snap: (c, u) => {
         const dist = dists[c] as Distribution;
-        if (dist.kind === 'categorical' || !Number.isFinite(cardinality(dist))) return Math.min(1, Math.max(0, u));
+        if (dist.kind === 'categorical' || !Number.isFinite(cardinality(dist)))
+          return Math.min(1, Math.max(0, u));
         return toUnit(dist, fromUnit(dist, u));
       },
     };
@@ -153,12 +170,22 @@ export class GpSampler implements Sampler {
       }
       starts.push(p);
     }
-    const chosen = optimizeLogEi(posterior, best, acquisitionSpace, { starts, seeds: [incumbent], localSearches: this.nLocalSearches });
+    const chosen = optimizeLogEi(posterior, best, acquisitionSpace, {
+      starts,
+      seeds: [incumbent],
+      localSearches: this.nLocalSearches,
+    });
     const out: Record<string, ParamValue> = {};
     dists.forEach((dist, c) => {
-      out[names[c] as string] = dist.kind === 'categorical' ? (dist.choices[chosen[c]!] as ParamValue) : fromUnit(dist, chosen[c]!);
+      out[names[c] as string] =
+        dist.kind === 'categorical' ? (dist.choices[chosen[c]!] as ParamValue) : fromUnit(dist, chosen[c]!);
     });
-    const memo: GpMemo = { names, theta: [...params.inverseSquaredLengthscales], scale: params.scale, noise: params.noise };
+    const memo: GpMemo = {
+      names,
+      theta: [...params.inverseSquaredLengthscales],
+      scale: params.scale,
+      noise: params.noise,
+    };
     return { params: out, memo };
   }
 
@@ -183,7 +210,11 @@ export class GpSampler implements Sampler {
       if (t.number >= ctx.trial.number) continue;
       const memo = t.systemAttrs[`sampler:${MEMO_KEY}`] as unknown as GpMemo | undefined;
       if (!memo || memo.names.join('\u0000') !== names.join('\u0000')) continue;
-      return { inverseSquaredLengthscales: Float64Array.from(memo.theta), scale: memo.scale, noise: Math.max(memo.noise, this.minNoise * 2) };
+      return {
+        inverseSquaredLengthscales: Float64Array.from(memo.theta),
+        scale: memo.scale,
+        noise: Math.max(memo.noise, this.minNoise * 2),
+      };
     }
     return null;
   }
@@ -191,6 +222,9 @@ export class GpSampler implements Sampler {
 
 function checkCount(name: string, value: number, min: number): number {
   if (!Number.isInteger(value) || value < min)
-    throw new TunekitError('invalid_argument', `GpSampler: ${name} must be an integer >= ${min}, got ${String(value)}`);
+    throw new TunekitError(
+      'invalid_argument',
+      `GpSampler: ${name} must be an integer >= ${min}, got ${String(value)}`,
+    );
   return value;
 }

@@ -41,7 +41,10 @@ describe('non-dominated sorting', () => {
 
 describe('NsgaIISampler', () => {
   it('improves the Pareto front of a two-objective problem over its random first generation', async () => {
-    const study = await createStudy({ sampler: new NsgaIISampler({ seed: 1, populationSize: 20 }), directions: ['minimize', 'minimize'] });
+    const study = await createStudy({
+      sampler: new NsgaIISampler({ seed: 1, populationSize: 20 }),
+      directions: ['minimize', 'minimize'],
+    });
     await study.optimize(
       (t) => {
         const x = t.suggestFloat('x', 0, 1);
@@ -59,10 +62,17 @@ describe('NsgaIISampler', () => {
 
   it('steers towards feasible trials', async () => {
     const study = await createStudy({
-      sampler: new NsgaIISampler({ seed: 2, populationSize: 10, constraints: (t) => [0.5 - (t.params.x as number)] }),
+      sampler: new NsgaIISampler({
+        seed: 2,
+        populationSize: 10,
+        constraints: (t) => [0.5 - (t.params.x as number)],
+      }),
       directions: ['minimize', 'minimize'],
     });
-    await study.optimize((t) => [t.suggestFloat('x', 0, 1), -t.suggestFloat('y', 0, 1)], { nTrials: 80, catch: false });
+    await study.optimize((t) => [t.suggestFloat('x', 0, 1), -t.suggestFloat('y', 0, 1)], {
+      nTrials: 80,
+      catch: false,
+    });
     const late = (await study.trials()).slice(60);
     expect(late.filter((t) => (t.params.x as number) >= 0.5).length).toBeGreaterThanOrEqual(15);
   });

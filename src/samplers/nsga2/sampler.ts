@@ -55,12 +55,20 @@ export class NsgaIISampler implements Sampler {
     this.seed = options.seed ?? randomSeed();
     this.populationSize = options.populationSize ?? 50;
     if (!Number.isInteger(this.populationSize) || this.populationSize < 2)
-      throw new TunekitError('invalid_argument', `NsgaIISampler: populationSize must be an integer >= 2, got ${String(options.populationSize)}`);
+      throw new TunekitError(
+        'invalid_argument',
+        `NsgaIISampler: populationSize must be an integer >= 2, got ${String(options.populationSize)}`,
+      );
     this.crossoverProb = checkProb('crossoverProb', options.crossoverProb ?? 0.9);
     this.swappingProb = checkProb('swappingProb', options.swappingProb ?? 0.5);
     this.sbxEta = options.sbxEta ?? 15;
-    if (!(this.sbxEta >= 0)) throw new TunekitError('invalid_argument', `NsgaIISampler: sbxEta must be >= 0, got ${String(options.sbxEta)}`);
-    this.mutationProb = options.mutationProb === undefined ? null : checkProb('mutationProb', options.mutationProb);
+    if (!(this.sbxEta >= 0))
+      throw new TunekitError(
+        'invalid_argument',
+        `NsgaIISampler: sbxEta must be >= 0, got ${String(options.sbxEta)}`,
+      );
+    this.mutationProb =
+      options.mutationProb === undefined ? null : checkProb('mutationProb', options.mutationProb);
     this.constraints = options.constraints ?? null;
   }
 
@@ -88,9 +96,11 @@ export class NsgaIISampler implements Sampler {
     for (const name of names) {
       const d = space[name] as Distribution;
       const mutate = rng.next() < mutation;
-      if (mutate && d.kind === 'categorical') params[name] = sampleUniform(this.seed, ctx.trial.number, `mutate:${name}`, d);
+      if (mutate && d.kind === 'categorical')
+        params[name] = sampleUniform(this.seed, ctx.trial.number, `mutate:${name}`, d);
       else if (!cross && !mutate) params[name] = first.params[name] as ParamValue;
-      else if (d.kind === 'categorical') params[name] = (rng.next() < this.swappingProb ? second : first).params[name] as ParamValue;
+      else if (d.kind === 'categorical')
+        params[name] = (rng.next() < this.swappingProb ? second : first).params[name] as ParamValue;
       else {
         const a = toUnit(d, first.params[name] as number);
         let child = cross ? sbx(a, toUnit(d, second.params[name] as number), this.sbxEta, rng) : a;
@@ -106,13 +116,20 @@ export class NsgaIISampler implements Sampler {
   }
 
   /** The elite of the earlier generations (cached: finished trials never change). */
-  private population(ctx: SamplerContext, earlier: TrialRecord[], space: Record<string, Distribution>, before: number): Ranked[] {
+  private population(
+    ctx: SamplerContext,
+    earlier: TrialRecord[],
+    space: Record<string, Distribution>,
+    before: number,
+  ): Ranked[] {
     const pool = earlier.filter((t) => t.state === 'complete' && t.values && hasSpace(t, space));
     const key = `${before}:${pool.map((t) => t.number).join(',')}`;
     const cached = this.populations.get(key);
     if (cached) return cached;
     const losses = pool.map((t) => lossOf(t.values as number[], ctx.study.directions));
-    const violations = this.constraints ? Float64Array.from(pool, (t) => violation(this.constraints!(t))) : undefined;
+    const violations = this.constraints
+      ? Float64Array.from(pool, (t) => violation(this.constraints!(t)))
+      : undefined;
     const fronts = nondominatedRanks(losses, violations);
     const elite: Ranked[] = [];
     for (let front = 0; elite.length < this.populationSize; front++) {
@@ -134,13 +151,16 @@ function sbx(a: number, b: number, eta: number, rng: Rng): number {
   const u = rng.next();
   const beta = u <= 0.5 ? (2 * u) ** (1 / (eta + 1)) : (1 / (2 * (1 - u))) ** (1 / (eta + 1));
   const sign = rng.next() < 0.5 ? 1 : -1;
-  return Math.min(1, Math.max(0, 0.5 * (a + b) + (sign * 0.5 * beta * (a - b))));
+  return Math.min(1, Math.max(0, 0.5 * (a + b) + sign * 0.5 * beta * (a - b)));
 }
 
 /** Deb's polynomial mutation of a position in [0, 1]: mostly small steps, bounded by the box. */
 function polynomialMutation(x: number, eta: number, rng: Rng): number {
   const u = rng.next();
-  const delta = u < 0.5 ? (2 * u + (1 - 2 * u) * (1 - x) ** (eta + 1)) ** (1 / (eta + 1)) - 1 : 1 - (2 * (1 - u) + 2 * (u - 0.5) * x ** (eta + 1)) ** (1 / (eta + 1));
+  const delta =
+    u < 0.5
+      ? (2 * u + (1 - 2 * u) * (1 - x) ** (eta + 1)) ** (1 / (eta + 1)) - 1
+      : 1 - (2 * (1 - u) + 2 * (u - 0.5) * x ** (eta + 1)) ** (1 / (eta + 1));
   return Math.min(1, Math.max(0, x + delta));
 }
 
@@ -148,13 +168,17 @@ function violation(values: readonly number[]): number {
   let total = 0;
   for (const v of values) {
     if (typeof v !== 'number' || Number.isNaN(v))
-      throw new TunekitError('invalid_result', `NsgaIISampler: constraints must return numbers, got ${String(v)}`);
+      throw new TunekitError(
+        'invalid_result',
+        `NsgaIISampler: constraints must return numbers, got ${String(v)}`,
+      );
     if (v > 0) total += v;
   }
   return total;
 }
 
 function checkProb(name: string, p: number): number {
-  if (!(p >= 0 && p <= 1)) throw new TunekitError('invalid_argument', `NsgaIISampler: ${name} must be in [0, 1], got ${String(p)}`);
+  if (!(p >= 0 && p <= 1))
+    throw new TunekitError('invalid_argument', `NsgaIISampler: ${name} must be in [0, 1], got ${String(p)}`);
   return p;
 }

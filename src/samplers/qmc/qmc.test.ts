@@ -9,7 +9,10 @@ samplerContract('qmc', { make: (seed) => new QmcSampler({ seed }) });
 
 describe('Sobol', () => {
   it('matches scipy’s unscrambled sequence (fixture from make_directions.py)', () => {
-    const fixture = JSON.parse(readFileSync(new URL('./sobol-fixture.json', import.meta.url), 'utf8')) as { dims: number; points: number[][] };
+    const fixture = JSON.parse(readFileSync(new URL('./sobol-fixture.json', import.meta.url), 'utf8')) as {
+      dims: number;
+      points: number[][];
+    };
     const sobol = new Sobol(fixture.dims);
     fixture.points.forEach((expected, i) => {
       const got = sobol.point(i);
@@ -20,10 +23,16 @@ describe('Sobol', () => {
   it('scrambled: every 1/8 × 1/8 cell of the first 64 points in 2D holds exactly one point', () => {
     for (const seed of [1, 2, 3]) {
       const sobol = new Sobol(2, { scramble: true, seed });
-      const cells = new Set(Array.from({ length: 64 }, (_, i) => sobol.point(i)).map(([x, y]) => `${Math.floor(x! * 8)},${Math.floor(y! * 8)}`));
+      const cells = new Set(
+        Array.from({ length: 64 }, (_, i) => sobol.point(i)).map(
+          ([x, y]) => `${Math.floor(x! * 8)},${Math.floor(y! * 8)}`,
+        ),
+      );
       expect(cells.size).toBe(64);
     }
-    expect(new Sobol(3, { scramble: true, seed: 1 }).point(5)).not.toEqual(new Sobol(3, { scramble: true, seed: 2 }).point(5));
+    expect(new Sobol(3, { scramble: true, seed: 1 }).point(5)).not.toEqual(
+      new Sobol(3, { scramble: true, seed: 2 }).point(5),
+    );
   });
 
   it('has a lower discrepancy than random points (mean squared distance to a regular grid test)', () => {
@@ -40,7 +49,7 @@ describe('Sobol', () => {
     const sobol = new Sobol(2, { scramble: true, seed: 4 });
     const q = Array.from({ length: 256 }, (_, i) => sobol.point(i));
     let state = 12345;
-    const rand = () => ((state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rand = () => (state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const r = Array.from({ length: 256 }, () => [rand(), rand()]);
     expect(worst(q)).toBeLessThan(worst(r) / 2);
   });
@@ -56,7 +65,11 @@ describe('QmcSampler', () => {
     const study = await createStudy({ sampler: new QmcSampler({ seed: 3 }) });
     await study.optimize((t) => t.suggestFloat('x', 0, 1) + t.suggestFloat('y', 0, 1), { nTrials: 65 });
     const trials = (await study.trials()).slice(1);
-    const cells = new Set(trials.map((t) => `${Math.floor((t.params.x as number) * 8)},${Math.floor((t.params.y as number) * 8)}`));
+    const cells = new Set(
+      trials.map(
+        (t) => `${Math.floor((t.params.x as number) * 8)},${Math.floor((t.params.y as number) * 8)}`,
+      ),
+    );
     // Trial numbers 1..64 are not aligned to a power-of-two block, but coverage stays near-perfect.
     expect(cells.size).toBeGreaterThanOrEqual(56);
   });

@@ -47,7 +47,8 @@ export class QmcSampler implements Sampler {
 
   private sequence(names: string[]): Sobol {
     const key = names.join('\u0000');
-    if (this.sobol?.key !== key) this.sobol = { key, sequence: new Sobol(names.length, { scramble: this.scramble, seed: this.seed }) };
+    if (this.sobol?.key !== key)
+      this.sobol = { key, sequence: new Sobol(names.length, { scramble: this.scramble, seed: this.seed }) };
     return this.sobol.sequence;
   }
 }

@@ -42,7 +42,7 @@ function scrambleMatrix(rng: Rng): (x: number) => number {
   const rows = new Uint32Array(BITS);
   for (let i = 0; i < BITS; i++) {
     const top = i === 0 ? 0 : rng.nextUint32() >>> (BITS - i); // random digits left of the diagonal
-    rows[i] = ((top * 2 ** (BITS - i)) | 2 ** (BITS - 1 - i)) >>> 0;
+    rows[i] = ((top * 2 ** (BITS - i)) | (2 ** (BITS - 1 - i))) >>> 0;
   }
   return (x) => {
     let out = 0;
@@ -60,7 +60,10 @@ export class Sobol {
     options: { scramble?: boolean; seed?: number } = {},
   ) {
     if (!Number.isInteger(dims) || dims < 1 || dims > MAX_SOBOL_DIMS)
-      throw new TunekitError('invalid_argument', `Sobol: dims must be an integer in [1, ${MAX_SOBOL_DIMS}], got ${dims}`);
+      throw new TunekitError(
+        'invalid_argument',
+        `Sobol: dims must be an integer in [1, ${MAX_SOBOL_DIMS}], got ${dims}`,
+      );
     for (let d = 0; d < dims; d++) {
       let v = directionNumbers(d);
       let shift = 0;
@@ -78,7 +81,10 @@ export class Sobol {
   /** Point `index` (0-based) of the sequence, in Gray-code order (the order scipy uses). */
   point(index: number): number[] {
     if (!Number.isInteger(index) || index < 0 || index >= 2 ** BITS)
-      throw new TunekitError('invalid_argument', `Sobol: index must be an integer in [0, 2^32), got ${index}`);
+      throw new TunekitError(
+        'invalid_argument',
+        `Sobol: index must be an integer in [0, 2^32), got ${index}`,
+      );
     const gray = (index ^ Math.floor(index / 2)) >>> 0;
     return this.directions.map((v, d) => {
       let x = this.shifts[d]!;

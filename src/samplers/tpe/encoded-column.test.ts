@@ -5,7 +5,12 @@ import type { Distribution } from '../../search-space/index.js';
 import type { TrialRecord, TrialState } from '../../study/types.js';
 import { EncodedColumn } from './encoded-column.js';
 
-function trial(number: number, state: TrialState, x: number | null, d: Distribution = floatDistribution('x', 0, 10)): TrialRecord {
+function trial(
+  number: number,
+  state: TrialState,
+  x: number | null,
+  d: Distribution = floatDistribution('x', 0, 10),
+): TrialRecord {
   return {
     id: number + 1,
     studyId: 1,
@@ -29,7 +34,12 @@ function trial(number: number, state: TrialState, x: number | null, d: Distribut
 describe('EncodedColumn', () => {
   it('encodes values in the unit interval, NaN where the parameter is missing or from another range', () => {
     const d = floatDistribution('x', 0, 10);
-    const trials = [trial(0, 'complete', 5), trial(1, 'complete', null), trial(2, 'complete', 3, intDistribution('x', 0, 10)), trial(3, 'running', 10)];
+    const trials = [
+      trial(0, 'complete', 5),
+      trial(1, 'complete', null),
+      trial(2, 'complete', 3, intDistribution('x', 0, 10)),
+      trial(3, 'running', 10),
+    ];
     const column = new EncodedColumn(trials[0]!, 'x', d);
     expect([...column.read(trials)]).toEqual([0.5, NaN, NaN, 1]);
   });
@@ -59,14 +69,22 @@ describe('EncodedColumn', () => {
           const trials = xs.map((x, n) => trial(n, 'complete', x, d));
           const column = new EncodedColumn(trials[0]!, 'x', d);
           // Trials become known in batches, in an arbitrary order (as snapshots grow).
-          const shuffled = [...trials].sort((a, b) => (arrival[a.number] ?? 0) - (arrival[b.number] ?? 0) || a.number - b.number);
+          const shuffled = [...trials].sort(
+            (a, b) => (arrival[a.number] ?? 0) - (arrival[b.number] ?? 0) || a.number - b.number,
+          );
           for (let i = 0; i < shuffled.length; i += 7) column.read(shuffled.slice(i, i + 7));
           const groups = [0, 1].map((g) =>
-            Int32Array.from(trials.filter((t) => t.params.x !== undefined && (membership[t.number] ?? 0) === g).map((t) => t.number)),
+            Int32Array.from(
+              trials
+                .filter((t) => t.params.x !== undefined && (membership[t.number] ?? 0) === g)
+                .map((t) => t.number),
+            ),
           );
           const orders = column.orderWithin(groups)!;
           groups.forEach((group, g) => {
-            const expected = [...group.keys()].sort((i, j) => (xs[group[i]!] as number) - (xs[group[j]!] as number) || group[i]! - group[j]!);
+            const expected = [...group.keys()].sort(
+              (i, j) => (xs[group[i]!] as number) - (xs[group[j]!] as number) || group[i]! - group[j]!,
+            );
             expect([...orders[g]!]).toEqual(expected);
           });
         },

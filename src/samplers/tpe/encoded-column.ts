@@ -35,7 +35,13 @@ export class EncodedColumn {
       const toUnit = unitEncoder(d);
       this.encode = (t) => {
         const own = t.distributions[name];
-        const same = own && own.kind === d.kind && own.low === d.low && own.high === d.high && own.log === d.log && own.step === d.step;
+        const same =
+          own &&
+          own.kind === d.kind &&
+          own.low === d.low &&
+          own.high === d.high &&
+          own.log === d.log &&
+          own.step === d.step;
         return same ? toUnit(t.params[name] as number) : NaN;
       };
     }

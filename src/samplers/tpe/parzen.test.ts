@@ -23,16 +23,28 @@ interface Fixture {
   logPdf: number[];
 }
 
-const options = (f: Fixture) => ({ priorWeight: f.priorWeight, considerMagicClip: true, considerEndpoints: f.considerEndpoints, multivariate: f.multivariate });
+const options = (f: Fixture) => ({
+  priorWeight: f.priorWeight,
+  considerMagicClip: true,
+  considerEndpoints: f.considerEndpoints,
+  multivariate: f.multivariate,
+});
 
 describe('ParzenEstimator against Optuna 3.1 (fixtures/make_parzen.py)', () => {
   for (const f of fixtures as Fixture[]) {
     it(`matches weights, bandwidths and log densities: ${f.name}`, () => {
       const weights = defaultWeights(f.observations.length);
       if (f.choices !== undefined) {
-        const pe = new ParzenEstimator([{ kind: 'categorical', choices: f.choices }], [Float64Array.from(f.observations)], weights, options(f));
+        const pe = new ParzenEstimator(
+          [{ kind: 'categorical', choices: f.choices }],
+          [Float64Array.from(f.observations)],
+          weights,
+          options(f),
+        );
         expect([...pe.weights]).toEqual(f.weights.map((w) => expect.closeTo(w, 12)));
-        expect([...(pe.choiceProbs[0] as Float64Array)]).toEqual(f.choiceProbs!.flat().map((p) => expect.closeTo(p, 12)));
+        expect([...(pe.choiceProbs[0] as Float64Array)]).toEqual(
+          f.choiceProbs!.flat().map((p) => expect.closeTo(p, 12)),
+        );
         const lo = Float64Array.from(f.probe);
         const got = pe.logPdf({ lo: [lo], hi: [lo] });
         expect([...got]).toEqual(f.logPdf.map((v) => expect.closeTo(v, 9)));
@@ -43,14 +55,28 @@ describe('ParzenEstimator against Optuna 3.1 (fixtures/make_parzen.py)', () => {
       const t = (x: number) => (log ? Math.log(x) : x);
       const width = t(high) - t(low);
       const toU = (x: number) => (t(x) - t(low)) / width;
-      const pe = new ParzenEstimator([{ kind: 'numeric' }], [Float64Array.from(f.observations, toU)], weights, options(f));
+      const pe = new ParzenEstimator(
+        [{ kind: 'numeric' }],
+        [Float64Array.from(f.observations, toU)],
+        weights,
+        options(f),
+      );
       expect([...pe.weights]).toEqual(f.weights.map((w) => expect.closeTo(w, 12)));
-      expect([...(pe.mus[0] as Float64Array)]).toEqual(f.mus!.map((m) => expect.closeTo((m - t(low)) / width, 12)) /* Optuna's centres are in its (log) space */);
-      expect([...(pe.sigmas[0] as Float64Array)]).toEqual(f.sigmas!.map((s) => expect.closeTo(s / width, 12)));
+      expect([...(pe.mus[0] as Float64Array)]).toEqual(
+        f.mus!.map((m) =>
+          expect.closeTo((m - t(low)) / width, 12),
+        ) /* Optuna's centres are in its (log) space */,
+      );
+      expect([...(pe.sigmas[0] as Float64Array)]).toEqual(
+        f.sigmas!.map((s) => expect.closeTo(s / width, 12)),
+      );
       if (f.name === 'int') {
         const d = intDistribution('x', 0, 4);
         const cells = f.probe.map((v) => unitCell(d, v));
-        const got = pe.logPdf({ lo: [Float64Array.from(cells, (c) => c[0])], hi: [Float64Array.from(cells, (c) => c[1])] });
+        const got = pe.logPdf({
+          lo: [Float64Array.from(cells, (c) => c[0])],
+          hi: [Float64Array.from(cells, (c) => c[1])],
+        });
         // Masses of grid cells do not depend on the scale.
         expect([...got]).toEqual(f.logPdf.map((v) => expect.closeTo(v, 6)));
       } else {
@@ -63,12 +89,17 @@ describe('ParzenEstimator against Optuna 3.1 (fixtures/make_parzen.py)', () => {
   }
 
   it('samples inside [0, 1] from its kernels, in proportion to their weights', () => {
-    const pe = new ParzenEstimator([{ kind: 'numeric' }], [Float64Array.from([0.1, 0.12, 0.9])], new Float64Array([1, 1, 1]), {
-      priorWeight: 1,
-      considerMagicClip: true,
-      considerEndpoints: false,
-      multivariate: false,
-    });
+    const pe = new ParzenEstimator(
+      [{ kind: 'numeric' }],
+      [Float64Array.from([0.1, 0.12, 0.9])],
+      new Float64Array([1, 1, 1]),
+      {
+        priorWeight: 1,
+        considerMagicClip: true,
+        considerEndpoints: false,
+        multivariate: false,
+      },
+    );
     const [xs] = pe.sample(new Rng(1), 20000) as [Float64Array];
     expect(Math.min(...xs)).toBeGreaterThanOrEqual(0);
     expect(Math.max(...xs)).toBeLessThanOrEqual(1);
@@ -103,14 +134,21 @@ describe('ParzenEstimator against Optuna 3.1 (fixtures/make_parzen.py)', () => {
     const rng = new Rng(7);
     const uniform = Float64Array.from({ length: 1000 }, () => rng.next());
     // A tight cluster with a few far outliers: wide bandwidths at the edges, narrow ones inside.
-    const clustered = Float64Array.from({ length: 600 }, (_, i) => (i % 50 === 0 ? rng.next() : 0.3 + 0.01 * rng.next()));
+    const clustered = Float64Array.from({ length: 600 }, (_, i) =>
+      i % 50 === 0 ? rng.next() : 0.3 + 0.01 * rng.next(),
+    );
     for (const column of [uniform, clustered]) {
-      const pe = new ParzenEstimator([{ kind: 'numeric' }], [column], Float64Array.from(defaultWeights(column.length)), {
-        priorWeight: 1,
-        considerMagicClip: true,
-        considerEndpoints: false,
-        multivariate: false,
-      });
+      const pe = new ParzenEstimator(
+        [{ kind: 'numeric' }],
+        [column],
+        Float64Array.from(defaultWeights(column.length)),
+        {
+          priorWeight: 1,
+          considerMagicClip: true,
+          considerEndpoints: false,
+          multivariate: false,
+        },
+      );
       const mus = pe.mus[0]!;
       const sigmas = pe.sigmas[0]!;
       const everyKernel = (a: number, b: number): number => {
@@ -118,12 +156,17 @@ describe('ParzenEstimator against Optuna 3.1 (fixtures/make_parzen.py)', () => {
         for (let i = 0; i < pe.kernels; i++) {
           const [lo, hi] = [-mus[i]! / sigmas[i]!, (1 - mus[i]!) / sigmas[i]!];
           const z = Math.exp(logGaussMass(lo, hi));
-          const part = a === b ? Math.exp(-0.5 * ((a - mus[i]!) / sigmas[i]!) ** 2) / (sigmas[i]! * Math.sqrt(2 * Math.PI)) : Math.exp(logGaussMass((a - mus[i]!) / sigmas[i]!, (b - mus[i]!) / sigmas[i]!));
+          const part =
+            a === b
+              ? Math.exp(-0.5 * ((a - mus[i]!) / sigmas[i]!) ** 2) / (sigmas[i]! * Math.sqrt(2 * Math.PI))
+              : Math.exp(logGaussMass((a - mus[i]!) / sigmas[i]!, (b - mus[i]!) / sigmas[i]!));
           sum += (pe.weights[i]! * part) / z;
         }
         return Math.log(sum);
       };
-      const points = Float64Array.from({ length: 200 }, (_, j) => (j < 100 ? rng.next() : 0.3 + 0.012 * rng.next()));
+      const points = Float64Array.from({ length: 200 }, (_, j) =>
+        j < 100 ? rng.next() : 0.3 + 0.012 * rng.next(),
+      );
       const got = pe.logPdf({ lo: [points], hi: [points] });
       points.forEach((p, j) => expect(got[j]).toBeCloseTo(everyKernel(p, p), 10));
       const lo = points.map((p) => Math.max(0, p - 0.002));
@@ -135,7 +178,9 @@ describe('ParzenEstimator against Optuna 3.1 (fixtures/make_parzen.py)', () => {
 
   it('builds the same estimator from a sorted order the caller gives as from sorting itself', () => {
     const rng = new Rng(3);
-    const column = Float64Array.from({ length: 300 }, (_, i) => (i % 3 === 0 ? 0.5 : Math.round(rng.next() * 50) / 50));
+    const column = Float64Array.from({ length: 300 }, (_, i) =>
+      i % 3 === 0 ? 0.5 : Math.round(rng.next() * 50) / 50,
+    );
     const weights = Float64Array.from(defaultWeights(column.length));
     const opts = { priorWeight: 1, considerMagicClip: true, considerEndpoints: false, multivariate: false };
     const order = Uint32Array.from([...column.keys()].sort((i, j) => column[i]! - column[j]! || i - j));
@@ -143,6 +188,8 @@ describe('ParzenEstimator against Optuna 3.1 (fixtures/make_parzen.py)', () => {
     const given = new ParzenEstimator([{ kind: 'numeric' }], [column], weights, opts, [order]);
     expect([...given.sigmas[0]!]).toEqual([...sorted.sigmas[0]!]);
     const points = Float64Array.from({ length: 50 }, () => rng.next());
-    expect([...given.logPdf({ lo: [points], hi: [points] })]).toEqual([...sorted.logPdf({ lo: [points], hi: [points] })]);
+    expect([...given.logPdf({ lo: [points], hi: [points] })]).toEqual([
+      ...sorted.logPdf({ lo: [points], hi: [points] }),
+    ]);
   });
 });

@@ -4,7 +4,8 @@
 import type { Rng } from '../../random.js';
 import { logGaussMass, logSumExp, truncatedNormal } from '../special.js';
 
-export type ParzenDim = { readonly kind: 'numeric' } | { readonly kind: 'categorical'; readonly choices: number };
+export type ParzenDim =
+  { readonly kind: 'numeric' } | { readonly kind: 'categorical'; readonly choices: number };
 
 export interface ParzenOptions {
   readonly priorWeight: number;
@@ -53,7 +54,10 @@ export class ParzenEstimator {
   ) {
     const n = rawWeights.length;
     const k = n + 1;
-    ({ weights: this.weights, logWeights: this.logWeights } = mixtureWeights(rawWeights, options.priorWeight));
+    ({ weights: this.weights, logWeights: this.logWeights } = mixtureWeights(
+      rawWeights,
+      options.priorWeight,
+    ));
     const sigma0 = 0.2 * Math.max(n, 1) ** (-1 / (dims.length + 4));
     dims.forEach((dim, d) => {
       const column = columns[d] as Float64Array;
@@ -70,7 +74,9 @@ export class ParzenEstimator {
       mus[n] = 0.5;
       const known = orders[d];
       const order = options.multivariate ? null : known ? withPrior(known, mus) : argsortUnit(mus);
-      const sigmas = order ? gapBandwidths(mus, order, options.considerEndpoints) : new Float64Array(k).fill(sigma0);
+      const sigmas = order
+        ? gapBandwidths(mus, order, options.considerEndpoints)
+        : new Float64Array(k).fill(sigma0);
       const minSigma = options.considerMagicClip ? 1 / Math.min(100, 1 + k) : 1e-12;
       for (let i = 0; i < k; i++) sigmas[i] = Math.min(1, Math.max(minSigma, sigmas[i]!));
       sigmas[n] = 1;
@@ -133,7 +139,8 @@ export class ParzenEstimator {
 
   /** log density (log mass for cells) of each point under the mixture. */
   logPdf(points: ParzenPoints): Float64Array {
-    if (this.dims.length === 1 && this.dims[0]!.kind === 'numeric') return this.logPdfNumeric(points.lo[0]!, points.hi[0]!);
+    if (this.dims.length === 1 && this.dims[0]!.kind === 'numeric')
+      return this.logPdfNumeric(points.lo[0]!, points.hi[0]!);
     const m = (points.lo[0] as Float64Array).length;
     const k = this.kernels;
     const acc = new Float64Array(m * k);
@@ -169,7 +176,9 @@ export class ParzenEstimator {
             acc[base + i]! += shift[i]! - 0.5 * z * z;
           }
         } else {
-          for (let i = 0; i < k; i++) acc[base + i]! += logGaussMass((a - mus[i]!) * inverse[i]!, (b - mus[i]!) * inverse[i]!) - logZ[i]!;
+          for (let i = 0; i < k; i++)
+            acc[base + i]! +=
+              logGaussMass((a - mus[i]!) * inverse[i]!, (b - mus[i]!) * inverse[i]!) - logZ[i]!;
         }
       }
     });
@@ -242,7 +251,15 @@ export class ParzenEstimator {
 }
 
 /** Kernel i's log density at a point (a == b), or its log mass over the cell [a, b], weight included. */
-function kernelTerm(i: number, a: number, b: number, mus: Float64Array, sigmas: Float64Array, density: Float64Array, constant: Float64Array): number {
+function kernelTerm(
+  i: number,
+  a: number,
+  b: number,
+  mus: Float64Array,
+  sigmas: Float64Array,
+  density: Float64Array,
+  constant: Float64Array,
+): number {
   if (a === b) {
     const z = (a - mus[i]!) / sigmas[i]!;
     return density[i]! - 0.5 * z * z;
@@ -251,10 +268,16 @@ function kernelTerm(i: number, a: number, b: number, mus: Float64Array, sigmas: 
 }
 
 // TPE builds one estimator per parameter from the same weights: they share one normalisation.
-const normalised = new WeakMap<Float64Array, Map<number, { weights: Float64Array; logWeights: Float64Array }>>();
+const normalised = new WeakMap<
+  Float64Array,
+  Map<number, { weights: Float64Array; logWeights: Float64Array }>
+>();
 
 /** The observations' weights with the prior's appended, normalised, and their logs. */
-function mixtureWeights(raw: Float64Array, priorWeight: number): { weights: Float64Array; logWeights: Float64Array } {
+function mixtureWeights(
+  raw: Float64Array,
+  priorWeight: number,
+): { weights: Float64Array; logWeights: Float64Array } {
   let byPrior = normalised.get(raw);
   const known = byPrior?.get(priorWeight);
   if (known) return known;
@@ -317,7 +340,8 @@ function gapBandwidths(mus: Float64Array, order: Uint32Array, considerEndpoints:
   for (let r = 0; r < k; r++) withEnds[r + 1] = mus[order[r]!]!;
   withEnds[k + 1] = 1;
   const sigmas = new Float64Array(k);
-  for (let r = 0; r < k; r++) sigmas[order[r]!] = Math.max(withEnds[r + 1]! - withEnds[r]!, withEnds[r + 2]! - withEnds[r + 1]!);
+  for (let r = 0; r < k; r++)
+    sigmas[order[r]!] = Math.max(withEnds[r + 1]! - withEnds[r]!, withEnds[r + 2]! - withEnds[r + 1]!);
   if (!considerEndpoints && k + 2 >= 4) {
     sigmas[order[0]!] = withEnds[2]! - withEnds[1]!;
     sigmas[order[k - 1]!] = withEnds[k]! - withEnds[k - 1]!;

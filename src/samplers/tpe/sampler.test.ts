@@ -13,18 +13,25 @@ samplerContract('tpe (multivariate, group, constant liar)', {
 
 async function braninRegret(options: TpeSamplerOptions, trials: number): Promise<number> {
   const study = await createStudy({ sampler: new TpeSampler(options) });
-  await study.optimize((t) => branin.f([t.suggestFloat('x1', -5, 10), t.suggestFloat('x2', 0, 15)]), { nTrials: trials, catch: false });
+  await study.optimize((t) => branin.f([t.suggestFloat('x1', -5, 10), t.suggestFloat('x2', 0, 15)]), {
+    nTrials: trials,
+    catch: false,
+  });
   return (await study.bestValue()) - branin.optimum;
 }
 
 describe('TpeSampler', () => {
-  it('has Optuna\'s default gamma and weights', () => {
+  it("has Optuna's default gamma and weights", () => {
     expect([1, 10, 11, 100, 250, 1000].map(defaultGamma)).toEqual([1, 1, 2, 10, 25, 25]);
     expect([...defaultWeights(3)]).toEqual([1, 1, 1]);
     const w = defaultWeights(30);
     expect(w[0]).toBeCloseTo(1 / 30, 12);
     expect(w[4]).toBe(1);
-    expect([...w.slice(0, 5)]).toEqual([1 / 30, 1 / 30 + (29 / 30) / 4, 1 / 30 + (29 / 30) / 2, 1 / 30 + (3 * 29) / 120, 1].map((v) => expect.closeTo(v, 12)));
+    expect([...w.slice(0, 5)]).toEqual(
+      [1 / 30, 1 / 30 + 29 / 30 / 4, 1 / 30 + 29 / 30 / 2, 1 / 30 + (3 * 29) / 120, 1].map((v) =>
+        expect.closeTo(v, 12),
+      ),
+    );
   });
 
   it('rejects bad options with a code', () => {

@@ -44,7 +44,8 @@ export function defaultGamma(n: number): number {
 export function defaultWeights(n: number): Float64Array {
   const w = new Float64Array(n).fill(1);
   const ramp = n - 25;
-  if (ramp > 0) for (let i = 0; i < ramp; i++) w[i] = ramp === 1 ? 1 / n : 1 / n + ((1 - 1 / n) * i) / (ramp - 1);
+  if (ramp > 0)
+    for (let i = 0; i < ramp; i++) w[i] = ramp === 1 ? 1 / n : 1 / n + ((1 - 1 / n) * i) / (ramp - 1);
   return w;
 }
 
@@ -83,7 +84,10 @@ export class TpeSampler implements Sampler {
     this.weights = options.weights ?? defaultWeights;
     const priorWeight = options.priorWeight ?? 1;
     if (!(priorWeight > 0) || !Number.isFinite(priorWeight))
-      throw new TunekitError('invalid_argument', `TpeSampler: priorWeight must be a positive number, got ${String(priorWeight)}`);
+      throw new TunekitError(
+        'invalid_argument',
+        `TpeSampler: priorWeight must be a positive number, got ${String(priorWeight)}`,
+      );
     this.multivariate = options.multivariate ?? false;
     this.group = options.group ?? false;
     if (this.group && !this.multivariate)
@@ -101,7 +105,9 @@ export class TpeSampler implements Sampler {
     if (!this.multivariate) return null;
     const history = this.history(ctx);
     if (history.observed < this.nStartupTrials) return null;
-    const spaces = this.group ? groupDecomposedSearchSpace(ctx.trials) : [intersectionSearchSpace(ctx.trials)];
+    const spaces = this.group
+      ? groupDecomposedSearchSpace(ctx.trials)
+      : [intersectionSearchSpace(ctx.trials)];
     const space: Record<string, Distribution> = {};
     const params: Record<string, ParamValue> = {};
     for (const sub of spaces) {
@@ -116,7 +122,8 @@ export class TpeSampler implements Sampler {
 
   sampleIndependent(ctx: SamplerContext, name: string, distribution: Distribution): ParamValue {
     const history = this.history(ctx);
-    if (history.observed < this.nStartupTrials) return sampleUniform(this.seed, ctx.trial.number, name, distribution);
+    if (history.observed < this.nStartupTrials)
+      return sampleUniform(this.seed, ctx.trial.number, name, distribution);
     const rng = Rng.derive(this.seed, 'tpe', ctx.trial.number, name);
     return this.suggest(history, { [name]: distribution }, rng)[name] as ParamValue;
   }
@@ -124,11 +131,15 @@ export class TpeSampler implements Sampler {
   private history(ctx: SamplerContext): History {
     let history = this.histories.get(ctx.trials);
     if (!history) {
-      const ranked = rankTrials(ctx.trials, ctx.study.directions, { constantLiar: this.constantLiar, current: ctx.trial.number });
+      const ranked = rankTrials(ctx.trials, ctx.study.directions, {
+        constantLiar: this.constantLiar,
+        current: ctx.trial.number,
+      });
       // A study's snapshot is in trial order already (sorted here only if a caller passes another order).
       const rankOfTrial = new Map(ranked.map((t, r) => [t, r]));
       const chronological = ctx.trials.filter((t) => rankOfTrial.has(t));
-      if (chronological.some((t, c) => c > 0 && t.number < chronological[c - 1]!.number)) chronological.sort((a, b) => a.number - b.number);
+      if (chronological.some((t, c) => c > 0 && t.number < chronological[c - 1]!.number))
+        chronological.sort((a, b) => a.number - b.number);
       history = {
         ranked,
         chronological,
@@ -171,13 +182,16 @@ export class TpeSampler implements Sampler {
       if (rankOf[c]! < cutoff) below[b++] = c;
       else above[a++] = c;
     }
-    const dims: ParzenDim[] = dists.map((d) => (d.kind === 'categorical' ? { kind: 'categorical', choices: d.choices.length } : { kind: 'numeric' }));
+    const dims: ParzenDim[] = dists.map((d) =>
+      d.kind === 'categorical' ? { kind: 'categorical', choices: d.choices.length } : { kind: 'numeric' },
+    );
     // Univariate bandwidths need each estimator's values sorted: the columns keep finished trials sorted.
     const numbers = [trialNumbers(history, below), trialNumbers(history, above)];
     const belowOrders: Array<Uint32Array | undefined> = [];
     const aboveOrders: Array<Uint32Array | undefined> = [];
     for (let k = 0; k < names.length; k++) {
-      const orders = dists[k]!.kind !== 'categorical' && !this.multivariate ? encoded[k]!.orderWithin(numbers) : null;
+      const orders =
+        dists[k]!.kind !== 'categorical' && !this.multivariate ? encoded[k]!.orderWithin(numbers) : null;
       belowOrders.push(orders?.[0]);
       aboveOrders.push(orders?.[1]);
     }
@@ -220,7 +234,12 @@ export class TpeSampler implements Sampler {
   }
 
   /** A Parzen estimator over the trials at chronological positions `at` (in trial order). */
-  private estimator(dims: ParzenDim[], columns: Float64Array[], at: Int32Array, orders: Array<Uint32Array | undefined>): ParzenEstimator {
+  private estimator(
+    dims: ParzenDim[],
+    columns: Float64Array[],
+    at: Int32Array,
+    orders: Array<Uint32Array | undefined>,
+  ): ParzenEstimator {
     const picked = columns.map((column) => {
       const out = new Float64Array(at.length);
       for (let i = 0; i < at.length; i++) out[i] = column[at[i]!]!;
@@ -251,6 +270,9 @@ function trialNumbers(history: History, at: Int32Array): Int32Array {
 
 function checkCount(name: string, value: number, min: number): number {
   if (!Number.isInteger(value) || value < min)
-    throw new TunekitError('invalid_argument', `TpeSampler: ${name} must be an integer >= ${min}, got ${String(value)}`);
+    throw new TunekitError(
+      'invalid_argument',
+      `TpeSampler: ${name} must be an integer >= ${min}, got ${String(value)}`,
+    );
   return value;
 }

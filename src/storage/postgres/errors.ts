@@ -18,12 +18,16 @@ export function asStorageError(error: unknown, where: string): unknown {
   // 08: connection exceptions; 28: authentication; 3D000: no such database; 53300: too many connections;
   // 57P0x: the server is shutting down or restarting.
   // The connection dropped or the server is restarting: worth waiting for, unlike a wrong password or database.
-  const transient = NETWORK.has(code) || /^08/.test(code) || ['57P01', '57P02', '57P03'].includes(code) || message.includes('Connection terminated');
+  const transient =
+    NETWORK.has(code) ||
+    /^08/.test(code) ||
+    ['57P01', '57P02', '57P03'].includes(code) ||
+    message.includes('Connection terminated');
   if (transient || /^28/.test(code) || ['3D000', '53300'].includes(code))
     return new TunekitError(
       'storage_unreachable',
       `cannot use ${where}: ${message}` +
-        (code === '53300' ? ' (lower pool_max per worker or raise the server\'s max_connections)' : ''),
+        (code === '53300' ? " (lower pool_max per worker or raise the server's max_connections)" : ''),
       { code, transient },
     );
   // 22021, 22P05: a NUL character; 22P02: an unpaired UTF-16 surrogate in JSON. PostgreSQL text holds neither.
@@ -34,6 +38,7 @@ export function asStorageError(error: unknown, where: string): unknown {
         'unpaired surrogate; remove them from names, params and attributes (SQLite and in-memory storages keep them)',
       { code },
     );
-  if (error instanceof pg.DatabaseError) return new TunekitError('storage_error', `${where}: ${message}`, { code });
+  if (error instanceof pg.DatabaseError)
+    return new TunekitError('storage_error', `${where}: ${message}`, { code });
   return error;
 }

@@ -8,7 +8,10 @@ export type { PostgresStorageOptions };
 export { SCHEMA_VERSION } from './schema.js';
 
 /** Connects, creates or migrates the schema (refusing a newer one), and returns the storage. */
-export async function openPostgresStorage(url: string, options: PostgresStorageOptions = {}): Promise<PostgresStorage> {
+export async function openPostgresStorage(
+  url: string,
+  options: PostgresStorageOptions = {},
+): Promise<PostgresStorage> {
   const storage = new PostgresStorage(url, options);
   try {
     await storage.open();

@@ -72,14 +72,21 @@ describe.skipIf(!reachable)('PostgreSQL connection lost under a running study', 
     const relay = new Relay();
     const url = await throughRelay(relay);
     // The grace period outlasts the outage, so the interrupted trial is still running when optimize returns.
-    const study = await createStudy({ storage: url, studyName: 'outage', heartbeatIntervalMs: 100, gracePeriodMs: 2500 });
+    const study = await createStudy({
+      storage: url,
+      studyName: 'outage',
+      heartbeatIntervalMs: 100,
+      gracePeriodMs: 2500,
+    });
     try {
       await study.optimize(objective(relay, 4, 1000), { nTrials: 12, storageOutageMs: 20_000, catch: false });
       const trials = await study.trials();
       expect(trials).toHaveLength(12);
       // Trial 4 lost its connection mid-run: nobody knows whether its last write arrived, so it is left running.
       expect(trials[4]!.state).toBe('running');
-      expect(trials.filter((t) => t.state === 'complete').map((t) => t.number)).toEqual([0, 1, 2, 3, 5, 6, 7, 8, 9, 10, 11]);
+      expect(trials.filter((t) => t.state === 'complete').map((t) => t.number)).toEqual([
+        0, 1, 2, 3, 5, 6, 7, 8, 9, 10, 11,
+      ]);
       // Past the grace period the next trial's stale check fails it, as if its worker had died.
       await new Promise((resolve) => setTimeout(resolve, 2600));
       await study.optimize(objective(relay, -1, 0), { nTrials: 1 });
@@ -94,7 +101,12 @@ describe.skipIf(!reachable)('PostgreSQL connection lost under a running study', 
   it('gives up with storage_unreachable once storageOutageMs has passed', async () => {
     const relay = new Relay();
     const url = await throughRelay(relay);
-    const study = await createStudy({ storage: url, studyName: 'outage', heartbeatIntervalMs: 100, gracePeriodMs: 800 });
+    const study = await createStudy({
+      storage: url,
+      studyName: 'outage',
+      heartbeatIntervalMs: 100,
+      gracePeriodMs: 800,
+    });
     try {
       const run = study.optimize(objective(relay, 2, 60_000), { nTrials: 10, storageOutageMs: 1000 });
       const error = await run.then(

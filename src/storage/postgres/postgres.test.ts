@@ -43,7 +43,9 @@ describe('postgres storage', () => {
   };
 
   it('creates the schema once when many workers open an empty database together', async () => {
-    const storages = await Promise.all(Array.from({ length: 6 }, () => openPostgresStorage(db.url, { poolMax: 1 })));
+    const storages = await Promise.all(
+      Array.from({ length: 6 }, () => openPostgresStorage(db.url, { poolMax: 1 })),
+    );
     await storages[0]!.createStudy('together', ['minimize']);
     for (const s of storages) expect((await s.getStudy('together')).name).toBe('together');
     await Promise.all(storages.map((s) => s.close()));
@@ -51,7 +53,11 @@ describe('postgres storage', () => {
   });
 
   it('refuses a database written by a newer tunekit and leaves it unchanged', async () => {
-    await raw((c) => c.query(`UPDATE tunekit_meta SET value = $1 WHERE key = 'schema_version'`, [String(SCHEMA_VERSION + 1)]));
+    await raw((c) =>
+      c.query(`UPDATE tunekit_meta SET value = $1 WHERE key = 'schema_version'`, [
+        String(SCHEMA_VERSION + 1),
+      ]),
+    );
     const error = await openPostgresStorage(db.url).then(
       () => ({ code: 'opened' }),
       (e: { code?: string; message?: string }) => e,
@@ -59,7 +65,9 @@ describe('postgres storage', () => {
     expect(error.code).toBe('storage_version');
     expect((error as Error).message).toContain(`schema version ${SCHEMA_VERSION + 1}`);
     expect(await raw((c) => schemaVersion(c))).toBe(SCHEMA_VERSION + 1);
-    await raw((c) => c.query(`UPDATE tunekit_meta SET value = $1 WHERE key = 'schema_version'`, [String(SCHEMA_VERSION)]));
+    await raw((c) =>
+      c.query(`UPDATE tunekit_meta SET value = $1 WHERE key = 'schema_version'`, [String(SCHEMA_VERSION)]),
+    );
   });
 
   it('migrates a version-1 database in place, keeping its studies and trials', async () => {
@@ -68,8 +76,12 @@ describe('postgres storage', () => {
       const client = new pg.Client({ connectionString: old.url });
       await client.connect();
       await migrate(client, 'old', 1);
-      await client.query(`INSERT INTO tunekit_studies (name, directions, next_number, created_at) VALUES ('old', '["minimize"]', 1, 5)`);
-      await client.query(`INSERT INTO tunekit_trials (study_id, number, state, vals, created_at) SELECT id, 0, 'complete', '[0.5]', 6 FROM tunekit_studies`);
+      await client.query(
+        `INSERT INTO tunekit_studies (name, directions, next_number, created_at) VALUES ('old', '["minimize"]', 1, 5)`,
+      );
+      await client.query(
+        `INSERT INTO tunekit_trials (study_id, number, state, vals, created_at) SELECT id, 0, 'complete', '[0.5]', 6 FROM tunekit_studies`,
+      );
       expect(await schemaVersion(client)).toBe(1);
       const storage = await openPostgresStorage(old.url);
       const study = await storage.getStudy('old');
@@ -77,7 +89,9 @@ describe('postgres storage', () => {
       expect((await storage.startTrial(study.id, 'w'))!.number).toBe(1);
       await storage.close();
       expect(await schemaVersion(client)).toBe(SCHEMA_VERSION);
-      expect((await client.query(`SELECT to_regclass('tunekit_trials_running') AS i`)).rows[0].i).toBe('tunekit_trials_running');
+      expect((await client.query(`SELECT to_regclass('tunekit_trials_running') AS i`)).rows[0].i).toBe(
+        'tunekit_trials_running',
+      );
       await client.end();
     } finally {
       await old.drop();
@@ -88,7 +102,16 @@ describe('postgres storage', () => {
     const storage = await openPostgresStorage(`${db.url}?pool_max=2`);
     const study = await storage.createStudy('bounded', ['minimize']);
     const count = async (): Promise<number> =>
-      raw(async (c) => Number((await c.query(`SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [db.name])).rows[0].n));
+      raw(async (c) =>
+        Number(
+          (
+            await c.query(
+              `SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`,
+              [db.name],
+            )
+          ).rows[0].n,
+        ),
+      );
     const calls = Promise.all(Array.from({ length: 50 }, (_, i) => storage.startTrial(study.id, `w${i}`)));
     const during = await count();
     const trials = await calls;
@@ -100,7 +123,11 @@ describe('postgres storage', () => {
 
   it('refuses strings PostgreSQL cannot hold (NUL, unpaired surrogates) with invalid_argument', async () => {
     const storage = await openPostgresStorage(db.url);
-    const code = (p: Promise<unknown>) => p.then(() => 'stored', (e: { code?: string }) => e.code);
+    const code = (p: Promise<unknown>) =>
+      p.then(
+        () => 'stored',
+        (e: { code?: string }) => e.code,
+      );
     expect(await code(storage.createStudy('a\u0000b', ['minimize']))).toBe('invalid_argument');
     const s = await storage.createStudy('strings', ['minimize']);
     const t = (await storage.startTrial(s.id, 'w'))!;

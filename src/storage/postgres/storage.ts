@@ -17,7 +17,14 @@ import type {
 } from '../../study/storage.js';
 import { FIXED_PARAMS_ATTR, ONCE_KEY_PREFIX } from '../../study/types.js';
 import type { Direction, JsonValue, StudyInfo, TrialRecord } from '../../study/types.js';
-import { encodeIntermediate, encodeNumber, encodeValues, studyFromRow, summariesFromRows, trialFromRow } from '../sql/codec.js';
+import {
+  encodeIntermediate,
+  encodeNumber,
+  encodeValues,
+  studyFromRow,
+  summariesFromRows,
+  trialFromRow,
+} from '../sql/codec.js';
 import type { StudyRow, SummaryRow, TrialRow } from '../sql/codec.js';
 import { asFailed, retryLinks } from '../stale.js';
 import { migrate, NOW_MS } from './schema.js';
@@ -99,10 +106,18 @@ export class PostgresStorage implements StudyStorage {
     const poolMax = options.poolMax ?? Number(parsed.searchParams.get('pool_max') ?? 3);
     parsed.searchParams.delete('pool_max');
     if (!Number.isInteger(poolMax) || poolMax < 1)
-      throw new TunekitError('invalid_argument', `PostgreSQL storage: pool_max must be a positive integer, got ${poolMax}`);
+      throw new TunekitError(
+        'invalid_argument',
+        `PostgreSQL storage: pool_max must be a positive integer, got ${poolMax}`,
+      );
     this.where = `PostgreSQL database ${redact(parsed)}`;
     // allowExitOnIdle: idle connections do not keep a finished worker process alive.
-    this.pool = new pg.Pool({ connectionString: parsed.toString(), max: poolMax, allowExitOnIdle: true, idleTimeoutMillis: 10_000 });
+    this.pool = new pg.Pool({
+      connectionString: parsed.toString(),
+      max: poolMax,
+      allowExitOnIdle: true,
+      idleTimeoutMillis: 10_000,
+    });
     // An idle connection the server drops (restart, idle timeout) must not crash the worker; the pool
     // replaces it on the next query.
     this.pool.on('error', () => {});
@@ -144,7 +159,10 @@ export class PostgresStorage implements StudyStorage {
   async listStudies(): Promise<StudySummary[]> {
     const rows = await this.query<StudyRow & { summary: Array<Omit<SummaryRow, 'study_id'>> }>(LIST_STUDIES);
     const studies = rows.map(studyFromRow);
-    return summariesFromRows(studies, rows.flatMap((r) => r.summary.map((g) => ({ ...g, study_id: r.id }))));
+    return summariesFromRows(
+      studies,
+      rows.flatMap((r) => r.summary.map((g) => ({ ...g, study_id: r.id }))),
+    );
   }
 
   async deleteStudy(studyId: number): Promise<void> {
@@ -159,7 +177,10 @@ export class PostgresStorage implements StudyStorage {
   async renameStudy(studyId: number, newName: string): Promise<StudyInfo> {
     let rows: StudyRow[];
     try {
-      rows = await this.query<StudyRow>(`UPDATE tunekit_studies SET name = $2 WHERE id = $1 RETURNING *`, [studyId, newName]);
+      rows = await this.query<StudyRow>(`UPDATE tunekit_studies SET name = $2 WHERE id = $1 RETURNING *`, [
+        studyId,
+        newName,
+      ]);
     } catch (error) {
       throw this.uniqueAsDuplicate(error, newName);
     }
@@ -175,11 +196,26 @@ export class PostgresStorage implements StudyStorage {
     await this.patchStudy(studyId, 'system_attrs', key, value);
   }
 
-  async enqueueTrials(studyId: number, trials: readonly NewWaitingTrial[], options: { onceKey?: string } = {}): Promise<boolean> {
-    const batch = trials.map((t) => ({ u: { ...t.userAttrs }, s: { ...t.systemAttrs, [FIXED_PARAMS_ATTR]: { ...t.fixedParams } } }));
-    const sql = ADD_BATCH(`state, user_attrs, system_attrs, created_at`, `'waiting', e.t -> 'u', e.t -> 's', ${NOW_MS}`);
+  async enqueueTrials(
+    studyId: number,
+    trials: readonly NewWaitingTrial[],
+    options: { onceKey?: string } = {},
+  ): Promise<boolean> {
+    const batch = trials.map((t) => ({
+      u: { ...t.userAttrs },
+      s: { ...t.systemAttrs, [FIXED_PARAMS_ATTR]: { ...t.fixedParams } },
+    }));
+    const sql = ADD_BATCH(
+      `state, user_attrs, system_attrs, created_at`,
+      `'waiting', e.t -> 'u', e.t -> 's', ${NOW_MS}`,
+    );
     const key = options.onceKey === undefined ? null : ONCE_KEY_PREFIX + options.onceKey;
-    const [row] = await this.query<{ done: string }>(sql, [studyId, trials.length, key, JSON.stringify(batch)]);
+    const [row] = await this.query<{ done: string }>(sql, [
+      studyId,
+      trials.length,
+      key,
+      JSON.stringify(batch),
+    ]);
     if (Number(row!.done) === 0) return this.requireStudy(studyId, false);
     return true;
   }
@@ -197,17 +233,31 @@ export class PostgresStorage implements StudyStorage {
        e.t -> 'userAttrs', e.t -> 'systemAttrs', e.t ->> 'failReason', e.t ->> 'worker',
        ${ms('createdAt')}, ${ms('startedAt')}, ${ms('finishedAt')}, ${ms('heartbeatAt')}`,
     );
-    const [row] = await this.query<{ done: string }>(sql, [studyId, trials.length, null, JSON.stringify(batch)]);
+    const [row] = await this.query<{ done: string }>(sql, [
+      studyId,
+      trials.length,
+      null,
+      JSON.stringify(batch),
+    ]);
     if (Number(row!.done) === 0) throw this.noStudy(studyId);
   }
 
   async startTrial(studyId: number, worker: string, options: StartOptions = {}): Promise<TrialRecord | null> {
     const limit = options.maxTrials === undefined ? NO_LIMIT : String(options.maxTrials);
-    const [row] = await this.query<TrialRow>(START_TRIAL, [studyId, worker, !options.onlyWaiting, limit], 'tunekit_start_trial');
+    const [row] = await this.query<TrialRow>(
+      START_TRIAL,
+      [studyId, worker, !options.onlyWaiting, limit],
+      'tunekit_start_trial',
+    );
     return row ? trialFromRow(row) : this.requireStudy(studyId, null);
   }
 
-  async setTrialParam(trialId: number, name: string, distribution: Distribution, value: ParamValue): Promise<void> {
+  async setTrialParam(
+    trialId: number,
+    name: string,
+    distribution: Distribution,
+    value: ParamValue,
+  ): Promise<void> {
     await this.patchTrial(
       trialId,
       `params = params || jsonb_build_object($2::text, $3::jsonb), distributions = distributions || jsonb_build_object($2::text, $4::jsonb)`,
@@ -222,7 +272,10 @@ export class PostgresStorage implements StudyStorage {
 
   async writeTrial(trialId: number, write: TrialWrite): Promise<void> {
     const params = write.params ?? [];
-    const intermediate = Object.entries(write.intermediateValues ?? {}).map(([step, value]) => [step, encodeNumber(value)]);
+    const intermediate = Object.entries(write.intermediateValues ?? {}).map(([step, value]) => [
+      step,
+      encodeNumber(value),
+    ]);
     await this.patchTrial(
       trialId,
       `params = params || $2::jsonb, distributions = distributions || $3::jsonb, intermediate = intermediate || $4::jsonb,
@@ -239,15 +292,26 @@ export class PostgresStorage implements StudyStorage {
 
   async setTrialIntermediateValue(trialId: number, step: number, value: number): Promise<void> {
     const set = `intermediate = intermediate || jsonb_build_object($2::text, $3::jsonb)`;
-    await this.patchTrial(trialId, set, [String(step), JSON.stringify(encodeNumber(value))], 'tunekit_set_intermediate');
+    await this.patchTrial(
+      trialId,
+      set,
+      [String(step), JSON.stringify(encodeNumber(value))],
+      'tunekit_set_intermediate',
+    );
   }
 
   async setTrialUserAttr(trialId: number, key: string, value: JsonValue): Promise<void> {
-    await this.patchTrial(trialId, `user_attrs = user_attrs || jsonb_build_object($2::text, $3::jsonb)`, [key, JSON.stringify(value)]);
+    await this.patchTrial(trialId, `user_attrs = user_attrs || jsonb_build_object($2::text, $3::jsonb)`, [
+      key,
+      JSON.stringify(value),
+    ]);
   }
 
   async setTrialSystemAttr(trialId: number, key: string, value: JsonValue): Promise<void> {
-    await this.patchTrial(trialId, `system_attrs = system_attrs || jsonb_build_object($2::text, $3::jsonb)`, [key, JSON.stringify(value)]);
+    await this.patchTrial(trialId, `system_attrs = system_attrs || jsonb_build_object($2::text, $3::jsonb)`, [
+      key,
+      JSON.stringify(value),
+    ]);
   }
 
   async heartbeat(trialId: number): Promise<void> {
@@ -267,7 +331,12 @@ export class PostgresStorage implements StudyStorage {
     worker: string,
     options: StartOptions = {},
   ): Promise<{ finished: TrialRecord; started: TrialRecord | null }> {
-    const start = [studyId, worker, !options.onlyWaiting, options.maxTrials === undefined ? NO_LIMIT : String(options.maxTrials)];
+    const start = [
+      studyId,
+      worker,
+      !options.onlyWaiting,
+      options.maxTrials === undefined ? NO_LIMIT : String(options.maxTrials),
+    ];
     const rows = await this.query<TrialRow & { was_finished: boolean }>(
       FINISH_AND_START,
       [...finishValues(trialId, result), ...start],
@@ -286,19 +355,30 @@ export class PostgresStorage implements StudyStorage {
       return this.requireStudy(studyId, []);
     return this.transaction(async (client) => {
       // SKIP LOCKED: a trial another worker is failing (or heartbeating right now) is left to it.
-      const locked = await client.query<TrialRow>(`SELECT * ${stale} ORDER BY number FOR UPDATE SKIP LOCKED`, [studyId, graceMs]);
+      const locked = await client.query<TrialRow>(
+        `SELECT * ${stale} ORDER BY number FOR UPDATE SKIP LOCKED`,
+        [studyId, graceMs],
+      );
       const failed: TrialRecord[] = [];
       for (const trial of locked.rows.map(trialFromRow)) {
         const record = asFailed(trial, graceMs, Date.now());
         const next = retry?.(record) ?? null;
         let links: Record<string, JsonValue> = {};
         if (next) {
-          const numbered = await client.query(`UPDATE tunekit_studies SET next_number = next_number + 1 WHERE id = $1 RETURNING next_number - 1 AS n`, [studyId]);
+          const numbered = await client.query(
+            `UPDATE tunekit_studies SET next_number = next_number + 1 WHERE id = $1 RETURNING next_number - 1 AS n`,
+            [studyId],
+          );
           const number = Number(numbered.rows[0].n);
           const { retryAttrs, failedAttr } = retryLinks(next, trial.number, number);
           await client.query(
             `INSERT INTO tunekit_trials (study_id, number, state, user_attrs, system_attrs, created_at) VALUES ($1, $2, 'waiting', $3, $4, ${NOW_MS})`,
-            [studyId, number, JSON.stringify({ ...next.userAttrs }), JSON.stringify({ ...retryAttrs, [FIXED_PARAMS_ATTR]: { ...next.fixedParams } })],
+            [
+              studyId,
+              number,
+              JSON.stringify({ ...next.userAttrs }),
+              JSON.stringify({ ...retryAttrs, [FIXED_PARAMS_ATTR]: { ...next.fixedParams } }),
+            ],
           );
           links = failedAttr;
         }
@@ -314,7 +394,11 @@ export class PostgresStorage implements StudyStorage {
   }
 
   async getTrial(trialId: number): Promise<TrialRecord> {
-    const [row] = await this.query<TrialRow>(`SELECT * FROM tunekit_trials WHERE id = $1`, [trialId], 'tunekit_get_trial');
+    const [row] = await this.query<TrialRow>(
+      `SELECT * FROM tunekit_trials WHERE id = $1`,
+      [trialId],
+      'tunekit_get_trial',
+    );
     if (!row) throw new TunekitError('trial_not_found', `no trial with id ${trialId} in ${this.where}`);
     return trialFromRow(row);
   }
@@ -332,7 +416,11 @@ export class PostgresStorage implements StudyStorage {
   }
 
   /** One statement on a pooled connection; `name` makes the server keep its plan per connection. */
-  private async query<R = Record<string, unknown>>(text: string, values: unknown[] = [], name?: string): Promise<R[]> {
+  private async query<R = Record<string, unknown>>(
+    text: string,
+    values: unknown[] = [],
+    name?: string,
+  ): Promise<R[]> {
     await this.open();
     try {
       const result = await this.pool.query(name ? { name, text, values } : { text, values });
@@ -362,26 +450,45 @@ export class PostgresStorage implements StudyStorage {
 
   /** Applies `set` to an unfinished trial ($1 is its id); the write counts as a heartbeat. */
   private async patchTrial(trialId: number, set: string, values: unknown[], name?: string): Promise<void> {
-    const beat = set.startsWith('heartbeat_at') ? '' : `, heartbeat_at = CASE WHEN state = 'running' THEN ${NOW_MS} ELSE heartbeat_at END`;
-    const rows = await this.query(`UPDATE tunekit_trials SET ${set}${beat} WHERE id = $1 AND ${UNFINISHED} RETURNING 1`, [trialId, ...values], name);
+    const beat = set.startsWith('heartbeat_at')
+      ? ''
+      : `, heartbeat_at = CASE WHEN state = 'running' THEN ${NOW_MS} ELSE heartbeat_at END`;
+    const rows = await this.query(
+      `UPDATE tunekit_trials SET ${set}${beat} WHERE id = $1 AND ${UNFINISHED} RETURNING 1`,
+      [trialId, ...values],
+      name,
+    );
     if (rows.length === 0) throw await this.whyNotWritable(trialId);
   }
 
-  private async patchStudy(studyId: number, column: 'user_attrs' | 'system_attrs', key: string, value: JsonValue): Promise<void> {
+  private async patchStudy(
+    studyId: number,
+    column: 'user_attrs' | 'system_attrs',
+    key: string,
+    value: JsonValue,
+  ): Promise<void> {
     const sql = `UPDATE tunekit_studies SET ${column} = ${column} || jsonb_build_object($2::text, $3::jsonb) WHERE id = $1 RETURNING 1`;
-    if ((await this.query(sql, [studyId, key, JSON.stringify(value)])).length === 0) throw this.noStudy(studyId);
+    if ((await this.query(sql, [studyId, key, JSON.stringify(value)])).length === 0)
+      throw this.noStudy(studyId);
   }
 
   /** Returns `value` if the study exists; throws `study_not_found` otherwise. */
   private async requireStudy<T>(studyId: number, value: T): Promise<T> {
-    if ((await this.query(`SELECT 1 FROM tunekit_studies WHERE id = $1`, [studyId])).length === 0) throw this.noStudy(studyId);
+    if ((await this.query(`SELECT 1 FROM tunekit_studies WHERE id = $1`, [studyId])).length === 0)
+      throw this.noStudy(studyId);
     return value;
   }
 
   private async whyNotWritable(trialId: number): Promise<TunekitError> {
-    const [row] = await this.query<{ number: string; state: string }>(`SELECT number, state FROM tunekit_trials WHERE id = $1`, [trialId]);
+    const [row] = await this.query<{ number: string; state: string }>(
+      `SELECT number, state FROM tunekit_trials WHERE id = $1`,
+      [trialId],
+    );
     if (!row) return new TunekitError('trial_not_found', `no trial with id ${trialId} in ${this.where}`);
-    return new TunekitError('trial_finished', `trial ${row.number} is already ${row.state} and cannot be changed`);
+    return new TunekitError(
+      'trial_finished',
+      `trial ${row.number} is already ${row.state} and cannot be changed`,
+    );
   }
 
   private noStudy(studyId: number): TunekitError {
@@ -390,7 +497,10 @@ export class PostgresStorage implements StudyStorage {
 
   private uniqueAsDuplicate(error: unknown, name: string): unknown {
     if ((error as { details?: { code?: string } }).details?.code === '23505')
-      return new TunekitError('duplicate_study', `a study named "${name}" already exists in ${this.where}; load it or pick another name`);
+      return new TunekitError(
+        'duplicate_study',
+        `a study named "${name}" already exists in ${this.where}; load it or pick another name`,
+      );
     return error;
   }
 }

@@ -46,7 +46,9 @@ export function encodeValues(values: readonly number[] | null | undefined): Json
   return values ? values.map(encodeNumber) : null;
 }
 
-export function encodeIntermediate(values: Readonly<Record<number, number>>): Record<string, number | string> {
+export function encodeIntermediate(
+  values: Readonly<Record<number, number>>,
+): Record<string, number | string> {
   return Object.fromEntries(Object.entries(values).map(([step, v]) => [step, encodeNumber(v)]));
 }
 
@@ -64,7 +66,9 @@ export function trialFromRow(row: TrialRow): TrialRecord {
     values: vals === null ? null : vals.map(decodeNumber),
     params: parse(row.params) as TrialRecord['params'],
     distributions: parse(row.distributions) as TrialRecord['distributions'],
-    intermediateValues: Object.fromEntries(Object.entries(intermediate).map(([k, v]) => [k, decodeNumber(v)])),
+    intermediateValues: Object.fromEntries(
+      Object.entries(intermediate).map(([k, v]) => [k, decodeNumber(v)]),
+    ),
     userAttrs: parse(row.user_attrs) as TrialRecord['userAttrs'],
     systemAttrs: parse(row.system_attrs) as TrialRecord['systemAttrs'],
     failReason: row.fail_reason,
@@ -97,7 +101,10 @@ export interface SummaryRow {
   last: number | string | null;
 }
 
-export function summariesFromRows(studies: readonly StudyInfo[], rows: readonly SummaryRow[]): StudySummary[] {
+export function summariesFromRows(
+  studies: readonly StudyInfo[],
+  rows: readonly SummaryRow[],
+): StudySummary[] {
   return studies.map((study) => {
     const trialCounts = emptyCounts();
     let bestValue: number | null = null;

@@ -42,7 +42,10 @@ export const migrations: ReadonlyArray<(db: Database.Database) => void> = [
       CREATE INDEX tunekit_trials_by_state ON tunekit_trials (study_id, state, number);
     `),
   // 1 -> 2: the stale-trial scan reads only running trials, a handful however large the study.
-  (db) => db.exec(`CREATE INDEX tunekit_trials_running ON tunekit_trials (study_id, heartbeat_at) WHERE state = 'running';`),
+  (db) =>
+    db.exec(
+      `CREATE INDEX tunekit_trials_running ON tunekit_trials (study_id, heartbeat_at) WHERE state = 'running';`,
+    ),
   // 2 -> 3: intermediate values get a row each. In a JSON column every report rewrote all earlier ones, so a
   // trial's n reports cost O(n^2) (20,000 metric lines took minutes). Values stay JSON text, so that
   // Infinity and NaN (stored as strings) round-trip as before; they are copied through JavaScript, whose
@@ -57,9 +60,12 @@ export const migrations: ReadonlyArray<(db: Database.Database) => void> = [
       ) WITHOUT ROWID;
     `);
     const insert = db.prepare(`INSERT INTO tunekit_intermediate (trial_id, step, value) VALUES (?, ?, ?)`);
-    const rows = db.prepare(`SELECT id, intermediate FROM tunekit_trials WHERE intermediate != '{}'`).all() as Array<{ id: number; intermediate: string }>;
+    const rows = db
+      .prepare(`SELECT id, intermediate FROM tunekit_trials WHERE intermediate != '{}'`)
+      .all() as Array<{ id: number; intermediate: string }>;
     for (const row of rows)
-      for (const [step, value] of Object.entries(JSON.parse(row.intermediate) as Record<string, unknown>)) insert.run(row.id, step, JSON.stringify(value));
+      for (const [step, value] of Object.entries(JSON.parse(row.intermediate) as Record<string, unknown>))
+        insert.run(row.id, step, JSON.stringify(value));
     db.exec(`ALTER TABLE tunekit_trials DROP COLUMN intermediate;`);
   },
 ];
@@ -67,7 +73,8 @@ export const migrations: ReadonlyArray<(db: Database.Database) => void> = [
 export function schemaVersion(db: Database.Database): number {
   const meta = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'tunekit_meta'`).get();
   if (!meta) return 0;
-  const row = db.prepare(`SELECT value FROM tunekit_meta WHERE key = 'schema_version'`).get() as { value: string } | undefined;
+  const row = db.prepare(`SELECT value FROM tunekit_meta WHERE key = 'schema_version'`).get() as
+    { value: string } | undefined;
   return row ? Number(row.value) : 0;
 }
 
@@ -80,6 +87,8 @@ export function migrate(db: Database.Database, where: string, target = SCHEMA_VE
     const version = schemaVersion(db);
     if (check(version)) return;
     for (let v = version; v < target; v++) migrations[v]!(db);
-    db.prepare(`INSERT OR REPLACE INTO tunekit_meta (key, value) VALUES ('schema_version', ?)`).run(String(target));
+    db.prepare(`INSERT OR REPLACE INTO tunekit_meta (key, value) VALUES ('schema_version', ?)`).run(
+      String(target),
+    );
   }).immediate();
 }

@@ -24,7 +24,11 @@ describe('sqlite storage', () => {
     await a.finishTrial(t.id, { state: 'complete', values: [2] });
     await a.close();
     const b = new SqliteStorage(path);
-    expect((await b.getTrials((await b.getStudy('shared')).id))[0]).toMatchObject({ state: 'complete', values: [2], intermediateValues: { 1: Infinity } });
+    expect((await b.getTrials((await b.getStudy('shared')).id))[0]).toMatchObject({
+      state: 'complete',
+      values: [2],
+      intermediateValues: { 1: Infinity },
+    });
     await b.close();
   });
 
@@ -32,7 +36,9 @@ describe('sqlite storage', () => {
     const path = freshPath();
     await new SqliteStorage(path).close();
     const raw = new Database(path);
-    raw.prepare(`UPDATE tunekit_meta SET value = ? WHERE key = 'schema_version'`).run(String(SCHEMA_VERSION + 1));
+    raw
+      .prepare(`UPDATE tunekit_meta SET value = ? WHERE key = 'schema_version'`)
+      .run(String(SCHEMA_VERSION + 1));
     raw.close();
     let error: { code?: string; message?: string } = {};
     try {
@@ -51,8 +57,16 @@ describe('sqlite storage', () => {
     const path = freshPath();
     const raw = new Database(path);
     migrate(raw, path, 1);
-    raw.prepare(`INSERT INTO tunekit_studies (name, directions, next_number, created_at) VALUES ('old', '["minimize"]', 1, 5)`).run();
-    raw.prepare(`INSERT INTO tunekit_trials (study_id, number, state, vals, created_at) VALUES (1, 0, 'complete', '[0.5]', 6)`).run();
+    raw
+      .prepare(
+        `INSERT INTO tunekit_studies (name, directions, next_number, created_at) VALUES ('old', '["minimize"]', 1, 5)`,
+      )
+      .run();
+    raw
+      .prepare(
+        `INSERT INTO tunekit_trials (study_id, number, state, vals, created_at) VALUES (1, 0, 'complete', '[0.5]', 6)`,
+      )
+      .run();
     // Intermediate values lived in a JSON column up to version 2; they move to a table with every digit.
     const intermediate = JSON.stringify({ 0: 0.1 + 0.2, 1: 'Infinity', 2: 1e-300, 3: 'NaN' });
     raw.prepare(`UPDATE tunekit_trials SET intermediate = ? WHERE number = 0`).run(intermediate);
@@ -61,19 +75,28 @@ describe('sqlite storage', () => {
     const storage = new SqliteStorage(path);
     const study = await storage.getStudy('old');
     expect((await storage.getTrials(study.id)).map((t) => [t.number, t.values])).toEqual([[0, [0.5]]]);
-    expect((await storage.getTrials(study.id))[0]!.intermediateValues).toEqual({ 0: 0.1 + 0.2, 1: Infinity, 2: 1e-300, 3: NaN });
+    expect((await storage.getTrials(study.id))[0]!.intermediateValues).toEqual({
+      0: 0.1 + 0.2,
+      1: Infinity,
+      2: 1e-300,
+      3: NaN,
+    });
     expect((await storage.startTrial(study.id, 'w'))!.number).toBe(1);
     await storage.close();
     const check = new Database(path, { readonly: true });
     expect(schemaVersion(check)).toBe(SCHEMA_VERSION);
-    expect(check.prepare(`SELECT name FROM sqlite_master WHERE name = 'tunekit_trials_running'`).get()).toBeTruthy();
+    expect(
+      check.prepare(`SELECT name FROM sqlite_master WHERE name = 'tunekit_trials_running'`).get(),
+    ).toBeTruthy();
     check.close();
   });
 
   it('shares a file with another tool without touching its tables', async () => {
     const path = freshPath();
     const raw = new Database(path);
-    raw.exec(`CREATE TABLE studies (study_id INTEGER PRIMARY KEY, study_name TEXT); INSERT INTO studies VALUES (1, 'optuna');`);
+    raw.exec(
+      `CREATE TABLE studies (study_id INTEGER PRIMARY KEY, study_name TEXT); INSERT INTO studies VALUES (1, 'optuna');`,
+    );
     raw.close();
     const storage = new SqliteStorage(path);
     await storage.createStudy('mine', ['minimize']);
@@ -97,7 +120,9 @@ describe('opening a new database beside other workers', () => {
 
   it('passes any other error on at once, and a lock that outlasts the timeout', () => {
     let calls = 0;
-    const readOnly = Object.assign(new Error('attempt to write a readonly database'), { code: 'SQLITE_READONLY' });
+    const readOnly = Object.assign(new Error('attempt to write a readonly database'), {
+      code: 'SQLITE_READONLY',
+    });
     expect(() =>
       whenUnlocked(1000, () => {
         calls++;

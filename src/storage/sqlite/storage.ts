@@ -19,7 +19,14 @@ import type {
 } from '../../study/storage.js';
 import { FIXED_PARAMS_ATTR, ONCE_KEY_PREFIX } from '../../study/types.js';
 import type { Direction, JsonValue, StudyInfo, TrialRecord } from '../../study/types.js';
-import { encodeIntermediate, encodeNumber, encodeValues, studyFromRow, summariesFromRows, trialFromRow } from '../sql/codec.js';
+import {
+  encodeIntermediate,
+  encodeNumber,
+  encodeValues,
+  studyFromRow,
+  summariesFromRows,
+  trialFromRow,
+} from '../sql/codec.js';
 import type { StudyRow, SummaryRow, TrialRow } from '../sql/codec.js';
 import { asFailed, retryLinks } from '../stale.js';
 import { migrate } from './schema.js';
@@ -75,18 +82,19 @@ export class SqliteStorage implements StudyStorage {
     } catch (error) {
       // Opened but not usable (a read-only or full file system): release the file, or it stays busy.
       (this as unknown as { db?: Database.Database }).db?.close();
-      throw new TunekitError('storage_unreachable', `cannot open SQLite database ${path}: ${(error as Error).message}${readOnlyHint(path)}`);
+      throw new TunekitError(
+        'storage_unreachable',
+        `cannot open SQLite database ${path}: ${(error as Error).message}${readOnlyHint(path)}`,
+      );
     }
     if (!options.readonly) migrate(this.db, `SQLite database ${path}`);
   }
 
   async createStudy(name: string, directions: readonly Direction[]): Promise<StudyInfo> {
     try {
-      const row = this.sql(`INSERT INTO tunekit_studies (name, directions, created_at) VALUES (?, ?, ?) RETURNING *`).get(
-        name,
-        JSON.stringify(directions),
-        Date.now(),
-      );
+      const row = this.sql(
+        `INSERT INTO tunekit_studies (name, directions, created_at) VALUES (?, ?, ?) RETURNING *`,
+      ).get(name, JSON.stringify(directions), Date.now());
       return studyFromRow(row as StudyRow);
     } catch (error) {
       throw this.uniqueAsDuplicate(error, name);
@@ -101,7 +109,9 @@ export class SqliteStorage implements StudyStorage {
 
   async listStudies(): Promise<StudySummary[]> {
     const read = this.db.transaction(() => {
-      const studies = (this.sql(`SELECT * FROM tunekit_studies ORDER BY id`).all() as StudyRow[]).map(studyFromRow);
+      const studies = (this.sql(`SELECT * FROM tunekit_studies ORDER BY id`).all() as StudyRow[]).map(
+        studyFromRow,
+      );
       const first = `CASE WHEN json_type(vals, '$[0]') IN ('real', 'integer') THEN json_extract(vals, '$[0]') END`;
       const rows = this.sql(
         `SELECT study_id, state, COUNT(*) AS n, MIN(${first}) AS lo, MAX(${first}) AS hi,
@@ -114,7 +124,8 @@ export class SqliteStorage implements StudyStorage {
   }
 
   async deleteStudy(studyId: number): Promise<void> {
-    if (this.sql(`DELETE FROM tunekit_studies WHERE id = ?`).run(studyId).changes === 0) throw this.noStudy(studyId);
+    if (this.sql(`DELETE FROM tunekit_studies WHERE id = ?`).run(studyId).changes === 0)
+      throw this.noStudy(studyId);
   }
 
   async renameStudy(studyId: number, newName: string): Promise<StudyInfo> {
@@ -136,13 +147,20 @@ export class SqliteStorage implements StudyStorage {
     this.patchStudyAttr(studyId, 'system_attrs', key, value);
   }
 
-  async enqueueTrials(studyId: number, trials: readonly NewWaitingTrial[], options: { onceKey?: string } = {}): Promise<boolean> {
+  async enqueueTrials(
+    studyId: number,
+    trials: readonly NewWaitingTrial[],
+    options: { onceKey?: string } = {},
+  ): Promise<boolean> {
     return this.write(() => {
       if (options.onceKey !== undefined) {
         const attrs = this.studyAttrs(studyId, 'system_attrs');
         const key = ONCE_KEY_PREFIX + options.onceKey;
         if (key in attrs) return false;
-        this.sql(`UPDATE tunekit_studies SET system_attrs = ? WHERE id = ?`).run(JSON.stringify({ ...attrs, [key]: true }), studyId);
+        this.sql(`UPDATE tunekit_studies SET system_attrs = ? WHERE id = ?`).run(
+          JSON.stringify({ ...attrs, [key]: true }),
+          studyId,
+        );
       }
       let number = this.takeNumbers(studyId, trials.length);
       const now = Date.now();
@@ -179,7 +197,8 @@ export class SqliteStorage implements StudyStorage {
           t.finishedAt,
           t.heartbeatAt,
         ) as { id: number };
-        for (const [step, value] of Object.entries(encodeIntermediate(t.intermediateValues))) this.insertIntermediate(id, step, value);
+        for (const [step, value] of Object.entries(encodeIntermediate(t.intermediateValues)))
+          this.insertIntermediate(id, step, value);
       }
     });
   }
@@ -209,7 +228,12 @@ export class SqliteStorage implements StudyStorage {
     return trialFromRow(row as TrialRow);
   }
 
-  async setTrialParam(trialId: number, name: string, distribution: Distribution, value: ParamValue): Promise<void> {
+  async setTrialParam(
+    trialId: number,
+    name: string,
+    distribution: Distribution,
+    value: ParamValue,
+  ): Promise<void> {
     await this.setTrialParams(trialId, [{ name, distribution, value }]);
   }
 
@@ -222,13 +246,16 @@ export class SqliteStorage implements StudyStorage {
     const patch: Partial<Record<JsonColumn, Record<string, JsonValue>>> = {};
     if (params.length > 0) {
       patch.params = Object.fromEntries(params.map((p) => [p.name, p.value]));
-      patch.distributions = Object.fromEntries(params.map((p) => [p.name, p.distribution as unknown as JsonValue]));
+      patch.distributions = Object.fromEntries(
+        params.map((p) => [p.name, p.distribution as unknown as JsonValue]),
+      );
     }
     if (write.userAttrs && Object.keys(write.userAttrs).length > 0) patch.user_attrs = { ...write.userAttrs };
     // One transaction: the patch checks the trial is unfinished first, so either everything goes in or nothing.
     this.write(() => {
       this.patchTrial(trialId, patch);
-      for (const [step, value] of Object.entries(write.intermediateValues ?? {})) this.insertIntermediate(trialId, step, encodeNumber(value));
+      for (const [step, value] of Object.entries(write.intermediateValues ?? {}))
+        this.insertIntermediate(trialId, step, encodeNumber(value));
     });
   }
 
@@ -245,7 +272,10 @@ export class SqliteStorage implements StudyStorage {
   }
 
   async heartbeat(trialId: number): Promise<void> {
-    const changed = this.sql(`UPDATE tunekit_trials SET heartbeat_at = ? WHERE id = ? AND ${UNFINISHED}`).run(Date.now(), trialId).changes;
+    const changed = this.sql(`UPDATE tunekit_trials SET heartbeat_at = ? WHERE id = ? AND ${UNFINISHED}`).run(
+      Date.now(),
+      trialId,
+    ).changes;
     if (changed === 0) throw this.whyNotWritable(trialId);
   }
 
@@ -270,7 +300,13 @@ export class SqliteStorage implements StudyStorage {
   private finish(trialId: number, result: TrialResult): TrialRecord {
     const row = this.sql(
       `UPDATE tunekit_trials SET state = ?, vals = ?, fail_reason = ?, finished_at = ? WHERE id = ? AND ${UNFINISHED} RETURNING ${TRIAL}`,
-    ).get(result.state, JSON.stringify(encodeValues(result.values)), result.failReason ?? null, Date.now(), trialId);
+    ).get(
+      result.state,
+      JSON.stringify(encodeValues(result.values)),
+      result.failReason ?? null,
+      Date.now(),
+      trialId,
+    );
     if (!row) throw this.whyNotWritable(trialId);
     return trialFromRow(row as TrialRow);
   }
@@ -278,10 +314,13 @@ export class SqliteStorage implements StudyStorage {
   async failStaleTrials(studyId: number, graceMs: number, retry?: RetryPolicy): Promise<TrialRecord[]> {
     const staleSql = `FROM tunekit_trials WHERE study_id = ? AND state = 'running' AND heartbeat_at < ?`;
     // Most calls find nothing: look without the write lock first.
-    if (!this.sql(`SELECT 1 ${staleSql} LIMIT 1`).get(studyId, Date.now() - graceMs)) return this.requireStudy(studyId, []);
+    if (!this.sql(`SELECT 1 ${staleSql} LIMIT 1`).get(studyId, Date.now() - graceMs))
+      return this.requireStudy(studyId, []);
     return this.write(() => {
       const now = Date.now();
-      const stale = (this.sql(`SELECT ${TRIAL} ${staleSql} ORDER BY number`).all(studyId, now - graceMs) as TrialRow[]).map(trialFromRow);
+      const stale = (
+        this.sql(`SELECT ${TRIAL} ${staleSql} ORDER BY number`).all(studyId, now - graceMs) as TrialRow[]
+      ).map(trialFromRow);
       return stale.map((trial) => {
         const failed = asFailed(trial, graceMs, now);
         const next = retry?.(failed) ?? null;
@@ -289,7 +328,13 @@ export class SqliteStorage implements StudyStorage {
         if (next) {
           const number = this.takeNumbers(studyId, 1);
           const { retryAttrs, failedAttr } = retryLinks(next, trial.number, number);
-          this.insertWaiting(studyId, number, { ...next.userAttrs }, { ...retryAttrs, [FIXED_PARAMS_ATTR]: { ...next.fixedParams } }, now);
+          this.insertWaiting(
+            studyId,
+            number,
+            { ...next.userAttrs },
+            { ...retryAttrs, [FIXED_PARAMS_ATTR]: { ...next.fixedParams } },
+            now,
+          );
           systemAttrs = { ...systemAttrs, ...failedAttr };
         }
         const row = this.sql(
@@ -310,11 +355,9 @@ export class SqliteStorage implements StudyStorage {
     const { states, fromNumber = 0 } = query;
     if (states && states.length === 0) return this.requireStudy(studyId, []);
     const stateFilter = states ? `AND state IN (${states.map(() => '?').join(', ')})` : '';
-    const rows = this.sql(`SELECT ${TRIAL} FROM tunekit_trials WHERE study_id = ? AND number >= ? ${stateFilter} ORDER BY number`).all(
-      studyId,
-      fromNumber,
-      ...(states ?? []),
-    ) as TrialRow[];
+    const rows = this.sql(
+      `SELECT ${TRIAL} FROM tunekit_trials WHERE study_id = ? AND number >= ? ${stateFilter} ORDER BY number`,
+    ).all(studyId, fromNumber, ...(states ?? [])) as TrialRow[];
     return rows.length > 0 ? rows.map(trialFromRow) : this.requireStudy(studyId, []);
   }
 
@@ -335,20 +378,28 @@ export class SqliteStorage implements StudyStorage {
 
   /** Reserves `count` consecutive trial numbers; call inside `write`. */
   private takeNumbers(studyId: number, count: number): number {
-    const row = this.sql(`UPDATE tunekit_studies SET next_number = next_number + ? WHERE id = ? RETURNING next_number - ? AS first`).get(
-      count,
-      studyId,
-      count,
-    ) as { first: number } | undefined;
+    const row = this.sql(
+      `UPDATE tunekit_studies SET next_number = next_number + ? WHERE id = ? RETURNING next_number - ? AS first`,
+    ).get(count, studyId, count) as { first: number } | undefined;
     if (!row) throw this.noStudy(studyId);
     return row.first;
   }
 
   private insertIntermediate(trialId: number, step: string, value: number | string): void {
-    this.sql(`INSERT OR REPLACE INTO tunekit_intermediate (trial_id, step, value) VALUES (?, ?, ?)`).run(trialId, step, JSON.stringify(value));
+    this.sql(`INSERT OR REPLACE INTO tunekit_intermediate (trial_id, step, value) VALUES (?, ?, ?)`).run(
+      trialId,
+      step,
+      JSON.stringify(value),
+    );
   }
 
-  private insertWaiting(studyId: number, number: number, userAttrs: object, systemAttrs: object, now: number): void {
+  private insertWaiting(
+    studyId: number,
+    number: number,
+    userAttrs: object,
+    systemAttrs: object,
+    now: number,
+  ): void {
     this.sql(
       `INSERT INTO tunekit_trials (study_id, number, state, user_attrs, system_attrs, created_at) VALUES (?, ?, 'waiting', ?, ?, ?)`,
     ).run(studyId, number, JSON.stringify(userAttrs), JSON.stringify(systemAttrs), now);
@@ -358,9 +409,9 @@ export class SqliteStorage implements StudyStorage {
   private patchTrial(trialId: number, patch: Partial<Record<JsonColumn, Record<string, JsonValue>>>): void {
     const columns = Object.keys(patch) as JsonColumn[];
     this.write(() => {
-      const row = this.sql(`SELECT ${['state', ...columns].join(', ')} FROM tunekit_trials WHERE id = ?`).get(trialId) as
-        | Record<string, string>
-        | undefined;
+      const row = this.sql(`SELECT ${['state', ...columns].join(', ')} FROM tunekit_trials WHERE id = ?`).get(
+        trialId,
+      ) as Record<string, string> | undefined;
       if (!row || (row.state !== 'waiting' && row.state !== 'running')) throw this.whyNotWritable(trialId);
       const values = columns.map((c) => JSON.stringify({ ...JSON.parse(row[c]!), ...patch[c] }));
       const sets = [...columns.map((c) => `${c} = ?`), 'heartbeat_at = COALESCE(?, heartbeat_at)'].join(', ');
@@ -370,12 +421,18 @@ export class SqliteStorage implements StudyStorage {
   }
 
   private studyAttrs(studyId: number, column: 'user_attrs' | 'system_attrs'): Record<string, JsonValue> {
-    const row = this.sql(`SELECT ${column} AS attrs FROM tunekit_studies WHERE id = ?`).get(studyId) as { attrs: string } | undefined;
+    const row = this.sql(`SELECT ${column} AS attrs FROM tunekit_studies WHERE id = ?`).get(studyId) as
+      { attrs: string } | undefined;
     if (!row) throw this.noStudy(studyId);
     return JSON.parse(row.attrs) as Record<string, JsonValue>;
   }
 
-  private patchStudyAttr(studyId: number, column: 'user_attrs' | 'system_attrs', key: string, value: JsonValue): void {
+  private patchStudyAttr(
+    studyId: number,
+    column: 'user_attrs' | 'system_attrs',
+    key: string,
+    value: JsonValue,
+  ): void {
     this.write(() => {
       const attrs = { ...this.studyAttrs(studyId, column), [key]: value };
       this.sql(`UPDATE tunekit_studies SET ${column} = ? WHERE id = ?`).run(JSON.stringify(attrs), studyId);
@@ -389,9 +446,13 @@ export class SqliteStorage implements StudyStorage {
   }
 
   private whyNotWritable(trialId: number): TunekitError {
-    const row = this.sql(`SELECT number, state FROM tunekit_trials WHERE id = ?`).get(trialId) as { number: number; state: string } | undefined;
+    const row = this.sql(`SELECT number, state FROM tunekit_trials WHERE id = ?`).get(trialId) as
+      { number: number; state: string } | undefined;
     if (!row) return new TunekitError('trial_not_found', `no trial with id ${trialId} in ${this.path}`);
-    return new TunekitError('trial_finished', `trial ${row.number} is already ${row.state} and cannot be changed`);
+    return new TunekitError(
+      'trial_finished',
+      `trial ${row.number} is already ${row.state} and cannot be changed`,
+    );
   }
 
   private noStudy(studyId: number): TunekitError {
@@ -400,7 +461,10 @@ export class SqliteStorage implements StudyStorage {
 
   private uniqueAsDuplicate(error: unknown, name: string): unknown {
     if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE')
-      return new TunekitError('duplicate_study', `a study named "${name}" already exists in ${this.path}; load it or pick another name`);
+      return new TunekitError(
+        'duplicate_study',
+        `a study named "${name}" already exists in ${this.path}; load it or pick another name`,
+      );
     return error;
   }
 }
@@ -408,7 +472,30 @@ export class SqliteStorage implements StudyStorage {
 // Disk-level failures (a full or read-only file system, I/O errors) can come from any statement that
 // touches the file; every storage call turns them into a storage_error naming the file.
 const DISK_FAILURE = /^SQLITE_(FULL|READONLY|IOERR|CANTOPEN|CORRUPT|NOTADB|PERM)/;
-const CALLS = ['createStudy', 'deleteStudy', 'renameStudy', 'setStudyUserAttr', 'setStudySystemAttr', 'enqueueTrials', 'addTrials', 'startTrial', 'setTrialParam', 'setTrialParams', 'writeTrial', 'setTrialIntermediateValue', 'setTrialUserAttr', 'setTrialSystemAttr', 'heartbeat', 'finishTrial', 'finishAndStartTrial', 'failStaleTrials', 'getStudy', 'listStudies', 'getTrial', 'getTrials'] as const;
+const CALLS = [
+  'createStudy',
+  'deleteStudy',
+  'renameStudy',
+  'setStudyUserAttr',
+  'setStudySystemAttr',
+  'enqueueTrials',
+  'addTrials',
+  'startTrial',
+  'setTrialParam',
+  'setTrialParams',
+  'writeTrial',
+  'setTrialIntermediateValue',
+  'setTrialUserAttr',
+  'setTrialSystemAttr',
+  'heartbeat',
+  'finishTrial',
+  'finishAndStartTrial',
+  'failStaleTrials',
+  'getStudy',
+  'listStudies',
+  'getTrial',
+  'getTrials',
+] as const;
 for (const name of CALLS) {
   const call = SqliteStorage.prototype[name] as (...args: unknown[]) => Promise<unknown>;
   Object.defineProperty(SqliteStorage.prototype, name, {
@@ -418,7 +505,11 @@ for (const name of CALLS) {
       } catch (error) {
         const code = (error as { code?: unknown }).code;
         if (typeof code !== 'string' || !DISK_FAILURE.test(code)) throw error;
-        throw new TunekitError('storage_error', `SQLite database ${this.path}: ${(error as Error).message} (${code})${readOnlyHint(this.path)}`, { code });
+        throw new TunekitError(
+          'storage_error',
+          `SQLite database ${this.path}: ${(error as Error).message} (${code})${readOnlyHint(this.path)}`,
+          { code },
+        );
       }
     },
     writable: true,

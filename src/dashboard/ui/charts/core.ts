@@ -54,7 +54,12 @@ const resizer = new ResizeObserver((entries) => {
  * Draws `option` into `el` (creating the chart once), and records how many points it drew in
  * `data-points`, which the end-to-end test reads. `onClick` gets the clicked item's `data`.
  */
-export function draw(el: HTMLElement, option: Option, points: number, onClick?: (data: unknown, seriesIndex: number) => void): echarts.ECharts {
+export function draw(
+  el: HTMLElement,
+  option: Option,
+  points: number,
+  onClick?: (data: unknown, seriesIndex: number) => void,
+): echarts.ECharts {
   let chart = charts.get(el);
   if (!chart) {
     chart = echarts.init(el, undefined, { renderer: 'canvas' });
@@ -62,8 +67,12 @@ export function draw(el: HTMLElement, option: Option, points: number, onClick?: 
     resizer.observe(el);
   }
   chart.off('click');
-  if (onClick) chart.on('click', (p: { data?: unknown; seriesIndex?: number }) => onClick(p.data, p.seriesIndex ?? 0));
-  chart.setOption({ animation: false, textStyle: { fontFamily: 'system-ui, sans-serif' }, ...option }, { notMerge: true });
+  if (onClick)
+    chart.on('click', (p: { data?: unknown; seriesIndex?: number }) => onClick(p.data, p.seriesIndex ?? 0));
+  chart.setOption(
+    { animation: false, textStyle: { fontFamily: 'system-ui, sans-serif' }, ...option },
+    { notMerge: true },
+  );
   el.dataset.points = String(points);
   return chart;
 }

@@ -13,29 +13,73 @@ export interface Smoothing {
 }
 
 export function curvesOption(p: IntermediatePlot, smoothing: Smoothing, bestNumber: number | null): Option {
-  const smooth = (values: number[]) => (smoothing.weight > 0 ? ewa(values, smoothing.weight, smoothing.biasCorrection) : values);
+  const smooth = (values: number[]) =>
+    smoothing.weight > 0 ? ewa(values, smoothing.weight, smoothing.biasCorrection) : values;
   const series: object[] = [];
   if (p.band && p.totalCurves > 1) {
     const b = p.band;
     series.push(
-      { name: '10–90%', type: 'line', stack: 'band', symbol: 'none', lineStyle: { opacity: 0 }, data: b.steps.map((s, i) => [s, b.p10[i]]), silent: true },
-      { name: '10–90%', type: 'line', stack: 'band', symbol: 'none', lineStyle: { opacity: 0 }, areaStyle: { color: '#2f6fdf', opacity: 0.12 }, data: b.steps.map((s, i) => [s, (b.p90[i] as number) - (b.p10[i] as number)]), silent: true },
-      { name: 'median', type: 'line', symbol: 'none', lineStyle: { color: '#0b3c8c', width: 2, type: 'dashed' }, data: b.steps.map((s, i) => [s, b.median[i]]), z: 3 },
+      {
+        name: '10–90%',
+        type: 'line',
+        stack: 'band',
+        symbol: 'none',
+        lineStyle: { opacity: 0 },
+        data: b.steps.map((s, i) => [s, b.p10[i]]),
+        silent: true,
+      },
+      {
+        name: '10–90%',
+        type: 'line',
+        stack: 'band',
+        symbol: 'none',
+        lineStyle: { opacity: 0 },
+        areaStyle: { color: '#2f6fdf', opacity: 0.12 },
+        data: b.steps.map((s, i) => [s, (b.p90[i] as number) - (b.p10[i] as number)]),
+        silent: true,
+      },
+      {
+        name: 'median',
+        type: 'line',
+        symbol: 'none',
+        lineStyle: { color: '#0b3c8c', width: 2, type: 'dashed' },
+        data: b.steps.map((s, i) => [s, b.median[i]]),
+        z: 3,
+      },
     );
   }
   for (const c of p.curves) {
     const ys = smooth(c.values);
-    const color = c.number === bestNumber ? COLORS.best : c.state === 'pruned' ? COLORS.pruned : c.state === 'running' ? COLORS.running : c.state === 'fail' ? COLORS.fail : COLORS.complete;
+    const color =
+      c.number === bestNumber
+        ? COLORS.best
+        : c.state === 'pruned'
+          ? COLORS.pruned
+          : c.state === 'running'
+            ? COLORS.running
+            : c.state === 'fail'
+              ? COLORS.fail
+              : COLORS.complete;
     const data: object[] = c.steps.map((s, i) => ({ value: [s, ys[i], c.number, c.values[i]] }));
     // Mark where a pruned trial was stopped.
-    if (c.state === 'pruned' && data.length > 0) data[data.length - 1] = { ...data[data.length - 1], symbol: 'path://M0,0L10,10M10,0L0,10', symbolSize: 9, itemStyle: { borderColor: COLORS.pruned, borderWidth: 2 } };
+    if (c.state === 'pruned' && data.length > 0)
+      data[data.length - 1] = {
+        ...data[data.length - 1],
+        symbol: 'path://M0,0L10,10M10,0L0,10',
+        symbolSize: 9,
+        itemStyle: { borderColor: COLORS.pruned, borderWidth: 2 },
+      };
     series.push({
       name: `trial ${c.number}`,
       type: 'line',
       symbol: 'none',
       showSymbol: c.state === 'pruned',
       data,
-      lineStyle: { color, width: c.number === bestNumber || c.state === 'running' ? 2.5 : 1, opacity: c.number === bestNumber || c.state === 'running' ? 1 : 0.45 },
+      lineStyle: {
+        color,
+        width: c.number === bestNumber || c.state === 'running' ? 2.5 : 1,
+        opacity: c.number === bestNumber || c.state === 'running' ? 1 : 0.45,
+      },
       itemStyle: { color },
       z: c.number === bestNumber ? 4 : 2,
       emphasis: { focus: 'series', lineStyle: { width: 3, opacity: 1 } },
@@ -53,7 +97,14 @@ export function curvesOption(p: IntermediatePlot, smoothing: Smoothing, bestNumb
     },
     dataZoom: [{ type: 'inside' }],
     xAxis: { type: 'value', name: 'step', nameLocation: 'middle', nameGap: 28, min: 'dataMin' },
-    yAxis: { type: 'value', scale: true, name: 'intermediate value', nameLocation: 'middle', nameGap: 44, axisLabel: { formatter: (v: number) => fmt(v) } },
+    yAxis: {
+      type: 'value',
+      scale: true,
+      name: 'intermediate value',
+      nameLocation: 'middle',
+      nameGap: 44,
+      axisLabel: { formatter: (v: number) => fmt(v) },
+    },
     series,
   };
 }

@@ -6,19 +6,44 @@ import { COLORS } from './core.js';
 import type { Option } from './core.js';
 
 const grid = { left: 64, right: 24, top: 36, bottom: 48, containLabel: false };
-const valueAxis = (name: string) => ({ type: 'value', name, nameLocation: 'middle', nameGap: 44, scale: true });
+const valueAxis = (name: string) => ({
+  type: 'value',
+  name,
+  nameLocation: 'middle',
+  nameGap: 44,
+  scale: true,
+});
 
 export function historyOption(h: HistoryPlot, label: string): Option {
   return {
     grid,
     legend: { top: 4, data: [label, 'best so far'] },
-    tooltip: { trigger: 'item', formatter: (p: { data: number[]; seriesName: string }) => `trial ${esc(p.data[0])}<br>${esc(p.seriesName)}: ${esc(fmt(p.data[1]))}` },
+    tooltip: {
+      trigger: 'item',
+      formatter: (p: { data: number[]; seriesName: string }) =>
+        `trial ${esc(p.data[0])}<br>${esc(p.seriesName)}: ${esc(fmt(p.data[1]))}`,
+    },
     dataZoom: [{ type: 'inside' }],
     xAxis: { type: 'value', name: 'trial', nameLocation: 'middle', nameGap: 28, min: 0 },
     yAxis: valueAxis(label),
     series: [
-      { name: label, type: 'scatter', symbolSize: 5, large: h.numbers.length > 2000, itemStyle: { color: COLORS.complete, opacity: 0.7 }, data: h.numbers.map((n, i) => [n, h.values[i]]) },
-      { name: 'best so far', type: 'line', step: 'end', showSymbol: false, lineStyle: { color: COLORS.best, width: 2 }, itemStyle: { color: COLORS.best }, data: h.numbers.map((n, i) => [n, h.best[i]]) },
+      {
+        name: label,
+        type: 'scatter',
+        symbolSize: 5,
+        large: h.numbers.length > 2000,
+        itemStyle: { color: COLORS.complete, opacity: 0.7 },
+        data: h.numbers.map((n, i) => [n, h.values[i]]),
+      },
+      {
+        name: 'best so far',
+        type: 'line',
+        step: 'end',
+        showSymbol: false,
+        lineStyle: { color: COLORS.best, width: 2 },
+        itemStyle: { color: COLORS.best },
+        data: h.numbers.map((n, i) => [n, h.best[i]]),
+      },
     ],
   };
 }
@@ -26,15 +51,32 @@ export function historyOption(h: HistoryPlot, label: string): Option {
 export function edfOption(e: EdfPlot, label: string): Option {
   return {
     grid,
-    tooltip: { trigger: 'axis', formatter: (ps: { data: number[] }[]) => `${esc(label)} ≤ ${esc(fmt(ps[0]?.data[0]))}: ${esc(((ps[0]?.data[1] ?? 0) * 100).toFixed(1))}% of trials` },
+    tooltip: {
+      trigger: 'axis',
+      formatter: (ps: { data: number[] }[]) =>
+        `${esc(label)} ≤ ${esc(fmt(ps[0]?.data[0]))}: ${esc(((ps[0]?.data[1] ?? 0) * 100).toFixed(1))}% of trials`,
+    },
     xAxis: { ...valueAxis(label), nameGap: 28 },
     yAxis: { type: 'value', name: 'share of trials', nameLocation: 'middle', nameGap: 44, min: 0, max: 1 },
-    series: [{ type: 'line', step: 'end', showSymbol: false, lineStyle: { color: COLORS.complete, width: 2 }, areaStyle: { opacity: 0.08 }, data: e.x.map((x, i) => [x, e.y[i]]) }],
+    series: [
+      {
+        type: 'line',
+        step: 'end',
+        showSymbol: false,
+        lineStyle: { color: COLORS.complete, width: 2 },
+        areaStyle: { opacity: 0.08 },
+        data: e.x.map((x, i) => [x, e.y[i]]),
+      },
+    ],
   };
 }
 
 export function timelineOption(t: TimelinePlot): Option {
-  const data = t.numbers.map((n, i) => ({ value: [t.worker[i], t.start[i], t.end[i], n], itemStyle: { color: COLORS[t.states[i] as keyof typeof COLORS] ?? COLORS.waiting }, state: t.states[i] }));
+  const data = t.numbers.map((n, i) => ({
+    value: [t.worker[i], t.start[i], t.end[i], n],
+    itemStyle: { color: COLORS[t.states[i] as keyof typeof COLORS] ?? COLORS.waiting },
+    state: t.states[i],
+  }));
   return {
     grid: { ...grid, left: 140 },
     tooltip: {
@@ -49,11 +91,28 @@ export function timelineOption(t: TimelinePlot): Option {
         type: 'custom',
         encode: { x: [1, 2], y: 0 },
         data,
-        renderItem: (_params: unknown, api: { value: (i: number) => number; coord: (v: number[]) => number[]; size: (v: number[]) => number[]; style: () => object }) => {
+        renderItem: (
+          _params: unknown,
+          api: {
+            value: (i: number) => number;
+            coord: (v: number[]) => number[];
+            size: (v: number[]) => number[];
+            style: () => object;
+          },
+        ) => {
           const start = api.coord([api.value(1), api.value(0)]);
           const end = api.coord([api.value(2), api.value(0)]);
           const height = (api.size([0, 1])[1] as number) * 0.6;
-          return { type: 'rect', shape: { x: start[0], y: (start[1] as number) - height / 2, width: Math.max(1, (end[0] as number) - (start[0] as number)), height }, style: api.style() };
+          return {
+            type: 'rect',
+            shape: {
+              x: start[0],
+              y: (start[1] as number) - height / 2,
+              width: Math.max(1, (end[0] as number) - (start[0] as number)),
+              height,
+            },
+            style: api.style(),
+          };
         },
       },
     ],
@@ -66,12 +125,27 @@ export function paretoOption(p: ParetoPlot, names: string[], i: number, j: numbe
   return {
     grid,
     legend: { top: 4, data: ['Pareto front', 'dominated'] },
-    tooltip: { formatter: (q: { data: { value: number[] } }) => `trial ${esc(q.data.value[2])}<br>${esc(names[i])}: ${esc(fmt(q.data.value[0]))}<br>${esc(names[j])}: ${esc(fmt(q.data.value[1]))}` },
+    tooltip: {
+      formatter: (q: { data: { value: number[] } }) =>
+        `trial ${esc(q.data.value[2])}<br>${esc(names[i])}: ${esc(fmt(q.data.value[0]))}<br>${esc(names[j])}: ${esc(fmt(q.data.value[1]))}`,
+    },
     xAxis: { ...valueAxis(names[i] ?? ''), nameGap: 28 },
     yAxis: valueAxis(names[j] ?? ''),
     series: [
-      { name: 'dominated', type: 'scatter', symbolSize: 5, itemStyle: { color: COLORS.muted }, data: indices.filter((k) => !p.onFront[k]).map(point) },
-      { name: 'Pareto front', type: 'scatter', symbolSize: 8, itemStyle: { color: COLORS.best }, data: indices.filter((k) => p.onFront[k]).map(point) },
+      {
+        name: 'dominated',
+        type: 'scatter',
+        symbolSize: 5,
+        itemStyle: { color: COLORS.muted },
+        data: indices.filter((k) => !p.onFront[k]).map(point),
+      },
+      {
+        name: 'Pareto front',
+        type: 'scatter',
+        symbolSize: 8,
+        itemStyle: { color: COLORS.best },
+        data: indices.filter((k) => p.onFront[k]).map(point),
+      },
     ],
   };
 }

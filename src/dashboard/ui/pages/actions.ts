@@ -4,8 +4,17 @@ import { paths } from '../../paths.js';
 import type { Source } from '../data.js';
 import { clear, h } from '../dom.js';
 
-export function actionsSection(study: string, src: Source, bestParams: () => Record<string, unknown> | null): HTMLElement {
-  const params = h('textarea', { id: 'enqueue-params', rows: 4, spellcheck: 'false', placeholder: '{"lr": 0.01}' });
+export function actionsSection(
+  study: string,
+  src: Source,
+  bestParams: () => Record<string, unknown> | null,
+): HTMLElement {
+  const params = h('textarea', {
+    id: 'enqueue-params',
+    rows: 4,
+    spellcheck: 'false',
+    placeholder: '{"lr": 0.01}',
+  });
   const result = h('p', { class: 'muted', id: 'action-result' });
   const say = (text: string, ok: boolean) => {
     result.className = ok ? 'ok' : 'error';
@@ -14,12 +23,25 @@ export function actionsSection(study: string, src: Source, bestParams: () => Rec
   return h(
     'div',
     {},
-    h('p', {}, 'Enqueue a configuration: the next trial a worker starts uses these values (parameters left out are sampled).'),
+    h(
+      'p',
+      {},
+      'Enqueue a configuration: the next trial a worker starts uses these values (parameters left out are sampled).',
+    ),
     params,
     h(
       'div',
       { class: 'filters' },
-      h('button', { type: 'button', onclick: () => { params.value = JSON.stringify(bestParams() ?? {}, null, 1); } }, 'fill in the best trial'),
+      h(
+        'button',
+        {
+          type: 'button',
+          onclick: () => {
+            params.value = JSON.stringify(bestParams() ?? {}, null, 1);
+          },
+        },
+        'fill in the best trial',
+      ),
       h(
         'button',
         {

@@ -30,16 +30,26 @@ export function analysisSection(): { el: HTMLElement; render(a: AnalysisAnswer):
     render(a) {
       if ('result' in a.importance) {
         const r = a.importance.result;
-        clear(importanceNote, `${r.evaluator === 'fanova' ? 'fANOVA' : 'PED-ANOVA'} over ${r.nTrials} complete trials`);
+        clear(
+          importanceNote,
+          `${r.evaluator === 'fanova' ? 'fANOVA' : 'PED-ANOVA'} over ${r.nTrials} complete trials`,
+        );
         importance.style.height = `${Math.max(140, 28 * r.params.length + 40)}px`;
         draw(importance, importanceOption(r), r.params.length);
       } else clear(importanceNote, a.importance.error.message);
       if ('result' in a.interactions && a.interactions.result.pairs.length > 0) {
         const r = a.interactions.result;
-        clear(interactionsNote, `pairs explain ${fmt(r.pairs.reduce((s, p) => s + p.share, 0) * 100)}% of the variance; main effects and pairs together ${fmt(r.explained * 100)}%`);
+        clear(
+          interactionsNote,
+          `pairs explain ${fmt(r.pairs.reduce((s, p) => s + p.share, 0) * 100)}% of the variance; main effects and pairs together ${fmt(r.explained * 100)}%`,
+        );
         interactions.style.height = `${Math.max(140, 28 * r.pairs.length + 40)}px`;
         draw(interactions, interactionsOption(r), r.pairs.length);
-      } else clear(interactionsNote, 'error' in a.interactions ? a.interactions.error.message : 'no pair of parameters to compare');
+      } else
+        clear(
+          interactionsNote,
+          'error' in a.interactions ? a.interactions.error.message : 'no pair of parameters to compare',
+        );
       if ('result' in a.advice) {
         const r = a.advice.result;
         clear(

@@ -20,12 +20,30 @@ export function listPage(root: HTMLElement, src: Source): () => void {
     root,
     h('h1', {}, 'Studies'),
     status,
-    h('table', { class: 'grid', id: 'study-list' }, h('thead', {}, h('tr', {}, ...['study', 'directions', ...STATES, 'best value', 'last activity'].map((c) => h('th', {}, c)))), body),
+    h(
+      'table',
+      { class: 'grid', id: 'study-list' },
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          ...['study', 'directions', ...STATES, 'best value', 'last activity'].map((c) => h('th', {}, c)),
+        ),
+      ),
+      body,
+    ),
   );
   const load = async () => {
     const { studies } = await src.get<{ studies: StudyRow[] }>(paths.studies());
     studies.sort((a, b) => b.lastActivityAt - a.lastActivityAt);
-    clear(status, studies.length === 0 ? 'This storage holds no study yet.' : `${studies.length} ${studies.length === 1 ? 'study' : 'studies'}`);
+    clear(
+      status,
+      studies.length === 0
+        ? 'This storage holds no study yet.'
+        : `${studies.length} ${studies.length === 1 ? 'study' : 'studies'}`,
+    );
     clear(
       body,
       ...studies.map((s) =>
@@ -34,7 +52,9 @@ export function listPage(root: HTMLElement, src: Source): () => void {
           {},
           h('td', {}, h('a', { href: studyHref(s.name), class: 'study-link' }, s.name)),
           h('td', {}, s.directions.join(', ')),
-          ...STATES.map((state) => h('td', { class: `num state-${state}` }, s.trialCounts[state] ? s.trialCounts[state] : '')),
+          ...STATES.map((state) =>
+            h('td', { class: `num state-${state}` }, s.trialCounts[state] ? s.trialCounts[state] : ''),
+          ),
           h('td', { class: 'num' }, fmt(s.bestValue)),
           h('td', {}, ago(s.lastActivityAt)),
         ),

@@ -14,7 +14,13 @@ export interface TrialsTable {
 }
 
 export function trialsTable(study: string, src: Source, notes: () => Record<number, string>): TrialsTable {
-  const state = { sort: 'number', order: 'asc' as 'asc' | 'desc', states: new Set<string>(), ranges: [] as { field: string; min: string; max: string }[], offset: 0 };
+  const state = {
+    sort: 'number',
+    order: 'asc' as 'asc' | 'desc',
+    states: new Set<string>(),
+    ranges: [] as { field: string; min: string; max: string }[],
+    offset: 0,
+  };
   let params: ParamAxis[] = [];
   let directions: string[] = [];
   const head = h('thead');
@@ -27,9 +33,38 @@ export function trialsTable(study: string, src: Source, notes: () => Record<numb
   const max = h('input', { id: 'range-max', type: 'number', step: 'any', placeholder: 'max' });
 
   const stateBoxes = STATES.map((s) =>
-    h('label', { class: `chip state-${s}` }, h('input', { type: 'checkbox', 'data-state': s, onchange: (e: Event) => { if ((e.target as HTMLInputElement).checked) state.states.add(s); else state.states.delete(s); state.offset = 0; void load(); } }), ` ${s}`),
+    h(
+      'label',
+      { class: `chip state-${s}` },
+      h('input', {
+        type: 'checkbox',
+        'data-state': s,
+        onchange: (e: Event) => {
+          if ((e.target as HTMLInputElement).checked) state.states.add(s);
+          else state.states.delete(s);
+          state.offset = 0;
+          void load();
+        },
+      }),
+      ` ${s}`,
+    ),
   );
-  const addRange = h('button', { id: 'range-add', type: 'button', onclick: () => { if (!field.value) return; state.ranges.push({ field: field.value, min: min.value, max: max.value }); state.offset = 0; min.value = ''; max.value = ''; void load(); } }, 'add filter');
+  const addRange = h(
+    'button',
+    {
+      id: 'range-add',
+      type: 'button',
+      onclick: () => {
+        if (!field.value) return;
+        state.ranges.push({ field: field.value, min: min.value, max: max.value });
+        state.offset = 0;
+        min.value = '';
+        max.value = '';
+        void load();
+      },
+    },
+    'add filter',
+  );
 
   const el = h(
     'div',
@@ -43,7 +78,10 @@ export function trialsTable(study: string, src: Source, notes: () => Record<numb
   const columns = () => [
     { key: 'number', label: '#' },
     { key: 'state', label: 'state', sortable: false },
-    ...directions.map((d, i) => ({ key: i === 0 ? 'value' : `value:${i}`, label: directions.length > 1 ? `value ${i} (${d.slice(0, 3)})` : `value (${d.slice(0, 3)})` })),
+    ...directions.map((d, i) => ({
+      key: i === 0 ? 'value' : `value:${i}`,
+      label: directions.length > 1 ? `value ${i} (${d.slice(0, 3)})` : `value (${d.slice(0, 3)})`,
+    })),
     ...params.map((p) => ({ key: `param:${p.name}`, label: p.name })),
     { key: 'duration', label: 'duration' },
     { key: 'note', label: 'note', sortable: false },
@@ -59,19 +97,65 @@ export function trialsTable(study: string, src: Source, notes: () => Record<numb
         ...columns().map((c) =>
           c.sortable === false
             ? h('th', {}, c.label)
-            : h('th', { class: 'sortable', 'data-sort': c.key, onclick: () => { state.order = state.sort === c.key && state.order === 'asc' ? 'desc' : 'asc'; state.sort = c.key; void load(); } }, c.label, state.sort === c.key ? (state.order === 'asc' ? ' ▲' : ' ▼') : ''),
+            : h(
+                'th',
+                {
+                  class: 'sortable',
+                  'data-sort': c.key,
+                  onclick: () => {
+                    state.order = state.sort === c.key && state.order === 'asc' ? 'desc' : 'asc';
+                    state.sort = c.key;
+                    void load();
+                  },
+                },
+                c.label,
+                state.sort === c.key ? (state.order === 'asc' ? ' ▲' : ' ▼') : '',
+              ),
         ),
       ),
     );
-    const numeric = columns().filter((c) => c.key === 'number' || c.key.startsWith('value') || c.key === 'duration' || (c.key.startsWith('param:') && params.find((p) => `param:${p.name}` === c.key)?.kind !== 'categorical'));
+    const numeric = columns().filter(
+      (c) =>
+        c.key === 'number' ||
+        c.key.startsWith('value') ||
+        c.key === 'duration' ||
+        (c.key.startsWith('param:') &&
+          params.find((p) => `param:${p.name}` === c.key)?.kind !== 'categorical'),
+    );
     const current = field.value;
     clear(field, ...numeric.map((c) => h('option', { value: c.key }, c.label)));
     if (current) field.value = current;
-    clear(ranges, ...state.ranges.map((r, i) => h('span', { class: 'chip range' }, `${r.min || '−∞'} ≤ ${fieldLabel(r.field)} ≤ ${r.max || '∞'} `, h('button', { type: 'button', title: 'remove', onclick: () => { state.ranges.splice(i, 1); void load(); } }, '×'))));
+    clear(
+      ranges,
+      ...state.ranges.map((r, i) =>
+        h(
+          'span',
+          { class: 'chip range' },
+          `${r.min || '−∞'} ≤ ${fieldLabel(r.field)} ≤ ${r.max || '∞'} `,
+          h(
+            'button',
+            {
+              type: 'button',
+              title: 'remove',
+              onclick: () => {
+                state.ranges.splice(i, 1);
+                void load();
+              },
+            },
+            '×',
+          ),
+        ),
+      ),
+    );
   }
 
   async function load(): Promise<void> {
-    const q = new URLSearchParams({ sort: state.sort, order: state.order, offset: String(state.offset), limit: String(PAGE) });
+    const q = new URLSearchParams({
+      sort: state.sort,
+      order: state.order,
+      offset: String(state.offset),
+      limit: String(PAGE),
+    });
     if (state.states.size > 0) q.set('state', [...state.states].join(','));
     for (const r of state.ranges) q.append('range', `${r.field}:${r.min}:${r.max}`);
     const t = await src.get<TrialTable>(paths.trials(study, q.toString()));
@@ -97,9 +181,31 @@ export function trialsTable(study: string, src: Source, notes: () => Record<numb
     const page = Math.floor(state.offset / PAGE) + 1;
     clear(
       pager,
-      h('button', { type: 'button', disabled: page <= 1, onclick: () => { state.offset = Math.max(0, state.offset - PAGE); void load(); } }, '‹ prev'),
+      h(
+        'button',
+        {
+          type: 'button',
+          disabled: page <= 1,
+          onclick: () => {
+            state.offset = Math.max(0, state.offset - PAGE);
+            void load();
+          },
+        },
+        '‹ prev',
+      ),
       ` page ${page} of ${pages} `,
-      h('button', { type: 'button', disabled: page >= pages, onclick: () => { state.offset += PAGE; void load(); } }, 'next ›'),
+      h(
+        'button',
+        {
+          type: 'button',
+          disabled: page >= pages,
+          onclick: () => {
+            state.offset += PAGE;
+            void load();
+          },
+        },
+        'next ›',
+      ),
     );
   }
 

@@ -22,45 +22,154 @@ function describe(d: TrialRecord['distributions'][string] | undefined): string {
   return `${d.kind} in [${fmt(d.low)}, ${fmt(d.high)}]${d.log ? ' log' : ''}${d.step !== null && !(d.kind === 'int' && d.step === 1) ? ` step ${d.step}` : ''}`;
 }
 
-export function trialPage(root: HTMLElement, src: Source, study: string, number: number, allowWrites: boolean): () => void {
+export function trialPage(
+  root: HTMLElement,
+  src: Source,
+  study: string,
+  number: number,
+  allowWrites: boolean,
+): () => void {
   const load = async () => {
     const a = await src.get<TrialAnswer>(paths.trial(study, number));
     const t = a.trial;
-    const steps = Object.keys(t.intermediateValues).map(Number).sort((x, y) => x - y);
+    const steps = Object.keys(t.intermediateValues)
+      .map(Number)
+      .sort((x, y) => x - y);
     const curve = h('div', { class: 'chart', 'data-chart': 'trial-curve' });
     const noteBox = h('textarea', { id: 'note', rows: 3, value: a.note ?? '' });
     const noteResult = h('span', { class: 'muted' });
     clear(
       root,
       h('p', {}, h('a', { href: studyHref(study), id: 'back' }, `← ${study}`)),
-      h('h1', {}, `Trial ${t.number} `, h('span', { class: `badge state-${t.state}`, id: 'trial-state' }, t.state)),
+      h(
+        'h1',
+        {},
+        `Trial ${t.number} `,
+        h('span', { class: `badge state-${t.state}`, id: 'trial-state' }, t.state),
+      ),
       h(
         'table',
         { class: 'kv', id: 'trial-values' },
-        ...a.directions.map((d, i) => h('tr', {}, h('th', {}, a.directions.length > 1 ? `value ${i} (${d})` : `value (${d})`), h('td', {}, fmt(t.values?.[i] ?? null)))),
+        ...a.directions.map((d, i) =>
+          h(
+            'tr',
+            {},
+            h('th', {}, a.directions.length > 1 ? `value ${i} (${d})` : `value (${d})`),
+            h('td', {}, fmt(t.values?.[i] ?? null)),
+          ),
+        ),
         h('tr', {}, h('th', {}, 'worker'), h('td', {}, t.worker ?? '–')),
         h('tr', {}, h('th', {}, 'started'), h('td', {}, fmtTime(t.startedAt))),
         h('tr', {}, h('th', {}, 'finished'), h('td', {}, fmtTime(t.finishedAt))),
-        h('tr', {}, h('th', {}, 'duration'), h('td', {}, fmtDuration(t.startedAt !== null && t.finishedAt !== null ? t.finishedAt - t.startedAt : null))),
+        h(
+          'tr',
+          {},
+          h('th', {}, 'duration'),
+          h(
+            'td',
+            {},
+            fmtDuration(t.startedAt !== null && t.finishedAt !== null ? t.finishedAt - t.startedAt : null),
+          ),
+        ),
       ),
-      t.failReason ? h('section', {}, h('h2', {}, 'Error'), h('pre', { class: 'error-text', id: 'fail-reason' }, t.failReason)) : '',
-      h('section', {}, h('h2', {}, 'Parameters'), h('table', { class: 'grid', id: 'trial-params' }, h('tr', {}, h('th', {}, 'name'), h('th', {}, 'value'), h('th', {}, 'distribution')), ...Object.entries(t.params).map(([k, v]) => h('tr', {}, h('td', {}, k), h('td', { class: 'num' }, fmt(v)), h('td', { class: 'muted' }, describe(t.distributions[k])))))),
+      t.failReason
+        ? h(
+            'section',
+            {},
+            h('h2', {}, 'Error'),
+            h('pre', { class: 'error-text', id: 'fail-reason' }, t.failReason),
+          )
+        : '',
+      h(
+        'section',
+        {},
+        h('h2', {}, 'Parameters'),
+        h(
+          'table',
+          { class: 'grid', id: 'trial-params' },
+          h('tr', {}, h('th', {}, 'name'), h('th', {}, 'value'), h('th', {}, 'distribution')),
+          ...Object.entries(t.params).map(([k, v]) =>
+            h(
+              'tr',
+              {},
+              h('td', {}, k),
+              h('td', { class: 'num' }, fmt(v)),
+              h('td', { class: 'muted' }, describe(t.distributions[k])),
+            ),
+          ),
+        ),
+      ),
       steps.length > 0 ? h('section', {}, h('h2', {}, `Intermediate values (${steps.length})`), curve) : '',
-      h('section', {}, h('h2', {}, 'User attributes'), Object.keys(t.userAttrs).length ? json(t.userAttrs) : h('p', { class: 'muted' }, 'none')),
-      a.testEvaluations.length > 0 ? h('section', { id: 'test-set' }, h('h2', {}, 'Test-set evaluations of this configuration'), json(a.testEvaluations)) : '',
+      h(
+        'section',
+        {},
+        h('h2', {}, 'User attributes'),
+        Object.keys(t.userAttrs).length ? json(t.userAttrs) : h('p', { class: 'muted' }, 'none'),
+      ),
+      a.testEvaluations.length > 0
+        ? h(
+            'section',
+            { id: 'test-set' },
+            h('h2', {}, 'Test-set evaluations of this configuration'),
+            json(a.testEvaluations),
+          )
+        : '',
       h(
         'section',
         {},
         h('h2', {}, 'Note'),
         allowWrites && src.live
-          ? h('div', {}, noteBox, h('button', { type: 'button', id: 'save-note', onclick: async () => { try { await src.post(paths.note(study, number), { note: noteBox.value }); clear(noteResult, 'saved'); } catch (e) { clear(noteResult, (e as Error).message); } } }, 'save'), noteResult)
+          ? h(
+              'div',
+              {},
+              noteBox,
+              h(
+                'button',
+                {
+                  type: 'button',
+                  id: 'save-note',
+                  onclick: async () => {
+                    try {
+                      await src.post(paths.note(study, number), { note: noteBox.value });
+                      clear(noteResult, 'saved');
+                    } catch (e) {
+                      clear(noteResult, (e as Error).message);
+                    }
+                  },
+                },
+                'save',
+              ),
+              noteResult,
+            )
           : h('p', { id: 'note-text' }, a.note ?? h('span', { class: 'muted' }, 'none')),
       ),
       h('details', {}, h('summary', {}, 'System attributes'), json(t.systemAttrs)),
     );
     if (steps.length > 0)
-      draw(curve, curvesOption({ direction: (a.directions[0] ?? 'minimize') as 'minimize', curves: [{ number: t.number, state: t.state, steps, values: steps.map((s) => t.intermediateValues[s] as number) }], totalCurves: 1, band: null }, { weight: 0, biasCorrection: true }, null), steps.length);
+      draw(
+        curve,
+        curvesOption(
+          {
+            direction: (a.directions[0] ?? 'minimize') as 'minimize',
+            curves: [
+              {
+                number: t.number,
+                state: t.state,
+                steps,
+                values: steps.map((s) => t.intermediateValues[s] as number),
+              },
+            ],
+            totalCurves: 1,
+            band: null,
+          },
+          { weight: 0, biasCorrection: true },
+          null,
+        ),
+        steps.length,
+      );
   };
-  load().catch((e: Error) => clear(root, h('p', { class: 'error' }, e.message), h('a', { href: studyHref(study) }, `← ${study}`)));
+  load().catch((e: Error) =>
+    clear(root, h('p', { class: 'error' }, e.message), h('a', { href: studyHref(study) }, `← ${study}`)),
+  );
   return () => undefined;
 }
