@@ -9,6 +9,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // A study logs every trial to stderr by default; show a test's output only when it fails.
+    silent: 'passed-only',
     reporters: ['default', './test/summary-reporter.ts'],
   },
 });

@@ -3,13 +3,15 @@ import { defaults } from './defaults.js';
 import { TunekitError, isTunekitError } from './errors.js';
 import { resolveStorage } from './storage/resolve.js';
 import type { FailureOptions } from './study/heartbeat.js';
+import { resolveLogger } from './study/logger.js';
+import type { LoggingOptions } from './study/logger.js';
 import type { Pruner } from './study/pruner.js';
 import type { Sampler } from './study/sampler.js';
 import type { StudyStorage } from './study/storage.js';
 import { Study } from './study/study.js';
 import type { Direction } from './study/types.js';
 
-export interface CreateStudyOptions extends FailureOptions {
+export interface CreateStudyOptions extends FailureOptions, LoggingOptions {
   studyName?: string;
   direction?: Direction;
   /** One direction per objective, for multi-objective studies. */
@@ -26,7 +28,7 @@ export interface CreateStudyOptions extends FailureOptions {
   worker?: string;
 }
 
-export interface LoadStudyOptions extends FailureOptions {
+export interface LoadStudyOptions extends FailureOptions, LoggingOptions {
   studyName: string;
   storage: StudyStorage | string;
   sampler?: Sampler;
@@ -70,6 +72,7 @@ export async function createStudy(options: CreateStudyOptions = {}): Promise<Stu
     pruner: options.pruner ?? defaults.pruner(),
     worker: options.worker ?? defaults.worker(),
     failures: resolveFailures(options),
+    logger: resolveLogger(options),
   });
 }
 
@@ -83,6 +86,7 @@ export async function loadStudy(options: LoadStudyOptions): Promise<Study> {
     pruner: options.pruner ?? defaults.pruner(),
     worker: options.worker ?? defaults.worker(),
     failures: resolveFailures(options),
+    logger: resolveLogger(options),
   });
 }
 

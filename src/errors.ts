@@ -11,6 +11,7 @@ export type ErrorCode =
   | 'trial_not_found'
   | 'trial_finished'
   | 'trial_pruned'
+  | 'trial_failed'
   | 'invalid_result'
   | 'no_completed_trials'
   | 'search_space_exhausted'
@@ -38,6 +39,18 @@ export class TrialPruned extends TunekitError {
   constructor(message = 'trial pruned') {
     super('trial_pruned', message);
     this.name = 'TrialPruned';
+  }
+}
+
+/**
+ * Thrown by an objective for a trial that failed in a way tuning expects (a diverged run, a fold that
+ * scored NaN): the trial is stored as failed with this message and `optimize` goes on, whatever `catch` says.
+ * Any other error is taken for a bug and stops `optimize` (unless `catch` lets it through).
+ */
+export class TrialFailed extends TunekitError {
+  constructor(message: string) {
+    super('trial_failed', message);
+    this.name = 'TrialFailed';
   }
 }
 

@@ -6,12 +6,15 @@ export { createStudy, loadStudy } from './create-study.js';
 export type { CreateStudyOptions, LoadStudyOptions } from './create-study.js';
 export { Study } from './study/study.js';
 export type {
+  CatchRule,
   Objective,
   ObjectiveResult,
   OptimizeOptions,
   StudyCallback,
   TellResult,
 } from './study/study.js';
+export { stderrLogger } from './study/logger.js';
+export type { LogEvent, LogLevel, Logger, LoggingOptions } from './study/logger.js';
 export { Trial } from './study/trial.js';
 export { STOP_REQUESTS_ATTR, requestStop, stopRequests } from './study/stop.js';
 export { bestFirst, bestOf, dominates, paretoFront } from './study/pareto.js';
@@ -136,6 +139,6 @@ export type {
 } from './analysis/index.js';
 
 // Errors and randomness
-export { TrialPruned, TunekitError, isTunekitError } from './errors.js';
+export { TrialFailed, TrialPruned, TunekitError, isTunekitError } from './errors.js';
 export type { ErrorCode } from './errors.js';
 export { Rng } from './random.js';

@@ -19,7 +19,7 @@ async function runOne(
       const params = options.params ?? { lr: trial.suggestFloat('lr', 0.001, 0.1, { log: true }) };
       return runCommandTrial(spec, trial, params);
     },
-    { nTrials: 1 },
+    { nTrials: 1, catch: true },
   );
   return (await study.trials())[0]!;
 }

@@ -97,6 +97,7 @@ export async function runTune(
       ...(total ? { maxTrials: total } : {}),
       ...remainingTime(),
       callbacks,
+      catch: true, // a failed trial is logged with its reason and the run goes on
     });
     return study;
   }
@@ -115,7 +116,7 @@ export async function runTune(
         await trial.setUserAttr('round', round);
         return objective(trial);
       },
-      { nTrials: trialsPerRound, ...remainingTime(), callbacks },
+      { nTrials: trialsPerRound, ...remainingTime(), callbacks, catch: true },
     );
     space = narrowSpace(space, await study.trials({ states: ['complete'] }), study.directions[0]!, {
       top,

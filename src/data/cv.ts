@@ -1,6 +1,6 @@
 // Cross-validated objectives: a trial's value is the mean of its scores over fixed folds, and the fold
 // scores are stored on the trial, so a lucky split cannot pass for a good setting unseen.
-import { TunekitError } from '../errors.js';
+import { TrialFailed, TunekitError } from '../errors.js';
 import type { Objective } from '../study/study.js';
 import type { Trial } from '../study/trial.js';
 import { classLabels, subset, type Dataset } from './dataset.js';
@@ -57,8 +57,7 @@ export function crossValidatedObjective(options: CrossValidatedObjectiveOptions)
     for (const split of splits) {
       const value = await score(trial, split);
       if (typeof value !== 'number' || !Number.isFinite(value))
-        throw new TunekitError(
-          'invalid_result',
+        throw new TrialFailed(
           `fold ${split.fold.fold} (repeat ${split.fold.repeat}) scored ${String(value)}; a fold score must be a finite number`,
         );
       scores.push(value);

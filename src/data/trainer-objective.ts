@@ -1,7 +1,7 @@
 // An objective that trains a `tunekit/nn` model: the search space maps a trial's hyperparameters to a model
 // config, fit options and preprocessing; training rows fit the weights, validation rows score the trial
 // (per epoch, so pruners can act) and the final validation metrics are stored on the trial.
-import { TunekitError } from '../errors.js';
+import { TrialFailed, TunekitError } from '../errors.js';
 import {
   buildModel,
   evaluate,
@@ -264,8 +264,7 @@ function finish(
   const wanted = metricOf(monitor);
   const value = wanted ? metrics[wanted] : result.valLoss;
   if (value === undefined || !Number.isFinite(value))
-    throw new TunekitError(
-      'invalid_result',
+    throw new TrialFailed(
       `the monitored ${monitor} is ${String(value)} after training; a diverged run (try a lower learning rate)?`,
     );
   return { value, metrics, history, epochsTrained, model: prepared.model, preprocess: prepared.fitted };

@@ -57,7 +57,10 @@ describe('GridSampler', () => {
 
   it('fails a trial that asks for a parameter outside the grid, naming it', async () => {
     const study = await createStudy({ sampler: new GridSampler({ grid: { x: [0] } }) });
-    await study.optimize((t) => t.suggestFloat('x', 0, 1) + t.suggestFloat('y', 0, 1), { nTrials: 1 });
+    await study.optimize((t) => t.suggestFloat('x', 0, 1) + t.suggestFloat('y', 0, 1), {
+      nTrials: 1,
+      catch: true,
+    });
     expect((await study.trials())[0]!.failReason).toMatch(
       /parameter "y" is not in the grid \(x\); add it to the grid/,
     );

@@ -66,7 +66,10 @@ describe('Study.optimize', () => {
       async () => 2,
     ];
     let i = 0;
-    await study.optimize(() => (results[i++] as () => number)(), { nTrials: results.length });
+    await study.optimize(() => (results[i++] as () => number)(), {
+      nTrials: results.length,
+      catch: true,
+    });
     const trials = await study.trials();
     expect(trials.map((t) => t.state)).toEqual([
       'complete',
@@ -288,7 +291,7 @@ describe('ask and tell', () => {
       (t) =>
         t.suggestFloat('lr', 1e-4, 1, { log: true }) +
         (t.suggestCategorical('act', ['relu', 'tanh']) === 'relu' ? 0 : 1),
-      { nTrials: 3 },
+      { nTrials: 3, catch: true },
     );
     const [first, second, third] = await study.trials();
     expect(first!.params).toEqual({ lr: 0.01, act: 'relu' });

@@ -1,6 +1,7 @@
 // A study: a named optimisation task in a storage. `optimize` is just a loop over ask / objective / tell;
 // any number of Study objects in any number of processes may work on the same study through its storage.
-import { TrialPruned, TunekitError, isTunekitError } from '../errors.js';
+import { TrialFailed, TrialPruned, TunekitError, isTunekitError } from '../errors.js';
+import type { ErrorCode } from '../errors.js';
 // Analysis reads only study types, so this import adds no cycle; the methods below are thin wrappers.
 import {
   advice as adviseOn,
@@ -19,6 +20,8 @@ import type { ParamValue } from '../search-space/index.js';
 import { bestOf, paretoFront } from './pareto.js';
 import type { Pruner } from './pruner.js';
 import { Heartbeat } from './heartbeat.js';
+import { resolveLogger, trialFinished } from './logger.js';
+import type { Logger } from './logger.js';
 import type { Sampler, SamplerContext } from './sampler.js';
 import { TrialSnapshot } from './snapshot.js';
 import { requestStop, stopRequests } from './stop.js';
@@ -30,6 +33,11 @@ export type ObjectiveResult = number | readonly number[];
 export type Objective = (trial: Trial) => ObjectiveResult | Promise<ObjectiveResult>;
 export type TellResult = ObjectiveResult | 'pruned' | 'fail';
 export type StudyCallback = (study: Study, trial: TrialRecord) => void | Promise<void>;
+/** Errors `optimize` records as a failed trial and goes on past: by code (a TunekitError's, or Node's `error.code`) or class. */
+export type CatchRule =
+  boolean | readonly (ErrorCode | string | ErrorClass)[] | ((error: unknown) => boolean);
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any constructor, whatever its parameters
+type ErrorClass = abstract new (...args: any[]) => unknown;
 
 const STOP_POLL_MS = 1000;
 // A server that drops every connection as soon as it is back is not coming back: stop after this many.
@@ -54,10 +62,14 @@ export interface OptimizeOptions {
   /** Trials run at once in this process (for async objectives). Default 1. */
   concurrency?: number;
   /**
-   * Whether the study goes on after an objective throws (the trial is recorded as failed either way).
-   * Default true; false stops and rethrows; a function decides per error.
+   * Whether the study goes on after an objective throws. The trial is recorded as failed with the error as
+   * its reason either way. Default false: `optimize` then rethrows the error, so a bug in the objective is
+   * seen at once (Optuna's default). true goes on past every error; a list goes on past the errors with
+   * those codes (`'ECONNRESET'`, `'command_failed'`) or of those classes; a function decides per error.
+   * An objective that returns no valid value (NaN, undefined, the wrong count), or throws `TrialFailed`,
+   * fails its trial and the study goes on, with a warning logged.
    */
-  catch?: boolean | ((error: unknown) => boolean);
+  catch?: CatchRule;
   /** Called after each trial finishes, with the record as stored. */
   callbacks?: readonly StudyCallback[];
   /**
@@ -77,6 +89,8 @@ export interface StudyParts {
   readonly worker: string;
   /** Heartbeats, stale-trial failing and retries; off when omitted. */
   readonly failures?: { heartbeatIntervalMs: number; gracePeriodMs: number; retries: number };
+  /** Where the study's log events go (see logger.ts); nothing is logged when omitted. */
+  readonly logger?: Logger;
 }
 
 export class Study {
@@ -88,6 +102,9 @@ export class Study {
   private readonly snapshot: TrialSnapshot;
   private readonly heartbeat: Heartbeat;
   private readonly live = new Map<number, { trial: Trial; context: SamplerContext }>();
+  private readonly log: Logger;
+  /** The best complete trial this process has seen (single objective), for the log line. */
+  private bestSeen: TrialRecord | null = null;
   private stopRequested = false;
 
   constructor(parts: StudyParts) {
@@ -97,6 +114,7 @@ export class Study {
     this.pruner = parts.pruner;
     this.worker = parts.worker;
     this.snapshot = new TrialSnapshot(parts.storage, parts.info.id);
+    this.log = parts.logger ?? resolveLogger({ quiet: true });
     this.heartbeat = new Heartbeat(
       parts.storage,
       parts.info.id,
@@ -237,6 +255,7 @@ export class Study {
         : this.storage.finishTrial(id, outcome).then((record) => ({ record }))
     ).finally(() => this.heartbeat.untrack(id));
     this.live.delete(number);
+    this.logFinished(settled.record);
     try {
       if (live) await this.sampler.afterTrial?.(live.context, settled.record);
     } catch (error) {
@@ -271,7 +290,7 @@ export class Study {
     checkPositive('concurrency', concurrency, false);
     if (timeoutMs !== undefined) checkPositive('timeoutMs', timeoutMs, true);
     const deadline = timeoutMs === undefined ? Infinity : Date.now() + timeoutMs;
-    const keepGoing = options.catch ?? true;
+    const keepGoing = catchRule(options.catch ?? false);
     let started = 0;
     let halted = false;
     this.stopRequested = false;
@@ -287,7 +306,7 @@ export class Study {
     const askOptions = maxTrials === undefined ? {} : { maxTrials };
     // Settles a trial; when nothing has to run before the next one starts (no callbacks, no stop poll due)
     // and the loop goes on anyway, storage starts the next trial in the same write.
-    const settleAndGo = async (trial: Trial, result: TellResult): Promise<Settled> => {
+    const settleAndGo = async (trial: Trial, result: TellResult, failReason?: string): Promise<Settled> => {
       const goOn = !halted && !this.stopRequested && started < nTrials && Date.now() < deadline;
       if (
         !goOn ||
@@ -295,16 +314,16 @@ export class Study {
         Date.now() - lastStopCheck >= STOP_POLL_MS ||
         !this.storage.finishAndStartTrial
       )
-        return this.settle(trial, result);
+        return this.settle(trial, result, failReason);
       started++;
       try {
         await this.beforeStart();
       } catch (error) {
         started--;
-        await this.settle(trial, result);
+        await this.settle(trial, result, failReason);
         throw error;
       }
-      const settled = await this.settle(trial, result, undefined, this.startOptions(askOptions));
+      const settled = await this.settle(trial, result, failReason, this.startOptions(askOptions));
       if (settled.started === undefined) started--;
       return settled;
     };
@@ -335,16 +354,12 @@ export class Study {
               return void (halted = true);
             throw error;
           }
-          let settled: Settled;
-          try {
-            settled = await settleAndGo(trial, checkResult(await objective(trial)));
-          } catch (error) {
-            if (error instanceof TrialPruned) settled = await settleAndGo(trial, 'pruned');
-            else {
-              settled = await this.settle(trial, 'fail', describeError(error));
-              if (!(typeof keepGoing === 'function' ? keepGoing(error) : keepGoing)) throw error;
-            }
-          }
+          const ran = await runObjective(objective, trial);
+          const settled =
+            'error' in ran
+              ? await this.settle(trial, 'fail', ran.failReason)
+              : await settleAndGo(trial, ran.result, ran.failReason);
+          if ('error' in ran && !keepGoing(ran.error)) throw ran.error;
           outages = 0;
           next = settled.started;
           for (const callback of callbacks) await callback(this, settled.record);
@@ -493,8 +508,19 @@ export class Study {
   /** The trials the sampler may model for a trial that just started. */
   private async samplerView(record: TrialRecord): Promise<readonly TrialRecord[]> {
     const all = await this.snapshot.load();
+    if (this.info.directions.length === 1) this.bestSeen = bestOf(all, this.info.directions[0]!);
     // A pruner may choose what the sampler models (Hyperband: the trial's bracket, or one rung's values).
     return this.pruner.samplerView ? this.pruner.samplerView({ study: this.info, trials: all }, record) : all;
+  }
+
+  /** One log line per finished trial, naming the best trial this process has seen. */
+  private logFinished(record: TrialRecord): void {
+    const single = this.info.directions.length === 1;
+    if (single && record.state === 'complete' && bestOf([record], this.direction)) {
+      const candidates = this.bestSeen ? [this.bestSeen, record] : [record];
+      this.bestSeen = bestOf(candidates, this.direction);
+    }
+    this.log(trialFinished(this.name, this.info.directions, record, single ? this.bestSeen : null));
   }
 
   private ownDirection(): { direction?: Direction } {
@@ -535,6 +561,23 @@ function isOutage(error: unknown): boolean {
   );
 }
 
+/** `catch` as a predicate: does optimize go on past this error? */
+function catchRule(rule: CatchRule): (error: unknown) => boolean {
+  if (typeof rule === 'boolean') return () => rule;
+  if (typeof rule === 'function') return rule;
+  if (!Array.isArray(rule))
+    throw new TunekitError(
+      'invalid_argument',
+      `optimize: catch must be a boolean, a list of error codes or classes, or a function; got ${String(rule)}`,
+    );
+  return (error) =>
+    rule.some((entry) =>
+      typeof entry === 'string'
+        ? (error as { code?: unknown } | null)?.code === entry
+        : error instanceof (entry as ErrorClass),
+    );
+}
+
 function invalidValues(values: readonly number[], expected: number): string | null {
   if (values.length !== expected)
     return `the objective returned ${values.length} value(s) but the study has ${expected} objective(s)`;
@@ -542,13 +585,27 @@ function invalidValues(values: readonly number[], expected: number): string | nu
   return bad === undefined ? null : `the objective returned ${String(bad)}; values must be finite numbers`;
 }
 
-function checkResult(result: unknown): ObjectiveResult {
-  if (typeof result === 'number') return result;
-  if (Array.isArray(result) && result.every((v) => typeof v === 'number')) return result as number[];
-  throw new TunekitError(
-    'invalid_result',
-    `the objective returned ${result === undefined ? 'undefined' : JSON.stringify(result)}; return a number or an array of numbers`,
-  );
+/** What running the objective on a trial gave: what to tell, and the error it threw, if it threw one. */
+type Ran =
+  { result: TellResult; failReason?: string } | { result: 'fail'; failReason: string; error: unknown };
+
+async function runObjective(objective: Objective, trial: Trial): Promise<Ran> {
+  let returned: unknown;
+  try {
+    returned = await objective(trial);
+  } catch (error) {
+    if (error instanceof TrialPruned) return { result: 'pruned' };
+    if (error instanceof TrialFailed) return { result: 'fail', failReason: error.message };
+    return { result: 'fail', failReason: describeError(error), error };
+  }
+  if (typeof returned === 'number') return { result: returned };
+  if (Array.isArray(returned) && returned.every((v) => typeof v === 'number')) return { result: returned };
+  // Not a bug that throws: the trial fails with the reason (tell checks NaN and the count) and the study goes on.
+  const shown = returned === undefined ? 'undefined' : JSON.stringify(returned);
+  return {
+    result: 'fail',
+    failReason: `the objective returned ${shown}; return a number or an array of numbers`,
+  };
 }
 
 function checkPositive(name: string, value: number, allowInfinity: boolean): void {

@@ -85,7 +85,7 @@ export async function seedStudies(storage: StudyStorage, options: { trials?: num
       if (v > 0.8) throw new Error('<img src=z onerror=alert(4)>');
       return v;
     },
-    { nTrials: 12 },
+    { nTrials: 12, catch: true },
   );
   await createStudy({ studyName: 'empty', storage });
 }
