@@ -198,6 +198,7 @@ async function runMethod(
         : nopPruner;
   const sampler: Sampler = method.startsWith('tpe-') ? new TpeSampler({ seed }) : new RandomSampler({ seed });
   const study = await createStudy({
+    quiet: true,
     studyName: `pruning-${task.name}-${method}-${seed}`,
     direction: 'maximize',
     sampler,

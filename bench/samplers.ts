@@ -57,7 +57,7 @@ async function regretCurve(
   seed: number,
   budgets = BUDGETS,
 ): Promise<number[]> {
-  const study = await createStudy({ sampler });
+  const study = await createStudy({ sampler, quiet: true });
   await study.optimize((t) => problem.objective(t, seed), { nTrials: Math.max(...budgets) });
   const out: number[] = [];
   let best = Infinity;
@@ -106,7 +106,7 @@ function runOptuna(
 /** Median ask time (ask + suggesting every parameter) with n complete trials in a 10-dimensional space. */
 async function askOverhead(make: () => Sampler, n: number): Promise<number> {
   const rng = new RandomSampler({ seed: 0 });
-  const study: Study = await createStudy({ sampler: rng });
+  const study: Study = await createStudy({ sampler: rng, quiet: true });
   const names = Array.from({ length: OVERHEAD_DIMS }, (_, i) => `x${i}`);
   let k = 0;
   await study.optimize(
@@ -114,6 +114,7 @@ async function askOverhead(make: () => Sampler, n: number): Promise<number> {
     { nTrials: n },
   );
   const timed = await createStudy({
+    quiet: true,
     storage: study.storage,
     studyName: study.name,
     loadIfExists: true,

@@ -320,8 +320,8 @@ describe('multi-objective studies', () => {
       [2, 3],
       [0, 0],
     ]);
-    expect(() => study.direction).toThrow(/has 2 objectives/);
-    await expect(study.bestTrial()).rejects.toThrow(/2 objectives/);
+    expect(() => study.direction).toThrow(/has 2: use directions/);
+    await expect(study.bestTrial()).rejects.toThrow(/has 2: use bestTrials\(\)/);
   });
 });
 

@@ -136,11 +136,7 @@ export class Study {
 
   /** The direction of a single-objective study. */
   get direction(): Direction {
-    if (this.info.directions.length !== 1)
-      throw new TunekitError(
-        'invalid_argument',
-        `study "${this.name}" has ${this.info.directions.length} objectives; use directions`,
-      );
+    if (this.info.directions.length !== 1) throw this.notSingle('direction', 'directions');
     return this.info.directions[0] as Direction;
   }
 
@@ -415,11 +411,18 @@ export class Study {
     return this.storage.getTrials(this.info.id, query);
   }
 
-  /** The best complete trial of a single-objective study; throws `no_completed_trials` if there is none. */
+  /**
+   * The best complete trial of a single-objective study that meets the sampler's constraints, if it has
+   * any; throws `no_completed_trials` if there is none.
+   */
   async bestTrial(): Promise<TrialRecord> {
-    const best = bestOf(await this.trials({ states: ['complete'] }), this.direction);
+    if (this.info.directions.length !== 1) throw this.notSingle('bestTrial()', 'bestTrials()');
+    const best = bestOf(await this.feasibleTrials(), this.direction);
     if (!best)
-      throw new TunekitError('no_completed_trials', `study "${this.name}" has no complete trial yet`);
+      throw new TunekitError(
+        'no_completed_trials',
+        `study "${this.name}" has no complete trial${this.sampler.constraints ? ' that meets the constraints' : ''} yet`,
+      );
     return best;
   }
 
@@ -431,9 +434,27 @@ export class Study {
     return (await this.bestTrial()).params;
   }
 
-  /** The Pareto front (for one objective: the best trial, or nothing). */
+  /**
+   * The Pareto front of the complete trials that meet the sampler's constraints (for one objective: the
+   * best trial, or nothing).
+   */
   async bestTrials(): Promise<TrialRecord[]> {
-    return paretoFront(await this.trials({ states: ['complete'] }), this.info.directions);
+    return paretoFront(await this.feasibleTrials(), this.info.directions);
+  }
+
+  /** Complete trials, less those that break a constraint of the sampler's (Optuna's rule: each value <= 0). */
+  private async feasibleTrials(): Promise<TrialRecord[]> {
+    const complete = await this.trials({ states: ['complete'] });
+    const constraints = this.sampler.constraints;
+    return constraints ? complete.filter((t) => constraints(t).every((v) => v <= 0)) : complete;
+  }
+
+  /** The error for a single-objective query on a study with several objectives, naming the one to use. */
+  private notSingle(asked: string, instead: string): TunekitError {
+    return new TunekitError(
+      'invalid_argument',
+      `${asked} is for a study with one objective; study "${this.name}" has ${this.info.directions.length}: use ${instead}`,
+    );
   }
 
   /** Normalised importance of each hyperparameter over the complete trials (see docs/importance.md). */

@@ -3,7 +3,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { RandomSampler, TrialPruned, createStudy } from '../../index.js';
+import { RandomSampler, TrialFailed, TrialPruned, createStudy } from '../../index.js';
 import type { StudyStorage, Trial } from '../../index.js';
 
 export const HOSTILE_NAME = '<img src=x onerror=alert(1)>';
@@ -30,7 +30,7 @@ export async function curveObjective(trial: Trial, epochs = 12): Promise<number>
   const optimizer = trial.suggestCategorical('optimizer', ['sgd', 'momentum', 'adam']);
   const floor =
     (Math.log10(lr) + 2.5) ** 2 / 4 + 1 / Math.sqrt(units) + dropout / 4 + (optimizer === 'sgd' ? 0.3 : 0);
-  if (optimizer === 'sgd' && lr > 0.02) throw new Error('loss diverged to NaN at epoch 3');
+  if (optimizer === 'sgd' && lr > 0.02) throw new TrialFailed('loss diverged to NaN at epoch 3');
   let loss = floor;
   for (let epoch = 0; epoch < epochs; epoch++) {
     loss = floor + 2 * Math.exp(-epoch / 3) * (1 + Math.sin(epoch * 7 + units) * 0.05);

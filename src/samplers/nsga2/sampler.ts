@@ -48,7 +48,8 @@ export class NsgaIISampler implements Sampler {
   private readonly swappingProb: number;
   private readonly sbxEta: number;
   private readonly mutationProb: number | null;
-  private readonly constraints: ((trial: TrialRecord) => readonly number[]) | null;
+  /** The constraints it was given; the study's "best" queries keep only trials that meet them. */
+  readonly constraints: ((trial: TrialRecord) => readonly number[]) | undefined;
   private readonly populations = new Map<string, Ranked[]>();
 
   constructor(options: NsgaIISamplerOptions = {}) {
@@ -69,7 +70,7 @@ export class NsgaIISampler implements Sampler {
       );
     this.mutationProb =
       options.mutationProb === undefined ? null : checkProb('mutationProb', options.mutationProb);
-    this.constraints = options.constraints ?? null;
+    this.constraints = options.constraints;
   }
 
   sampleRelative(ctx: SamplerContext): RelativeSample | null {
