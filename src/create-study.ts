@@ -72,6 +72,7 @@ export async function createStudy(options: CreateStudyOptions = {}): Promise<Stu
     pruner: options.pruner ?? defaults.pruner(),
     worker: options.worker ?? defaults.worker(),
     failures: resolveFailures(options),
+    storageOutageMs: options.storageOutageMs ?? defaults.storageOutageMs,
     logger: resolveLogger(options),
   });
 }
@@ -86,6 +87,7 @@ export async function loadStudy(options: LoadStudyOptions): Promise<Study> {
     pruner: options.pruner ?? defaults.pruner(),
     worker: options.worker ?? defaults.worker(),
     failures: resolveFailures(options),
+    storageOutageMs: options.storageOutageMs ?? defaults.storageOutageMs,
     logger: resolveLogger(options),
   });
 }

@@ -19,6 +19,8 @@ export const defaults = {
   // Generous: an objective that blocks the event loop (synchronous training) sends no heartbeat meanwhile.
   gracePeriodMs: (heartbeatIntervalMs: number): number => 6 * heartbeatIntervalMs,
   retries: 0,
+  // Long enough for a database server to restart.
+  storageOutageMs: 60_000,
   studyName: (): string =>
     `study-${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}-${Math.random().toString(36).slice(2, 8)}`,
   worker: (): string => {

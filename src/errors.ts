@@ -19,6 +19,7 @@ export type ErrorCode =
   | 'not_in_grid'
   | 'storage_error'
   | 'storage_unreachable'
+  | 'storage_disconnected'
   | 'storage_version'
   | (string & {});
 

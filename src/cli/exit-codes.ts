@@ -7,7 +7,7 @@ export const EXIT = {
   studyNotFound: 4,
   forCode(code: string): number {
     if (code === 'study_not_found') return EXIT.studyNotFound;
-    if (code === 'storage_unreachable') return EXIT.storageUnreachable;
+    if (code === 'storage_unreachable' || code === 'storage_disconnected') return EXIT.storageUnreachable;
     if (code === 'invalid_argument' || code === 'invalid_distribution' || code.startsWith('config'))
       return EXIT.usage;
     return EXIT.error;

@@ -66,6 +66,7 @@ const STATUS: Record<string, number> = {
   method_not_allowed: 405,
   payload_too_large: 413,
   storage_unreachable: 503,
+  storage_disconnected: 503,
 };
 
 const MAX_BODY = 64 * 1024;

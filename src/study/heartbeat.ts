@@ -19,6 +19,13 @@ export interface FailureOptions {
   gracePeriodMs?: number;
   /** How many times the configuration of a trial failed as stale is enqueued again. */
   retries?: number;
+  /**
+   * How long to wait for storage whose connection dropped (a database server restarting) before giving up
+   * with `storage_unreachable`. Default 60,000; 0 gives up at once. A read is sent again once storage
+   * answers; a trial whose write was cut off is given up (never written twice) and left to the stale-trial
+   * check, which fails it, and retries it with `retries`.
+   */
+  storageOutageMs?: number;
 }
 
 /** How many retries led to this trial (0 for an original). */

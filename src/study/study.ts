@@ -1,7 +1,6 @@
 // A study: a named optimisation task in a storage. `optimize` is just a loop over ask / objective / tell;
 // any number of Study objects in any number of processes may work on the same study through its storage.
-import { TrialFailed, TrialPruned, TunekitError, isTunekitError } from '../errors.js';
-import type { ErrorCode } from '../errors.js';
+import { TunekitError, isTunekitError } from '../errors.js';
 // Analysis reads only study types, so this import adds no cycle; the methods below are thin wrappers.
 import {
   advice as adviseOn,
@@ -17,6 +16,7 @@ import type {
   InteractionResult,
 } from '../analysis/index.js';
 import type { ParamValue } from '../search-space/index.js';
+import { OutageGuard } from '../storage/outage.js';
 import { bestOf, paretoFront } from './pareto.js';
 import type { Pruner } from './pruner.js';
 import { Heartbeat } from './heartbeat.js';
@@ -26,59 +26,21 @@ import type { Sampler, SamplerContext } from './sampler.js';
 import { TrialSnapshot } from './snapshot.js';
 import { requestStop, stopRequests } from './stop.js';
 import type { StartOptions, StudyStorage, TrialQuery, TrialResult } from './storage.js';
+import { describeError, optimize as runOptimize } from './optimize.js';
+import type {
+  Objective,
+  OptimizeOptions as LoopOptions,
+  Settled,
+  TellResult,
+  TrialRunner,
+} from './optimize.js';
 import { Trial, toJson } from './trial.js';
 import type { Direction, JsonValue, StudyInfo, TrialRecord } from './types.js';
 
-export type ObjectiveResult = number | readonly number[];
-export type Objective = (trial: Trial) => ObjectiveResult | Promise<ObjectiveResult>;
-export type TellResult = ObjectiveResult | 'pruned' | 'fail';
+export type { CatchRule, Objective, ObjectiveResult, TellResult } from './optimize.js';
+export { describeError } from './optimize.js';
 export type StudyCallback = (study: Study, trial: TrialRecord) => void | Promise<void>;
-/** Errors `optimize` records as a failed trial and goes on past: by code (a TunekitError's, or Node's `error.code`) or class. */
-export type CatchRule =
-  boolean | readonly (ErrorCode | string | ErrorClass)[] | ((error: unknown) => boolean);
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any constructor, whatever its parameters
-type ErrorClass = abstract new (...args: any[]) => unknown;
-
-const STOP_POLL_MS = 1000;
-// A server that drops every connection as soon as it is back is not coming back: stop after this many.
-const MAX_OUTAGES_IN_A_ROW = 5;
-
-/** A finished trial as stored, and the next trial if storage started one in the same write. */
-interface Settled {
-  readonly record: TrialRecord;
-  readonly started?: TrialRecord | null;
-}
-
-export interface OptimizeOptions {
-  /** Trials to run in this call (not counting trials of other workers). Unbounded if omitted. */
-  nTrials?: number;
-  /**
-   * Stop once the study holds this many trials, counting every worker's (any state). Restarted workers
-   * do not overshoot: storage refuses a trial beyond it. Enqueued trials and retries still run.
-   */
-  maxTrials?: number;
-  /** Start no trial after this many milliseconds. */
-  timeoutMs?: number;
-  /** Trials run at once in this process (for async objectives). Default 1. */
-  concurrency?: number;
-  /**
-   * Whether the study goes on after an objective throws. The trial is recorded as failed with the error as
-   * its reason either way. Default false: `optimize` then rethrows the error, so a bug in the objective is
-   * seen at once (Optuna's default). true goes on past every error; a list goes on past the errors with
-   * those codes (`'ECONNRESET'`, `'command_failed'`) or of those classes; a function decides per error.
-   * An objective that returns no valid value (NaN, undefined, the wrong count), or throws `TrialFailed`,
-   * fails its trial and the study goes on, with a warning logged.
-   */
-  catch?: CatchRule;
-  /** Called after each trial finishes, with the record as stored. */
-  callbacks?: readonly StudyCallback[];
-  /**
-   * How long to wait for storage whose connection dropped (a database server restarting) before giving up
-   * with `storage_unreachable`. Default 60,000; 0 gives up at once. The trial that was running is left to
-   * the stale-trial check (failed, and retried with `retries`); writes are never blindly repeated.
-   */
-  storageOutageMs?: number;
-}
+export type OptimizeOptions = LoopOptions<Study>;
 
 export interface StudyParts {
   readonly info: StudyInfo;
@@ -89,6 +51,8 @@ export interface StudyParts {
   readonly worker: string;
   /** Heartbeats, stale-trial failing and retries; off when omitted. */
   readonly failures?: { heartbeatIntervalMs: number; gracePeriodMs: number; retries: number };
+  /** How long to wait for storage whose connection dropped (see storage/outage.ts). Default 0: not at all. */
+  readonly storageOutageMs?: number;
   /** Where the study's log events go (see logger.ts); nothing is logged when omitted. */
   readonly logger?: Logger;
 }
@@ -109,14 +73,25 @@ export class Study {
 
   constructor(parts: StudyParts) {
     this.info = parts.info;
-    this.storage = parts.storage;
+    // Every storage call of this study rides through a dropped connection the same way.
+    this.storage = new OutageGuard(parts.storage, {
+      waitMs: parts.storageOutageMs ?? 0,
+      // By id and past the last trial: cheap, and still right if another process renames the study.
+      probe: () => parts.storage.getTrials(parts.info.id, { fromNumber: Number.MAX_SAFE_INTEGER }),
+      onLost: (error) =>
+        this.log({
+          level: 'warn',
+          study: this.name,
+          message: `${error.message}; waiting up to ${parts.storageOutageMs ?? 0} ms for storage to answer again`,
+        }),
+    });
     this.sampler = parts.sampler;
     this.pruner = parts.pruner;
     this.worker = parts.worker;
-    this.snapshot = new TrialSnapshot(parts.storage, parts.info.id);
+    this.snapshot = new TrialSnapshot(this.storage, parts.info.id);
     this.log = parts.logger ?? resolveLogger({ quiet: true });
     this.heartbeat = new Heartbeat(
-      parts.storage,
+      this.storage,
       parts.info.id,
       parts.failures ?? { heartbeatIntervalMs: 0, gracePeriodMs: 0, retries: 0 },
     );
@@ -268,119 +243,36 @@ export class Study {
 
   /** Runs the objective on new trials until `nTrials`, the timeout, `stop()` or an exhausted search space. */
   async optimize(objective: Objective, options: OptimizeOptions = {}): Promise<void> {
-    const {
-      nTrials = Infinity,
-      maxTrials,
-      timeoutMs,
-      concurrency = 1,
-      callbacks = [],
-      storageOutageMs = 60_000,
-    } = options;
-    checkPositive('nTrials', nTrials, true);
-    if (!(storageOutageMs >= 0))
-      throw new TunekitError(
-        'invalid_argument',
-        `storageOutageMs must be a number >= 0, got ${String(storageOutageMs)}`,
-      );
-    if (maxTrials !== undefined) checkPositive('maxTrials', maxTrials, false);
-    checkPositive('concurrency', concurrency, false);
-    if (timeoutMs !== undefined) checkPositive('timeoutMs', timeoutMs, true);
-    const deadline = timeoutMs === undefined ? Infinity : Date.now() + timeoutMs;
-    const keepGoing = catchRule(options.catch ?? false);
-    let started = 0;
-    let halted = false;
     this.stopRequested = false;
-    const stopsAtStart = stopRequests(await this.storage.getStudy(this.name));
-    let lastStopCheck = Date.now();
-    // Another process may ask the study to stop (see stop.ts); look at most once a second.
-    const stopAsked = async (): Promise<boolean> => {
-      if (Date.now() - lastStopCheck < STOP_POLL_MS) return false;
-      lastStopCheck = Date.now();
-      return stopRequests(await this.storage.getStudy(this.name)) !== stopsAtStart;
-    };
+    await runOptimize(this.runner(), objective, options);
+  }
 
-    const askOptions = maxTrials === undefined ? {} : { maxTrials };
-    // Settles a trial; when nothing has to run before the next one starts (no callbacks, no stop poll due)
-    // and the loop goes on anyway, storage starts the next trial in the same write.
-    const settleAndGo = async (trial: Trial, result: TellResult, failReason?: string): Promise<Settled> => {
-      const goOn = !halted && !this.stopRequested && started < nTrials && Date.now() < deadline;
-      if (
-        !goOn ||
-        callbacks.length > 0 ||
-        Date.now() - lastStopCheck >= STOP_POLL_MS ||
-        !this.storage.finishAndStartTrial
-      )
-        return this.settle(trial, result, failReason);
-      started++;
-      try {
-        await this.beforeStart();
-      } catch (error) {
-        started--;
-        await this.settle(trial, result, failReason);
-        throw error;
-      }
-      const settled = await this.settle(trial, result, failReason, this.startOptions(askOptions));
-      if (settled.started === undefined) started--;
-      return settled;
-    };
-
-    const loop = async (): Promise<void> => {
-      let next: TrialRecord | null | undefined; // started together with the previous trial's finish
-      let outages = 0; // in a row, without a trial finishing between them
-      while (
-        next !== undefined ||
-        (!halted && !this.stopRequested && started < nTrials && Date.now() < deadline)
-      ) {
-        let trial: Trial | undefined;
+  /** What the optimize loop may do with this study (see optimize.ts). */
+  private runner(): TrialRunner<Study> {
+    const startOptions = (maxTrials: number | undefined): StartOptions =>
+      this.startOptions(maxTrials === undefined ? {} : { maxTrials });
+    return {
+      study: this,
+      begin: async (pending, maxTrials) => {
         try {
-          try {
-            if (next === undefined) {
-              started++;
-              trial = await this.ask(askOptions);
-            } else {
-              const record = next;
-              next = undefined;
-              trial = await this.open(record, this.startOptions(askOptions));
-            }
-          } catch (error) {
-            if (
-              isTunekitError(error, 'search_space_exhausted') ||
-              isTunekitError(error, 'max_trials_reached')
-            )
-              return void (halted = true);
-            throw error;
-          }
-          const ran = await runObjective(objective, trial);
-          const settled =
-            'error' in ran
-              ? await this.settle(trial, 'fail', ran.failReason)
-              : await settleAndGo(trial, ran.result, ran.failReason);
-          if ('error' in ran && !keepGoing(ran.error)) throw ran.error;
-          outages = 0;
-          next = settled.started;
-          for (const callback of callbacks) await callback(this, settled.record);
-          if (next === undefined && (await stopAsked())) halted = true;
+          return pending === undefined
+            ? await this.ask(maxTrials === undefined ? {} : { maxTrials })
+            : await this.open(pending, startOptions(maxTrials));
         } catch (error) {
-          if (!isOutage(error) || ++outages > MAX_OUTAGES_IN_A_ROW) throw error;
-          // Whether the last write reached storage is unknown: the trial (and any trial storage may have
-          // started with it) is left running, so the stale-trial check fails it, as if its worker had died.
-          if (trial) this.abandon(trial);
-          next = undefined;
-          await this.awaitStorage(error, storageOutageMs);
-        }
-      }
-    };
-
-    const results = await Promise.allSettled(
-      Array.from({ length: concurrency }, () =>
-        loop().catch((error: unknown) => {
-          halted = true;
+          if (isTunekitError(error, 'search_space_exhausted') || isTunekitError(error, 'max_trials_reached'))
+            return null;
           throw error;
-        }),
-      ),
-    );
-    const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failure) throw failure.reason;
+        }
+      },
+      prepareStart: async (maxTrials) => {
+        await this.beforeStart();
+        return startOptions(maxTrials);
+      },
+      finish: (trial, result, failReason, next) => this.settle(trial, result, failReason, next),
+      abandon: (trial) => this.abandon(trial),
+      stopRequests: async () => stopRequests(await this.storage.getStudy(this.name)),
+      stopped: () => this.stopRequested,
+    };
   }
 
   /** Makes the running `optimize` call (in this process) start no new trial. */
@@ -491,23 +383,6 @@ export class Study {
     this.live.delete(trial.number);
   }
 
-  /** Waits until storage answers again, for at most `limitMs`; throws `outage` if it does not. */
-  private async awaitStorage(outage: unknown, limitMs: number): Promise<void> {
-    const giveUpAt = Date.now() + limitMs;
-    for (let pauseMs = 250; ; pauseMs = Math.min(2 * pauseMs, 2000)) {
-      if (Date.now() >= giveUpAt) throw outage;
-      await new Promise((resolve) =>
-        setTimeout(resolve, Math.min(pauseMs, Math.max(0, giveUpAt - Date.now()))),
-      );
-      try {
-        await this.storage.getStudy(this.name);
-        return;
-      } catch (error) {
-        if (!isOutage(error)) throw error;
-      }
-    }
-  }
-
   /** `tell` for optimize: a trial another worker already failed as stale keeps that verdict. */
   private async settle(
     trial: Trial,
@@ -574,74 +449,9 @@ export class Study {
   }
 }
 
-/** Storage lost its connection (a server restart, a network blip), as opposed to refusing the request. */
-function isOutage(error: unknown): boolean {
-  return (
-    isTunekitError(error, 'storage_unreachable') &&
-    (error.details as { transient?: boolean } | undefined)?.transient === true
-  );
-}
-
-/** `catch` as a predicate: does optimize go on past this error? */
-function catchRule(rule: CatchRule): (error: unknown) => boolean {
-  if (typeof rule === 'boolean') return () => rule;
-  if (typeof rule === 'function') return rule;
-  if (!Array.isArray(rule))
-    throw new TunekitError(
-      'invalid_argument',
-      `optimize: catch must be a boolean, a list of error codes or classes, or a function; got ${String(rule)}`,
-    );
-  return (error) =>
-    rule.some((entry) =>
-      typeof entry === 'string'
-        ? (error as { code?: unknown } | null)?.code === entry
-        : error instanceof (entry as ErrorClass),
-    );
-}
-
 function invalidValues(values: readonly number[], expected: number): string | null {
   if (values.length !== expected)
     return `the objective returned ${values.length} value(s) but the study has ${expected} objective(s)`;
   const bad = values.find((v) => typeof v !== 'number' || !Number.isFinite(v));
   return bad === undefined ? null : `the objective returned ${String(bad)}; values must be finite numbers`;
-}
-
-/** What running the objective on a trial gave: what to tell, and the error it threw, if it threw one. */
-type Ran =
-  { result: TellResult; failReason?: string } | { result: 'fail'; failReason: string; error: unknown };
-
-async function runObjective(objective: Objective, trial: Trial): Promise<Ran> {
-  let returned: unknown;
-  try {
-    returned = await objective(trial);
-  } catch (error) {
-    if (error instanceof TrialPruned) return { result: 'pruned' };
-    if (error instanceof TrialFailed) return { result: 'fail', failReason: error.message };
-    return { result: 'fail', failReason: describeError(error), error };
-  }
-  if (typeof returned === 'number') return { result: returned };
-  if (Array.isArray(returned) && returned.every((v) => typeof v === 'number')) return { result: returned };
-  // Not a bug that throws: the trial fails with the reason (tell checks NaN and the count) and the study goes on.
-  const shown = returned === undefined ? 'undefined' : JSON.stringify(returned);
-  return {
-    result: 'fail',
-    failReason: `the objective returned ${shown}; return a number or an array of numbers`,
-  };
-}
-
-function checkPositive(name: string, value: number, allowInfinity: boolean): void {
-  const ok =
-    typeof value === 'number' &&
-    value > 0 &&
-    (Number.isInteger(value) || (allowInfinity && value === Infinity) || name === 'timeoutMs');
-  if (!ok)
-    throw new TunekitError(
-      'invalid_argument',
-      `optimize: ${name} must be a positive ${name === 'timeoutMs' ? 'number' : 'integer'}, got ${String(value)}`,
-    );
-}
-
-export function describeError(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}`;
-  return String(error);
 }

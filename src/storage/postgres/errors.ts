@@ -11,7 +11,13 @@ export function redact(url: URL): string {
   return copy.toString();
 }
 
-export function asStorageError(error: unknown, where: string): unknown {
+/**
+ * A driver error as a tunekit error. A connection that drops once the storage is open is
+ * `storage_disconnected` (worth waiting for: the server may be restarting; see storage/outage.ts); a server
+ * that cannot be reached while `opening`, a wrong password or database, a full connection table is
+ * `storage_unreachable`.
+ */
+export function asStorageError(error: unknown, where: string, opening = false): unknown {
   if (error instanceof TunekitError) return error;
   const code = (error as { code?: string }).code ?? '';
   const message = (error as Error).message ?? String(error);
@@ -23,12 +29,14 @@ export function asStorageError(error: unknown, where: string): unknown {
     /^08/.test(code) ||
     ['57P01', '57P02', '57P03'].includes(code) ||
     message.includes('Connection terminated');
+  if (transient && !opening)
+    return new TunekitError('storage_disconnected', `lost the connection to ${where}: ${message}`, { code });
   if (transient || /^28/.test(code) || ['3D000', '53300'].includes(code))
     return new TunekitError(
       'storage_unreachable',
       `cannot use ${where}: ${message}` +
         (code === '53300' ? " (lower pool_max per worker or raise the server's max_connections)" : ''),
-      { code, transient },
+      { code },
     );
   // 22021, 22P05: a NUL character; 22P02: an unpaired UTF-16 surrogate in JSON. PostgreSQL text holds neither.
   if (['22021', '22P05', '22P02'].includes(code))

@@ -77,9 +77,10 @@ describe.skipIf(!reachable)('PostgreSQL connection lost under a running study', 
       studyName: 'outage',
       heartbeatIntervalMs: 100,
       gracePeriodMs: 2500,
+      storageOutageMs: 20_000,
     });
     try {
-      await study.optimize(objective(relay, 4, 1000), { nTrials: 12, storageOutageMs: 20_000, catch: false });
+      await study.optimize(objective(relay, 4, 1000), { nTrials: 12 });
       const trials = await study.trials();
       expect(trials).toHaveLength(12);
       // Trial 4 lost its connection mid-run: nobody knows whether its last write arrived, so it is left running.
@@ -106,9 +107,10 @@ describe.skipIf(!reachable)('PostgreSQL connection lost under a running study', 
       studyName: 'outage',
       heartbeatIntervalMs: 100,
       gracePeriodMs: 800,
+      storageOutageMs: 1000,
     });
     try {
-      const run = study.optimize(objective(relay, 2, 60_000), { nTrials: 10, storageOutageMs: 1000 });
+      const run = study.optimize(objective(relay, 2, 60_000), { nTrials: 10 });
       const error = await run.then(
         () => null,
         (e: unknown) => e,

@@ -127,7 +127,7 @@ export class PostgresStorage implements StudyStorage {
   open(): Promise<void> {
     this.ready ??= (async () => {
       const client = await this.pool.connect().catch((error: unknown) => {
-        throw asStorageError(error, this.where);
+        throw asStorageError(error, this.where, true);
       });
       try {
         await migrate(client, this.where);

@@ -1,0 +1,185 @@
+// Rides through a dropped storage connection (a database server restarting, a network blip). A read that
+// lost its connection is sent again once storage answers; a write is not, since nobody knows whether it
+// arrived: the guard waits until storage answers and rethrows `storage_disconnected`, so the caller can
+// give up the trial it was writing (the stale-trial check fails it later, as if its worker had died).
+// Storage that does not answer within `waitMs` gives `storage_unreachable`.
+import { TunekitError, isTunekitError } from '../errors.js';
+import type { Distribution, ParamValue } from '../search-space/index.js';
+import type {
+  NewWaitingTrial,
+  RetryPolicy,
+  StartOptions,
+  StudyStorage,
+  StudySummary,
+  TrialParam,
+  TrialQuery,
+  TrialResult,
+  TrialWrite,
+} from '../study/storage.js';
+import type { Direction, JsonValue, StudyInfo, TrialRecord } from '../study/types.js';
+
+export interface OutageOptions {
+  /** How long to wait for storage to answer again; 0 gives up at once. */
+  readonly waitMs: number;
+  /** A cheap read that succeeds once storage answers again. */
+  readonly probe: () => Promise<unknown>;
+  /** Told once when an outage begins (for the study log). */
+  readonly onLost?: (error: TunekitError) => void;
+}
+
+/** The connection to storage dropped: what was being written may or may not have arrived. */
+export function isDisconnect(error: unknown): error is TunekitError {
+  return isTunekitError(error, 'storage_disconnected');
+}
+
+export class OutageGuard implements StudyStorage {
+  /** The wait for storage that every caller shares while it is down. */
+  private waiting: Promise<void> | null = null;
+
+  constructor(
+    readonly inner: StudyStorage,
+    private readonly options: OutageOptions,
+  ) {
+    if (!(options.waitMs >= 0))
+      throw new TunekitError(
+        'invalid_argument',
+        `storageOutageMs must be a number >= 0, got ${String(options.waitMs)}`,
+      );
+  }
+
+  createStudy(name: string, directions: readonly Direction[]): Promise<StudyInfo> {
+    return this.write(() => this.inner.createStudy(name, directions));
+  }
+  getStudy(name: string): Promise<StudyInfo> {
+    return this.read(() => this.inner.getStudy(name));
+  }
+  listStudies(): Promise<StudySummary[]> {
+    return this.read(() => this.inner.listStudies());
+  }
+  deleteStudy(studyId: number): Promise<void> {
+    return this.write(() => this.inner.deleteStudy(studyId));
+  }
+  renameStudy(studyId: number, newName: string): Promise<StudyInfo> {
+    return this.write(() => this.inner.renameStudy(studyId, newName));
+  }
+  setStudyUserAttr(studyId: number, key: string, value: JsonValue): Promise<void> {
+    return this.write(() => this.inner.setStudyUserAttr(studyId, key, value));
+  }
+  setStudySystemAttr(studyId: number, key: string, value: JsonValue): Promise<void> {
+    return this.write(() => this.inner.setStudySystemAttr(studyId, key, value));
+  }
+  enqueueTrials(
+    studyId: number,
+    trials: readonly NewWaitingTrial[],
+    options?: { onceKey?: string },
+  ): Promise<boolean> {
+    return this.write(() => this.inner.enqueueTrials(studyId, trials, options));
+  }
+  addTrials(studyId: number, trials: readonly TrialRecord[]): Promise<void> {
+    return this.write(() => this.inner.addTrials(studyId, trials));
+  }
+  startTrial(studyId: number, worker: string, options?: StartOptions): Promise<TrialRecord | null> {
+    return this.write(() => this.inner.startTrial(studyId, worker, options));
+  }
+  setTrialParam(trialId: number, name: string, distribution: Distribution, value: ParamValue): Promise<void> {
+    return this.write(() => this.inner.setTrialParam(trialId, name, distribution, value));
+  }
+  setTrialIntermediateValue(trialId: number, step: number, value: number): Promise<void> {
+    return this.write(() => this.inner.setTrialIntermediateValue(trialId, step, value));
+  }
+  setTrialUserAttr(trialId: number, key: string, value: JsonValue): Promise<void> {
+    return this.write(() => this.inner.setTrialUserAttr(trialId, key, value));
+  }
+  setTrialSystemAttr(trialId: number, key: string, value: JsonValue): Promise<void> {
+    return this.write(() => this.inner.setTrialSystemAttr(trialId, key, value));
+  }
+  heartbeat(trialId: number): Promise<void> {
+    return this.write(() => this.inner.heartbeat(trialId));
+  }
+  finishTrial(trialId: number, result: TrialResult): Promise<TrialRecord> {
+    return this.write(() => this.inner.finishTrial(trialId, result));
+  }
+  failStaleTrials(studyId: number, graceMs: number, retry?: RetryPolicy): Promise<TrialRecord[]> {
+    return this.write(() => this.inner.failStaleTrials(studyId, graceMs, retry));
+  }
+  getTrial(trialId: number): Promise<TrialRecord> {
+    return this.read(() => this.inner.getTrial(trialId));
+  }
+  getTrials(studyId: number, query?: TrialQuery): Promise<TrialRecord[]> {
+    return this.read(() => this.inner.getTrials(studyId, query));
+  }
+  async close(): Promise<void> {
+    await this.inner.close?.();
+  }
+
+  // The storage's optional batched writes, passed on where it has them (see StudyStorage).
+  get setTrialParams(): StudyStorage['setTrialParams'] {
+    const inner = this.inner;
+    if (!inner.setTrialParams) return undefined;
+    return (trialId: number, params: readonly TrialParam[]) =>
+      this.write(() => inner.setTrialParams!(trialId, params));
+  }
+  get writeTrial(): StudyStorage['writeTrial'] {
+    const inner = this.inner;
+    if (!inner.writeTrial) return undefined;
+    return (trialId: number, write: TrialWrite) => this.write(() => inner.writeTrial!(trialId, write));
+  }
+  get finishAndStartTrial(): StudyStorage['finishAndStartTrial'] {
+    const inner = this.inner;
+    if (!inner.finishAndStartTrial) return undefined;
+    return (trialId, result, studyId, worker, options) =>
+      this.write(() => inner.finishAndStartTrial!(trialId, result, studyId, worker, options));
+  }
+
+  /** A read: sent again, as often as it takes, while storage comes back within the wait. */
+  private async read<T>(call: () => Promise<T>): Promise<T> {
+    for (;;) {
+      try {
+        return await call();
+      } catch (error) {
+        if (!isDisconnect(error)) throw error;
+        await this.awaitStorage(error);
+      }
+    }
+  }
+
+  /** A write: never sent twice. Once storage answers again the caller learns the write may be lost. */
+  private async write<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      if (!isDisconnect(error)) throw error;
+      await this.awaitStorage(error);
+      throw error;
+    }
+  }
+
+  private awaitStorage(lost: TunekitError): Promise<void> {
+    if (this.waiting) return this.waiting;
+    this.options.onLost?.(lost);
+    const wait = this.poll(lost).finally(() => {
+      if (this.waiting === wait) this.waiting = null;
+    });
+    return (this.waiting = wait);
+  }
+
+  private async poll(lost: TunekitError): Promise<void> {
+    const { waitMs, probe } = this.options;
+    const giveUpAt = Date.now() + waitMs;
+    for (let pauseMs = 250; ; pauseMs = Math.min(2 * pauseMs, 2000)) {
+      if (Date.now() >= giveUpAt)
+        throw new TunekitError(
+          'storage_unreachable',
+          `${lost.message}; storage did not answer again within ${waitMs} ms (storageOutageMs)`,
+          lost.details,
+        );
+      await new Promise((resolve) => setTimeout(resolve, Math.min(pauseMs, giveUpAt - Date.now())));
+      try {
+        await probe();
+        return;
+      } catch (error) {
+        if (!isDisconnect(error)) throw error;
+      }
+    }
+  }
+}
