@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createStudy } from '../create-study.js';
 import { TunekitError } from '../errors.js';
 import { RandomSampler } from '../samplers/random.js';
+import { InMemoryStorage } from '../storage/memory.js';
 import type { LogEvent } from './logger.js';
 
 function recorder(): { events: LogEvent[]; logger: (e: LogEvent) => void } {
@@ -137,6 +138,27 @@ describe('the study log', () => {
       code: 'invalid_argument',
       message: expect.stringMatching(/logLevel must be one of debug, info, warn, error/),
     });
+  });
+
+  it("logs another worker's trial that this process failed as stale", async () => {
+    const { events, logger } = recorder();
+    const storage = new InMemoryStorage();
+    const failures = { heartbeatIntervalMs: 20, gracePeriodMs: 60 };
+    const dead = await createStudy({ storage, studyName: 's', quiet: true, ...failures });
+    const orphan = await dead.ask(); // its worker "dies": the trial is never finished, no heartbeat is sent
+    (dead as unknown as { heartbeat: { untrack(id: number): void } }).heartbeat.untrack(orphan.id);
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    const alive = await createStudy({ storage, studyName: 's', loadIfExists: true, logger, ...failures });
+    await alive.optimize(() => 1, { nTrials: 1 });
+    expect(events.map((e) => [e.level, e.message])).toEqual([
+      [
+        'warn',
+        expect.stringMatching(
+          /^Trial 0 failed: stale: no heartbeat for over 60 ms from worker .*; presumed dead$/,
+        ),
+      ],
+      ['info', 'Trial 1 finished with value 1; best is trial 1 with value 1'],
+    ]);
   });
 
   it('writes to stderr by default', async () => {

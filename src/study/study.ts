@@ -128,7 +128,9 @@ export class Study {
 
   /** Before a trial starts: fail dead workers' trials (at most once per heartbeat interval); a grid enqueues. */
   private async beforeStart(): Promise<void> {
-    await this.heartbeat.failStale();
+    // Another worker's trial this process failed as stale is logged here: its own worker never will.
+    for (const failed of await this.heartbeat.failStale())
+      this.log(trialFinished(this.name, this.info.directions, failed, null));
     await this.sampler.prepare?.(this.info, this.storage);
   }
 
