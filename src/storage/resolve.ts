@@ -8,11 +8,17 @@ export async function resolveStorage(storage: StudyStorage | string): Promise<St
   if (typeof storage !== 'string') return storage;
   if (storage === 'memory:' || storage === ':memory:') return new InMemoryStorage();
   if (storage.startsWith('sqlite:')) {
-    const { SqliteStorage } = await import('./sqlite/index.js');
+    const { SqliteStorage } = (await loadBackEnd(
+      './sqlite/index.js',
+      storage,
+    )) as typeof import('./sqlite/index.js');
     return new SqliteStorage(sqlitePath(storage));
   }
   if (/^postgres(ql)?:\/\//.test(storage)) {
-    const { openPostgresStorage } = await import('./postgres/index.js');
+    const { openPostgresStorage } = (await loadBackEnd(
+      './postgres/index.js',
+      storage,
+    )) as typeof import('./postgres/index.js');
     return openPostgresStorage(storage);
   }
   throw new TunekitError(
@@ -20,6 +26,22 @@ export async function resolveStorage(storage: StudyStorage | string): Promise<St
     `storage URL ${JSON.stringify(storage)} is not supported; use 'memory:', 'sqlite:./tunekit.db', ` +
       `'postgres://user@host:5432/db' or pass a StudyStorage object`,
   );
+}
+
+/**
+ * Imports a back end through a specifier bundlers do not follow, so a browser bundle of the core never pulls
+ * in better-sqlite3 or pg; in Node it resolves as a literal would.
+ */
+async function loadBackEnd(specifier: string, url: string): Promise<unknown> {
+  try {
+    return await import(/* @vite-ignore */ specifier);
+  } catch (error) {
+    throw new TunekitError(
+      'storage_unreachable',
+      `storage URL ${JSON.stringify(url)} needs tunekit's ${specifier.split('/')[1]} back end, which did not load here ` +
+        `(${(error as Error).message}); in a browser use 'memory:' or pass a StudyStorage object`,
+    );
+  }
 }
 
 /** 'sqlite:./a.db' and 'sqlite://./a.db' name ./a.db; 'sqlite:///tmp/a.db' names /tmp/a.db. */

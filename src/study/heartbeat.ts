@@ -70,8 +70,11 @@ export class Heartbeat {
   track(trialId: number): void {
     if (!this.enabled) return;
     this.running.add(trialId);
-    // unref: heartbeats alone never keep a process alive.
-    this.timer ??= setInterval(() => void this.beat(), this.options.heartbeatIntervalMs).unref();
+    if (this.timer === null) {
+      this.timer = setInterval(() => void this.beat(), this.options.heartbeatIntervalMs);
+      // unref (Node only; a browser's timers have none): heartbeats alone never keep a process alive.
+      (this.timer as { unref?: () => void }).unref?.();
+    }
   }
 
   untrack(trialId: number): void {

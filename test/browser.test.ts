@@ -1,0 +1,95 @@
+// The core in a browser, as a user would ship it: `import { createStudy, TpeSampler } from 'tunekit'`
+// bundled by esbuild for the browser with nothing marked external, then run in headless Chromium (Debian's,
+// through playwright-core): a TPE study and a default-sampler study run to the end, and the log reaches
+// the page's console.
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { chromium } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+
+const root = new URL('..', import.meta.url).pathname;
+const CHROMIUM = '/usr/bin/chromium';
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--no-first-run',
+];
+
+const program = `
+import { createStudy, TpeSampler } from 'tunekit';
+const logs = [];
+const logger = (e) => logs.push(e.message);
+const tpe = await createStudy({ sampler: new TpeSampler({ seed: 1 }), logger });
+await tpe.optimize(
+  (t) => (t.suggestFloat('x', -5, 5) - 1) ** 2 + (t.suggestCategorical('c', ['a', 'b']) === 'a' ? 0 : 1),
+  { nTrials: 40 },
+);
+const auto = await createStudy({ seed: 2 }); // the default sampler, logging to the console
+await auto.optimize((t) => Math.abs(t.suggestInt('n', 1, 64, { log: true }) - 8), { nTrials: 15 });
+window.result = {
+  tpeBest: await tpe.bestValue(),
+  tpeTrials: (await tpe.trials()).length,
+  autoTrials: (await auto.trials({ states: ['complete'] })).length,
+  firstLog: logs[0],
+};
+`;
+
+describe.skipIf(!existsSync(CHROMIUM))('the core in a browser', () => {
+  it('bundles for the browser with nothing external and runs TPE and the default sampler in Chromium', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tunekit-browser-'));
+    try {
+      // A consumer's project: tunekit as a dependency (this checkout, built), resolved through its exports.
+      mkdirSync(join(dir, 'node_modules'));
+      symlinkSync(root, join(dir, 'node_modules', 'tunekit'));
+      writeFileSync(join(dir, 'main.js'), program);
+      const bundle = await build({
+        entryPoints: [join(dir, 'main.js')],
+        absWorkingDir: dir,
+        bundle: true,
+        platform: 'browser',
+        format: 'esm',
+        target: 'es2022',
+        write: false,
+        logLevel: 'silent',
+      });
+      expect(bundle.errors).toEqual([]);
+      const code = bundle.outputFiles[0]!.text;
+      expect(code).not.toMatch(/better-sqlite3|from "pg"/);
+
+      const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+      try {
+        const page = await browser.newPage();
+        const errors: string[] = [];
+        const console: string[] = [];
+        page.on('pageerror', (e) => errors.push(e.message));
+        page.on('console', (m) => console.push(m.text()));
+        await page.goto('about:blank');
+        await page.addScriptTag({ content: code, type: 'module' });
+        await page.waitForFunction('"result" in window', null, { timeout: 30_000 }).catch(() => {});
+        expect(errors).toEqual([]);
+        const result = (await page.evaluate('window.result')) as {
+          tpeBest: number;
+          tpeTrials: number;
+          autoTrials: number;
+          firstLog: string;
+        };
+        expect(result.tpeTrials).toBe(40);
+        expect(result.tpeBest).toBeLessThan(0.5);
+        expect(result.autoTrials).toBe(15);
+        expect(result.firstLog).toMatch(/^Trial 0 finished with value /);
+        expect(console).toContainEqual(
+          expect.stringMatching(/^\[tunekit info\] Trial 14 finished with value/),
+        );
+      } finally {
+        await browser.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
