@@ -35,7 +35,7 @@ async function readTrials(url: string, study: string): Promise<TrialRecord[]> {
   try {
     return await storage.getTrials((await storage.getStudy(study)).id);
   } finally {
-    await storage.close?.();
+    await storage.close();
   }
 }
 

@@ -34,7 +34,7 @@ export const CONFIG_ATTR = 'config';
 
 export async function openConfigStudy(config: TuneConfig, overrides: TuneOverrides = {}): Promise<Study> {
   const opened = await createConfigStudy(config, overrides);
-  await opened.storage.setStudySystemAttr(opened.id, CONFIG_ATTR, config.source as JsonValue);
+  await opened.storage.writeStudy(opened.id, { systemAttrs: { [CONFIG_ATTR]: config.source as JsonValue } });
   return opened;
 }
 
@@ -50,7 +50,7 @@ export async function loadStudyConfig(storage: string, studyName: string): Promi
       );
     return parseConfig(source);
   } finally {
-    await opened.close?.();
+    await opened.close();
   }
 }
 

@@ -232,7 +232,7 @@ export const setNote: Handler = async (ctx, req) => {
   if (typeof note !== 'string' || note.length > 10_000)
     throw new TunekitError('invalid_argument', 'note must be a string of at most 10,000 characters');
   // Finished trials are immutable, so notes live on the study, keyed by trial number.
-  await ctx.storage.setStudySystemAttr(info.id, `${NOTE_PREFIX}${record.number}`, note);
+  await ctx.storage.writeStudy(info.id, { systemAttrs: { [`${NOTE_PREFIX}${record.number}`]: note } });
   return { ok: true, note };
 };
 

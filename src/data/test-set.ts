@@ -129,11 +129,9 @@ function checkScore(score: unknown): void {
 }
 
 async function write(study: Study, evaluations: readonly TestEvaluation[]): Promise<void> {
-  await study.storage.setStudySystemAttr(
-    study.id,
-    TEST_EVALUATIONS_ATTR,
-    evaluations as unknown as JsonValue,
-  );
+  await study.storage.writeStudy(study.id, {
+    systemAttrs: { [TEST_EVALUATIONS_ATTR]: evaluations as unknown as JsonValue },
+  });
 }
 
 const queues = new WeakMap<StudyStorage, Map<number, Promise<unknown>>>();

@@ -16,17 +16,19 @@ describe('copyStudy', () => {
     const file = `sqlite:${join(dir, 'src.db')}`;
     const src = await resolveStorage(file);
     const s = await src.createStudy('search', ['maximize']);
-    await src.setStudyUserAttr(s.id, 'dataset', 'digits');
+    await src.writeStudy(s.id, { userAttrs: { dataset: 'digits' } });
     await src.enqueueTrials(s.id, [{ fixedParams: { lr: 0.1 } }], { onceKey: 'grid:abc' });
     for (let i = 0; i < 4; i++) {
       const t = (await src.startTrial(s.id, 'w'))!;
-      await src.setTrialParam(t.id, 'lr', floatDistribution('lr', 0, 1), i / 10);
-      await src.setTrialIntermediateValue(t.id, 0, i === 3 ? NaN : i);
+      await src.writeTrial(t.id, {
+        params: [{ name: 'lr', distribution: floatDistribution('lr', 0, 1), value: i / 10 }],
+        intermediateValues: { 0: i === 3 ? NaN : i },
+      });
       if (i < 3) await src.finishTrial(t.id, { state: i === 1 ? 'pruned' : 'complete', values: [i] });
     }
     await src.enqueueTrials(s.id, [{ fixedParams: { lr: 0.9 } }]);
     const before = await src.getTrials(s.id);
-    await src.close?.();
+    await src.close();
 
     const db = await createTestDatabase();
     try {
@@ -56,7 +58,7 @@ describe('copyStudy', () => {
       const again = await copyStudy(file, 'search', dst);
       expect((await dst.listStudies()).map((x) => x.study.name)).toEqual(['search-pg', 'search']);
       expect(await dst.getTrials(again.id)).toHaveLength(before.length);
-      await dst.close?.();
+      await dst.close();
     } finally {
       await db.drop();
     }

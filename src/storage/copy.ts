@@ -29,10 +29,7 @@ export async function copyStudy(
     const trials = await source.getTrials(study.id);
     const copy = await target.createStudy(options.toName ?? name, study.directions);
     try {
-      for (const [key, value] of Object.entries(study.userAttrs))
-        await target.setStudyUserAttr(copy.id, key, value);
-      for (const [key, value] of Object.entries(study.systemAttrs))
-        await target.setStudySystemAttr(copy.id, key, value);
+      await target.writeStudy(copy.id, { userAttrs: study.userAttrs, systemAttrs: study.systemAttrs });
       await target.addTrials(copy.id, trials);
     } catch (error) {
       await target.deleteStudy(copy.id).catch(() => {});
@@ -40,7 +37,7 @@ export async function copyStudy(
     }
     return await target.getStudy(copy.name);
   } finally {
-    if (typeof from === 'string') await source.close?.();
-    if (typeof to === 'string') await target?.close?.();
+    if (typeof from === 'string') await source.close();
+    if (typeof to === 'string') await target?.close();
   }
 }

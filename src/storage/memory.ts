@@ -1,14 +1,15 @@
 // In-memory storage: the default for library use and the reference the SQL storages are tested against.
 // Records are frozen copies, so a caller can never change what the storage holds.
 import { TunekitError } from '../errors.js';
-import type { Distribution, ParamValue } from '../search-space/index.js';
 import type {
+  Finished,
   NewWaitingTrial,
+  NextTrial,
   RetryPolicy,
   StartOptions,
   StudyStorage,
   StudySummary,
-  TrialParam,
+  StudyWrite,
   TrialWrite,
   TrialQuery,
   TrialResult,
@@ -27,6 +28,16 @@ interface StudyRow extends Mutable<StudyInfo> {
 
 function freeze<T>(value: T): T {
   return Object.freeze(structuredClone(value));
+}
+
+/** Attributes as the SQL storages keep them: a JSON copy; `invalid_argument` for what JSON cannot hold. */
+function jsonCopy<T>(value: T): T {
+  if (value === undefined) return value;
+  try {
+    return JSON.parse(JSON.stringify(value)) as T;
+  } catch (error) {
+    throw new TunekitError('invalid_argument', `cannot store a value as JSON: ${(error as Error).message}`);
+  }
 }
 
 export class InMemoryStorage implements StudyStorage {
@@ -82,14 +93,12 @@ export class InMemoryStorage implements StudyStorage {
     return this.info(row);
   }
 
-  async setStudyUserAttr(studyId: number, key: string, value: JsonValue): Promise<void> {
+  async writeStudy(studyId: number, write: StudyWrite): Promise<StudyInfo> {
     const row = this.study(studyId);
-    row.userAttrs = { ...row.userAttrs, [key]: structuredClone(value) };
-  }
-
-  async setStudySystemAttr(studyId: number, key: string, value: JsonValue): Promise<void> {
-    const row = this.study(studyId);
-    row.systemAttrs = { ...row.systemAttrs, [key]: structuredClone(value) };
+    const [userAttrs, systemAttrs] = [jsonCopy(write.userAttrs), jsonCopy(write.systemAttrs)];
+    row.userAttrs = { ...row.userAttrs, ...userAttrs };
+    row.systemAttrs = { ...row.systemAttrs, ...systemAttrs };
+    return this.info(row);
   }
 
   async enqueueTrials(
@@ -139,20 +148,8 @@ export class InMemoryStorage implements StudyStorage {
     return freeze(this.addTrial(row, 'running', worker, {}));
   }
 
-  async setTrialParam(
-    trialId: number,
-    name: string,
-    distribution: Distribution,
-    value: ParamValue,
-  ): Promise<void> {
-    await this.setTrialParams(trialId, [{ name, distribution, value }]);
-  }
-
-  async setTrialParams(trialId: number, params: readonly TrialParam[]): Promise<void> {
-    await this.writeTrial(trialId, { params });
-  }
-
   async writeTrial(trialId: number, write: TrialWrite): Promise<void> {
+    const [userAttrs, systemAttrs] = [jsonCopy(write.userAttrs), jsonCopy(write.systemAttrs)];
     const t = this.touch(trialId);
     const params = write.params ?? [];
     t.params = { ...t.params, ...Object.fromEntries(params.map((p) => [p.name, p.value])) };
@@ -161,46 +158,23 @@ export class InMemoryStorage implements StudyStorage {
       ...Object.fromEntries(params.map((p) => [p.name, structuredClone(p.distribution)])),
     };
     t.intermediateValues = { ...t.intermediateValues, ...write.intermediateValues };
-    t.userAttrs = { ...t.userAttrs, ...structuredClone(write.userAttrs) };
-  }
-
-  async setTrialIntermediateValue(trialId: number, step: number, value: number): Promise<void> {
-    const t = this.touch(trialId);
-    t.intermediateValues = { ...t.intermediateValues, [step]: value };
-  }
-
-  async setTrialUserAttr(trialId: number, key: string, value: JsonValue): Promise<void> {
-    const t = this.touch(trialId);
-    t.userAttrs = { ...t.userAttrs, [key]: structuredClone(value) };
-  }
-
-  async setTrialSystemAttr(trialId: number, key: string, value: JsonValue): Promise<void> {
-    const t = this.touch(trialId);
-    t.systemAttrs = { ...t.systemAttrs, [key]: structuredClone(value) };
+    t.userAttrs = { ...t.userAttrs, ...userAttrs };
+    t.systemAttrs = { ...t.systemAttrs, ...systemAttrs };
   }
 
   async heartbeat(trialId: number): Promise<void> {
     this.running(trialId).heartbeatAt = Date.now();
   }
 
-  async finishTrial(trialId: number, result: TrialResult): Promise<TrialRecord> {
+  async finishTrial(trialId: number, result: TrialResult, next?: NextTrial): Promise<Finished> {
     const t = this.running(trialId);
     t.state = result.state;
     t.values = result.values ? [...result.values] : null;
     t.failReason = result.failReason ?? null;
     t.finishedAt = Date.now();
-    return freeze(t);
-  }
-
-  async finishAndStartTrial(
-    trialId: number,
-    result: TrialResult,
-    studyId: number,
-    worker: string,
-    options?: StartOptions,
-  ): Promise<{ finished: TrialRecord; started: TrialRecord | null }> {
-    const finished = await this.finishTrial(trialId, result);
-    return { finished, started: await this.startTrial(studyId, worker, options) };
+    const finished = freeze(t);
+    if (!next) return { finished };
+    return { finished, started: await this.startTrial(t.studyId, next.worker, next.options) };
   }
 
   async failStaleTrials(studyId: number, graceMs: number, retry?: RetryPolicy): Promise<TrialRecord[]> {
@@ -221,6 +195,9 @@ export class InMemoryStorage implements StudyStorage {
       return freeze(t);
     });
   }
+
+  /** Holds nothing to release. */
+  async close(): Promise<void> {}
 
   async getTrial(trialId: number): Promise<TrialRecord> {
     return freeze(this.trial(trialId));

@@ -16,6 +16,6 @@ export function stopRequests(info: StudyInfo): number {
 export async function requestStop(storage: StudyStorage, studyName: string): Promise<number> {
   const info = await storage.getStudy(studyName);
   const count = stopRequests(info) + 1;
-  await storage.setStudySystemAttr(info.id, STOP_REQUESTS_ATTR, count);
+  await storage.writeStudy(info.id, { systemAttrs: { [STOP_REQUESTS_ATTR]: count } });
   return count;
 }

@@ -32,12 +32,22 @@ export interface TrialParam {
   readonly value: ParamValue;
 }
 
-/** Writes to a running trial that are sent together (see `writeTrial`). */
+/**
+ * Writes to a running trial, applied together, all or none (see `writeTrial`). Params, intermediate values
+ * and attributes are merged into what the trial holds, key by key.
+ */
 export interface TrialWrite {
   readonly params?: readonly TrialParam[];
   /** By step. */
   readonly intermediateValues?: Readonly<Record<number, number>>;
   readonly userAttrs?: Readonly<Record<string, JsonValue>>;
+  readonly systemAttrs?: Readonly<Record<string, JsonValue>>;
+}
+
+/** Writes to a study, merged key by key into its attributes (see `writeStudy`). */
+export interface StudyWrite {
+  readonly userAttrs?: Readonly<Record<string, JsonValue>>;
+  readonly systemAttrs?: Readonly<Record<string, JsonValue>>;
 }
 
 export interface TrialResult {
@@ -60,6 +70,18 @@ export interface StartOptions {
   readonly maxTrials?: number;
 }
 
+/** The trial to start, in the finished trial's study, in the same write as a finish (see `finishTrial`). */
+export interface NextTrial {
+  readonly worker: string;
+  readonly options?: StartOptions;
+}
+
+export interface Finished {
+  readonly finished: TrialRecord;
+  /** Undefined when no next trial was asked for; null when none could start (as `startTrial` returns null). */
+  readonly started?: TrialRecord | null;
+}
+
 /** Given a trial that was failed as stale, the trial to enqueue in its place, or null for none. */
 export type RetryPolicy = (failed: TrialRecord) => NewWaitingTrial | null;
 
@@ -73,8 +95,8 @@ export interface StudyStorage {
   deleteStudy(studyId: number): Promise<void>;
   /** Throws `study_not_found`, or `duplicate_study` if the new name is taken. */
   renameStudy(studyId: number, newName: string): Promise<StudyInfo>;
-  setStudyUserAttr(studyId: number, key: string, value: JsonValue): Promise<void>;
-  setStudySystemAttr(studyId: number, key: string, value: JsonValue): Promise<void>;
+  /** The only write to a study's attributes, in one write; returns the study as stored. Throws `study_not_found`. */
+  writeStudy(studyId: number, write: StudyWrite): Promise<StudyInfo>;
 
   /**
    * Adds waiting trials, atomically. With `onceKey`, does so only if no earlier call used the same key on
@@ -95,38 +117,20 @@ export interface StudyStorage {
    * trial with the next number. Returns null when `onlyWaiting` or `maxTrials` forbids creating one.
    */
   startTrial(studyId: number, worker: string, options?: StartOptions): Promise<TrialRecord | null>;
-  /** Records a parameter of a running trial; throws `trial_finished` once finished. */
-  setTrialParam(trialId: number, name: string, distribution: Distribution, value: ParamValue): Promise<void>;
   /**
-   * Optional: records several parameters of a running trial in one write (one round trip, one commit),
-   * all or none; the same rules as setTrialParam. Trials batch the suggestions an objective makes at once.
+   * The only write to a running (or waiting) trial: everything in `write` in one write (one round trip,
+   * one commit), all or none. Throws `trial_finished` once the trial is finished, `trial_not_found`.
+   * A Trial sends what the objective asked for in one go this way: its suggestions and the report after them.
    */
-  setTrialParams?(trialId: number, params: readonly TrialParam[]): Promise<void>;
-  setTrialIntermediateValue(trialId: number, step: number, value: number): Promise<void>;
-  /**
-   * Optional: params, intermediate values and user attributes of a running trial in one write (one round
-   * trip, one commit), all or none; the same rules as the single writes. A Trial sends what the objective
-   * asked for in one go this way: its suggestions and the first report after them.
-   */
-  writeTrial?(trialId: number, write: TrialWrite): Promise<void>;
-  setTrialUserAttr(trialId: number, key: string, value: JsonValue): Promise<void>;
-  setTrialSystemAttr(trialId: number, key: string, value: JsonValue): Promise<void>;
+  writeTrial(trialId: number, write: TrialWrite): Promise<void>;
   /** Marks a running trial alive now. */
   heartbeat(trialId: number): Promise<void>;
-  /** Finishes a running trial; throws `trial_finished` if it already is. */
-  finishTrial(trialId: number, result: TrialResult): Promise<TrialRecord>;
   /**
-   * Optional: `finishTrial`, then `startTrial(studyId, worker, options)`, in one write (one round trip, one
-   * commit). When the finish is refused (`trial_finished`, `trial_not_found`) nothing is started. `optimize`
-   * uses it between two trials of a worker; `started` is null when `startTrial` would return null.
+   * Finishes a running trial; throws `trial_finished` if it already is. With `next`, then starts a trial in
+   * the same study as `startTrial(studyId, next.worker, next.options)` would, in the same write (one round
+   * trip, one commit); when the finish is refused nothing is started. `optimize` chains a worker's trials so.
    */
-  finishAndStartTrial?(
-    trialId: number,
-    result: TrialResult,
-    studyId: number,
-    worker: string,
-    options?: StartOptions,
-  ): Promise<{ finished: TrialRecord; started: TrialRecord | null }>;
+  finishTrial(trialId: number, result: TrialResult, next?: NextTrial): Promise<Finished>;
   /**
    * Fails every running trial of the study whose last heartbeat is older than `graceMs` (its worker is
    * presumed dead) and, where `retry` returns a trial, enqueues that in the same transaction, linking the two
@@ -140,6 +144,6 @@ export interface StudyStorage {
   /** Trials ordered by number. */
   getTrials(studyId: number, query?: TrialQuery): Promise<TrialRecord[]>;
 
-  /** Releases connections and file handles. Optional: the in-memory storage holds none. */
-  close?(): Promise<void>;
+  /** Releases connections and file handles (the in-memory storage holds none). Nothing may be called after. */
+  close(): Promise<void>;
 }

@@ -173,7 +173,8 @@ export class Study {
           return view;
         },
         trial: record,
-        setMemo: (key, value) => this.storage.setTrialSystemAttr(record.id, `sampler:${key}`, value),
+        setMemo: (key, value) =>
+          this.storage.writeTrial(record.id, { systemAttrs: { [`sampler:${key}`]: value } }),
       };
       const relative = (await this.sampler.sampleRelative?.(context)) ?? null;
       const trial = new Trial(record, {
@@ -210,7 +211,7 @@ export class Study {
   }
 
   /**
-   * tell's work. With `next` (and a storage that can), this worker's next trial starts in the same write as
+   * tell's work. With `next`, this worker's next trial starts in the same write as
    * the finish: one commit between two trials instead of two. `started` is what storage started, if it tried.
    */
   private async finish(
@@ -228,14 +229,10 @@ export class Study {
       writeError !== null
         ? ({ state: 'fail', failReason: `could not store the trial: ${describeError(writeError)}` } as const)
         : await this.outcome(id, result, failReason);
-    const chained = next && this.storage.finishAndStartTrial;
-    const settled: Settled = await (
-      chained
-        ? this.storage.finishAndStartTrial!(id, outcome, this.info.id, this.worker, next).then(
-            ({ finished, started }) => ({ record: finished, started }),
-          )
-        : this.storage.finishTrial(id, outcome).then((record) => ({ record }))
-    ).finally(() => this.heartbeat.untrack(id));
+    const settled: Settled = await this.storage
+      .finishTrial(id, outcome, next && { worker: this.worker, options: next })
+      .then(({ finished, started }) => ({ record: finished, started }))
+      .finally(() => this.heartbeat.untrack(id));
     this.live.delete(number);
     try {
       if (live) await this.sampler.afterTrial?.(live.context, settled.record);
@@ -289,12 +286,7 @@ export class Study {
     // and the loop goes on anyway, storage starts the next trial in the same write.
     const settleAndGo = async (trial: Trial, result: TellResult): Promise<Settled> => {
       const goOn = !halted && !this.stopRequested && started < nTrials && Date.now() < deadline;
-      if (
-        !goOn ||
-        callbacks.length > 0 ||
-        Date.now() - lastStopCheck >= STOP_POLL_MS ||
-        !this.storage.finishAndStartTrial
-      )
+      if (!goOn || callbacks.length > 0 || Date.now() - lastStopCheck >= STOP_POLL_MS)
         return this.settle(trial, result);
       started++;
       try {
@@ -446,7 +438,9 @@ export class Study {
   }
 
   async setUserAttr(key: string, value: JsonValue): Promise<void> {
-    await this.storage.setStudyUserAttr(this.info.id, key, toJson(value, `study attribute "${key}"`));
+    await this.storage.writeStudy(this.info.id, {
+      userAttrs: { [key]: toJson(value, `study attribute "${key}"`) },
+    });
   }
 
   /** Stops keeping a trial alive: its heartbeats end, so other workers fail it once the grace period passes. */

@@ -206,16 +206,7 @@ export class Trial {
   }
 
   private async send(write: Unsent): Promise<void> {
-    const storage = this.deps.storage;
-    if (storage.writeTrial) return storage.writeTrial(this.id, write);
-    // A storage without batched writes gets the same writes one by one.
-    if (write.params.length > 0 && storage.setTrialParams)
-      await storage.setTrialParams(this.id, write.params);
-    else for (const p of write.params) await storage.setTrialParam(this.id, p.name, p.distribution, p.value);
-    for (const [step, value] of Object.entries(write.intermediateValues))
-      await storage.setTrialIntermediateValue(this.id, Number(step), value);
-    for (const [key, value] of Object.entries(write.userAttrs))
-      await storage.setTrialUserAttr(this.id, key, value);
+    await this.deps.storage.writeTrial(this.id, write);
   }
 }
 

@@ -334,7 +334,7 @@ describe('config parser (fuzzed)', () => {
             (study as Record<string, unknown>).name = name;
           try {
             const opened = await openConfigStudy(parseConfig(config), { storage: url });
-            await opened.storage.close?.();
+            await opened.storage.close();
           } catch (error) {
             expectConfigError(error);
             await expect(storage.getStudy(name)).rejects.toMatchObject({ code: 'study_not_found' });

@@ -32,7 +32,7 @@ const PLANS: ReadonlyArray<Omit<KillPlan, 'nth'> | 'external'> = [
   { at: 'startTrial', when: 'during' },
   { at: 'startTrial', when: 'after' },
   { at: 'objective', when: 'during' },
-  { at: 'setTrialIntermediateValue', when: 'during' },
+  { at: 'report', when: 'during' },
   { at: 'heartbeat', when: 'during' },
   { at: 'finishTrial', when: 'before' },
   { at: 'finishTrial', when: 'during' },
@@ -45,7 +45,7 @@ async function readTrials(url: string, study: string): Promise<TrialRecord[]> {
   try {
     return await storage.getTrials((await storage.getStudy(study)).id);
   } finally {
-    await storage.close?.();
+    await storage.close();
   }
 }
 

@@ -3,14 +3,15 @@
 // study row), so workers never deadlock; each process uses a small, bounded pool of connections.
 import pg from 'pg';
 import { TunekitError } from '../../errors.js';
-import type { Distribution, ParamValue } from '../../search-space/index.js';
 import type {
+  Finished,
   NewWaitingTrial,
+  NextTrial,
   RetryPolicy,
   StartOptions,
   StudyStorage,
   StudySummary,
-  TrialParam,
+  StudyWrite,
   TrialWrite,
   TrialQuery,
   TrialResult,
@@ -21,6 +22,7 @@ import {
   encodeIntermediate,
   encodeNumber,
   encodeValues,
+  jsonText,
   studyFromRow,
   summariesFromRows,
   trialFromRow,
@@ -40,16 +42,16 @@ const NO_LIMIT = String(Number.MAX_SAFE_INTEGER);
 
 // Claims the oldest waiting trial (SKIP LOCKED: racing workers each get a different one, nobody waits),
 // or, if none waits, takes the next number (the study row's lock serialises only this) and inserts a trial.
-// Parameters: study, worker, whether it may create, the trial limit; `gate` must hold for either branch.
-const START_CTES = (study: string, worker: string, create: string, limit: string, gate = 'true'): string => `
+// Parameters: study, worker, whether it may create, the trial limit.
+const START_CTES = (study: string, worker: string, create: string, limit: string): string => `
   claimed AS (
     UPDATE tunekit_trials SET state = 'running', worker = ${worker}, started_at = ${NOW_MS}, heartbeat_at = ${NOW_MS}
-    WHERE id = (SELECT id FROM tunekit_trials WHERE study_id = ${study} AND state = 'waiting' AND ${gate}
+    WHERE id = (SELECT id FROM tunekit_trials WHERE study_id = ${study} AND state = 'waiting'
                 ORDER BY number LIMIT 1 FOR UPDATE SKIP LOCKED)
     RETURNING *
   ), numbered AS (
     UPDATE tunekit_studies SET next_number = next_number + 1
-    WHERE id = ${study} AND ${create}::boolean AND next_number < ${limit}::bigint AND ${gate} AND NOT EXISTS (SELECT 1 FROM claimed)
+    WHERE id = ${study} AND ${create}::boolean AND next_number < ${limit}::bigint AND NOT EXISTS (SELECT 1 FROM claimed)
     RETURNING next_number - 1 AS number
   ), created AS (
     INSERT INTO tunekit_trials (study_id, number, state, worker, created_at, started_at, heartbeat_at)
@@ -60,10 +62,10 @@ const START_TRIAL = `WITH ${START_CTES('$1', '$2', '$3', '$4')} SELECT * FROM cl
 
 const FINISH = `UPDATE tunekit_trials SET state = $2, vals = $3::jsonb, fail_reason = $4, finished_at = ${NOW_MS}
                 WHERE id = $1 AND ${UNFINISHED} RETURNING *`;
-// The finish first (a trial row), then the start (a waiting trial's row, or the study row): the usual lock
-// order. The start happens only if the finish did.
+// The finish first (a trial row), then the start in the same study (a waiting trial's row, or the study
+// row): the usual lock order. The start happens only if the finish did (otherwise there is no study id).
 const FINISH_AND_START = `
-  WITH finished AS (${FINISH}), ${START_CTES('$5', '$6', '$7', '$8', 'EXISTS (SELECT 1 FROM finished)')}
+  WITH finished AS (${FINISH}), ${START_CTES('(SELECT study_id FROM finished)', '$5', '$6', '$7')}
   SELECT true AS was_finished, * FROM finished UNION ALL SELECT false, * FROM claimed UNION ALL SELECT false, * FROM created`;
 
 // Reserves numbers for a batch ($2 trials) and inserts it from a JSON array, in one statement. With a
@@ -188,12 +190,14 @@ export class PostgresStorage implements StudyStorage {
     return studyFromRow(rows[0]);
   }
 
-  async setStudyUserAttr(studyId: number, key: string, value: JsonValue): Promise<void> {
-    await this.patchStudy(studyId, 'user_attrs', key, value);
-  }
-
-  async setStudySystemAttr(studyId: number, key: string, value: JsonValue): Promise<void> {
-    await this.patchStudy(studyId, 'system_attrs', key, value);
+  async writeStudy(studyId: number, write: StudyWrite): Promise<StudyInfo> {
+    const [row] = await this.query<StudyRow>(
+      `UPDATE tunekit_studies SET user_attrs = user_attrs || $2::jsonb, system_attrs = system_attrs || $3::jsonb
+       WHERE id = $1 RETURNING *`,
+      [studyId, jsonText(write.userAttrs ?? {}), jsonText(write.systemAttrs ?? {})],
+    );
+    if (!row) throw this.noStudy(studyId);
+    return studyFromRow(row);
   }
 
   async enqueueTrials(
@@ -252,24 +256,6 @@ export class PostgresStorage implements StudyStorage {
     return row ? trialFromRow(row) : this.requireStudy(studyId, null);
   }
 
-  async setTrialParam(
-    trialId: number,
-    name: string,
-    distribution: Distribution,
-    value: ParamValue,
-  ): Promise<void> {
-    await this.patchTrial(
-      trialId,
-      `params = params || jsonb_build_object($2::text, $3::jsonb), distributions = distributions || jsonb_build_object($2::text, $4::jsonb)`,
-      [name, JSON.stringify(value), JSON.stringify(distribution)],
-      'tunekit_set_param',
-    );
-  }
-
-  async setTrialParams(trialId: number, params: readonly TrialParam[]): Promise<void> {
-    await this.writeTrial(trialId, { params });
-  }
-
   async writeTrial(trialId: number, write: TrialWrite): Promise<void> {
     const params = write.params ?? [];
     const intermediate = Object.entries(write.intermediateValues ?? {}).map(([step, value]) => [
@@ -279,60 +265,30 @@ export class PostgresStorage implements StudyStorage {
     await this.patchTrial(
       trialId,
       `params = params || $2::jsonb, distributions = distributions || $3::jsonb, intermediate = intermediate || $4::jsonb,
-       user_attrs = user_attrs || $5::jsonb`,
+       user_attrs = user_attrs || $5::jsonb, system_attrs = system_attrs || $6::jsonb`,
       [
         JSON.stringify(Object.fromEntries(params.map((p) => [p.name, p.value]))),
         JSON.stringify(Object.fromEntries(params.map((p) => [p.name, p.distribution]))),
         JSON.stringify(Object.fromEntries(intermediate)),
-        JSON.stringify(write.userAttrs ?? {}),
+        jsonText(write.userAttrs ?? {}),
+        jsonText(write.systemAttrs ?? {}),
       ],
       'tunekit_write_trial',
     );
-  }
-
-  async setTrialIntermediateValue(trialId: number, step: number, value: number): Promise<void> {
-    const set = `intermediate = intermediate || jsonb_build_object($2::text, $3::jsonb)`;
-    await this.patchTrial(
-      trialId,
-      set,
-      [String(step), JSON.stringify(encodeNumber(value))],
-      'tunekit_set_intermediate',
-    );
-  }
-
-  async setTrialUserAttr(trialId: number, key: string, value: JsonValue): Promise<void> {
-    await this.patchTrial(trialId, `user_attrs = user_attrs || jsonb_build_object($2::text, $3::jsonb)`, [
-      key,
-      JSON.stringify(value),
-    ]);
-  }
-
-  async setTrialSystemAttr(trialId: number, key: string, value: JsonValue): Promise<void> {
-    await this.patchTrial(trialId, `system_attrs = system_attrs || jsonb_build_object($2::text, $3::jsonb)`, [
-      key,
-      JSON.stringify(value),
-    ]);
   }
 
   async heartbeat(trialId: number): Promise<void> {
     await this.patchTrial(trialId, `heartbeat_at = ${NOW_MS}`, [], 'tunekit_heartbeat');
   }
 
-  async finishTrial(trialId: number, result: TrialResult): Promise<TrialRecord> {
-    const [row] = await this.query<TrialRow>(FINISH, finishValues(trialId, result), 'tunekit_finish_trial');
-    if (!row) throw await this.whyNotWritable(trialId);
-    return trialFromRow(row);
-  }
-
-  async finishAndStartTrial(
-    trialId: number,
-    result: TrialResult,
-    studyId: number,
-    worker: string,
-    options: StartOptions = {},
-  ): Promise<{ finished: TrialRecord; started: TrialRecord | null }> {
+  async finishTrial(trialId: number, result: TrialResult, next?: NextTrial): Promise<Finished> {
+    if (!next) {
+      const [row] = await this.query<TrialRow>(FINISH, finishValues(trialId, result), 'tunekit_finish_trial');
+      if (!row) throw await this.whyNotWritable(trialId);
+      return { finished: trialFromRow(row) };
+    }
+    const { worker, options = {} } = next;
     const start = [
-      studyId,
       worker,
       !options.onlyWaiting,
       options.maxTrials === undefined ? NO_LIMIT : String(options.maxTrials),
@@ -459,17 +415,6 @@ export class PostgresStorage implements StudyStorage {
       name,
     );
     if (rows.length === 0) throw await this.whyNotWritable(trialId);
-  }
-
-  private async patchStudy(
-    studyId: number,
-    column: 'user_attrs' | 'system_attrs',
-    key: string,
-    value: JsonValue,
-  ): Promise<void> {
-    const sql = `UPDATE tunekit_studies SET ${column} = ${column} || jsonb_build_object($2::text, $3::jsonb) WHERE id = $1 RETURNING 1`;
-    if ((await this.query(sql, [studyId, key, JSON.stringify(value)])).length === 0)
-      throw this.noStudy(studyId);
   }
 
   /** Returns `value` if the study exists; throws `study_not_found` otherwise. */

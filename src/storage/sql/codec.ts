@@ -2,6 +2,7 @@
 // values and attributes as JSON columns, so reading a study is one query with no joins.
 import type { StudySummary } from '../../study/storage.js';
 import type { Direction, JsonValue, StudyInfo, TrialRecord, TrialState } from '../../study/types.js';
+import { TunekitError } from '../../errors.js';
 import { emptyCounts } from '../summary.js';
 
 /** Column values as the driver returns them: JSON columns as text (SQLite) or parsed (PostgreSQL). */
@@ -31,6 +32,15 @@ export interface StudyRow {
   user_attrs: unknown;
   system_attrs: unknown;
   created_at: number | string;
+}
+
+/** JSON text for a column; `invalid_argument` for a value JSON cannot hold (a BigInt, a cycle). */
+export function jsonText(value: unknown): string {
+  try {
+    return JSON.stringify(value);
+  } catch (error) {
+    throw new TunekitError('invalid_argument', `cannot store a value as JSON: ${(error as Error).message}`);
+  }
 }
 
 /** JSON has no NaN or Infinity, and intermediate values may be either: they travel as strings. */
