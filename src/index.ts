@@ -13,9 +13,17 @@ export type {
   TellResult,
 } from './study/study.js';
 export { Trial } from './study/trial.js';
-export { STOP_REQUESTS_ATTR, requestStop, stopRequests } from './study/stop.js';
+export { requestStop, stopRequests } from './study/stop.js';
 export { bestFirst, bestOf, dominates, paretoFront } from './study/pareto.js';
-export type { Direction, JsonValue, StudyInfo, TrialRecord, TrialState } from './study/types.js';
+export type {
+  Direction,
+  JsonValue,
+  StudyInfo,
+  TestEvaluation,
+  TestScore,
+  TrialRecord,
+  TrialState,
+} from './study/types.js';
 
 // Search space
 export {

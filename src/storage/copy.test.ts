@@ -38,14 +38,14 @@ describe('copyStudy', () => {
         directions: ['maximize'],
         userAttrs: { dataset: 'digits' },
       });
-      expect(info.systemAttrs).toEqual({ 'once:grid:abc': true });
+      expect(info.onceKeys).toEqual(['grid:abc']);
       const dst = await resolveStorage(db.url);
       const after = await dst.getTrials(info.id);
       const strip = ({ id: _i, studyId: _s, ...rest }: (typeof before)[number]) => rest;
       expect(after.map(strip)).toEqual(before.map(strip));
       // The copy is a working study: the grid is not enqueued again, and numbering goes on.
       expect(await dst.enqueueTrials(info.id, [{ fixedParams: {} }], { onceKey: 'grid:abc' })).toBe(false);
-      expect((await dst.startTrial(info.id, 'w'))!.systemAttrs.fixed_params).toEqual({ lr: 0.9 });
+      expect((await dst.startTrial(info.id, 'w'))!.fixedParams).toEqual({ lr: 0.9 });
       expect((await dst.startTrial(info.id, 'w'))!.number).toBe(before.length);
       const [summary] = await dst.listStudies();
       expect(summary).toMatchObject({

@@ -29,7 +29,10 @@ export async function copyStudy(
     const trials = await source.getTrials(study.id);
     const copy = await target.createStudy(options.toName ?? name, study.directions);
     try {
-      await target.writeStudy(copy.id, { userAttrs: study.userAttrs, systemAttrs: study.systemAttrs });
+      const { userAttrs, stopRequests, testEvaluations, config, notes } = study;
+      await target.writeStudy(copy.id, { userAttrs, stopRequests, testEvaluations, config, notes });
+      // Enqueueing nothing under a key records the key: a copied grid is not enqueued again.
+      for (const key of study.onceKeys) await target.enqueueTrials(copy.id, [], { onceKey: key });
       await target.addTrials(copy.id, trials);
     } catch (error) {
       await target.deleteStudy(copy.id).catch(() => {});

@@ -15,9 +15,8 @@ import type {
   TrialResult,
 } from '../study/storage.js';
 import { isFinished } from '../study/types.js';
-import type { Direction, JsonValue, StudyInfo, TrialRecord, TrialState } from '../study/types.js';
-import { FIXED_PARAMS_ATTR, ONCE_KEY_PREFIX } from '../study/types.js';
-import { asFailed, retryLinks } from './stale.js';
+import type { Direction, StudyInfo, TrialRecord, TrialState } from '../study/types.js';
+import { asFailed } from './stale.js';
 import { summarizeStudy } from './summary.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -58,7 +57,11 @@ export class InMemoryStorage implements StudyStorage {
       name,
       directions: [...directions],
       userAttrs: {},
-      systemAttrs: {},
+      stopRequests: 0,
+      testEvaluations: [],
+      config: null,
+      notes: {},
+      onceKeys: [],
       createdAt: Date.now(),
       trials: [],
     };
@@ -95,9 +98,12 @@ export class InMemoryStorage implements StudyStorage {
 
   async writeStudy(studyId: number, write: StudyWrite): Promise<StudyInfo> {
     const row = this.study(studyId);
-    const [userAttrs, systemAttrs] = [jsonCopy(write.userAttrs), jsonCopy(write.systemAttrs)];
+    const { userAttrs, stopRequests, testEvaluations, config, notes } = jsonCopy(write);
     row.userAttrs = { ...row.userAttrs, ...userAttrs };
-    row.systemAttrs = { ...row.systemAttrs, ...systemAttrs };
+    row.notes = { ...row.notes, ...notes };
+    if (stopRequests !== undefined) row.stopRequests = stopRequests;
+    if (testEvaluations !== undefined) row.testEvaluations = testEvaluations;
+    if (config !== undefined) row.config = config;
     return this.info(row);
   }
 
@@ -108,17 +114,11 @@ export class InMemoryStorage implements StudyStorage {
   ): Promise<boolean> {
     const row = this.study(studyId);
     if (options.onceKey !== undefined) {
-      // Kept with the study's attributes, so a copied study remembers what it enqueued.
-      const key = ONCE_KEY_PREFIX + options.onceKey;
-      if (key in row.systemAttrs) return false;
-      row.systemAttrs = { ...row.systemAttrs, [key]: true };
+      // Kept on the study, so a copied study remembers what it enqueued.
+      if (row.onceKeys.includes(options.onceKey)) return false;
+      row.onceKeys = [...row.onceKeys, options.onceKey];
     }
-    for (const t of trials) {
-      this.addTrial(row, 'waiting', null, {
-        userAttrs: structuredClone({ ...t.userAttrs }),
-        systemAttrs: structuredClone({ ...t.systemAttrs, [FIXED_PARAMS_ATTR]: { ...t.fixedParams } }),
-      });
-    }
+    for (const t of trials) this.addTrial(row, 'waiting', null, waitingFields(t));
     return true;
   }
 
@@ -149,7 +149,7 @@ export class InMemoryStorage implements StudyStorage {
   }
 
   async writeTrial(trialId: number, write: TrialWrite): Promise<void> {
-    const [userAttrs, systemAttrs] = [jsonCopy(write.userAttrs), jsonCopy(write.systemAttrs)];
+    const [userAttrs, samplerMemo] = [jsonCopy(write.userAttrs), jsonCopy(write.samplerMemo)];
     const t = this.touch(trialId);
     const params = write.params ?? [];
     t.params = { ...t.params, ...Object.fromEntries(params.map((p) => [p.name, p.value])) };
@@ -159,7 +159,7 @@ export class InMemoryStorage implements StudyStorage {
     };
     t.intermediateValues = { ...t.intermediateValues, ...write.intermediateValues };
     t.userAttrs = { ...t.userAttrs, ...userAttrs };
-    t.systemAttrs = { ...t.systemAttrs, ...systemAttrs };
+    t.samplerMemo = { ...t.samplerMemo, ...samplerMemo };
   }
 
   async heartbeat(trialId: number): Promise<void> {
@@ -185,12 +185,8 @@ export class InMemoryStorage implements StudyStorage {
       Object.assign(t, asFailed(t, graceMs, now));
       const next = retry?.(freeze(t)) ?? null;
       if (next) {
-        const { retryAttrs, failedAttr } = retryLinks(next, t.number, row.trials.length);
-        this.addTrial(row, 'waiting', null, {
-          userAttrs: structuredClone({ ...next.userAttrs }),
-          systemAttrs: structuredClone({ ...retryAttrs, [FIXED_PARAMS_ATTR]: { ...next.fixedParams } }),
-        });
-        t.systemAttrs = { ...t.systemAttrs, ...failedAttr };
+        const again = this.addTrial(row, 'waiting', null, { ...waitingFields(next), retriedFrom: t.number });
+        t.retriedBy = again.number;
       }
       return freeze(t);
     });
@@ -214,7 +210,7 @@ export class InMemoryStorage implements StudyStorage {
     row: StudyRow,
     state: TrialState,
     worker: string | null,
-    attrs: { userAttrs?: Record<string, JsonValue>; systemAttrs?: Record<string, JsonValue> },
+    fields: Partial<Mutable<TrialRecord>>,
   ): Mutable<TrialRecord> {
     const now = Date.now();
     const trial: Mutable<TrialRecord> = {
@@ -226,14 +222,20 @@ export class InMemoryStorage implements StudyStorage {
       params: {},
       distributions: {},
       intermediateValues: {},
-      userAttrs: attrs.userAttrs ?? {},
-      systemAttrs: attrs.systemAttrs ?? {},
+      userAttrs: {},
+      fixedParams: null,
+      gridId: null,
+      retriedFrom: null,
+      retriedBy: null,
+      retryCount: 0,
+      samplerMemo: {},
       failReason: null,
       worker,
       createdAt: now,
       startedAt: state === 'running' ? now : null,
       finishedAt: null,
       heartbeatAt: state === 'running' ? now : null,
+      ...fields,
     };
     row.trials.push(trial);
     this.trials.set(trial.id, trial);
@@ -273,4 +275,14 @@ export class InMemoryStorage implements StudyStorage {
       );
     return t;
   }
+}
+
+/** A waiting trial's own fields, copied. */
+function waitingFields(t: NewWaitingTrial): Partial<Mutable<TrialRecord>> {
+  return jsonCopy({
+    fixedParams: { ...t.fixedParams },
+    userAttrs: { ...t.userAttrs },
+    gridId: t.gridId ?? null,
+    retryCount: t.retryCount ?? 0,
+  });
 }

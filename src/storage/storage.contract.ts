@@ -3,7 +3,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { floatDistribution, intDistribution, categoricalDistribution } from '../search-space/index.js';
 import type { StudyStorage, TrialWrite } from '../study/storage.js';
-import { FIXED_PARAMS_ATTR, RETRIED_BY_ATTR, RETRIED_FROM_ATTR } from '../study/types.js';
 import type { JsonValue, TrialRecord } from '../study/types.js';
 
 export interface StorageFactory {
@@ -70,13 +69,40 @@ export function storageContract(label: string, factory: StorageFactory): void {
         big: 1.7976931348623157e308,
       };
       await storage.writeStudy(s.id, { userAttrs: { k: nested } });
-      await storage.writeStudy(s.id, { systemAttrs: { sys: 'v' } });
       const written = await storage.writeStudy(s.id, { userAttrs: { k2: 'second' } });
       const info = await storage.getStudy(name);
       expect(info.userAttrs).toEqual({ k: nested, k2: 'second' });
-      expect(info.systemAttrs).toEqual({ sys: 'v' });
       expect(written).toEqual(info);
       expect(await codeOf(storage.writeStudy(98765, { userAttrs: { a: 1 } }))).toBe('study_not_found');
+    });
+
+    it("keeps a study's own fields: stop requests, test evaluations, config and notes", async () => {
+      const s = await storage.createStudy('fields', ['minimize']);
+      expect(s).toMatchObject({
+        stopRequests: 0,
+        testEvaluations: [],
+        config: null,
+        notes: {},
+        onceKeys: [],
+      });
+      const evaluation = { at: 1, trial: 0, score: { acc: 0.5 }, status: 'complete', forced: false } as const;
+      const config = { study: { name: 'fields', trials: 3 }, space: { x: { low: 1e-300 } } };
+      await storage.writeStudy(s.id, { stopRequests: 2, testEvaluations: [evaluation], notes: { 0: 'a' } });
+      await storage.writeStudy(s.id, { config, notes: { 3: 'b ☃' }, userAttrs: { u: 1 } });
+      const info = await storage.getStudy('fields');
+      expect(info).toMatchObject({
+        stopRequests: 2,
+        testEvaluations: [evaluation],
+        config,
+        notes: { 0: 'a', 3: 'b ☃' },
+        userAttrs: { u: 1 },
+      });
+      // Fields a write leaves out keep their value; the list and the config are replaced as a whole.
+      const running = { ...evaluation, at: 2, score: null, status: 'running' } as const;
+      const after = await storage.writeStudy(s.id, { testEvaluations: [evaluation, running], config: null });
+      expect(after).toMatchObject({ stopRequests: 2, testEvaluations: [evaluation, running], config: null });
+      expect(await storage.getStudy('fields')).toEqual(after);
+      expect((await storage.listStudies())[0]!.study).toEqual(after);
     });
 
     it('numbers trials densely and uniquely under concurrent starts', async () => {
@@ -101,12 +127,16 @@ export function storageContract(label: string, factory: StorageFactory): void {
       ]);
       const first = await storage.startTrial(s.id, 'w1');
       expect(first).toMatchObject({ number: 0, state: 'running', worker: 'w1' });
-      expect(first!.systemAttrs[FIXED_PARAMS_ATTR]).toEqual({ x: 1 });
+      expect(first!.fixedParams).toEqual({ x: 1 });
       const second = await storage.startTrial(s.id, 'w2', { onlyWaiting: true });
-      expect(second!.systemAttrs[FIXED_PARAMS_ATTR]).toEqual({ x: 2 });
+      expect(second!.fixedParams).toEqual({ x: 2 });
       expect(second!.userAttrs).toEqual({ note: 'hi' });
       expect(await storage.startTrial(s.id, 'w2', { onlyWaiting: true })).toBeNull();
-      expect((await storage.startTrial(s.id, 'w3'))!.number).toBe(2);
+      expect(await storage.startTrial(s.id, 'w3')).toMatchObject({
+        number: 2,
+        fixedParams: null,
+        gridId: null,
+      });
 
       await storage.enqueueTrials(
         s.id,
@@ -117,9 +147,7 @@ export function storageContract(label: string, factory: StorageFactory): void {
       );
       const claimed = claims.filter((c) => c !== null);
       expect(claimed).toHaveLength(20);
-      expect(new Set(claimed.map((c) => (c!.systemAttrs[FIXED_PARAMS_ATTR] as { i: number }).i)).size).toBe(
-        20,
-      );
+      expect(new Set(claimed.map((c) => c!.fixedParams!.i)).size).toBe(20);
       expect(await storage.getTrials(s.id, { states: ['waiting'] })).toHaveLength(0);
     });
 
@@ -127,7 +155,7 @@ export function storageContract(label: string, factory: StorageFactory): void {
       const s = await storage.createStudy('once', ['minimize']);
       const batch = Array.from({ length: 12 }, (_, i) => ({
         fixedParams: { i },
-        systemAttrs: { grid_id: i },
+        gridId: i,
       }));
       const results = await Promise.all(
         Array.from({ length: 6 }, () => storage.enqueueTrials(s.id, batch, { onceKey: 'grid:1' })),
@@ -136,12 +164,19 @@ export function storageContract(label: string, factory: StorageFactory): void {
       expect(await storage.enqueueTrials(s.id, batch, { onceKey: 'grid:1' })).toBe(false);
       const trials = await storage.getTrials(s.id);
       expect(trials).toHaveLength(12);
-      expect(trials.map((t) => t.systemAttrs.grid_id)).toEqual(Array.from({ length: 12 }, (_, i) => i));
+      expect(trials.map((t) => t.gridId)).toEqual(Array.from({ length: 12 }, (_, i) => i));
+      expect(trials.map((t) => t.fixedParams)).toEqual(batch.map((b) => b.fixedParams));
+      expect((await storage.getStudy('once')).onceKeys).toEqual(['grid:1']);
       expect(trials.every((t) => t.state === 'waiting' && t.worker === null && t.startedAt === null)).toBe(
         true,
       );
       expect(await storage.enqueueTrials(s.id, batch.slice(0, 1), { onceKey: 'grid:2' })).toBe(true);
       expect(await storage.enqueueTrials(s.id, batch.slice(0, 1))).toBe(true);
+      expect(await storage.getTrials(s.id)).toHaveLength(14);
+      expect((await storage.getStudy('once')).onceKeys).toEqual(['grid:1', 'grid:2']);
+      // No trials and a key: the key alone is recorded (how copyStudy carries a grid's key).
+      expect(await storage.enqueueTrials(s.id, [], { onceKey: 'grid:3' })).toBe(true);
+      expect(await storage.enqueueTrials(s.id, batch, { onceKey: 'grid:3' })).toBe(false);
       expect(await storage.getTrials(s.id)).toHaveLength(14);
     });
 
@@ -159,14 +194,21 @@ export function storageContract(label: string, factory: StorageFactory): void {
       await storage.writeTrial(t.id, { intermediateValues: { 0: 0.5, 3: 0.1 + 0.2 } });
       await storage.writeTrial(t.id, { intermediateValues: { 4: NaN, 5: -Infinity } });
       await storage.writeTrial(t.id, { userAttrs: { fold_scores: [0.9, 0.91] } });
-      await storage.writeTrial(t.id, { systemAttrs: { 'sampler:tpe': { below: [1, 2] } } });
+      await storage.writeTrial(t.id, { samplerMemo: { tpe: { below: [1, 2] } } });
       await storage.heartbeat(t.id);
       const got = await storage.getTrial(t.id);
       expect(got.params).toEqual({ lr: 0.0012345678901234567, units: 128, act: null });
       expect(got.distributions).toEqual({ lr, units, act });
       expect(got.intermediateValues).toEqual({ 0: 0.5, 3: 0.30000000000000004, 4: NaN, 5: -Infinity });
       expect(got.userAttrs).toEqual({ fold_scores: [0.9, 0.91] });
-      expect(got.systemAttrs).toEqual({ 'sampler:tpe': { below: [1, 2] } });
+      expect(got.samplerMemo).toEqual({ tpe: { below: [1, 2] } });
+      expect(got).toMatchObject({
+        fixedParams: null,
+        gridId: null,
+        retriedFrom: null,
+        retriedBy: null,
+        retryCount: 0,
+      });
       expect(got.heartbeatAt).toBeGreaterThanOrEqual(got.startedAt!);
     });
 
@@ -186,16 +228,20 @@ export function storageContract(label: string, factory: StorageFactory): void {
         ],
         intermediateValues: { 1: 0.75, 2: NaN, 3: -Infinity },
         userAttrs: { note: { fold: [1, 2] } },
-        systemAttrs: { 'sampler:s': [1] },
+        samplerMemo: { s: [1] },
       });
-      await storage.writeTrial(t.id, { intermediateValues: { 4: 0.125 }, userAttrs: { other: 1 } });
+      await storage.writeTrial(t.id, {
+        intermediateValues: { 4: 0.125 },
+        userAttrs: { other: 1 },
+        samplerMemo: { g: { theta: [0.5] } },
+      });
       await storage.writeTrial(t.id, {});
       const got = await storage.getTrial(t.id);
       expect(got.params).toEqual({ first: 0.5, x: 0.25, k: 'b' });
       expect(got.distributions).toEqual({ first: x, x, k });
       expect(got.intermediateValues).toEqual({ 0: 1.5, 1: 0.75, 2: NaN, 3: -Infinity, 4: 0.125 });
       expect(got.userAttrs).toEqual({ note: { fold: [1, 2] }, other: 1 });
-      expect(got.systemAttrs).toEqual({ 'sampler:s': [1] });
+      expect(got.samplerMemo).toEqual({ s: [1], g: { theta: [0.5] } });
       expect(await codeOf(storage.writeTrial(987654, { intermediateValues: { 0: 1 } }))).toBe(
         'trial_not_found',
       );
@@ -230,7 +276,7 @@ export function storageContract(label: string, factory: StorageFactory): void {
         { params: [{ name: 'x', distribution: x, value: 0.75 }] },
         { intermediateValues: { 0: 2 } },
         { userAttrs: { a: 1 } },
-        { systemAttrs: { a: 1 } },
+        { samplerMemo: { a: 1 } },
         {},
       ];
       for (const write of writes)
@@ -330,9 +376,10 @@ export function storageContract(label: string, factory: StorageFactory): void {
         params: [{ name: 'x', distribution: x, value: 0.5 }],
         intermediateValues: { 2: NaN },
         userAttrs: { u: { deep: [1] } },
+        samplerMemo: { cmaes: { generation: 2 } },
       });
       await storage.finishTrial(done.id, { state: 'complete', values: [0.125] });
-      await storage.enqueueTrials(src.id, [{ fixedParams: { x: 0.75 } }]);
+      await storage.enqueueTrials(src.id, [{ fixedParams: { x: 0.75 }, gridId: 3, retryCount: 2 }]);
       const original = await storage.getTrials(src.id);
       const dst = await storage.createStudy('dst', ['minimize']);
       await storage.startTrial(dst.id, 'w');
@@ -342,7 +389,7 @@ export function storageContract(label: string, factory: StorageFactory): void {
       const strip = ({ id: _id, studyId: _s, number: _n, ...rest }: TrialRecord) => rest;
       expect(copied.map(strip)).toEqual(original.map(strip));
       expect(copied.every((t) => t.studyId === dst.id && !original.some((o) => o.id === t.id))).toBe(true);
-      expect((await storage.startTrial(dst.id, 'w'))!.systemAttrs[FIXED_PARAMS_ATTR]).toEqual({ x: 0.75 });
+      expect((await storage.startTrial(dst.id, 'w'))!.fixedParams).toEqual({ x: 0.75 });
       expect((await storage.startTrial(dst.id, 'w'))!.number).toBe(3);
       expect(await storage.getTrials(src.id)).toEqual(original);
     });
@@ -384,7 +431,7 @@ export function storageContract(label: string, factory: StorageFactory): void {
       expect(b.started).toMatchObject({
         number: 2,
         state: 'running',
-        systemAttrs: { [FIXED_PARAMS_ATTR]: { x: 1 } },
+        fixedParams: { x: 1 },
       });
       const c = await storage.finishTrial(
         b.started!.id,
@@ -465,7 +512,7 @@ export function storageContract(label: string, factory: StorageFactory): void {
         seen.push(f);
         return f.number === 2
           ? null
-          : { fixedParams: f.params, userAttrs: { again: true }, systemAttrs: { retry_count: 1 } };
+          : { fixedParams: f.params, userAttrs: { again: true }, gridId: 7, retryCount: 1 };
       };
       const results = await Promise.all([1, 2, 3, 4].map(() => storage.failStaleTrials(s.id, 100, retry)));
       const failed = results.flat();
@@ -474,15 +521,15 @@ export function storageContract(label: string, factory: StorageFactory): void {
       expect(seen.every((t) => t.state === 'fail' && t.failReason!.includes('heartbeat'))).toBe(true);
       const trials = await storage.getTrials(s.id);
       expect(trials.slice(0, 5).map((t) => t.state)).toEqual(['fail', 'fail', 'fail', 'complete', 'running']);
-      expect(trials[2]!.systemAttrs[RETRIED_BY_ATTR]).toBeUndefined();
+      expect(trials[2]!.retriedBy).toBeNull();
       const retries = trials.slice(5);
       expect(retries).toHaveLength(2);
       for (const r of retries) {
-        const from = r.systemAttrs[RETRIED_FROM_ATTR] as number;
+        const from = r.retriedFrom!;
         expect(r).toMatchObject({ state: 'waiting', userAttrs: { again: true } });
-        expect(r.systemAttrs).toMatchObject({ retry_count: 1, [FIXED_PARAMS_ATTR]: { x: from / 10 } });
-        expect(trials[from]!.systemAttrs[RETRIED_BY_ATTR]).toBe(r.number);
-        expect(failed.find((f) => f.number === from)!.systemAttrs[RETRIED_BY_ATTR]).toBe(r.number);
+        expect(r).toMatchObject({ retryCount: 1, gridId: 7, retriedBy: null, fixedParams: { x: from / 10 } });
+        expect(trials[from]!).toMatchObject({ retriedBy: r.number, retriedFrom: null });
+        expect(failed.find((f) => f.number === from)!.retriedBy).toBe(r.number);
       }
       expect(await codeOf(storage.heartbeat(dead[0]!.id))).toBe('trial_finished');
       expect(await codeOf(storage.finishTrial(dead[0]!.id, { state: 'complete', values: [0] }))).toBe(

@@ -1,15 +1,15 @@
 // The storage contract. Storage is the only source of truth: any process that opens the same storage is a
 // worker. Implementations: in-memory (here), SQLite and PostgreSQL (their own subpath exports), and every
-// one runs the shared contract suite in src/storage/contract.ts.
+// one runs the shared contract suite in src/storage/storage.contract.ts.
 //
 // Rules every implementation keeps:
 // - Returned records are snapshots; the caller may keep them, the storage never mutates them afterwards.
 // - A finished trial (complete, pruned, fail) is immutable: any write to it throws `trial_finished`.
 // - Trial numbers are assigned by the storage, dense (0, 1, 2, ...) and unique per study, atomically.
 // - A waiting trial is claimed by exactly one `startTrial` call, however many workers race for it.
-// - Every write to a running trial (params, intermediate values, attributes) also counts as a heartbeat.
+// - Every write to a running trial (`writeTrial`) also counts as a heartbeat.
 import type { Distribution, ParamValue } from '../search-space/index.js';
-import type { Direction, JsonValue, StudyInfo, TrialRecord, TrialState } from './types.js';
+import type { Direction, JsonValue, StudyInfo, TestEvaluation, TrialRecord, TrialState } from './types.js';
 
 export interface StudySummary {
   readonly study: StudyInfo;
@@ -23,7 +23,10 @@ export interface StudySummary {
 export interface NewWaitingTrial {
   readonly fixedParams: Readonly<Record<string, ParamValue>>;
   readonly userAttrs?: Readonly<Record<string, JsonValue>>;
-  readonly systemAttrs?: Readonly<Record<string, JsonValue>>;
+  /** The grid point the trial runs. */
+  readonly gridId?: number;
+  /** How many retries led to it (a retry policy sets it). */
+  readonly retryCount?: number;
 }
 
 export interface TrialParam {
@@ -33,21 +36,25 @@ export interface TrialParam {
 }
 
 /**
- * Writes to a running trial, applied together, all or none (see `writeTrial`). Params, intermediate values
- * and attributes are merged into what the trial holds, key by key.
+ * Writes to a running trial, applied together, all or none (see `writeTrial`). Params, intermediate values,
+ * user attributes and sampler memos are merged into what the trial holds, key by key.
  */
 export interface TrialWrite {
   readonly params?: readonly TrialParam[];
   /** By step. */
   readonly intermediateValues?: Readonly<Record<number, number>>;
   readonly userAttrs?: Readonly<Record<string, JsonValue>>;
-  readonly systemAttrs?: Readonly<Record<string, JsonValue>>;
+  /** By the sampler's key. */
+  readonly samplerMemo?: Readonly<Record<string, JsonValue>>;
 }
 
-/** Writes to a study, merged key by key into its attributes (see `writeStudy`). */
+/** Writes to a study (see `writeStudy`): user attributes and notes merge key by key, the others replace. */
 export interface StudyWrite {
   readonly userAttrs?: Readonly<Record<string, JsonValue>>;
-  readonly systemAttrs?: Readonly<Record<string, JsonValue>>;
+  readonly stopRequests?: number;
+  readonly testEvaluations?: readonly TestEvaluation[];
+  readonly config?: JsonValue | null;
+  readonly notes?: Readonly<Record<number, string>>;
 }
 
 export interface TrialResult {
@@ -95,12 +102,13 @@ export interface StudyStorage {
   deleteStudy(studyId: number): Promise<void>;
   /** Throws `study_not_found`, or `duplicate_study` if the new name is taken. */
   renameStudy(studyId: number, newName: string): Promise<StudyInfo>;
-  /** The only write to a study's attributes, in one write; returns the study as stored. Throws `study_not_found`. */
+  /** The only write to a study's own fields, in one write; returns the study as stored. Throws `study_not_found`. */
   writeStudy(studyId: number, write: StudyWrite): Promise<StudyInfo>;
 
   /**
    * Adds waiting trials, atomically. With `onceKey`, does so only if no earlier call used the same key on
-   * this study (a grid is enqueued once however many workers start together); returns whether it did.
+   * this study (a grid is enqueued once however many workers start together), adding the key to the
+   * study's `onceKeys`; returns whether it did. No trials and a key just records the key (copyStudy).
    */
   enqueueTrials(
     studyId: number,
@@ -134,7 +142,7 @@ export interface StudyStorage {
   /**
    * Fails every running trial of the study whose last heartbeat is older than `graceMs` (its worker is
    * presumed dead) and, where `retry` returns a trial, enqueues that in the same transaction, linking the two
-   * (`retried_by` on the failed trial, `retried_from` on the new one). Each stale trial is failed by exactly
+   * (`retriedBy` on the failed trial, `retriedFrom` on the new one). Each stale trial is failed by exactly
    * one caller. Returns the trials it failed, as stored.
    */
   failStaleTrials(studyId: number, graceMs: number, retry?: RetryPolicy): Promise<TrialRecord[]>;

@@ -189,7 +189,7 @@ describe('Study.optimize', () => {
     // Loops look at most once a second: both stop within about 1.5 s of 20 ms trials.
     expect(n).toBeGreaterThan(10);
     expect(n).toBeLessThan(200);
-    expect((await a.storage.getStudy('shared')).systemAttrs.stop_requests).toBe(1);
+    expect((await a.storage.getStudy('shared')).stopRequests).toBe(1);
     // A later optimize call is not stopped by the old request.
     await a.optimize(() => 1, { nTrials: 3 });
     expect((await a.trials()).length).toBe(n + 3);

@@ -173,8 +173,7 @@ export class Study {
           return view;
         },
         trial: record,
-        setMemo: (key, value) =>
-          this.storage.writeTrial(record.id, { systemAttrs: { [`sampler:${key}`]: value } }),
+        setMemo: (key, value) => this.storage.writeTrial(record.id, { samplerMemo: { [key]: value } }),
       };
       const relative = (await this.sampler.sampleRelative?.(context)) ?? null;
       const trial = new Trial(record, {

@@ -16,7 +16,6 @@ import type { CategoricalChoice, Distribution, ParamValue, RangeOptions } from '
 import type { Pruner } from './pruner.js';
 import type { RelativeSample, Sampler, SamplerContext } from './sampler.js';
 import type { StudyStorage, TrialParam } from './storage.js';
-import { FIXED_PARAMS_ATTR } from './types.js';
 import type { JsonValue, StudyInfo, TrialRecord } from './types.js';
 
 export interface TrialDeps {
@@ -49,7 +48,7 @@ export class Trial {
   ) {
     this.id = record.id;
     this.number = record.number;
-    this.fixed = (record.systemAttrs[FIXED_PARAMS_ATTR] as Record<string, ParamValue> | undefined) ?? {};
+    this.fixed = record.fixedParams ?? {};
     Object.assign(this.attrs, record.userAttrs);
   }
 

@@ -806,7 +806,7 @@ describe('dashboard writes (fuzzed, with --allow-writes)', () => {
         expect(after).toHaveLength(before + 1);
         const stored = after.at(-1)!;
         expect(stored.state).toBe('waiting');
-        expect(fingerprint([stored.systemAttrs.fixed_params as never])).toBe(
+        expect(fingerprint([stored.fixedParams as never])).toBe(
           fingerprint([JSON.parse(JSON.stringify(params)) as never]),
         );
       }),

@@ -16,8 +16,7 @@ import type {
   TrialQuery,
   TrialResult,
 } from '../../study/storage.js';
-import { FIXED_PARAMS_ATTR, ONCE_KEY_PREFIX } from '../../study/types.js';
-import type { Direction, JsonValue, StudyInfo, TrialRecord } from '../../study/types.js';
+import type { Direction, StudyInfo, TrialRecord } from '../../study/types.js';
 import {
   encodeIntermediate,
   encodeNumber,
@@ -28,7 +27,7 @@ import {
   trialFromRow,
 } from '../sql/codec.js';
 import type { StudyRow, SummaryRow, TrialRow } from '../sql/codec.js';
-import { asFailed, retryLinks } from '../stale.js';
+import { asFailed } from '../stale.js';
 import { migrate, NOW_MS } from './schema.js';
 import { asStorageError, redact } from './errors.js';
 
@@ -69,12 +68,12 @@ const FINISH_AND_START = `
   SELECT true AS was_finished, * FROM finished UNION ALL SELECT false, * FROM claimed UNION ALL SELECT false, * FROM created`;
 
 // Reserves numbers for a batch ($2 trials) and inserts it from a JSON array, in one statement. With a
-// once-key ($3), the batch goes in only if the key is not yet among the study's system attributes.
+// once-key ($3), the batch goes in only if the key is not yet among the study's once-keys.
 const ADD_BATCH = (columns: string, values: string): string => `
   WITH numbered AS (
     UPDATE tunekit_studies SET next_number = next_number + $2,
-      system_attrs = CASE WHEN $3::text IS NULL THEN system_attrs ELSE system_attrs || jsonb_build_object($3::text, true) END
-    WHERE id = $1 AND ($3::text IS NULL OR NOT system_attrs ? $3::text)
+      once_keys = CASE WHEN $3::text IS NULL THEN once_keys ELSE once_keys || jsonb_build_array($3::text) END
+    WHERE id = $1 AND ($3::text IS NULL OR NOT once_keys ? $3::text)
     RETURNING next_number - $2 AS first
   ), inserted AS (
     INSERT INTO tunekit_trials (study_id, number, ${columns})
@@ -83,6 +82,16 @@ const ADD_BATCH = (columns: string, values: string): string => `
     RETURNING 1
   )
   SELECT (SELECT count(*) FROM numbered) AS done, (SELECT count(*) FROM inserted) AS added`;
+
+/** A waiting trial's own fields, as its row holds them. */
+function waitingRow(t: NewWaitingTrial) {
+  return {
+    userAttrs: { ...t.userAttrs },
+    fixedParams: { ...t.fixedParams },
+    gridId: t.gridId ?? null,
+    retryCount: t.retryCount ?? 0,
+  };
+}
 
 function finishValues(trialId: number, result: TrialResult): unknown[] {
   return [trialId, result.state, JSON.stringify(encodeValues(result.values)), result.failReason ?? null];
@@ -192,9 +201,20 @@ export class PostgresStorage implements StudyStorage {
 
   async writeStudy(studyId: number, write: StudyWrite): Promise<StudyInfo> {
     const [row] = await this.query<StudyRow>(
-      `UPDATE tunekit_studies SET user_attrs = user_attrs || $2::jsonb, system_attrs = system_attrs || $3::jsonb
+      `UPDATE tunekit_studies SET user_attrs = user_attrs || $2::jsonb, notes = notes || $3::jsonb,
+         stop_requests = COALESCE($4::bigint, stop_requests),
+         test_evaluations = CASE WHEN $5::jsonb IS NULL THEN test_evaluations ELSE $5::jsonb END,
+         config = CASE WHEN $6::boolean THEN $7::text ELSE config END
        WHERE id = $1 RETURNING *`,
-      [studyId, jsonText(write.userAttrs ?? {}), jsonText(write.systemAttrs ?? {})],
+      [
+        studyId,
+        jsonText(write.userAttrs ?? {}),
+        jsonText(write.notes ?? {}),
+        write.stopRequests ?? null,
+        write.testEvaluations === undefined ? null : jsonText(write.testEvaluations),
+        write.config !== undefined,
+        write.config === undefined || write.config === null ? null : jsonText(write.config),
+      ],
     );
     if (!row) throw this.noStudy(studyId);
     return studyFromRow(row);
@@ -205,15 +225,12 @@ export class PostgresStorage implements StudyStorage {
     trials: readonly NewWaitingTrial[],
     options: { onceKey?: string } = {},
   ): Promise<boolean> {
-    const batch = trials.map((t) => ({
-      u: { ...t.userAttrs },
-      s: { ...t.systemAttrs, [FIXED_PARAMS_ATTR]: { ...t.fixedParams } },
-    }));
+    const batch = trials.map(waitingRow);
     const sql = ADD_BATCH(
-      `state, user_attrs, system_attrs, created_at`,
-      `'waiting', e.t -> 'u', e.t -> 's', ${NOW_MS}`,
+      `state, user_attrs, fixed_params, grid_id, retry_count, created_at`,
+      `'waiting', e.t -> 'userAttrs', e.t -> 'fixedParams', (e.t ->> 'gridId')::bigint, (e.t ->> 'retryCount')::bigint, ${NOW_MS}`,
     );
-    const key = options.onceKey === undefined ? null : ONCE_KEY_PREFIX + options.onceKey;
+    const key = options.onceKey ?? null;
     const [row] = await this.query<{ done: string }>(sql, [
       studyId,
       trials.length,
@@ -232,9 +249,11 @@ export class PostgresStorage implements StudyStorage {
     }));
     const ms = (field: string): string => `(e.t ->> '${field}')::bigint`;
     const sql = ADD_BATCH(
-      `state, vals, params, distributions, intermediate, user_attrs, system_attrs, fail_reason, worker, created_at, started_at, finished_at, heartbeat_at`,
+      `state, vals, params, distributions, intermediate, user_attrs, fixed_params, grid_id, retried_from, retried_by,
+       retry_count, sampler_memo, fail_reason, worker, created_at, started_at, finished_at, heartbeat_at`,
       `e.t ->> 'state', NULLIF(e.t -> 'values', 'null'), e.t -> 'params', e.t -> 'distributions', e.t -> 'intermediateValues',
-       e.t -> 'userAttrs', e.t -> 'systemAttrs', e.t ->> 'failReason', e.t ->> 'worker',
+       e.t -> 'userAttrs', NULLIF(e.t -> 'fixedParams', 'null'), ${ms('gridId')}, ${ms('retriedFrom')}, ${ms('retriedBy')},
+       ${ms('retryCount')}, e.t -> 'samplerMemo', e.t ->> 'failReason', e.t ->> 'worker',
        ${ms('createdAt')}, ${ms('startedAt')}, ${ms('finishedAt')}, ${ms('heartbeatAt')}`,
     );
     const [row] = await this.query<{ done: string }>(sql, [
@@ -265,13 +284,13 @@ export class PostgresStorage implements StudyStorage {
     await this.patchTrial(
       trialId,
       `params = params || $2::jsonb, distributions = distributions || $3::jsonb, intermediate = intermediate || $4::jsonb,
-       user_attrs = user_attrs || $5::jsonb, system_attrs = system_attrs || $6::jsonb`,
+       user_attrs = user_attrs || $5::jsonb, sampler_memo = sampler_memo || $6::jsonb`,
       [
         JSON.stringify(Object.fromEntries(params.map((p) => [p.name, p.value]))),
         JSON.stringify(Object.fromEntries(params.map((p) => [p.name, p.distribution]))),
         JSON.stringify(Object.fromEntries(intermediate)),
         jsonText(write.userAttrs ?? {}),
-        jsonText(write.systemAttrs ?? {}),
+        jsonText(write.samplerMemo ?? {}),
       ],
       'tunekit_write_trial',
     );
@@ -319,29 +338,32 @@ export class PostgresStorage implements StudyStorage {
       for (const trial of locked.rows.map(trialFromRow)) {
         const record = asFailed(trial, graceMs, Date.now());
         const next = retry?.(record) ?? null;
-        let links: Record<string, JsonValue> = {};
+        let retriedBy: number | null = null;
         if (next) {
           const numbered = await client.query(
             `UPDATE tunekit_studies SET next_number = next_number + 1 WHERE id = $1 RETURNING next_number - 1 AS n`,
             [studyId],
           );
-          const number = Number(numbered.rows[0].n);
-          const { retryAttrs, failedAttr } = retryLinks(next, trial.number, number);
+          retriedBy = Number(numbered.rows[0].n);
+          const row = waitingRow(next);
           await client.query(
-            `INSERT INTO tunekit_trials (study_id, number, state, user_attrs, system_attrs, created_at) VALUES ($1, $2, 'waiting', $3, $4, ${NOW_MS})`,
+            `INSERT INTO tunekit_trials (study_id, number, state, user_attrs, fixed_params, grid_id, retry_count, retried_from, created_at)
+             VALUES ($1, $2, 'waiting', $3, $4, $5, $6, $7, ${NOW_MS})`,
             [
               studyId,
-              number,
-              JSON.stringify({ ...next.userAttrs }),
-              JSON.stringify({ ...retryAttrs, [FIXED_PARAMS_ATTR]: { ...next.fixedParams } }),
+              retriedBy,
+              jsonText(row.userAttrs),
+              jsonText(row.fixedParams),
+              row.gridId,
+              row.retryCount,
+              trial.number,
             ],
           );
-          links = failedAttr;
         }
         const updated = await client.query<TrialRow>(
-          `UPDATE tunekit_trials SET state = 'fail', fail_reason = $2, finished_at = ${NOW_MS}, system_attrs = system_attrs || $3::jsonb
+          `UPDATE tunekit_trials SET state = 'fail', fail_reason = $2, finished_at = ${NOW_MS}, retried_by = $3
            WHERE id = $1 RETURNING *`,
-          [trial.id, record.failReason, JSON.stringify(links)],
+          [trial.id, record.failReason, retriedBy],
         );
         failed.push(trialFromRow(updated.rows[0]!));
       }

@@ -16,7 +16,6 @@ import type {
   TrialQuery,
   TrialResult,
 } from '../../study/storage.js';
-import { FIXED_PARAMS_ATTR, ONCE_KEY_PREFIX } from '../../study/types.js';
 import type { Direction, JsonValue, StudyInfo, TrialRecord } from '../../study/types.js';
 import {
   encodeIntermediate,
@@ -28,9 +27,9 @@ import {
   trialFromRow,
 } from '../sql/codec.js';
 import type { StudyRow, SummaryRow, TrialRow } from '../sql/codec.js';
-import { asFailed, retryLinks } from '../stale.js';
+import { asFailed } from '../stale.js';
 import { asDiskError, openDatabase } from './open.js';
-import { migrate } from './schema.js';
+import { migrate, requireCurrent } from './schema.js';
 
 export interface SqliteStorageOptions {
   /** How long a write waits for another process's write lock before failing. Default 30 s. */
@@ -40,7 +39,7 @@ export interface SqliteStorageOptions {
 }
 
 const UNFINISHED = `state IN ('waiting', 'running')`;
-type JsonColumn = 'params' | 'distributions' | 'user_attrs' | 'system_attrs';
+type JsonColumn = 'params' | 'distributions' | 'user_attrs' | 'sampler_memo';
 // A trial row as the codec reads it: the table's columns plus the intermediate values gathered from their
 // own table into one JSON object.
 const TRIAL = `*, (SELECT json_group_object(step, json(value)) FROM tunekit_intermediate i WHERE i.trial_id = tunekit_trials.id) AS intermediate`;
@@ -54,6 +53,7 @@ export class SqliteStorage implements StudyStorage {
     this.path = path;
     this.db = openDatabase(path, options.busyTimeoutMs ?? 30_000, options.readonly ?? false);
     if (!options.readonly) migrate(this.db, `SQLite database ${path}`);
+    else requireCurrent(this.db, `SQLite database ${path}`);
   }
 
   createStudy(name: string, directions: readonly Direction[]): Promise<StudyInfo> {
@@ -119,13 +119,19 @@ export class SqliteStorage implements StudyStorage {
         const row = this.sql(`SELECT * FROM tunekit_studies WHERE id = ?`).get(studyId) as
           StudyRow | undefined;
         if (!row) throw this.noStudy(studyId);
-        const merged = (column: string, patch: object | undefined): string =>
-          jsonText({ ...JSON.parse(column), ...patch });
+        const merged = (column: unknown, patch: object | undefined): string =>
+          jsonText({ ...JSON.parse(column as string), ...patch });
+        const replaced = (column: unknown, value: unknown): unknown =>
+          value === undefined ? column : value === null ? null : jsonText(value);
         const updated = this.sql(
-          `UPDATE tunekit_studies SET user_attrs = ?, system_attrs = ? WHERE id = ? RETURNING *`,
+          `UPDATE tunekit_studies SET user_attrs = ?, stop_requests = ?, test_evaluations = ?, config = ?, notes = ?
+           WHERE id = ? RETURNING *`,
         ).get(
-          merged(row.user_attrs as string, write.userAttrs),
-          merged(row.system_attrs as string, write.systemAttrs),
+          merged(row.user_attrs, write.userAttrs),
+          write.stopRequests ?? row.stop_requests,
+          replaced(row.test_evaluations, write.testEvaluations),
+          replaced(row.config, write.config),
+          merged(row.notes, write.notes),
           studyId,
         );
         return studyFromRow(updated as StudyRow);
@@ -141,20 +147,16 @@ export class SqliteStorage implements StudyStorage {
     return this.run(() =>
       this.write(() => {
         if (options.onceKey !== undefined) {
-          const attrs = this.studyAttrs(studyId);
-          const key = ONCE_KEY_PREFIX + options.onceKey;
-          if (key in attrs) return false;
-          this.sql(`UPDATE tunekit_studies SET system_attrs = ? WHERE id = ?`).run(
-            JSON.stringify({ ...attrs, [key]: true }),
+          const keys = this.onceKeys(studyId);
+          if (keys.includes(options.onceKey)) return false;
+          this.sql(`UPDATE tunekit_studies SET once_keys = ? WHERE id = ?`).run(
+            JSON.stringify([...keys, options.onceKey]),
             studyId,
           );
         }
         let number = this.takeNumbers(studyId, trials.length);
         const now = Date.now();
-        for (const t of trials) {
-          const systemAttrs = { ...t.systemAttrs, [FIXED_PARAMS_ATTR]: { ...t.fixedParams } };
-          this.insertWaiting(studyId, number++, { ...t.userAttrs }, systemAttrs, now);
-        }
+        for (const t of trials) this.insertWaiting(studyId, number++, t, null, now);
         return true;
       }),
     );
@@ -166,8 +168,9 @@ export class SqliteStorage implements StudyStorage {
         let number = this.takeNumbers(studyId, trials.length);
         const insert = this.sql(
           `INSERT INTO tunekit_trials (study_id, number, state, vals, params, distributions, user_attrs,
-             system_attrs, fail_reason, worker, created_at, started_at, finished_at, heartbeat_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+             fixed_params, grid_id, retried_from, retried_by, retry_count, sampler_memo, fail_reason, worker,
+             created_at, started_at, finished_at, heartbeat_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
         );
         for (const t of trials) {
           const { id } = insert.get(
@@ -178,7 +181,12 @@ export class SqliteStorage implements StudyStorage {
             JSON.stringify(t.params),
             JSON.stringify(t.distributions),
             JSON.stringify(t.userAttrs),
-            JSON.stringify(t.systemAttrs),
+            t.fixedParams === null ? null : JSON.stringify(t.fixedParams),
+            t.gridId,
+            t.retriedFrom,
+            t.retriedBy,
+            t.retryCount,
+            JSON.stringify(t.samplerMemo),
             t.failReason,
             t.worker,
             t.createdAt,
@@ -207,8 +215,8 @@ export class SqliteStorage implements StudyStorage {
       );
     }
     if (write.userAttrs && Object.keys(write.userAttrs).length > 0) patch.user_attrs = { ...write.userAttrs };
-    if (write.systemAttrs && Object.keys(write.systemAttrs).length > 0)
-      patch.system_attrs = { ...write.systemAttrs };
+    if (write.samplerMemo && Object.keys(write.samplerMemo).length > 0)
+      patch.sampler_memo = { ...write.samplerMemo };
     // One transaction: the patch checks the trial is unfinished first, so either everything goes in or nothing.
     return this.run(() =>
       this.write(() => {
@@ -327,22 +335,14 @@ export class SqliteStorage implements StudyStorage {
       return stale.map((trial) => {
         const failed = asFailed(trial, graceMs, now);
         const next = retry?.(failed) ?? null;
-        let systemAttrs = failed.systemAttrs;
+        let retriedBy: number | null = null;
         if (next) {
-          const number = this.takeNumbers(studyId, 1);
-          const { retryAttrs, failedAttr } = retryLinks(next, trial.number, number);
-          this.insertWaiting(
-            studyId,
-            number,
-            { ...next.userAttrs },
-            { ...retryAttrs, [FIXED_PARAMS_ATTR]: { ...next.fixedParams } },
-            now,
-          );
-          systemAttrs = { ...systemAttrs, ...failedAttr };
+          retriedBy = this.takeNumbers(studyId, 1);
+          this.insertWaiting(studyId, retriedBy, next, trial.number, now);
         }
         const row = this.sql(
-          `UPDATE tunekit_trials SET state = 'fail', fail_reason = ?, finished_at = ?, system_attrs = ? WHERE id = ? RETURNING ${TRIAL}`,
-        ).get(failed.failReason, now, JSON.stringify(systemAttrs), trial.id);
+          `UPDATE tunekit_trials SET state = 'fail', fail_reason = ?, finished_at = ?, retried_by = ? WHERE id = ? RETURNING ${TRIAL}`,
+        ).get(failed.failReason, now, retriedBy, trial.id);
         return trialFromRow(row as TrialRow);
       });
     });
@@ -379,13 +379,23 @@ export class SqliteStorage implements StudyStorage {
   private insertWaiting(
     studyId: number,
     number: number,
-    userAttrs: object,
-    systemAttrs: object,
+    trial: NewWaitingTrial,
+    retriedFrom: number | null,
     now: number,
   ): void {
     this.sql(
-      `INSERT INTO tunekit_trials (study_id, number, state, user_attrs, system_attrs, created_at) VALUES (?, ?, 'waiting', ?, ?, ?)`,
-    ).run(studyId, number, JSON.stringify(userAttrs), JSON.stringify(systemAttrs), now);
+      `INSERT INTO tunekit_trials (study_id, number, state, user_attrs, fixed_params, grid_id, retry_count, retried_from, created_at)
+       VALUES (?, ?, 'waiting', ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      studyId,
+      number,
+      jsonText({ ...trial.userAttrs }),
+      jsonText({ ...trial.fixedParams }),
+      trial.gridId ?? null,
+      trial.retryCount ?? 0,
+      retriedFrom,
+      now,
+    );
   }
 
   /** Merges `patch[column]` into each JSON column of a waiting or running trial, in one write; it counts as a heartbeat. */
@@ -403,11 +413,11 @@ export class SqliteStorage implements StudyStorage {
     });
   }
 
-  private studyAttrs(studyId: number): Record<string, JsonValue> {
-    const row = this.sql(`SELECT system_attrs AS attrs FROM tunekit_studies WHERE id = ?`).get(studyId) as
-      { attrs: string } | undefined;
+  private onceKeys(studyId: number): string[] {
+    const row = this.sql(`SELECT once_keys FROM tunekit_studies WHERE id = ?`).get(studyId) as
+      { once_keys: string } | undefined;
     if (!row) throw this.noStudy(studyId);
-    return JSON.parse(row.attrs) as Record<string, JsonValue>;
+    return JSON.parse(row.once_keys) as string[];
   }
 
   /** Returns `value` if the study exists; throws `study_not_found` otherwise. */
