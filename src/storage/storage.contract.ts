@@ -1,5 +1,6 @@
 // The storage contract suite: every StudyStorage implementation runs it unchanged
-// (memory.test.ts, sqlite/sqlite.test.ts, postgres/postgres.test.ts).
+// (memory.test.ts, sqlite/sqlite.test.ts, postgres/postgres.test.ts). Over 400 lines on purpose: it is the
+// contract's one list of cases, read top to bottom, and each case stays next to the rule it checks.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { floatDistribution, intDistribution, categoricalDistribution } from '../search-space/index.js';
 import type { StudyStorage, TrialWrite } from '../study/storage.js';
