@@ -90,12 +90,15 @@ async function main(): Promise<void> {
   const writer = new SqliteStorage(file);
   for (let r = 0; r < RUNS; r++) {
     const t = await writer.startTrial(study.id, 'bench');
-    await writer.setTrialParam(
-      t!.id,
-      'lr',
-      { kind: 'float', low: 1e-5, high: 1, log: true, step: null },
-      0.01,
-    );
+    await writer.writeTrial(t!.id, {
+      params: [
+        {
+          name: 'lr',
+          distribution: { kind: 'float', low: 1e-5, high: 1, log: true, step: null },
+          value: 0.01,
+        },
+      ],
+    });
     await writer.finishTrial(t!.id, { state: 'complete', values: [0.5 + r / 100] });
     await new Promise((res) => setTimeout(res, 350));
     changed.push(await pageLoad(base));

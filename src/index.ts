@@ -16,9 +16,17 @@ export type {
 export { stderrLogger } from './study/logger.js';
 export type { LogEvent, LogLevel, Logger, LoggingOptions } from './study/logger.js';
 export { Trial } from './study/trial.js';
-export { STOP_REQUESTS_ATTR, requestStop, stopRequests } from './study/stop.js';
+export { requestStop, stopRequests } from './study/stop.js';
 export { bestFirst, bestOf, dominates, paretoFront } from './study/pareto.js';
-export type { Direction, JsonValue, StudyInfo, TrialRecord, TrialState } from './study/types.js';
+export type {
+  Direction,
+  JsonValue,
+  StudyInfo,
+  TestEvaluation,
+  TestScore,
+  TrialRecord,
+  TrialState,
+} from './study/types.js';
 
 // Search space
 export {

@@ -238,14 +238,15 @@ describe('tunekit demo and the trainer objective', () => {
     expect(out.stdout).toMatch(/what mattered/);
     const name = /study "(demo-[\d-]+)"/.exec(out.stdout)![1]!;
     const studies = JSON.parse((await cli(['studies', '--json'])).stdout) as Array<{
-      study: { name: string; directions: string[]; systemAttrs: Record<string, unknown> };
+      study: {
+        name: string;
+        directions: string[];
+        testEvaluations: Array<{ status: string; forced: boolean }>;
+      };
     }>;
     const study = studies.find((s) => s.study.name === name)!;
     expect(study.study.directions).toEqual(['maximize']);
-    const evaluations = study.study.systemAttrs.test_evaluations as Array<{
-      status: string;
-      forced: boolean;
-    }>;
+    const evaluations = study.study.testEvaluations;
     expect(evaluations.map((e) => [e.status, e.forced])).toEqual([['complete', false]]);
   });
 

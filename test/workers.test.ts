@@ -7,7 +7,6 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { resolveStorage } from '../src/storage/resolve.js';
 import { createTestDatabase } from '../src/storage/postgres/testing/database.js';
 import type { TestDatabase } from '../src/storage/postgres/testing/database.js';
-import { RETRIED_BY_ATTR, RETRIED_FROM_ATTR } from '../src/study/types.js';
 import type { TrialRecord } from '../src/study/types.js';
 import type { WorkerArgs } from './fixtures/storage-worker.js';
 import { sleep, startFixture } from './reliability/helpers.js';
@@ -35,7 +34,7 @@ async function readTrials(url: string, study: string): Promise<TrialRecord[]> {
   try {
     return await storage.getTrials((await storage.getStudy(study)).id);
   } finally {
-    await storage.close?.();
+    await storage.close();
   }
 }
 
@@ -113,8 +112,8 @@ describe.each(backends)('worker processes on %s', (_label, freshUrl) => {
     expect(dead.state).toBe('fail');
     expect(dead.failReason).toContain('heartbeat');
     expect(dead.heartbeatAt! - dead.startedAt!).toBeGreaterThanOrEqual(200);
-    const retry = trials.find((t) => t.number === dead.systemAttrs[RETRIED_BY_ATTR])!;
-    expect(retry).toMatchObject({ state: 'complete', systemAttrs: { [RETRIED_FROM_ATTR]: dead.number } });
+    const retry = trials.find((t) => t.number === dead.retriedBy)!;
+    expect(retry).toMatchObject({ state: 'complete', retriedFrom: dead.number });
     expect(retry.params.x).toBe(dead.params.x);
     // The retry counts towards maxTrials if the peer enqueued it before reaching 20, and comes on top otherwise.
     const total = Math.max(20, retry.number + 1);

@@ -20,7 +20,7 @@ export async function withStorage<T>(
   try {
     return await use(storage, url);
   } finally {
-    await storage.close?.();
+    await storage.close();
   }
 }
 

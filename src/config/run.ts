@@ -30,11 +30,9 @@ export interface TuneHooks {
   onRound?(round: number, space: readonly SpaceEntry[]): void;
 }
 
-export const CONFIG_ATTR = 'config';
-
 export async function openConfigStudy(config: TuneConfig, overrides: TuneOverrides = {}): Promise<Study> {
   const opened = await createConfigStudy(config, overrides);
-  await opened.storage.setStudySystemAttr(opened.id, CONFIG_ATTR, config.source as JsonValue);
+  await opened.storage.writeStudy(opened.id, { config: config.source as JsonValue });
   return opened;
 }
 
@@ -42,15 +40,15 @@ export async function openConfigStudy(config: TuneConfig, overrides: TuneOverrid
 export async function loadStudyConfig(storage: string, studyName: string): Promise<TuneConfig> {
   const opened = await resolveStorage(storage);
   try {
-    const source = (await opened.getStudy(studyName)).systemAttrs[CONFIG_ATTR];
-    if (source === undefined)
+    const source = (await opened.getStudy(studyName)).config;
+    if (source === null)
       throw new TunekitError(
         'config_missing',
         `study "${studyName}" was not started from a config; give the config file to tunekit worker`,
       );
     return parseConfig(source);
   } finally {
-    await opened.close?.();
+    await opened.close();
   }
 }
 

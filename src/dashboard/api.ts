@@ -1,7 +1,7 @@
 // The dashboard's JSON API: one small function per route, each reading the storage through the trial cache
 // and returning plain data from src/analysis. The page draws what these return and computes nothing.
 import { TunekitError, contains, isTunekitError, requestStop, stopRequests } from '../index.js';
-import type { Distribution, JsonValue, ParamValue, StudyInfo, StudyStorage, TrialRecord } from '../index.js';
+import type { Distribution, ParamValue, StudyInfo, StudyStorage, TrialRecord } from '../index.js';
 import { advice, importance, interactions } from '../analysis/index.js';
 import {
   contourPlot,
@@ -15,7 +15,6 @@ import {
   timelinePlot,
   trialTable,
 } from '../analysis/plots/index.js';
-import { TEST_EVALUATIONS_ATTR } from '../data/test-set.js';
 import { summarizeStudy } from '../storage/summary.js';
 import type { TrialCache } from './cache.js';
 import { intQuery, objectBody, requiredQuery, tableQuery } from './query.js';
@@ -35,7 +34,6 @@ export interface ApiRequest {
 
 export type Handler = (ctx: ApiContext, req: ApiRequest) => Promise<unknown>;
 
-const NOTE_PREFIX = 'dashboard:note:';
 // Importance refits a forest; on a live study, reuse an answer this recent rather than refit per trial.
 const IMPORTANCE_MAX_AGE_MS = 15_000;
 
@@ -45,19 +43,6 @@ async function study(ctx: ApiContext, req: ApiRequest): Promise<StudyInfo> {
 
 function objective(info: StudyInfo, req: ApiRequest): number {
   return intQuery(req.query, 'objective', 0, [0, info.directions.length - 1]);
-}
-
-function notesOf(info: StudyInfo): Record<number, string> {
-  const notes: Record<number, string> = {};
-  for (const [key, value] of Object.entries(info.systemAttrs))
-    if (key.startsWith(NOTE_PREFIX) && typeof value === 'string')
-      notes[Number(key.slice(NOTE_PREFIX.length))] = value;
-  return notes;
-}
-
-function testEvaluationsOf(info: StudyInfo): JsonValue[] {
-  const list = info.systemAttrs[TEST_EVALUATIONS_ATTR];
-  return Array.isArray(list) ? list : [];
 }
 
 function trialByNumber(trials: readonly TrialRecord[], info: StudyInfo, raw: string): TrialRecord {
@@ -112,8 +97,8 @@ export const getStudy: Handler = async (ctx, req) => {
     lastActivityAt: summary.lastActivityAt,
     params,
     hasIntermediate,
-    notes: notesOf(info),
-    testEvaluations: testEvaluationsOf(info),
+    notes: info.notes,
+    testEvaluations: info.testEvaluations,
     stopRequests: stopRequests(info),
     revision,
   };
@@ -137,10 +122,8 @@ export const trial: Handler = async (ctx, req) => {
   return {
     trial: record,
     directions: info.directions,
-    note: notesOf(info)[record.number] ?? null,
-    testEvaluations: testEvaluationsOf(info).filter(
-      (e) => (e as { trial?: unknown })?.trial === record.number,
-    ),
+    note: info.notes[record.number] ?? null,
+    testEvaluations: info.testEvaluations.filter((e) => e.trial === record.number),
   };
 };
 
@@ -232,7 +215,7 @@ export const setNote: Handler = async (ctx, req) => {
   if (typeof note !== 'string' || note.length > 10_000)
     throw new TunekitError('invalid_argument', 'note must be a string of at most 10,000 characters');
   // Finished trials are immutable, so notes live on the study, keyed by trial number.
-  await ctx.storage.setStudySystemAttr(info.id, `${NOTE_PREFIX}${record.number}`, note);
+  await ctx.storage.writeStudy(info.id, { notes: { [record.number]: note } });
   return { ok: true, note };
 };
 

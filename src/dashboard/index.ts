@@ -71,7 +71,7 @@ export async function serveDashboard(options: DashboardOptions): Promise<Dashboa
       server.closeAllConnections();
       await new Promise<void>((done) => server.close(() => done()));
       // A storage opened from a URL is ours to close; one passed in belongs to the caller.
-      if (typeof options.storage === 'string') await storage.close?.();
+      if (typeof options.storage === 'string') await storage.close();
     },
   };
 }

@@ -102,7 +102,7 @@ export async function renderReport(options: ReportOptions): Promise<string> {
       '</body></html>',
     ].join('\n');
   } finally {
-    if (typeof options.storage === 'string') await storage.close?.();
+    if (typeof options.storage === 'string') await storage.close();
   }
 }
 

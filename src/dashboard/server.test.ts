@@ -244,7 +244,7 @@ describe('writes', () => {
     expect(ok.status).toBe(200);
     const waiting = await storage.getTrials((await storage.getStudy('curves')).id, { states: ['waiting'] });
     expect(waiting).toHaveLength(1);
-    expect(waiting[0]!.systemAttrs.fixed_params).toEqual({ lr: 0.01, optimizer: 'adam' });
+    expect(waiting[0]!.fixedParams).toEqual({ lr: 0.01, optimizer: 'adam' });
     const outOfRange = await request(rw.url, '/api/studies/curves/enqueue', {
       method: 'POST',
       body: { params: { lr: 5 } },

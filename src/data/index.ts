@@ -50,7 +50,7 @@ export { CV_ATTRS, crossValidatedObjective, makeFolds, meanStd } from './cv.js';
 export type { CrossValidatedObjectiveOptions, CvSplit, FoldScore, FoldSpec } from './cv.js';
 export { nestedCrossValidation } from './nested-cv.js';
 export type { NestedCvOptions, NestedCvResult, OuterResult, OuterSplit } from './nested-cv.js';
-export { TEST_EVALUATIONS_ATTR, evaluateOnTest, testEvaluations } from './test-set.js';
+export { evaluateOnTest, testEvaluations } from './test-set.js';
 export type { EvaluateOnTestOptions, TestEvaluation, TestScore } from './test-set.js';
 export {
   TRAINER_ATTRS,

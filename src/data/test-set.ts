@@ -3,23 +3,9 @@
 import { TunekitError } from '../errors.js';
 import type { StudyStorage } from '../study/storage.js';
 import type { Study } from '../study/study.js';
-import type { JsonValue, TrialRecord } from '../study/types.js';
+import type { TestEvaluation, TestScore, TrialRecord } from '../study/types.js';
 
-export type TestScore = number | Readonly<Record<string, number>>;
-
-export interface TestEvaluation {
-  /** Milliseconds since the epoch, when the evaluation started. */
-  readonly at: number;
-  /** Number of the trial whose hyperparameters were evaluated. */
-  readonly trial: number;
-  /** Null while running, or when the evaluation threw (the test data may have been seen all the same). */
-  readonly score: TestScore | null;
-  readonly status: 'running' | 'complete' | 'failed';
-  /** True when an earlier evaluation existed and `force` overrode the refusal. */
-  readonly forced: boolean;
-  readonly error?: string;
-  readonly note?: string;
-}
+export type { TestEvaluation, TestScore } from '../study/types.js';
 
 export interface EvaluateOnTestOptions {
   /** The trial to evaluate (number or record). Default: the best trial of a single-objective study. */
@@ -30,15 +16,10 @@ export interface EvaluateOnTestOptions {
   note?: string;
 }
 
-/** The study system attribute holding the list of evaluations. */
-export const TEST_EVALUATIONS_ATTR = 'test_evaluations';
-
 /** Every test evaluation recorded on the study, oldest first. */
 export async function testEvaluations(study: Study): Promise<TestEvaluation[]> {
   const info = await study.storage.getStudy(study.name);
-  return ((info.systemAttrs[TEST_EVALUATIONS_ATTR] as unknown as TestEvaluation[] | undefined) ?? []).map(
-    (e) => ({ ...e }),
-  );
+  return info.testEvaluations.map((e) => ({ ...e }));
 }
 
 /**
@@ -129,11 +110,7 @@ function checkScore(score: unknown): void {
 }
 
 async function write(study: Study, evaluations: readonly TestEvaluation[]): Promise<void> {
-  await study.storage.setStudySystemAttr(
-    study.id,
-    TEST_EVALUATIONS_ATTR,
-    evaluations as unknown as JsonValue,
-  );
+  await study.storage.writeStudy(study.id, { testEvaluations: evaluations });
 }
 
 const queues = new WeakMap<StudyStorage, Map<number, Promise<unknown>>>();

@@ -12,7 +12,11 @@ const info: StudyInfo = {
   name: 'hb',
   directions: ['maximize'],
   userAttrs: {},
-  systemAttrs: {},
+  stopRequests: 0,
+  testEvaluations: [],
+  config: null,
+  notes: {},
+  onceKeys: [],
   createdAt: 0,
 };
 

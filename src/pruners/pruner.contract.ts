@@ -35,7 +35,12 @@ export function record(
     distributions: {},
     intermediateValues,
     userAttrs: {},
-    systemAttrs: {},
+    fixedParams: null,
+    gridId: null,
+    retriedFrom: null,
+    retriedBy: null,
+    retryCount: 0,
+    samplerMemo: {},
     failReason: null,
     worker: null,
     createdAt: number,
@@ -46,7 +51,18 @@ export function record(
 }
 
 export function studyInfo(direction: Direction = 'minimize', name = 'contract'): StudyInfo {
-  return { id: 1, name, directions: [direction], userAttrs: {}, systemAttrs: {}, createdAt: 0 };
+  return {
+    id: 1,
+    name,
+    directions: [direction],
+    userAttrs: {},
+    stopRequests: 0,
+    testEvaluations: [],
+    config: null,
+    notes: {},
+    onceKeys: [],
+    createdAt: 0,
+  };
 }
 
 /** Every third trial is a laggard: its loss starts high and rises (it also leaves [0, 2]). */

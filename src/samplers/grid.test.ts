@@ -51,7 +51,8 @@ describe('GridSampler', () => {
     );
     const trials = await workers[0]!.trials();
     expect(trials).toHaveLength(24);
-    expect(new Set(trials.map((t) => t.systemAttrs.grid_id)).size).toBe(24);
+    expect(new Set(trials.map((t) => t.gridId)).size).toBe(24);
+    expect(trials.every((t) => t.fixedParams !== null && t.gridId !== null)).toBe(true);
     expect(new Set(trials.map((t) => t.worker)).size).toBeGreaterThan(1);
   });
 

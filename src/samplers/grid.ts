@@ -53,7 +53,7 @@ export class GridSampler implements Sampler {
 
   async prepare(study: StudyInfo, storage: StudyStorage): Promise<void> {
     if (this.prepared.has(study.id)) return;
-    const trials = this.points.map((fixedParams, i) => ({ fixedParams, systemAttrs: { grid_id: i } }));
+    const trials = this.points.map((fixedParams, gridId) => ({ fixedParams, gridId }));
     await storage.enqueueTrials(study.id, trials, { onceKey: this.onceKey });
     this.prepared.add(study.id);
   }

@@ -16,17 +16,19 @@ describe('copyStudy', () => {
     const file = `sqlite:${join(dir, 'src.db')}`;
     const src = await resolveStorage(file);
     const s = await src.createStudy('search', ['maximize']);
-    await src.setStudyUserAttr(s.id, 'dataset', 'digits');
+    await src.writeStudy(s.id, { userAttrs: { dataset: 'digits' } });
     await src.enqueueTrials(s.id, [{ fixedParams: { lr: 0.1 } }], { onceKey: 'grid:abc' });
     for (let i = 0; i < 4; i++) {
       const t = (await src.startTrial(s.id, 'w'))!;
-      await src.setTrialParam(t.id, 'lr', floatDistribution('lr', 0, 1), i / 10);
-      await src.setTrialIntermediateValue(t.id, 0, i === 3 ? NaN : i);
+      await src.writeTrial(t.id, {
+        params: [{ name: 'lr', distribution: floatDistribution('lr', 0, 1), value: i / 10 }],
+        intermediateValues: { 0: i === 3 ? NaN : i },
+      });
       if (i < 3) await src.finishTrial(t.id, { state: i === 1 ? 'pruned' : 'complete', values: [i] });
     }
     await src.enqueueTrials(s.id, [{ fixedParams: { lr: 0.9 } }]);
     const before = await src.getTrials(s.id);
-    await src.close?.();
+    await src.close();
 
     const db = await createTestDatabase();
     try {
@@ -36,14 +38,14 @@ describe('copyStudy', () => {
         directions: ['maximize'],
         userAttrs: { dataset: 'digits' },
       });
-      expect(info.systemAttrs).toEqual({ 'once:grid:abc': true });
+      expect(info.onceKeys).toEqual(['grid:abc']);
       const dst = await resolveStorage(db.url);
       const after = await dst.getTrials(info.id);
       const strip = ({ id: _i, studyId: _s, ...rest }: (typeof before)[number]) => rest;
       expect(after.map(strip)).toEqual(before.map(strip));
       // The copy is a working study: the grid is not enqueued again, and numbering goes on.
       expect(await dst.enqueueTrials(info.id, [{ fixedParams: {} }], { onceKey: 'grid:abc' })).toBe(false);
-      expect((await dst.startTrial(info.id, 'w'))!.systemAttrs.fixed_params).toEqual({ lr: 0.9 });
+      expect((await dst.startTrial(info.id, 'w'))!.fixedParams).toEqual({ lr: 0.9 });
       expect((await dst.startTrial(info.id, 'w'))!.number).toBe(before.length);
       const [summary] = await dst.listStudies();
       expect(summary).toMatchObject({
@@ -56,7 +58,7 @@ describe('copyStudy', () => {
       const again = await copyStudy(file, 'search', dst);
       expect((await dst.listStudies()).map((x) => x.study.name)).toEqual(['search-pg', 'search']);
       expect(await dst.getTrials(again.id)).toHaveLength(before.length);
-      await dst.close?.();
+      await dst.close();
     } finally {
       await db.drop();
     }

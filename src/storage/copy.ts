@@ -29,10 +29,10 @@ export async function copyStudy(
     const trials = await source.getTrials(study.id);
     const copy = await target.createStudy(options.toName ?? name, study.directions);
     try {
-      for (const [key, value] of Object.entries(study.userAttrs))
-        await target.setStudyUserAttr(copy.id, key, value);
-      for (const [key, value] of Object.entries(study.systemAttrs))
-        await target.setStudySystemAttr(copy.id, key, value);
+      const { userAttrs, stopRequests, testEvaluations, config, notes } = study;
+      await target.writeStudy(copy.id, { userAttrs, stopRequests, testEvaluations, config, notes });
+      // Enqueueing nothing under a key records the key: a copied grid is not enqueued again.
+      for (const key of study.onceKeys) await target.enqueueTrials(copy.id, [], { onceKey: key });
       await target.addTrials(copy.id, trials);
     } catch (error) {
       await target.deleteStudy(copy.id).catch(() => {});
@@ -40,7 +40,7 @@ export async function copyStudy(
     }
     return await target.getStudy(copy.name);
   } finally {
-    if (typeof from === 'string') await source.close?.();
-    if (typeof to === 'string') await target?.close?.();
+    if (typeof from === 'string') await source.close();
+    if (typeof to === 'string') await target?.close();
   }
 }

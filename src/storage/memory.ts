@@ -1,22 +1,22 @@
 // In-memory storage: the default for library use and the reference the SQL storages are tested against.
 // Records are frozen copies, so a caller can never change what the storage holds.
 import { TunekitError } from '../errors.js';
-import type { Distribution, ParamValue } from '../search-space/index.js';
 import type {
+  Finished,
   NewWaitingTrial,
+  NextTrial,
   RetryPolicy,
   StartOptions,
   StudyStorage,
   StudySummary,
-  TrialParam,
+  StudyWrite,
   TrialWrite,
   TrialQuery,
   TrialResult,
 } from '../study/storage.js';
 import { isFinished } from '../study/types.js';
-import type { Direction, JsonValue, StudyInfo, TrialRecord, TrialState } from '../study/types.js';
-import { FIXED_PARAMS_ATTR, ONCE_KEY_PREFIX } from '../study/types.js';
-import { asFailed, retryLinks } from './stale.js';
+import type { Direction, StudyInfo, TrialRecord, TrialState } from '../study/types.js';
+import { asFailed } from './stale.js';
 import { summarizeStudy } from './summary.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -27,6 +27,16 @@ interface StudyRow extends Mutable<StudyInfo> {
 
 function freeze<T>(value: T): T {
   return Object.freeze(structuredClone(value));
+}
+
+/** Attributes as the SQL storages keep them: a JSON copy; `invalid_argument` for what JSON cannot hold. */
+function jsonCopy<T>(value: T): T {
+  if (value === undefined) return value;
+  try {
+    return JSON.parse(JSON.stringify(value)) as T;
+  } catch (error) {
+    throw new TunekitError('invalid_argument', `cannot store a value as JSON: ${(error as Error).message}`);
+  }
 }
 
 export class InMemoryStorage implements StudyStorage {
@@ -47,7 +57,11 @@ export class InMemoryStorage implements StudyStorage {
       name,
       directions: [...directions],
       userAttrs: {},
-      systemAttrs: {},
+      stopRequests: 0,
+      testEvaluations: [],
+      config: null,
+      notes: {},
+      onceKeys: [],
       createdAt: Date.now(),
       trials: [],
     };
@@ -82,14 +96,15 @@ export class InMemoryStorage implements StudyStorage {
     return this.info(row);
   }
 
-  async setStudyUserAttr(studyId: number, key: string, value: JsonValue): Promise<void> {
+  async writeStudy(studyId: number, write: StudyWrite): Promise<StudyInfo> {
     const row = this.study(studyId);
-    row.userAttrs = { ...row.userAttrs, [key]: structuredClone(value) };
-  }
-
-  async setStudySystemAttr(studyId: number, key: string, value: JsonValue): Promise<void> {
-    const row = this.study(studyId);
-    row.systemAttrs = { ...row.systemAttrs, [key]: structuredClone(value) };
+    const { userAttrs, stopRequests, testEvaluations, config, notes } = jsonCopy(write);
+    row.userAttrs = { ...row.userAttrs, ...userAttrs };
+    row.notes = { ...row.notes, ...notes };
+    if (stopRequests !== undefined) row.stopRequests = stopRequests;
+    if (testEvaluations !== undefined) row.testEvaluations = testEvaluations;
+    if (config !== undefined) row.config = config;
+    return this.info(row);
   }
 
   async enqueueTrials(
@@ -99,17 +114,11 @@ export class InMemoryStorage implements StudyStorage {
   ): Promise<boolean> {
     const row = this.study(studyId);
     if (options.onceKey !== undefined) {
-      // Kept with the study's attributes, so a copied study remembers what it enqueued.
-      const key = ONCE_KEY_PREFIX + options.onceKey;
-      if (key in row.systemAttrs) return false;
-      row.systemAttrs = { ...row.systemAttrs, [key]: true };
+      // Kept on the study, so a copied study remembers what it enqueued.
+      if (row.onceKeys.includes(options.onceKey)) return false;
+      row.onceKeys = [...row.onceKeys, options.onceKey];
     }
-    for (const t of trials) {
-      this.addTrial(row, 'waiting', null, {
-        userAttrs: structuredClone({ ...t.userAttrs }),
-        systemAttrs: structuredClone({ ...t.systemAttrs, [FIXED_PARAMS_ATTR]: { ...t.fixedParams } }),
-      });
-    }
+    for (const t of trials) this.addTrial(row, 'waiting', null, waitingFields(t));
     return true;
   }
 
@@ -139,20 +148,8 @@ export class InMemoryStorage implements StudyStorage {
     return freeze(this.addTrial(row, 'running', worker, {}));
   }
 
-  async setTrialParam(
-    trialId: number,
-    name: string,
-    distribution: Distribution,
-    value: ParamValue,
-  ): Promise<void> {
-    await this.setTrialParams(trialId, [{ name, distribution, value }]);
-  }
-
-  async setTrialParams(trialId: number, params: readonly TrialParam[]): Promise<void> {
-    await this.writeTrial(trialId, { params });
-  }
-
   async writeTrial(trialId: number, write: TrialWrite): Promise<void> {
+    const [userAttrs, samplerMemo] = [jsonCopy(write.userAttrs), jsonCopy(write.samplerMemo)];
     const t = this.touch(trialId);
     const params = write.params ?? [];
     t.params = { ...t.params, ...Object.fromEntries(params.map((p) => [p.name, p.value])) };
@@ -161,46 +158,23 @@ export class InMemoryStorage implements StudyStorage {
       ...Object.fromEntries(params.map((p) => [p.name, structuredClone(p.distribution)])),
     };
     t.intermediateValues = { ...t.intermediateValues, ...write.intermediateValues };
-    t.userAttrs = { ...t.userAttrs, ...structuredClone(write.userAttrs) };
-  }
-
-  async setTrialIntermediateValue(trialId: number, step: number, value: number): Promise<void> {
-    const t = this.touch(trialId);
-    t.intermediateValues = { ...t.intermediateValues, [step]: value };
-  }
-
-  async setTrialUserAttr(trialId: number, key: string, value: JsonValue): Promise<void> {
-    const t = this.touch(trialId);
-    t.userAttrs = { ...t.userAttrs, [key]: structuredClone(value) };
-  }
-
-  async setTrialSystemAttr(trialId: number, key: string, value: JsonValue): Promise<void> {
-    const t = this.touch(trialId);
-    t.systemAttrs = { ...t.systemAttrs, [key]: structuredClone(value) };
+    t.userAttrs = { ...t.userAttrs, ...userAttrs };
+    t.samplerMemo = { ...t.samplerMemo, ...samplerMemo };
   }
 
   async heartbeat(trialId: number): Promise<void> {
     this.running(trialId).heartbeatAt = Date.now();
   }
 
-  async finishTrial(trialId: number, result: TrialResult): Promise<TrialRecord> {
+  async finishTrial(trialId: number, result: TrialResult, next?: NextTrial): Promise<Finished> {
     const t = this.running(trialId);
     t.state = result.state;
     t.values = result.values ? [...result.values] : null;
     t.failReason = result.failReason ?? null;
     t.finishedAt = Date.now();
-    return freeze(t);
-  }
-
-  async finishAndStartTrial(
-    trialId: number,
-    result: TrialResult,
-    studyId: number,
-    worker: string,
-    options?: StartOptions,
-  ): Promise<{ finished: TrialRecord; started: TrialRecord | null }> {
-    const finished = await this.finishTrial(trialId, result);
-    return { finished, started: await this.startTrial(studyId, worker, options) };
+    const finished = freeze(t);
+    if (!next) return { finished };
+    return { finished, started: await this.startTrial(t.studyId, next.worker, next.options) };
   }
 
   async failStaleTrials(studyId: number, graceMs: number, retry?: RetryPolicy): Promise<TrialRecord[]> {
@@ -211,16 +185,15 @@ export class InMemoryStorage implements StudyStorage {
       Object.assign(t, asFailed(t, graceMs, now));
       const next = retry?.(freeze(t)) ?? null;
       if (next) {
-        const { retryAttrs, failedAttr } = retryLinks(next, t.number, row.trials.length);
-        this.addTrial(row, 'waiting', null, {
-          userAttrs: structuredClone({ ...next.userAttrs }),
-          systemAttrs: structuredClone({ ...retryAttrs, [FIXED_PARAMS_ATTR]: { ...next.fixedParams } }),
-        });
-        t.systemAttrs = { ...t.systemAttrs, ...failedAttr };
+        const again = this.addTrial(row, 'waiting', null, { ...waitingFields(next), retriedFrom: t.number });
+        t.retriedBy = again.number;
       }
       return freeze(t);
     });
   }
+
+  /** Holds nothing to release. */
+  async close(): Promise<void> {}
 
   async getTrial(trialId: number): Promise<TrialRecord> {
     return freeze(this.trial(trialId));
@@ -237,7 +210,7 @@ export class InMemoryStorage implements StudyStorage {
     row: StudyRow,
     state: TrialState,
     worker: string | null,
-    attrs: { userAttrs?: Record<string, JsonValue>; systemAttrs?: Record<string, JsonValue> },
+    fields: Partial<Mutable<TrialRecord>>,
   ): Mutable<TrialRecord> {
     const now = Date.now();
     const trial: Mutable<TrialRecord> = {
@@ -249,14 +222,20 @@ export class InMemoryStorage implements StudyStorage {
       params: {},
       distributions: {},
       intermediateValues: {},
-      userAttrs: attrs.userAttrs ?? {},
-      systemAttrs: attrs.systemAttrs ?? {},
+      userAttrs: {},
+      fixedParams: null,
+      gridId: null,
+      retriedFrom: null,
+      retriedBy: null,
+      retryCount: 0,
+      samplerMemo: {},
       failReason: null,
       worker,
       createdAt: now,
       startedAt: state === 'running' ? now : null,
       finishedAt: null,
       heartbeatAt: state === 'running' ? now : null,
+      ...fields,
     };
     row.trials.push(trial);
     this.trials.set(trial.id, trial);
@@ -296,4 +275,14 @@ export class InMemoryStorage implements StudyStorage {
       );
     return t;
   }
+}
+
+/** A waiting trial's own fields, copied. */
+function waitingFields(t: NewWaitingTrial): Partial<Mutable<TrialRecord>> {
+  return jsonCopy({
+    fixedParams: { ...t.fixedParams },
+    userAttrs: { ...t.userAttrs },
+    gridId: t.gridId ?? null,
+    retryCount: t.retryCount ?? 0,
+  });
 }

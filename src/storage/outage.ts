@@ -4,19 +4,20 @@
 // give up the trial it was writing (the stale-trial check fails it later, as if its worker had died).
 // Storage that does not answer within `waitMs` gives `storage_unreachable`.
 import { TunekitError, isTunekitError } from '../errors.js';
-import type { Distribution, ParamValue } from '../search-space/index.js';
 import type {
+  Finished,
   NewWaitingTrial,
+  NextTrial,
   RetryPolicy,
   StartOptions,
   StudyStorage,
   StudySummary,
-  TrialParam,
+  StudyWrite,
   TrialQuery,
   TrialResult,
   TrialWrite,
 } from '../study/storage.js';
-import type { Direction, JsonValue, StudyInfo, TrialRecord } from '../study/types.js';
+import type { Direction, StudyInfo, TrialRecord } from '../study/types.js';
 
 export interface OutageOptions {
   /** How long to wait for storage to answer again; 0 gives up at once. */
@@ -62,11 +63,8 @@ export class OutageGuard implements StudyStorage {
   renameStudy(studyId: number, newName: string): Promise<StudyInfo> {
     return this.write(() => this.inner.renameStudy(studyId, newName));
   }
-  setStudyUserAttr(studyId: number, key: string, value: JsonValue): Promise<void> {
-    return this.write(() => this.inner.setStudyUserAttr(studyId, key, value));
-  }
-  setStudySystemAttr(studyId: number, key: string, value: JsonValue): Promise<void> {
-    return this.write(() => this.inner.setStudySystemAttr(studyId, key, value));
+  writeStudy(studyId: number, write: StudyWrite): Promise<StudyInfo> {
+    return this.write(() => this.inner.writeStudy(studyId, write));
   }
   enqueueTrials(
     studyId: number,
@@ -81,23 +79,14 @@ export class OutageGuard implements StudyStorage {
   startTrial(studyId: number, worker: string, options?: StartOptions): Promise<TrialRecord | null> {
     return this.write(() => this.inner.startTrial(studyId, worker, options));
   }
-  setTrialParam(trialId: number, name: string, distribution: Distribution, value: ParamValue): Promise<void> {
-    return this.write(() => this.inner.setTrialParam(trialId, name, distribution, value));
-  }
-  setTrialIntermediateValue(trialId: number, step: number, value: number): Promise<void> {
-    return this.write(() => this.inner.setTrialIntermediateValue(trialId, step, value));
-  }
-  setTrialUserAttr(trialId: number, key: string, value: JsonValue): Promise<void> {
-    return this.write(() => this.inner.setTrialUserAttr(trialId, key, value));
-  }
-  setTrialSystemAttr(trialId: number, key: string, value: JsonValue): Promise<void> {
-    return this.write(() => this.inner.setTrialSystemAttr(trialId, key, value));
+  writeTrial(trialId: number, write: TrialWrite): Promise<void> {
+    return this.write(() => this.inner.writeTrial(trialId, write));
   }
   heartbeat(trialId: number): Promise<void> {
     return this.write(() => this.inner.heartbeat(trialId));
   }
-  finishTrial(trialId: number, result: TrialResult): Promise<TrialRecord> {
-    return this.write(() => this.inner.finishTrial(trialId, result));
+  finishTrial(trialId: number, result: TrialResult, next?: NextTrial): Promise<Finished> {
+    return this.write(() => this.inner.finishTrial(trialId, result, next));
   }
   failStaleTrials(studyId: number, graceMs: number, retry?: RetryPolicy): Promise<TrialRecord[]> {
     return this.write(() => this.inner.failStaleTrials(studyId, graceMs, retry));
@@ -108,27 +97,8 @@ export class OutageGuard implements StudyStorage {
   getTrials(studyId: number, query?: TrialQuery): Promise<TrialRecord[]> {
     return this.read(() => this.inner.getTrials(studyId, query));
   }
-  async close(): Promise<void> {
-    await this.inner.close?.();
-  }
-
-  // The storage's optional batched writes, passed on where it has them (see StudyStorage).
-  get setTrialParams(): StudyStorage['setTrialParams'] {
-    const inner = this.inner;
-    if (!inner.setTrialParams) return undefined;
-    return (trialId: number, params: readonly TrialParam[]) =>
-      this.write(() => inner.setTrialParams!(trialId, params));
-  }
-  get writeTrial(): StudyStorage['writeTrial'] {
-    const inner = this.inner;
-    if (!inner.writeTrial) return undefined;
-    return (trialId: number, write: TrialWrite) => this.write(() => inner.writeTrial!(trialId, write));
-  }
-  get finishAndStartTrial(): StudyStorage['finishAndStartTrial'] {
-    const inner = this.inner;
-    if (!inner.finishAndStartTrial) return undefined;
-    return (trialId, result, studyId, worker, options) =>
-      this.write(() => inner.finishAndStartTrial!(trialId, result, studyId, worker, options));
+  close(): Promise<void> {
+    return this.inner.close();
   }
 
   /** A read: sent again, as often as it takes, while storage comes back within the wait. */

@@ -26,14 +26,14 @@ describe('resolveStorage', () => {
     const sqlite = await resolveStorage(`sqlite:${file}`);
     expect(sqlite).toBeInstanceOf(SqliteStorage);
     expect(existsSync(file)).toBe(true);
-    await sqlite.close?.();
+    await sqlite.close();
     const db = await createTestDatabase();
     try {
       for (const url of [db.url, db.url.replace(/^postgres:/, 'postgresql:')]) {
         const pg = await resolveStorage(url);
         expect(pg).toBeInstanceOf(PostgresStorage);
         await pg.createStudy(`s-${url.slice(0, 10)}`, ['minimize']);
-        await pg.close?.();
+        await pg.close();
       }
     } finally {
       await db.drop();

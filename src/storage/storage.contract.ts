@@ -1,10 +1,10 @@
 // The storage contract suite: every StudyStorage implementation runs it unchanged
-// (memory.test.ts, sqlite/sqlite.test.ts, postgres/postgres.test.ts).
+// (memory.test.ts, sqlite/sqlite.test.ts, postgres/postgres.test.ts). Over 400 lines on purpose: it is the
+// contract's one list of cases, read top to bottom, and each case stays next to the rule it checks.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { floatDistribution, intDistribution, categoricalDistribution } from '../search-space/index.js';
-import type { StudyStorage } from '../study/storage.js';
-import { FIXED_PARAMS_ATTR, RETRIED_BY_ATTR, RETRIED_FROM_ATTR } from '../study/types.js';
-import type { TrialRecord } from '../study/types.js';
+import type { StudyStorage, TrialWrite } from '../study/storage.js';
+import type { JsonValue, TrialRecord } from '../study/types.js';
 
 export interface StorageFactory {
   /** A storage on a fresh, empty database. */
@@ -28,7 +28,7 @@ export function storageContract(label: string, factory: StorageFactory): void {
       storage = await factory.open();
     });
     afterEach(async () => {
-      await (factory.close ? factory.close(storage) : storage.close?.());
+      await (factory.close ? factory.close(storage) : storage.close());
     });
 
     it('creates, finds, lists and deletes studies', async () => {
@@ -69,12 +69,41 @@ export function storageContract(label: string, factory: StorageFactory): void {
         tiny: 1e-300,
         big: 1.7976931348623157e308,
       };
-      await storage.setStudyUserAttr(s.id, 'k', nested);
-      await storage.setStudySystemAttr(s.id, 'sys', 'v');
-      await storage.setStudyUserAttr(s.id, 'k2', 'second');
+      await storage.writeStudy(s.id, { userAttrs: { k: nested } });
+      const written = await storage.writeStudy(s.id, { userAttrs: { k2: 'second' } });
       const info = await storage.getStudy(name);
       expect(info.userAttrs).toEqual({ k: nested, k2: 'second' });
-      expect(info.systemAttrs).toEqual({ sys: 'v' });
+      expect(written).toEqual(info);
+      expect(await codeOf(storage.writeStudy(98765, { userAttrs: { a: 1 } }))).toBe('study_not_found');
+    });
+
+    it("keeps a study's own fields: stop requests, test evaluations, config and notes", async () => {
+      const s = await storage.createStudy('fields', ['minimize']);
+      expect(s).toMatchObject({
+        stopRequests: 0,
+        testEvaluations: [],
+        config: null,
+        notes: {},
+        onceKeys: [],
+      });
+      const evaluation = { at: 1, trial: 0, score: { acc: 0.5 }, status: 'complete', forced: false } as const;
+      const config = { study: { name: 'fields', trials: 3 }, space: { x: { low: 1e-300 } } };
+      await storage.writeStudy(s.id, { stopRequests: 2, testEvaluations: [evaluation], notes: { 0: 'a' } });
+      await storage.writeStudy(s.id, { config, notes: { 3: 'b ☃' }, userAttrs: { u: 1 } });
+      const info = await storage.getStudy('fields');
+      expect(info).toMatchObject({
+        stopRequests: 2,
+        testEvaluations: [evaluation],
+        config,
+        notes: { 0: 'a', 3: 'b ☃' },
+        userAttrs: { u: 1 },
+      });
+      // Fields a write leaves out keep their value; the list and the config are replaced as a whole.
+      const running = { ...evaluation, at: 2, score: null, status: 'running' } as const;
+      const after = await storage.writeStudy(s.id, { testEvaluations: [evaluation, running], config: null });
+      expect(after).toMatchObject({ stopRequests: 2, testEvaluations: [evaluation, running], config: null });
+      expect(await storage.getStudy('fields')).toEqual(after);
+      expect((await storage.listStudies())[0]!.study).toEqual(after);
     });
 
     it('numbers trials densely and uniquely under concurrent starts', async () => {
@@ -99,12 +128,16 @@ export function storageContract(label: string, factory: StorageFactory): void {
       ]);
       const first = await storage.startTrial(s.id, 'w1');
       expect(first).toMatchObject({ number: 0, state: 'running', worker: 'w1' });
-      expect(first!.systemAttrs[FIXED_PARAMS_ATTR]).toEqual({ x: 1 });
+      expect(first!.fixedParams).toEqual({ x: 1 });
       const second = await storage.startTrial(s.id, 'w2', { onlyWaiting: true });
-      expect(second!.systemAttrs[FIXED_PARAMS_ATTR]).toEqual({ x: 2 });
+      expect(second!.fixedParams).toEqual({ x: 2 });
       expect(second!.userAttrs).toEqual({ note: 'hi' });
       expect(await storage.startTrial(s.id, 'w2', { onlyWaiting: true })).toBeNull();
-      expect((await storage.startTrial(s.id, 'w3'))!.number).toBe(2);
+      expect(await storage.startTrial(s.id, 'w3')).toMatchObject({
+        number: 2,
+        fixedParams: null,
+        gridId: null,
+      });
 
       await storage.enqueueTrials(
         s.id,
@@ -115,9 +148,7 @@ export function storageContract(label: string, factory: StorageFactory): void {
       );
       const claimed = claims.filter((c) => c !== null);
       expect(claimed).toHaveLength(20);
-      expect(new Set(claimed.map((c) => (c!.systemAttrs[FIXED_PARAMS_ATTR] as { i: number }).i)).size).toBe(
-        20,
-      );
+      expect(new Set(claimed.map((c) => c!.fixedParams!.i)).size).toBe(20);
       expect(await storage.getTrials(s.id, { states: ['waiting'] })).toHaveLength(0);
     });
 
@@ -125,7 +156,7 @@ export function storageContract(label: string, factory: StorageFactory): void {
       const s = await storage.createStudy('once', ['minimize']);
       const batch = Array.from({ length: 12 }, (_, i) => ({
         fixedParams: { i },
-        systemAttrs: { grid_id: i },
+        gridId: i,
       }));
       const results = await Promise.all(
         Array.from({ length: 6 }, () => storage.enqueueTrials(s.id, batch, { onceKey: 'grid:1' })),
@@ -134,12 +165,19 @@ export function storageContract(label: string, factory: StorageFactory): void {
       expect(await storage.enqueueTrials(s.id, batch, { onceKey: 'grid:1' })).toBe(false);
       const trials = await storage.getTrials(s.id);
       expect(trials).toHaveLength(12);
-      expect(trials.map((t) => t.systemAttrs.grid_id)).toEqual(Array.from({ length: 12 }, (_, i) => i));
+      expect(trials.map((t) => t.gridId)).toEqual(Array.from({ length: 12 }, (_, i) => i));
+      expect(trials.map((t) => t.fixedParams)).toEqual(batch.map((b) => b.fixedParams));
+      expect((await storage.getStudy('once')).onceKeys).toEqual(['grid:1']);
       expect(trials.every((t) => t.state === 'waiting' && t.worker === null && t.startedAt === null)).toBe(
         true,
       );
       expect(await storage.enqueueTrials(s.id, batch.slice(0, 1), { onceKey: 'grid:2' })).toBe(true);
       expect(await storage.enqueueTrials(s.id, batch.slice(0, 1))).toBe(true);
+      expect(await storage.getTrials(s.id)).toHaveLength(14);
+      expect((await storage.getStudy('once')).onceKeys).toEqual(['grid:1', 'grid:2']);
+      // No trials and a key: the key alone is recorded (how copyStudy carries a grid's key).
+      expect(await storage.enqueueTrials(s.id, [], { onceKey: 'grid:3' })).toBe(true);
+      expect(await storage.enqueueTrials(s.id, batch, { onceKey: 'grid:3' })).toBe(false);
       expect(await storage.getTrials(s.id)).toHaveLength(14);
     });
 
@@ -149,87 +187,115 @@ export function storageContract(label: string, factory: StorageFactory): void {
       const lr = floatDistribution('lr', 1e-5, 1e-1, { log: true });
       const units = intDistribution('units', 16, 512, { step: 16 });
       const act = categoricalDistribution('act', ['relu', 1, true, null]);
-      await storage.setTrialParam(t.id, 'lr', lr, 0.0012345678901234567);
-      await storage.setTrialParam(t.id, 'units', units, 128);
-      await storage.setTrialParam(t.id, 'act', act, null);
-      await storage.setTrialIntermediateValue(t.id, 0, 0.5);
-      await storage.setTrialIntermediateValue(t.id, 3, 0.1 + 0.2);
-      await storage.setTrialIntermediateValue(t.id, 4, NaN);
-      await storage.setTrialIntermediateValue(t.id, 5, -Infinity);
-      await storage.setTrialUserAttr(t.id, 'fold_scores', [0.9, 0.91]);
-      await storage.setTrialSystemAttr(t.id, 'sampler:tpe', { below: [1, 2] });
+      await storage.writeTrial(t.id, {
+        params: [{ name: 'lr', distribution: lr, value: 0.0012345678901234567 }],
+      });
+      await storage.writeTrial(t.id, { params: [{ name: 'units', distribution: units, value: 128 }] });
+      await storage.writeTrial(t.id, { params: [{ name: 'act', distribution: act, value: null }] });
+      await storage.writeTrial(t.id, { intermediateValues: { 0: 0.5, 3: 0.1 + 0.2 } });
+      await storage.writeTrial(t.id, { intermediateValues: { 4: NaN, 5: -Infinity } });
+      await storage.writeTrial(t.id, { userAttrs: { fold_scores: [0.9, 0.91] } });
+      await storage.writeTrial(t.id, { samplerMemo: { tpe: { below: [1, 2] } } });
       await storage.heartbeat(t.id);
       const got = await storage.getTrial(t.id);
       expect(got.params).toEqual({ lr: 0.0012345678901234567, units: 128, act: null });
       expect(got.distributions).toEqual({ lr, units, act });
       expect(got.intermediateValues).toEqual({ 0: 0.5, 3: 0.30000000000000004, 4: NaN, 5: -Infinity });
       expect(got.userAttrs).toEqual({ fold_scores: [0.9, 0.91] });
-      expect(got.systemAttrs).toEqual({ 'sampler:tpe': { below: [1, 2] } });
+      expect(got.samplerMemo).toEqual({ tpe: { below: [1, 2] } });
+      expect(got).toMatchObject({
+        fixedParams: null,
+        gridId: null,
+        retriedFrom: null,
+        retriedBy: null,
+        retryCount: 0,
+      });
       expect(got.heartbeatAt).toBeGreaterThanOrEqual(got.startedAt!);
     });
 
-    it('stores a batch of params in one write, all or none', async () => {
-      const s = await storage.createStudy('batch', ['minimize']);
-      const t = (await storage.startTrial(s.id, 'w'))!;
-      const x = floatDistribution('x', 0, 1);
-      const k = categoricalDistribution('k', ['a', 'b']);
-      await storage.setTrialParam(t.id, 'first', x, 0.5);
-      await storage.setTrialParams!(t.id, [
-        { name: 'x', distribution: x, value: 0.25 },
-        { name: 'k', distribution: k, value: 'b' },
-      ]);
-      const got = await storage.getTrial(t.id);
-      expect(got.params).toEqual({ first: 0.5, x: 0.25, k: 'b' });
-      expect(got.distributions).toEqual({ first: x, x, k });
-      await storage.finishTrial(t.id, { state: 'complete', values: [1] });
-      expect(await codeOf(storage.setTrialParams!(t.id, [{ name: 'y', distribution: x, value: 0.1 }]))).toBe(
-        'trial_finished',
-      );
-      expect((await storage.getTrial(t.id)).params).toEqual({ first: 0.5, x: 0.25, k: 'b' });
-    });
-
-    it('stores params, intermediate values and user attributes in one write', async () => {
+    it('writes params, intermediate values and attributes in one write, merged into what the trial holds', async () => {
       const s = await storage.createStudy('write', ['minimize']);
       const t = (await storage.startTrial(s.id, 'w'))!;
       const x = floatDistribution('x', 0, 1);
       const k = categoricalDistribution('k', ['a', 'b']);
-      await storage.setTrialParam(t.id, 'first', x, 0.5);
-      await storage.setTrialIntermediateValue(t.id, 0, 1.5);
-      await storage.writeTrial!(t.id, {
+      await storage.writeTrial(t.id, {
+        params: [{ name: 'first', distribution: x, value: 0.5 }],
+        intermediateValues: { 0: 1.5 },
+      });
+      await storage.writeTrial(t.id, {
         params: [
           { name: 'x', distribution: x, value: 0.25 },
           { name: 'k', distribution: k, value: 'b' },
         ],
         intermediateValues: { 1: 0.75, 2: NaN, 3: -Infinity },
         userAttrs: { note: { fold: [1, 2] } },
+        samplerMemo: { s: [1] },
       });
-      await storage.writeTrial!(t.id, { intermediateValues: { 4: 0.125 } });
-      await storage.writeTrial!(t.id, {});
+      await storage.writeTrial(t.id, {
+        intermediateValues: { 4: 0.125 },
+        userAttrs: { other: 1 },
+        samplerMemo: { g: { theta: [0.5] } },
+      });
+      await storage.writeTrial(t.id, {});
       const got = await storage.getTrial(t.id);
       expect(got.params).toEqual({ first: 0.5, x: 0.25, k: 'b' });
       expect(got.distributions).toEqual({ first: x, x, k });
       expect(got.intermediateValues).toEqual({ 0: 1.5, 1: 0.75, 2: NaN, 3: -Infinity, 4: 0.125 });
-      expect(got.userAttrs).toEqual({ note: { fold: [1, 2] } });
-      await storage.finishTrial(t.id, { state: 'complete', values: [1] });
-      const late = storage.writeTrial!(t.id, {
-        params: [{ name: 'y', distribution: x, value: 0.1 }],
-        intermediateValues: { 5: 1 },
-      });
-      expect(await codeOf(late)).toBe('trial_finished');
-      expect(await storage.getTrial(t.id)).toMatchObject({
-        params: got.params,
-        intermediateValues: got.intermediateValues,
-      });
-      expect(await codeOf(storage.writeTrial!(987654, { intermediateValues: { 0: 1 } }))).toBe(
+      expect(got.userAttrs).toEqual({ note: { fold: [1, 2] }, other: 1 });
+      expect(got.samplerMemo).toEqual({ s: [1], g: { theta: [0.5] } });
+      expect(await codeOf(storage.writeTrial(987654, { intermediateValues: { 0: 1 } }))).toBe(
         'trial_not_found',
       );
+    });
+
+    it('writes all or nothing: a write that cannot be stored leaves the trial as it was', async () => {
+      const s = await storage.createStudy('atomic', ['minimize']);
+      const t = (await storage.startTrial(s.id, 'w'))!;
+      const x = floatDistribution('x', 0, 1);
+      await storage.writeTrial(t.id, { params: [{ name: 'x', distribution: x, value: 0.5 }] });
+      const before = await storage.getTrial(t.id);
+      // A BigInt has no JSON form: every storage refuses it, after the params were taken in.
+      const unstorable = { big: 10n } as unknown as JsonValue;
+      const write = storage.writeTrial(t.id, {
+        params: [{ name: 'y', distribution: x, value: 0.25 }],
+        intermediateValues: { 7: 0.5 },
+        userAttrs: { fine: 1, bad: unstorable },
+      });
+      expect(await codeOf(write)).toBe('invalid_argument');
+      const after = await storage.getTrial(t.id);
+      expect({ ...after, heartbeatAt: null }).toEqual({ ...before, heartbeatAt: null });
+    });
+
+    it('refuses a write to a finished trial and stores none of it', async () => {
+      const s = await storage.createStudy('late', ['minimize']);
+      const t = (await storage.startTrial(s.id, 'w'))!;
+      const x = floatDistribution('x', 0, 1);
+      await storage.writeTrial(t.id, { params: [{ name: 'x', distribution: x, value: 0.5 }] });
+      const { finished } = await storage.finishTrial(t.id, { state: 'complete', values: [1] });
+      const writes: TrialWrite[] = [
+        { params: [{ name: 'y', distribution: x, value: 0.1 }], intermediateValues: { 5: 1 } },
+        { params: [{ name: 'x', distribution: x, value: 0.75 }] },
+        { intermediateValues: { 0: 2 } },
+        { userAttrs: { a: 1 } },
+        { samplerMemo: { a: 1 } },
+        {},
+      ];
+      for (const write of writes)
+        expect(await codeOf(storage.writeTrial(t.id, write))).toBe('trial_finished');
+      expect(await storage.getTrial(t.id)).toEqual(finished);
     });
 
     it('finishes a trial once; a finished trial is immutable', async () => {
       const s = await storage.createStudy('finish', ['minimize', 'maximize']);
       const t = (await storage.startTrial(s.id, 'w'))!;
-      await storage.setTrialParam(t.id, 'x', floatDistribution('x', 0, 1), 0.25);
-      const done = await storage.finishTrial(t.id, { state: 'complete', values: [1.25, -3e-9] });
+      await storage.writeTrial(t.id, {
+        params: [{ name: 'x', distribution: floatDistribution('x', 0, 1), value: 0.25 }],
+      });
+      const { finished: done, started } = await storage.finishTrial(t.id, {
+        state: 'complete',
+        values: [1.25, -3e-9],
+      });
+      expect(started).toBeUndefined();
       expect(done).toMatchObject({
         state: 'complete',
         values: [1.25, -3e-9],
@@ -237,22 +303,20 @@ export function storageContract(label: string, factory: StorageFactory): void {
         params: { x: 0.25 },
       });
       expect(done.finishedAt).toBeGreaterThanOrEqual(done.startedAt!);
-      const d = floatDistribution('y', 0, 1);
       expect(await codeOf(storage.finishTrial(t.id, { state: 'fail' }))).toBe('trial_finished');
-      expect(await codeOf(storage.setTrialParam(t.id, 'y', d, 0.5))).toBe('trial_finished');
-      expect(await codeOf(storage.setTrialIntermediateValue(t.id, 1, 0.5))).toBe('trial_finished');
-      expect(await codeOf(storage.setTrialUserAttr(t.id, 'a', 1))).toBe('trial_finished');
-      expect(await codeOf(storage.setTrialSystemAttr(t.id, 'a', 1))).toBe('trial_finished');
+      expect(await codeOf(storage.heartbeat(t.id))).toBe('trial_finished');
       expect(await storage.getTrial(t.id)).toEqual(done);
 
       const f = (await storage.startTrial(s.id, 'w'))!;
-      expect(await storage.finishTrial(f.id, { state: 'fail', failReason: 'Error: boom ☠' })).toMatchObject({
+      expect(
+        (await storage.finishTrial(f.id, { state: 'fail', failReason: 'Error: boom ☠' })).finished,
+      ).toMatchObject({
         state: 'fail',
         values: null,
         failReason: 'Error: boom ☠',
       });
       const p = (await storage.startTrial(s.id, 'w'))!;
-      expect(await storage.finishTrial(p.id, { state: 'pruned', values: null })).toMatchObject({
+      expect((await storage.finishTrial(p.id, { state: 'pruned', values: null })).finished).toMatchObject({
         state: 'pruned',
         values: null,
       });
@@ -264,8 +328,7 @@ export function storageContract(label: string, factory: StorageFactory): void {
       const t = (await storage.startTrial(s.id, 'w'))!;
       const before = await storage.getTrial(t.id);
       const copy = structuredClone(before);
-      await storage.setTrialIntermediateValue(t.id, 1, 2);
-      await storage.setTrialUserAttr(t.id, 'a', 1);
+      await storage.writeTrial(t.id, { intermediateValues: { 1: 2 }, userAttrs: { a: 1 } });
       await storage.finishTrial(t.id, { state: 'complete', values: [1] });
       expect(before).toEqual(copy);
       try {
@@ -310,11 +373,14 @@ export function storageContract(label: string, factory: StorageFactory): void {
       const src = await storage.createStudy('src', ['minimize']);
       const x = floatDistribution('x', 0, 1);
       const done = (await storage.startTrial(src.id, 'w1'))!;
-      await storage.setTrialParam(done.id, 'x', x, 0.5);
-      await storage.setTrialIntermediateValue(done.id, 2, NaN);
-      await storage.setTrialUserAttr(done.id, 'u', { deep: [1] });
+      await storage.writeTrial(done.id, {
+        params: [{ name: 'x', distribution: x, value: 0.5 }],
+        intermediateValues: { 2: NaN },
+        userAttrs: { u: { deep: [1] } },
+        samplerMemo: { cmaes: { generation: 2 } },
+      });
       await storage.finishTrial(done.id, { state: 'complete', values: [0.125] });
-      await storage.enqueueTrials(src.id, [{ fixedParams: { x: 0.75 } }]);
+      await storage.enqueueTrials(src.id, [{ fixedParams: { x: 0.75 }, gridId: 3, retryCount: 2 }]);
       const original = await storage.getTrials(src.id);
       const dst = await storage.createStudy('dst', ['minimize']);
       await storage.startTrial(dst.id, 'w');
@@ -324,7 +390,7 @@ export function storageContract(label: string, factory: StorageFactory): void {
       const strip = ({ id: _id, studyId: _s, number: _n, ...rest }: TrialRecord) => rest;
       expect(copied.map(strip)).toEqual(original.map(strip));
       expect(copied.every((t) => t.studyId === dst.id && !original.some((o) => o.id === t.id))).toBe(true);
-      expect((await storage.startTrial(dst.id, 'w'))!.systemAttrs[FIXED_PARAMS_ATTR]).toEqual({ x: 0.75 });
+      expect((await storage.startTrial(dst.id, 'w'))!.fixedParams).toEqual({ x: 0.75 });
       expect((await storage.startTrial(dst.id, 'w'))!.number).toBe(3);
       expect(await storage.getTrials(src.id)).toEqual(original);
     });
@@ -348,68 +414,93 @@ export function storageContract(label: string, factory: StorageFactory): void {
 
     it('finishes a trial and starts the next in one write, starting nothing when the finish is refused', async () => {
       const s = await storage.createStudy('chain', ['minimize']);
+      const other = await storage.createStudy('other', ['minimize']);
+      await storage.enqueueTrials(other.id, [{ fixedParams: { elsewhere: 1 } }]);
       const first = (await storage.startTrial(s.id, 'w'))!;
-      const a = await storage.finishAndStartTrial!(first.id, { state: 'complete', values: [2] }, s.id, 'w2');
+      const a = await storage.finishTrial(first.id, { state: 'complete', values: [2] }, { worker: 'w2' });
       expect(a.finished).toMatchObject({ id: first.id, number: 0, state: 'complete', values: [2] });
-      expect(a.started).toMatchObject({ number: 1, state: 'running', worker: 'w2' });
+      expect(a.started).toMatchObject({ studyId: s.id, number: 1, state: 'running', worker: 'w2' });
       expect(await storage.getTrial(first.id)).toEqual(a.finished);
+      expect(await storage.getTrial(a.started!.id)).toEqual(a.started);
       await storage.enqueueTrials(s.id, [{ fixedParams: { x: 1 } }]);
-      const b = await storage.finishAndStartTrial!(
+      const b = await storage.finishTrial(
         a.started!.id,
         { state: 'pruned', values: null },
-        s.id,
-        'w',
-        { maxTrials: 3 },
+        { worker: 'w', options: { maxTrials: 3 } },
       );
       expect(b.finished).toMatchObject({ number: 1, state: 'pruned' });
       expect(b.started).toMatchObject({
         number: 2,
         state: 'running',
-        systemAttrs: { [FIXED_PARAMS_ATTR]: { x: 1 } },
+        fixedParams: { x: 1 },
       });
-      const c = await storage.finishAndStartTrial!(
+      const c = await storage.finishTrial(
         b.started!.id,
         { state: 'fail', failReason: 'boom' },
-        s.id,
-        'w',
-        { maxTrials: 3 },
+        { worker: 'w', options: { maxTrials: 3 } },
       );
-      expect(c).toMatchObject({ finished: { number: 2, state: 'fail', failReason: 'boom' }, started: null });
+      expect(c.finished).toMatchObject({ number: 2, state: 'fail', failReason: 'boom' });
+      expect(c.started).toBeNull();
       const last = (await storage.startTrial(s.id, 'w'))!;
-      expect(
-        (
-          await storage.finishAndStartTrial!(last.id, { state: 'complete', values: [1] }, s.id, 'w', {
-            onlyWaiting: true,
-          })
-        ).started,
-      ).toBeNull();
-      expect(
-        await codeOf(storage.finishAndStartTrial!(last.id, { state: 'complete', values: [0] }, s.id, 'w')),
-      ).toBe('trial_finished');
-      expect(
-        await codeOf(storage.finishAndStartTrial!(987654, { state: 'complete', values: [0] }, s.id, 'w')),
-      ).toBe('trial_not_found');
+      const d = await storage.finishTrial(
+        last.id,
+        { state: 'complete', values: [1] },
+        { worker: 'w', options: { onlyWaiting: true } },
+      );
+      expect(d.started).toBeNull();
+      const refused = storage.finishTrial(last.id, { state: 'complete', values: [0] }, { worker: 'w' });
+      expect(await codeOf(refused)).toBe('trial_finished');
+      const missing = storage.finishTrial(987654, { state: 'complete', values: [0] }, { worker: 'w' });
+      expect(await codeOf(missing)).toBe('trial_not_found');
       expect((await storage.getTrials(s.id)).map((t) => [t.number, t.state])).toEqual([
         [0, 'complete'],
         [1, 'pruned'],
         [2, 'fail'],
         [3, 'complete'],
       ]);
+      expect((await storage.getTrials(other.id)).map((t) => t.state)).toEqual(['waiting']);
+    });
+
+    it('chains the finishes and starts of racing workers without losing or doubling a trial', async () => {
+      const s = await storage.createStudy('chains', ['minimize']);
+      await storage.enqueueTrials(
+        s.id,
+        Array.from({ length: 6 }, (_, i) => ({ fixedParams: { i } })),
+      );
+      const firsts = await Promise.all([0, 1, 2].map((w) => storage.startTrial(s.id, `w${w}`)));
+      const run = async (trial: TrialRecord | null, worker: string): Promise<void> => {
+        while (trial) {
+          const { started } = await storage.finishTrial(
+            trial.id,
+            { state: 'complete', values: [trial.number] },
+            { worker, options: { maxTrials: 12 } },
+          );
+          trial = started ?? null;
+        }
+      };
+      await Promise.all(firsts.map((t, w) => run(t, `w${w}`)));
+      const trials = await storage.getTrials(s.id);
+      expect(trials.map((t) => t.number)).toEqual(Array.from({ length: 12 }, (_, i) => i));
+      expect(trials.every((t) => t.state === 'complete')).toBe(true);
     });
 
     it('counts every write to a running trial as a heartbeat', async () => {
       const s = await storage.createStudy('beats', ['minimize']);
       const t = (await storage.startTrial(s.id, 'w'))!;
       await sleep(30);
-      await storage.setTrialIntermediateValue(t.id, 0, 1);
+      await storage.writeTrial(t.id, { intermediateValues: { 0: 1 } });
       expect((await storage.getTrial(t.id)).heartbeatAt!).toBeGreaterThanOrEqual(t.heartbeatAt! + 20);
+      await sleep(30);
+      await storage.writeTrial(t.id, { userAttrs: { a: 1 } });
+      expect((await storage.getTrial(t.id)).heartbeatAt!).toBeGreaterThanOrEqual(t.heartbeatAt! + 50);
     });
 
     it('fails stale trials exactly once, enqueues their retries, and leaves live and finished trials alone', async () => {
       const s = await storage.createStudy('stale', ['minimize']);
       const x = floatDistribution('x', 0, 1);
       const dead = await Promise.all([0, 1, 2].map(() => storage.startTrial(s.id, 'dead-worker')));
-      for (const t of dead) await storage.setTrialParam(t!.id, 'x', x, t!.number / 10);
+      for (const t of dead)
+        await storage.writeTrial(t!.id, { params: [{ name: 'x', distribution: x, value: t!.number / 10 }] });
       const finished = (await storage.startTrial(s.id, 'w'))!;
       const alive = (await storage.startTrial(s.id, 'w'))!;
       // Not before the grace period ends.
@@ -422,7 +513,7 @@ export function storageContract(label: string, factory: StorageFactory): void {
         seen.push(f);
         return f.number === 2
           ? null
-          : { fixedParams: f.params, userAttrs: { again: true }, systemAttrs: { retry_count: 1 } };
+          : { fixedParams: f.params, userAttrs: { again: true }, gridId: 7, retryCount: 1 };
       };
       const results = await Promise.all([1, 2, 3, 4].map(() => storage.failStaleTrials(s.id, 100, retry)));
       const failed = results.flat();
@@ -431,15 +522,15 @@ export function storageContract(label: string, factory: StorageFactory): void {
       expect(seen.every((t) => t.state === 'fail' && t.failReason!.includes('heartbeat'))).toBe(true);
       const trials = await storage.getTrials(s.id);
       expect(trials.slice(0, 5).map((t) => t.state)).toEqual(['fail', 'fail', 'fail', 'complete', 'running']);
-      expect(trials[2]!.systemAttrs[RETRIED_BY_ATTR]).toBeUndefined();
+      expect(trials[2]!.retriedBy).toBeNull();
       const retries = trials.slice(5);
       expect(retries).toHaveLength(2);
       for (const r of retries) {
-        const from = r.systemAttrs[RETRIED_FROM_ATTR] as number;
+        const from = r.retriedFrom!;
         expect(r).toMatchObject({ state: 'waiting', userAttrs: { again: true } });
-        expect(r.systemAttrs).toMatchObject({ retry_count: 1, [FIXED_PARAMS_ATTR]: { x: from / 10 } });
-        expect(trials[from]!.systemAttrs[RETRIED_BY_ATTR]).toBe(r.number);
-        expect(failed.find((f) => f.number === from)!.systemAttrs[RETRIED_BY_ATTR]).toBe(r.number);
+        expect(r).toMatchObject({ retryCount: 1, gridId: 7, retriedBy: null, fixedParams: { x: from / 10 } });
+        expect(trials[from]!).toMatchObject({ retriedBy: r.number, retriedFrom: null });
+        expect(failed.find((f) => f.number === from)!.retriedBy).toBe(r.number);
       }
       expect(await codeOf(storage.heartbeat(dead[0]!.id))).toBe('trial_finished');
       expect(await codeOf(storage.finishTrial(dead[0]!.id, { state: 'complete', values: [0] }))).toBe(

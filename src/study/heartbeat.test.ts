@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createStudy, loadStudy } from '../create-study.js';
 import { InMemoryStorage } from '../storage/memory.js';
-import { RETRY_COUNT_ATTR, retryPolicy } from './heartbeat.js';
-import { RETRIED_BY_ATTR, RETRIED_FROM_ATTR } from './types.js';
+import { retryPolicy } from './heartbeat.js';
 import type { TrialRecord } from './types.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -21,10 +20,10 @@ describe('heartbeats, stale trials and retries', () => {
     const seen: number[] = [];
     await alive.optimize((t) => (seen.push(t.suggestFloat('lr', 1e-4, 1, { log: true })), 1), { nTrials: 1 });
     const [failed, retry] = await alive.trials();
-    expect(failed).toMatchObject({ state: 'fail', systemAttrs: { [RETRIED_BY_ATTR]: 1 } });
+    expect(failed).toMatchObject({ state: 'fail', retriedBy: 1, retriedFrom: null, retryCount: 0 });
     expect(failed!.failReason).toContain('heartbeat');
     expect(retry).toMatchObject({ state: 'complete', params: { lr }, userAttrs: { note: 'first try' } });
-    expect(retry!.systemAttrs).toMatchObject({ [RETRIED_FROM_ATTR]: 0, [RETRY_COUNT_ATTR]: 1 });
+    expect(retry).toMatchObject({ retriedFrom: 0, retriedBy: null, retryCount: 1, fixedParams: { lr } });
     expect(seen).toEqual([lr]);
   });
 
@@ -49,15 +48,19 @@ describe('heartbeats, stale trials and retries', () => {
     const failed = (count: number): TrialRecord =>
       ({
         params: { x: 1 },
-        userAttrs: {},
-        systemAttrs: { [RETRY_COUNT_ATTR]: count, 'sampler:tpe': 1, grid_id: 4 },
+        userAttrs: { u: 1 },
+        fixedParams: { y: 2 },
+        retryCount: count,
+        samplerMemo: { tpe: 1 },
+        gridId: 4,
       }) as unknown as TrialRecord;
     expect(policy(failed(0))).toEqual({
-      fixedParams: { x: 1 },
-      userAttrs: {},
-      systemAttrs: { grid_id: 4, [RETRY_COUNT_ATTR]: 1 },
+      fixedParams: { y: 2, x: 1 },
+      userAttrs: { u: 1 },
+      gridId: 4,
+      retryCount: 1,
     });
-    expect(policy(failed(1))!.systemAttrs).toEqual({ grid_id: 4, [RETRY_COUNT_ATTR]: 2 });
+    expect(policy(failed(1))!.retryCount).toBe(2);
     expect(policy(failed(2))).toBeNull();
   });
 

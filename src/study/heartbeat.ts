@@ -1,9 +1,7 @@
 // Liveness for running trials: this process sends a heartbeat for each of its running trials, and fails
 // (and optionally retries) other workers' trials whose heartbeat stopped: their process died.
 import { TunekitError, isTunekitError } from '../errors.js';
-import type { ParamValue } from '../search-space/index.js';
 import type { RetryPolicy, StudyStorage } from './storage.js';
-import { FIXED_PARAMS_ATTR, RETRIED_BY_ATTR, RETRIED_FROM_ATTR } from './types.js';
 import type { TrialRecord } from './types.js';
 
 export interface FailureOptions {
@@ -27,9 +25,6 @@ export interface FailureOptions {
    */
   storageOutageMs?: number;
 }
-
-/** How many retries led to this trial (0 for an original). */
-export const RETRY_COUNT_ATTR = 'retry_count';
 
 export class Heartbeat {
   private readonly running = new Set<number>();
@@ -112,21 +107,16 @@ export class Heartbeat {
   }
 }
 
-/** Enqueues a stale trial's configuration again (its fixed and sampled params, its user attributes). */
+/** Enqueues a stale trial's configuration again (its fixed and sampled params, user attributes, grid point). */
 export function retryPolicy(retries: number): RetryPolicy {
-  const own = new Set([FIXED_PARAMS_ATTR, RETRIED_FROM_ATTR, RETRIED_BY_ATTR, RETRY_COUNT_ATTR]);
   return (failed) => {
-    const count = Number(failed.systemAttrs[RETRY_COUNT_ATTR] ?? 0);
-    if (count >= retries) return null;
-    // Sampler memos belong to the failed run; bookkeeping such as a grid point's id goes with the retry.
-    const carried = Object.entries(failed.systemAttrs).filter(
-      ([key]) => !own.has(key) && !key.startsWith('sampler:'),
-    );
-    const fixed = (failed.systemAttrs[FIXED_PARAMS_ATTR] ?? {}) as Record<string, ParamValue>;
+    if (failed.retryCount >= retries) return null;
+    // Sampler memos belong to the failed run and stay with it.
     return {
-      fixedParams: { ...fixed, ...failed.params },
+      fixedParams: { ...failed.fixedParams, ...failed.params },
       userAttrs: failed.userAttrs,
-      systemAttrs: { ...Object.fromEntries(carried), [RETRY_COUNT_ATTR]: count + 1 },
+      ...(failed.gridId === null ? {} : { gridId: failed.gridId }),
+      retryCount: failed.retryCount + 1,
     };
   };
 }

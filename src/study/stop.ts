@@ -4,18 +4,13 @@
 import type { StudyStorage } from './storage.js';
 import type { StudyInfo } from './types.js';
 
-export const STOP_REQUESTS_ATTR = 'stop_requests';
-
 /** How many stops were ever requested on the study. */
 export function stopRequests(info: StudyInfo): number {
-  const count = info.systemAttrs[STOP_REQUESTS_ATTR];
-  return typeof count === 'number' ? count : 0;
+  return info.stopRequests;
 }
 
 /** Asks every worker of the study to finish its current trial and start no other; returns the new count. */
 export async function requestStop(storage: StudyStorage, studyName: string): Promise<number> {
   const info = await storage.getStudy(studyName);
-  const count = stopRequests(info) + 1;
-  await storage.setStudySystemAttr(info.id, STOP_REQUESTS_ATTR, count);
-  return count;
+  return (await storage.writeStudy(info.id, { stopRequests: info.stopRequests + 1 })).stopRequests;
 }

@@ -1,15 +1,15 @@
 // The storage contract. Storage is the only source of truth: any process that opens the same storage is a
 // worker. Implementations: in-memory (here), SQLite and PostgreSQL (their own subpath exports), and every
-// one runs the shared contract suite in src/storage/contract.ts.
+// one runs the shared contract suite in src/storage/storage.contract.ts.
 //
 // Rules every implementation keeps:
 // - Returned records are snapshots; the caller may keep them, the storage never mutates them afterwards.
 // - A finished trial (complete, pruned, fail) is immutable: any write to it throws `trial_finished`.
 // - Trial numbers are assigned by the storage, dense (0, 1, 2, ...) and unique per study, atomically.
 // - A waiting trial is claimed by exactly one `startTrial` call, however many workers race for it.
-// - Every write to a running trial (params, intermediate values, attributes) also counts as a heartbeat.
+// - Every write to a running trial (`writeTrial`) also counts as a heartbeat.
 import type { Distribution, ParamValue } from '../search-space/index.js';
-import type { Direction, JsonValue, StudyInfo, TrialRecord, TrialState } from './types.js';
+import type { Direction, JsonValue, StudyInfo, TestEvaluation, TrialRecord, TrialState } from './types.js';
 
 export interface StudySummary {
   readonly study: StudyInfo;
@@ -23,7 +23,10 @@ export interface StudySummary {
 export interface NewWaitingTrial {
   readonly fixedParams: Readonly<Record<string, ParamValue>>;
   readonly userAttrs?: Readonly<Record<string, JsonValue>>;
-  readonly systemAttrs?: Readonly<Record<string, JsonValue>>;
+  /** The grid point the trial runs. */
+  readonly gridId?: number;
+  /** How many retries led to it (a retry policy sets it). */
+  readonly retryCount?: number;
 }
 
 export interface TrialParam {
@@ -32,12 +35,26 @@ export interface TrialParam {
   readonly value: ParamValue;
 }
 
-/** Writes to a running trial that are sent together (see `writeTrial`). */
+/**
+ * Writes to a running trial, applied together, all or none (see `writeTrial`). Params, intermediate values,
+ * user attributes and sampler memos are merged into what the trial holds, key by key.
+ */
 export interface TrialWrite {
   readonly params?: readonly TrialParam[];
   /** By step. */
   readonly intermediateValues?: Readonly<Record<number, number>>;
   readonly userAttrs?: Readonly<Record<string, JsonValue>>;
+  /** By the sampler's key. */
+  readonly samplerMemo?: Readonly<Record<string, JsonValue>>;
+}
+
+/** Writes to a study (see `writeStudy`): user attributes and notes merge key by key, the others replace. */
+export interface StudyWrite {
+  readonly userAttrs?: Readonly<Record<string, JsonValue>>;
+  readonly stopRequests?: number;
+  readonly testEvaluations?: readonly TestEvaluation[];
+  readonly config?: JsonValue | null;
+  readonly notes?: Readonly<Record<number, string>>;
 }
 
 export interface TrialResult {
@@ -60,6 +77,18 @@ export interface StartOptions {
   readonly maxTrials?: number;
 }
 
+/** The trial to start, in the finished trial's study, in the same write as a finish (see `finishTrial`). */
+export interface NextTrial {
+  readonly worker: string;
+  readonly options?: StartOptions;
+}
+
+export interface Finished {
+  readonly finished: TrialRecord;
+  /** Undefined when no next trial was asked for; null when none could start (as `startTrial` returns null). */
+  readonly started?: TrialRecord | null;
+}
+
 /** Given a trial that was failed as stale, the trial to enqueue in its place, or null for none. */
 export type RetryPolicy = (failed: TrialRecord) => NewWaitingTrial | null;
 
@@ -73,12 +102,13 @@ export interface StudyStorage {
   deleteStudy(studyId: number): Promise<void>;
   /** Throws `study_not_found`, or `duplicate_study` if the new name is taken. */
   renameStudy(studyId: number, newName: string): Promise<StudyInfo>;
-  setStudyUserAttr(studyId: number, key: string, value: JsonValue): Promise<void>;
-  setStudySystemAttr(studyId: number, key: string, value: JsonValue): Promise<void>;
+  /** The only write to a study's own fields, in one write; returns the study as stored. Throws `study_not_found`. */
+  writeStudy(studyId: number, write: StudyWrite): Promise<StudyInfo>;
 
   /**
    * Adds waiting trials, atomically. With `onceKey`, does so only if no earlier call used the same key on
-   * this study (a grid is enqueued once however many workers start together); returns whether it did.
+   * this study (a grid is enqueued once however many workers start together), adding the key to the
+   * study's `onceKeys`; returns whether it did. No trials and a key just records the key (copyStudy).
    */
   enqueueTrials(
     studyId: number,
@@ -95,42 +125,24 @@ export interface StudyStorage {
    * trial with the next number. Returns null when `onlyWaiting` or `maxTrials` forbids creating one.
    */
   startTrial(studyId: number, worker: string, options?: StartOptions): Promise<TrialRecord | null>;
-  /** Records a parameter of a running trial; throws `trial_finished` once finished. */
-  setTrialParam(trialId: number, name: string, distribution: Distribution, value: ParamValue): Promise<void>;
   /**
-   * Optional: records several parameters of a running trial in one write (one round trip, one commit),
-   * all or none; the same rules as setTrialParam. Trials batch the suggestions an objective makes at once.
+   * The only write to a running (or waiting) trial: everything in `write` in one write (one round trip,
+   * one commit), all or none. Throws `trial_finished` once the trial is finished, `trial_not_found`.
+   * A Trial sends what the objective asked for in one go this way: its suggestions and the report after them.
    */
-  setTrialParams?(trialId: number, params: readonly TrialParam[]): Promise<void>;
-  setTrialIntermediateValue(trialId: number, step: number, value: number): Promise<void>;
-  /**
-   * Optional: params, intermediate values and user attributes of a running trial in one write (one round
-   * trip, one commit), all or none; the same rules as the single writes. A Trial sends what the objective
-   * asked for in one go this way: its suggestions and the first report after them.
-   */
-  writeTrial?(trialId: number, write: TrialWrite): Promise<void>;
-  setTrialUserAttr(trialId: number, key: string, value: JsonValue): Promise<void>;
-  setTrialSystemAttr(trialId: number, key: string, value: JsonValue): Promise<void>;
+  writeTrial(trialId: number, write: TrialWrite): Promise<void>;
   /** Marks a running trial alive now. */
   heartbeat(trialId: number): Promise<void>;
-  /** Finishes a running trial; throws `trial_finished` if it already is. */
-  finishTrial(trialId: number, result: TrialResult): Promise<TrialRecord>;
   /**
-   * Optional: `finishTrial`, then `startTrial(studyId, worker, options)`, in one write (one round trip, one
-   * commit). When the finish is refused (`trial_finished`, `trial_not_found`) nothing is started. `optimize`
-   * uses it between two trials of a worker; `started` is null when `startTrial` would return null.
+   * Finishes a running trial; throws `trial_finished` if it already is. With `next`, then starts a trial in
+   * the same study as `startTrial(studyId, next.worker, next.options)` would, in the same write (one round
+   * trip, one commit); when the finish is refused nothing is started. `optimize` chains a worker's trials so.
    */
-  finishAndStartTrial?(
-    trialId: number,
-    result: TrialResult,
-    studyId: number,
-    worker: string,
-    options?: StartOptions,
-  ): Promise<{ finished: TrialRecord; started: TrialRecord | null }>;
+  finishTrial(trialId: number, result: TrialResult, next?: NextTrial): Promise<Finished>;
   /**
    * Fails every running trial of the study whose last heartbeat is older than `graceMs` (its worker is
    * presumed dead) and, where `retry` returns a trial, enqueues that in the same transaction, linking the two
-   * (`retried_by` on the failed trial, `retried_from` on the new one). Each stale trial is failed by exactly
+   * (`retriedBy` on the failed trial, `retriedFrom` on the new one). Each stale trial is failed by exactly
    * one caller. Returns the trials it failed, as stored.
    */
   failStaleTrials(studyId: number, graceMs: number, retry?: RetryPolicy): Promise<TrialRecord[]>;
@@ -140,6 +152,6 @@ export interface StudyStorage {
   /** Trials ordered by number. */
   getTrials(studyId: number, query?: TrialQuery): Promise<TrialRecord[]>;
 
-  /** Releases connections and file handles. Optional: the in-memory storage holds none. */
-  close?(): Promise<void>;
+  /** Releases connections and file handles (the in-memory storage holds none). Nothing may be called after. */
+  close(): Promise<void>;
 }

@@ -164,7 +164,7 @@ export class Study {
           return view;
         },
         trial: record,
-        setMemo: (key, value) => this.storage.setTrialSystemAttr(record.id, `sampler:${key}`, value),
+        setMemo: (key, value) => this.storage.writeTrial(record.id, { samplerMemo: { [key]: value } }),
       };
       const relative = (await this.sampler.sampleRelative?.(context)) ?? null;
       const trial = new Trial(record, {
@@ -201,7 +201,7 @@ export class Study {
   }
 
   /**
-   * tell's work. With `next` (and a storage that can), this worker's next trial starts in the same write as
+   * tell's work. With `next`, this worker's next trial starts in the same write as
    * the finish: one commit between two trials instead of two. `started` is what storage started, if it tried.
    */
   private async finish(
@@ -219,14 +219,10 @@ export class Study {
       writeError !== null
         ? ({ state: 'fail', failReason: `could not store the trial: ${describeError(writeError)}` } as const)
         : await this.outcome(id, result, failReason);
-    const chained = next && this.storage.finishAndStartTrial;
-    const settled: Settled = await (
-      chained
-        ? this.storage.finishAndStartTrial!(id, outcome, this.info.id, this.worker, next).then(
-            ({ finished, started }) => ({ record: finished, started }),
-          )
-        : this.storage.finishTrial(id, outcome).then((record) => ({ record }))
-    ).finally(() => this.heartbeat.untrack(id));
+    const settled: Settled = await this.storage
+      .finishTrial(id, outcome, next && { worker: this.worker, options: next })
+      .then(({ finished, started }) => ({ record: finished, started }))
+      .finally(() => this.heartbeat.untrack(id));
     this.live.delete(number);
     this.logFinished(settled.record);
     try {
@@ -376,7 +372,9 @@ export class Study {
   }
 
   async setUserAttr(key: string, value: JsonValue): Promise<void> {
-    await this.storage.setStudyUserAttr(this.info.id, key, toJson(value, `study attribute "${key}"`));
+    await this.storage.writeStudy(this.info.id, {
+      userAttrs: { [key]: toJson(value, `study attribute "${key}"`) },
+    });
   }
 
   /** Stops keeping a trial alive: its heartbeats end, so other workers fail it once the grace period passes. */

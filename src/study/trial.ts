@@ -16,7 +16,6 @@ import type { CategoricalChoice, Distribution, ParamValue, RangeOptions } from '
 import type { Pruner } from './pruner.js';
 import type { RelativeSample, Sampler, SamplerContext } from './sampler.js';
 import type { StudyStorage, TrialParam } from './storage.js';
-import { FIXED_PARAMS_ATTR } from './types.js';
 import type { JsonValue, StudyInfo, TrialRecord } from './types.js';
 
 export interface TrialDeps {
@@ -49,7 +48,7 @@ export class Trial {
   ) {
     this.id = record.id;
     this.number = record.number;
-    this.fixed = (record.systemAttrs[FIXED_PARAMS_ATTR] as Record<string, ParamValue> | undefined) ?? {};
+    this.fixed = record.fixedParams ?? {};
     Object.assign(this.attrs, record.userAttrs);
   }
 
@@ -206,16 +205,7 @@ export class Trial {
   }
 
   private async send(write: Unsent): Promise<void> {
-    const storage = this.deps.storage;
-    if (storage.writeTrial) return storage.writeTrial(this.id, write);
-    // A storage without batched writes gets the same writes one by one.
-    if (write.params.length > 0 && storage.setTrialParams)
-      await storage.setTrialParams(this.id, write.params);
-    else for (const p of write.params) await storage.setTrialParam(this.id, p.name, p.distribution, p.value);
-    for (const [step, value] of Object.entries(write.intermediateValues))
-      await storage.setTrialIntermediateValue(this.id, Number(step), value);
-    for (const [key, value] of Object.entries(write.userAttrs))
-      await storage.setTrialUserAttr(this.id, key, value);
+    await this.deps.storage.writeTrial(this.id, write);
   }
 }
 

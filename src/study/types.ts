@@ -16,11 +16,23 @@ export interface StudyInfo {
   readonly name: string;
   readonly directions: readonly Direction[];
   readonly userAttrs: Readonly<Record<string, JsonValue>>;
-  /** Attributes tunekit itself keeps (sampler settings, grid bookkeeping); not for users. */
-  readonly systemAttrs: Readonly<Record<string, JsonValue>>;
+  /** How many stops were ever requested (`requestStop`); a worker stops when the count changes. */
+  readonly stopRequests: number;
+  /** Every scoring of the study's test data, oldest first (`evaluateOnTest`). */
+  readonly testEvaluations: readonly TestEvaluation[];
+  /** The tune config the study was started from, as written (`tunekit tune`); null otherwise. */
+  readonly config: JsonValue | null;
+  /** Notes on trials, by trial number (the dashboard's); on the study, since finished trials are immutable. */
+  readonly notes: Readonly<Record<number, string>>;
+  /** The `enqueueTrials` once-keys used so far, so a grid is enqueued once (and a copied grid not again). */
+  readonly onceKeys: readonly string[];
   /** Milliseconds since the epoch. */
   readonly createdAt: number;
 }
+
+// There is no bag of system attributes: each thing tunekit keeps on a record is a field of its own, read
+// and written under its name. Keys an older database held outside these fields (only code writing the
+// old bag directly could put them there) are kept in `userAttrs` as `system:<key>` by the migration.
 
 export interface TrialRecord {
   /** Storage-wide identifier. */
@@ -37,8 +49,18 @@ export interface TrialRecord {
   /** Values reported during training, keyed by step (epoch, batch, resource used). */
   readonly intermediateValues: Readonly<Record<number, number>>;
   readonly userAttrs: Readonly<Record<string, JsonValue>>;
-  /** tunekit's own bookkeeping: fixed params of an enqueued trial, sampler memos, retry links. */
-  readonly systemAttrs: Readonly<Record<string, JsonValue>>;
+  /** The params an enqueued trial must use; null for a trial that was not enqueued. */
+  readonly fixedParams: Readonly<Record<string, ParamValue>> | null;
+  /** Which point of its grid an enqueued grid trial runs (an index); null otherwise. */
+  readonly gridId: number | null;
+  /** On a retry: the number of the stale trial it repeats; null otherwise. */
+  readonly retriedFrom: number | null;
+  /** On a trial failed as stale: the number of the trial that repeats it; null otherwise. */
+  readonly retriedBy: number | null;
+  /** How many retries led to this trial (0 for an original). */
+  readonly retryCount: number;
+  /** What samplers stored on the trial (`ctx.setMemo`), by the sampler's key; the run's, not carried to a retry. */
+  readonly samplerMemo: Readonly<Record<string, JsonValue>>;
   /** Why a trial failed (the error message), null otherwise. */
   readonly failReason: string | null;
   /** Which worker ran the trial (host:pid:n), null while waiting. */
@@ -50,16 +72,23 @@ export interface TrialRecord {
   readonly heartbeatAt: number | null;
 }
 
+export type TestScore = number | Readonly<Record<string, number>>;
+
+/** One scoring of a study's test data (see data/test-set.ts). */
+export interface TestEvaluation {
+  /** Milliseconds since the epoch, when the evaluation started. */
+  readonly at: number;
+  /** Number of the trial whose hyperparameters were evaluated. */
+  readonly trial: number;
+  /** Null while running, or when the evaluation threw (the test data may have been seen all the same). */
+  readonly score: TestScore | null;
+  readonly status: 'running' | 'complete' | 'failed';
+  /** True when an earlier evaluation existed and `force` overrode the refusal. */
+  readonly forced: boolean;
+  readonly error?: string;
+  readonly note?: string;
+}
+
 export function isFinished(state: TrialState): boolean {
   return state === 'complete' || state === 'pruned' || state === 'fail';
 }
-
-/** System attribute holding the params an enqueued trial must use. */
-export const FIXED_PARAMS_ATTR = 'fixed_params';
-
-/** On a retry: the number of the stale trial it repeats. */
-export const RETRIED_FROM_ATTR = 'retried_from';
-/** On a trial failed as stale: the number of the trial that repeats it. */
-export const RETRIED_BY_ATTR = 'retried_by';
-/** On a study: marks an `enqueueTrials` once-key as used (`once:<key>`). */
-export const ONCE_KEY_PREFIX = 'once:';

@@ -38,7 +38,7 @@ async function readTrials(url: string, study: string): Promise<TrialRecord[]> {
   try {
     return await storage.getTrials((await storage.getStudy(study)).id);
   } finally {
-    await storage.close?.();
+    await storage.close();
   }
 }
 
@@ -132,7 +132,7 @@ describe('SQLite on a full disk and on a read-only file system', () => {
       { nTrials: 20 },
     );
     const before = fingerprint(await study.trials());
-    await study.storage.close?.();
+    await study.storage.close();
     return before;
   }
 
@@ -262,7 +262,7 @@ describe('command trials that misbehave (on a SQLite study)', () => {
       nTrials: 1,
     });
     const [trial] = await study.trials();
-    await study.storage.close?.();
+    await study.storage.close();
     return { trial: trial!, ms: Date.now() - started };
   }
   const sh = (script: string, extra: Partial<CommandSpec> = {}): CommandSpec => ({

@@ -334,7 +334,7 @@ describe('config parser (fuzzed)', () => {
             (study as Record<string, unknown>).name = name;
           try {
             const opened = await openConfigStudy(parseConfig(config), { storage: url });
-            await opened.storage.close?.();
+            await opened.storage.close();
           } catch (error) {
             expectConfigError(error);
             await expect(storage.getStudy(name)).rejects.toMatchObject({ code: 'study_not_found' });
@@ -806,7 +806,7 @@ describe('dashboard writes (fuzzed, with --allow-writes)', () => {
         expect(after).toHaveLength(before + 1);
         const stored = after.at(-1)!;
         expect(stored.state).toBe('waiting');
-        expect(fingerprint([stored.systemAttrs.fixed_params as never])).toBe(
+        expect(fingerprint([stored.fixedParams as never])).toBe(
           fingerprint([JSON.parse(JSON.stringify(params)) as never]),
         );
       }),

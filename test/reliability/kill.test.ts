@@ -9,8 +9,6 @@ import type { TrialRecord } from '../../src/index.js';
 import { resolveStorage } from '../../src/storage/resolve.js';
 import { createTestDatabase } from '../../src/storage/postgres/testing/database.js';
 import type { TestDatabase } from '../../src/storage/postgres/testing/database.js';
-import { FIXED_PARAMS_ATTR, RETRIED_BY_ATTR, RETRIED_FROM_ATTR } from '../../src/study/types.js';
-import { RETRY_COUNT_ATTR } from '../../src/study/heartbeat.js';
 import type { ChaosArgs, KillPlan } from './fixtures/chaos-worker.js';
 import { countBy, fingerprint, runSize, scratchDir, sleep, startFixture } from './helpers.js';
 import type { Proc } from './helpers.js';
@@ -32,7 +30,7 @@ const PLANS: ReadonlyArray<Omit<KillPlan, 'nth'> | 'external'> = [
   { at: 'startTrial', when: 'during' },
   { at: 'startTrial', when: 'after' },
   { at: 'objective', when: 'during' },
-  { at: 'setTrialIntermediateValue', when: 'during' },
+  { at: 'report', when: 'during' },
   { at: 'heartbeat', when: 'during' },
   { at: 'finishTrial', when: 'before' },
   { at: 'finishTrial', when: 'during' },
@@ -45,7 +43,7 @@ async function readTrials(url: string, study: string): Promise<TrialRecord[]> {
   try {
     return await storage.getTrials((await storage.getStudy(study)).id);
   } finally {
-    await storage.close?.();
+    await storage.close();
   }
 }
 
@@ -162,18 +160,15 @@ describe.each(backends)('kill -9 at random moments on %s', (backend, freshUrl) =
     // Each trial failed as stale was re-run (linked both ways) until its retries were used up.
     const stale = trials.filter((t) => t.state === 'fail' && /heartbeat/.test(t.failReason ?? ''));
     for (const dead of stale) {
-      const count = Number(dead.systemAttrs[RETRY_COUNT_ATTR] ?? 0);
-      const retryNumber = dead.systemAttrs[RETRIED_BY_ATTR];
-      if (count >= FAILURE.retries) {
-        expect(retryNumber).toBeUndefined();
+      if (dead.retryCount >= FAILURE.retries) {
+        expect(dead.retriedBy).toBeNull();
         continue;
       }
-      const retry = trials[retryNumber as number]!;
-      expect(retry.systemAttrs[RETRIED_FROM_ATTR]).toBe(dead.number);
+      const retry = trials[dead.retriedBy!]!;
+      expect(retry.retriedFrom).toBe(dead.number);
       // The retry runs the same configuration (a trial killed before its first suggestion had none, and so
       // has a retry that was itself killed before its first suggestion).
-      if (dead.params.x !== undefined)
-        expect((retry.systemAttrs[FIXED_PARAMS_ATTR] as { x?: number }).x).toBe(dead.params.x);
+      if (dead.params.x !== undefined) expect(retry.fixedParams?.x).toBe(dead.params.x);
       if (dead.params.x !== undefined && retry.params.x === undefined)
         expect(retry.failReason).toMatch(/heartbeat/);
       else if (dead.params.x !== undefined) expect(retry.params.x).toBe(dead.params.x);

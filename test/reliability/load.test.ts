@@ -32,7 +32,7 @@ async function readTrials(url: string): Promise<TrialRecord[]> {
   try {
     return await storage.getTrials((await storage.getStudy('load')).id);
   } finally {
-    await storage.close?.();
+    await storage.close();
   }
 }
 

@@ -148,7 +148,7 @@ describe.each(backends)(`a ${N.toLocaleString('en')}-trial study on %s`, (backen
         expect(t.coldMs, t.what).toBeLessThan(30_000);
       }
     } finally {
-      await storage.close?.();
+      await storage.close();
     }
   });
 });

@@ -127,7 +127,7 @@ describe.each(backends)('awkward values on %s', (backend, open) => {
       for (const s of await storage.listStudies())
         expect(await storage.getStudy(s.study.name)).toMatchObject({ id: s.study.id });
     } finally {
-      await storage.close?.();
+      await storage.close();
     }
   });
 
@@ -198,7 +198,7 @@ describe.each(backends)('awkward values on %s', (backend, open) => {
         async () => (await storage.getTrial(id)).intermediateValues,
       );
     } finally {
-      await storage.close?.();
+      await storage.close();
     }
   });
 
@@ -245,7 +245,7 @@ describe.each(backends)('awkward values on %s', (backend, open) => {
         async () => (await study.userAttrs()).deep as JsonValue,
       );
     } finally {
-      await storage.close?.();
+      await storage.close();
     }
   });
 });

@@ -38,7 +38,7 @@ export const ask: Command = {
       await trial.flush();
       console.log(JSON.stringify({ number: trial.number, params }));
     } finally {
-      await study.storage.close?.();
+      await study.storage.close();
     }
     return 0;
   },

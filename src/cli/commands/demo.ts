@@ -114,7 +114,7 @@ export const demo: Command = {
       console.log(`\nsee the study: npx tunekit dashboard --storage ${storage}`);
       console.log(`list trials:   npx tunekit trials ${name} --storage ${storage}`);
     } finally {
-      await study.storage.close?.();
+      await study.storage.close();
     }
     return 0;
   },

@@ -27,7 +27,7 @@ export const enqueue: Command = {
     try {
       await study.enqueueTrial(params as Record<string, ParamValue>);
     } finally {
-      await study.storage.close?.();
+      await study.storage.close();
     }
     if (!args.options.quiet) console.log(`enqueued ${JSON.stringify(params)} in study "${name}"`);
     return 0;

@@ -34,7 +34,7 @@ describe('tunekit importance', () => {
       },
       { nTrials: 60 },
     );
-    await study.storage.close?.();
+    await study.storage.close();
     const text = await run(['s', '--storage', url]);
     expect(text.code).toBe(0);
     expect(text.out).toMatch(/^study "s": 60 complete trials, fANOVA/);
@@ -56,7 +56,7 @@ describe('tunekit importance', () => {
       sampler: new RandomSampler({ seed: 3 }),
     });
     await study.optimize((t) => [t.suggestFloat('a', 0, 1), t.suggestFloat('b', 0, 1)], { nTrials: 30 });
-    await study.storage.close?.();
+    await study.storage.close();
     await expect(run(['m', '--storage', url])).rejects.toMatchObject({ code: 'invalid_argument' });
     const json = JSON.parse((await run(['m', '--storage', url, '--objective', '1', '--json'])).out);
     expect(json.importance.params[0].param).toBe('b');

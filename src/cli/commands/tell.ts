@@ -43,7 +43,7 @@ export const tell: Command = {
           `trial ${record.number}: ${record.state}${record.failReason ? ` (${record.failReason})` : ''}`,
         );
     } finally {
-      await study.storage.close?.();
+      await study.storage.close();
     }
     return 0;
   },

@@ -145,7 +145,7 @@ export const tune: Command = {
     try {
       if (!args.options.quiet) await printSummary(study, Boolean(args.options.json));
     } finally {
-      await study.storage.close?.();
+      await study.storage.close();
     }
     return 0;
   },

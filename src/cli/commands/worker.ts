@@ -27,7 +27,7 @@ export const worker: Command = {
     try {
       if (!args.options.quiet) await printSummary(study, Boolean(args.options.json));
     } finally {
-      await study.storage.close?.();
+      await study.storage.close();
     }
     return 0;
   },

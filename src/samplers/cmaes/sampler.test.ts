@@ -39,7 +39,7 @@ describe('CMA-ES', () => {
     );
     const restarts = new Set(
       (await study.trials()).map(
-        (t) => (t.systemAttrs['sampler:cmaes'] as { restart?: number } | undefined)?.restart ?? -1,
+        (t) => (t.samplerMemo.cmaes as { restart?: number } | undefined)?.restart ?? -1,
       ),
     );
     expect(Math.max(...restarts)).toBeGreaterThanOrEqual(1);

@@ -112,7 +112,7 @@ export class CmaEsSampler implements Sampler {
     const lambda0 = this.populationSize ?? 4 + Math.floor(3 * Math.log(d));
     const members = new Map<string, Array<{ x: Float64Array; loss: number; number: number }>>();
     for (const t of ctx.trials) {
-      const memo = t.systemAttrs[`sampler:${MEMO_KEY}`] as unknown as CmaMemo | undefined;
+      const memo = t.samplerMemo[MEMO_KEY] as unknown as CmaMemo | undefined;
       if (!memo || memo.space !== key || t.state !== 'complete' || !t.values || !hasSpace(t, space)) continue;
       const id = `${memo.restart}:${memo.generation}`;
       const list = members.get(id) ?? [];

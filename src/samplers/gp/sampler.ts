@@ -208,7 +208,7 @@ export class GpSampler implements Sampler {
     for (let i = ctx.trials.length - 1; i >= 0; i--) {
       const t = ctx.trials[i] as TrialRecord;
       if (t.number >= ctx.trial.number) continue;
-      const memo = t.systemAttrs[`sampler:${MEMO_KEY}`] as unknown as GpMemo | undefined;
+      const memo = t.samplerMemo[MEMO_KEY] as unknown as GpMemo | undefined;
       if (!memo || memo.names.join('\u0000') !== names.join('\u0000')) continue;
       return {
         inverseSquaredLengthscales: Float64Array.from(memo.theta),

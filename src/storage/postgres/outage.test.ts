@@ -95,7 +95,7 @@ describe.skipIf(!reachable)('PostgreSQL connection lost under a running study', 
       expect(after[4]).toMatchObject({ state: 'fail', failReason: expect.stringMatching(/no heartbeat/) });
     } finally {
       relay.cut();
-      await study.storage.close?.();
+      await study.storage.close();
     }
   });
 
@@ -118,7 +118,7 @@ describe.skipIf(!reachable)('PostgreSQL connection lost under a running study', 
       expect(isTunekitError(error, 'storage_unreachable')).toBe(true);
     } finally {
       relay.cut();
-      await study.storage.close?.();
+      await study.storage.close();
     }
   });
 });

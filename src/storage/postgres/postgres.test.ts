@@ -17,7 +17,7 @@ storageContract('postgres', {
     return storage;
   },
   close: async (storage) => {
-    await storage.close?.();
+    await storage.close();
     await databases.get(storage)?.drop();
     databases.delete(storage);
   },
@@ -131,9 +131,9 @@ describe('postgres storage', () => {
     expect(await code(storage.createStudy('a\u0000b', ['minimize']))).toBe('invalid_argument');
     const s = await storage.createStudy('strings', ['minimize']);
     const t = (await storage.startTrial(s.id, 'w'))!;
-    expect(await code(storage.setTrialUserAttr(t.id, 'k', 'x\ud800y'))).toBe('invalid_argument');
-    expect(await code(storage.setTrialUserAttr(t.id, 'k', 'a\u0000'))).toBe('invalid_argument');
-    expect(await code(storage.setTrialUserAttr(t.id, 'k', '😀 ok'))).toBe('stored');
+    expect(await code(storage.writeTrial(t.id, { userAttrs: { k: 'x\ud800y' } }))).toBe('invalid_argument');
+    expect(await code(storage.writeTrial(t.id, { userAttrs: { k: 'a\u0000' } }))).toBe('invalid_argument');
+    expect(await code(storage.writeTrial(t.id, { userAttrs: { k: '😀 ok' } }))).toBe('stored');
     await storage.close();
   });
 

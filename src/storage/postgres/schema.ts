@@ -1,14 +1,18 @@
 // The PostgreSQL schema and its migrations. `migrations[v]` takes a database from version v to v + 1; a
 // database whose version is newer than this code knows is refused, never altered.
 import type pg from 'pg';
+import { studyFields, trialFields } from '../sql/legacy-attrs.js';
 import { schemaIsCurrent } from '../sql/schema-version.js';
 
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /** Server time in milliseconds: every timestamp comes from one clock, whichever machine a worker runs on. */
 export const NOW_MS = `(extract(epoch from clock_timestamp()) * 1000)::bigint`;
 
-export const migrations: readonly string[] = [
+/** A migration step: SQL, or a function for a step that has to look at each row. */
+type Migration = string | ((client: pg.ClientBase) => Promise<void>);
+
+export const migrations: readonly Migration[] = [
   // 0 -> 1: studies and trials. Tables are prefixed so a database shared with other tools (Optuna has a
   // `studies` table too) never collides.
   `CREATE TABLE tunekit_meta (key text PRIMARY KEY, value text NOT NULL);
@@ -43,6 +47,52 @@ export const migrations: readonly string[] = [
    CREATE INDEX tunekit_trials_by_state ON tunekit_trials (study_id, state, number);`,
   // 1 -> 2: the stale-trial scan reads only running trials, a handful however large the study.
   `CREATE INDEX tunekit_trials_running ON tunekit_trials (study_id, heartbeat_at) WHERE state = 'running';`,
+  // 2 -> 3: what tunekit kept in the system_attrs bag gets a column each, and the bag goes. The bag is split
+  // in JavaScript (sql/legacy-attrs.ts, shared with SQLite: any other key moves to the user attributes as
+  // `system:<key>`), and the rows are updated in one statement per table. The config is text, so it reads
+  // back as written whatever JSON it is.
+  async (client) => {
+    await client.query(`
+      ALTER TABLE tunekit_studies ADD COLUMN stop_requests bigint NOT NULL DEFAULT 0,
+        ADD COLUMN test_evaluations jsonb NOT NULL DEFAULT '[]', ADD COLUMN config text,
+        ADD COLUMN notes jsonb NOT NULL DEFAULT '{}', ADD COLUMN once_keys jsonb NOT NULL DEFAULT '[]';
+      ALTER TABLE tunekit_trials ADD COLUMN fixed_params jsonb, ADD COLUMN grid_id bigint,
+        ADD COLUMN retried_from bigint, ADD COLUMN retried_by bigint,
+        ADD COLUMN retry_count bigint NOT NULL DEFAULT 0, ADD COLUMN sampler_memo jsonb NOT NULL DEFAULT '{}';`);
+    type Row = { id: string; system_attrs: Record<string, never>; user_attrs: Record<string, never> };
+    const bags = async (table: string): Promise<Row[]> =>
+      (
+        await client.query<Row>(
+          `SELECT id, system_attrs, user_attrs FROM ${table} WHERE system_attrs <> '{}'`,
+        )
+      ).rows;
+    const studies = (await bags('tunekit_studies')).map((r) => ({
+      id: r.id,
+      ...studyFields(r.system_attrs, r.user_attrs),
+    }));
+    await client.query(
+      `UPDATE tunekit_studies s SET stop_requests = r."stopRequests", test_evaluations = r."testEvaluations",
+         config = r.config::text, notes = r.notes, once_keys = r."onceKeys", user_attrs = r."userAttrs"
+       FROM jsonb_to_recordset($1::jsonb) AS r(id bigint, "stopRequests" bigint, "testEvaluations" jsonb,
+         config jsonb, notes jsonb, "onceKeys" jsonb, "userAttrs" jsonb)
+       WHERE s.id = r.id`,
+      [JSON.stringify(studies)],
+    );
+    const trials = (await bags('tunekit_trials')).map((r) => ({
+      id: r.id,
+      ...trialFields(r.system_attrs, r.user_attrs),
+    }));
+    await client.query(
+      `UPDATE tunekit_trials t SET fixed_params = r."fixedParams", grid_id = r."gridId", retried_from = r."retriedFrom",
+         retried_by = r."retriedBy", retry_count = r."retryCount", sampler_memo = r."samplerMemo", user_attrs = r."userAttrs"
+       FROM jsonb_to_recordset($1::jsonb) AS r(id bigint, "fixedParams" jsonb, "gridId" bigint, "retriedFrom" bigint,
+         "retriedBy" bigint, "retryCount" bigint, "samplerMemo" jsonb, "userAttrs" jsonb)
+       WHERE t.id = r.id`,
+      [JSON.stringify(trials)],
+    );
+    await client.query(`ALTER TABLE tunekit_studies DROP COLUMN system_attrs;
+      ALTER TABLE tunekit_trials DROP COLUMN system_attrs;`);
+  },
 ];
 
 // Any constant works; it only has to be the same in every tunekit process.
@@ -70,7 +120,10 @@ export async function migrate(client: pg.ClientBase, where: string, target = SCH
     await client.query(`SELECT pg_advisory_xact_lock(${SCHEMA_LOCK})`);
     const version = await schemaVersion(client);
     if (!check(version)) {
-      for (let v = version; v < target; v++) await client.query(migrations[v]!);
+      for (let v = version; v < target; v++) {
+        const step = migrations[v]!;
+        await (typeof step === 'string' ? client.query(step) : step(client));
+      }
       await client.query(
         `INSERT INTO tunekit_meta (key, value) VALUES ('schema_version', $1) ON CONFLICT (key) DO UPDATE SET value = $1`,
         [String(target)],

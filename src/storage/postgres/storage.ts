@@ -3,98 +3,49 @@
 // study row), so workers never deadlock; each process uses a small, bounded pool of connections.
 import pg from 'pg';
 import { TunekitError } from '../../errors.js';
-import type { Distribution, ParamValue } from '../../search-space/index.js';
 import type {
+  Finished,
   NewWaitingTrial,
+  NextTrial,
   RetryPolicy,
   StartOptions,
   StudyStorage,
   StudySummary,
-  TrialParam,
+  StudyWrite,
   TrialWrite,
   TrialQuery,
   TrialResult,
 } from '../../study/storage.js';
-import { FIXED_PARAMS_ATTR, ONCE_KEY_PREFIX } from '../../study/types.js';
-import type { Direction, JsonValue, StudyInfo, TrialRecord } from '../../study/types.js';
+import type { Direction, StudyInfo, TrialRecord } from '../../study/types.js';
 import {
   encodeIntermediate,
   encodeNumber,
   encodeValues,
+  jsonText,
   studyFromRow,
   summariesFromRows,
   trialFromRow,
 } from '../sql/codec.js';
 import type { StudyRow, SummaryRow, TrialRow } from '../sql/codec.js';
-import { asFailed, retryLinks } from '../stale.js';
+import { asFailed } from '../stale.js';
 import { migrate, NOW_MS } from './schema.js';
 import { asStorageError, redact } from './errors.js';
+import {
+  UNFINISHED,
+  NO_LIMIT,
+  START_TRIAL,
+  FINISH,
+  FINISH_AND_START,
+  ADD_BATCH,
+  waitingRow,
+  finishValues,
+  LIST_STUDIES,
+} from './statements.js';
 
 export interface PostgresStorageOptions {
   /** Connections this process may open (the URL's `pool_max` parameter sets it too). Default 3. */
   poolMax?: number;
 }
-
-const UNFINISHED = `state IN ('waiting', 'running')`;
-const NO_LIMIT = String(Number.MAX_SAFE_INTEGER);
-
-// Claims the oldest waiting trial (SKIP LOCKED: racing workers each get a different one, nobody waits),
-// or, if none waits, takes the next number (the study row's lock serialises only this) and inserts a trial.
-// Parameters: study, worker, whether it may create, the trial limit; `gate` must hold for either branch.
-const START_CTES = (study: string, worker: string, create: string, limit: string, gate = 'true'): string => `
-  claimed AS (
-    UPDATE tunekit_trials SET state = 'running', worker = ${worker}, started_at = ${NOW_MS}, heartbeat_at = ${NOW_MS}
-    WHERE id = (SELECT id FROM tunekit_trials WHERE study_id = ${study} AND state = 'waiting' AND ${gate}
-                ORDER BY number LIMIT 1 FOR UPDATE SKIP LOCKED)
-    RETURNING *
-  ), numbered AS (
-    UPDATE tunekit_studies SET next_number = next_number + 1
-    WHERE id = ${study} AND ${create}::boolean AND next_number < ${limit}::bigint AND ${gate} AND NOT EXISTS (SELECT 1 FROM claimed)
-    RETURNING next_number - 1 AS number
-  ), created AS (
-    INSERT INTO tunekit_trials (study_id, number, state, worker, created_at, started_at, heartbeat_at)
-    SELECT ${study}, number, 'running', ${worker}, ${NOW_MS}, ${NOW_MS}, ${NOW_MS} FROM numbered
-    RETURNING *
-  )`;
-const START_TRIAL = `WITH ${START_CTES('$1', '$2', '$3', '$4')} SELECT * FROM claimed UNION ALL SELECT * FROM created`;
-
-const FINISH = `UPDATE tunekit_trials SET state = $2, vals = $3::jsonb, fail_reason = $4, finished_at = ${NOW_MS}
-                WHERE id = $1 AND ${UNFINISHED} RETURNING *`;
-// The finish first (a trial row), then the start (a waiting trial's row, or the study row): the usual lock
-// order. The start happens only if the finish did.
-const FINISH_AND_START = `
-  WITH finished AS (${FINISH}), ${START_CTES('$5', '$6', '$7', '$8', 'EXISTS (SELECT 1 FROM finished)')}
-  SELECT true AS was_finished, * FROM finished UNION ALL SELECT false, * FROM claimed UNION ALL SELECT false, * FROM created`;
-
-// Reserves numbers for a batch ($2 trials) and inserts it from a JSON array, in one statement. With a
-// once-key ($3), the batch goes in only if the key is not yet among the study's system attributes.
-const ADD_BATCH = (columns: string, values: string): string => `
-  WITH numbered AS (
-    UPDATE tunekit_studies SET next_number = next_number + $2,
-      system_attrs = CASE WHEN $3::text IS NULL THEN system_attrs ELSE system_attrs || jsonb_build_object($3::text, true) END
-    WHERE id = $1 AND ($3::text IS NULL OR NOT system_attrs ? $3::text)
-    RETURNING next_number - $2 AS first
-  ), inserted AS (
-    INSERT INTO tunekit_trials (study_id, number, ${columns})
-    SELECT $1, n.first + e.ord - 1, ${values}
-    FROM numbered n, jsonb_array_elements($4::jsonb) WITH ORDINALITY AS e(t, ord)
-    RETURNING 1
-  )
-  SELECT (SELECT count(*) FROM numbered) AS done, (SELECT count(*) FROM inserted) AS added`;
-
-function finishValues(trialId: number, result: TrialResult): unknown[] {
-  return [trialId, result.state, JSON.stringify(encodeValues(result.values)), result.failReason ?? null];
-}
-
-const FIRST_VALUE = `CASE WHEN jsonb_typeof(vals -> 0) = 'number' THEN (vals ->> 0)::float8 END`;
-const LIST_STUDIES = `
-  SELECT s.*, COALESCE((
-    SELECT jsonb_agg(g) FROM (
-      SELECT state, count(*) AS n, min(${FIRST_VALUE}) AS lo, max(${FIRST_VALUE}) AS hi,
-             max(greatest(created_at, started_at, finished_at)) AS last
-      FROM tunekit_trials t WHERE t.study_id = s.id GROUP BY state
-    ) g), '[]') AS summary
-  FROM tunekit_studies s ORDER BY s.id`;
 
 export class PostgresStorage implements StudyStorage {
   private readonly pool: pg.Pool;
@@ -188,12 +139,25 @@ export class PostgresStorage implements StudyStorage {
     return studyFromRow(rows[0]);
   }
 
-  async setStudyUserAttr(studyId: number, key: string, value: JsonValue): Promise<void> {
-    await this.patchStudy(studyId, 'user_attrs', key, value);
-  }
-
-  async setStudySystemAttr(studyId: number, key: string, value: JsonValue): Promise<void> {
-    await this.patchStudy(studyId, 'system_attrs', key, value);
+  async writeStudy(studyId: number, write: StudyWrite): Promise<StudyInfo> {
+    const [row] = await this.query<StudyRow>(
+      `UPDATE tunekit_studies SET user_attrs = user_attrs || $2::jsonb, notes = notes || $3::jsonb,
+         stop_requests = COALESCE($4::bigint, stop_requests),
+         test_evaluations = CASE WHEN $5::jsonb IS NULL THEN test_evaluations ELSE $5::jsonb END,
+         config = CASE WHEN $6::boolean THEN $7::text ELSE config END
+       WHERE id = $1 RETURNING *`,
+      [
+        studyId,
+        jsonText(write.userAttrs ?? {}),
+        jsonText(write.notes ?? {}),
+        write.stopRequests ?? null,
+        write.testEvaluations === undefined ? null : jsonText(write.testEvaluations),
+        write.config !== undefined,
+        write.config === undefined || write.config === null ? null : jsonText(write.config),
+      ],
+    );
+    if (!row) throw this.noStudy(studyId);
+    return studyFromRow(row);
   }
 
   async enqueueTrials(
@@ -201,15 +165,12 @@ export class PostgresStorage implements StudyStorage {
     trials: readonly NewWaitingTrial[],
     options: { onceKey?: string } = {},
   ): Promise<boolean> {
-    const batch = trials.map((t) => ({
-      u: { ...t.userAttrs },
-      s: { ...t.systemAttrs, [FIXED_PARAMS_ATTR]: { ...t.fixedParams } },
-    }));
+    const batch = trials.map(waitingRow);
     const sql = ADD_BATCH(
-      `state, user_attrs, system_attrs, created_at`,
-      `'waiting', e.t -> 'u', e.t -> 's', ${NOW_MS}`,
+      `state, user_attrs, fixed_params, grid_id, retry_count, created_at`,
+      `'waiting', e.t -> 'userAttrs', e.t -> 'fixedParams', (e.t ->> 'gridId')::bigint, (e.t ->> 'retryCount')::bigint, ${NOW_MS}`,
     );
-    const key = options.onceKey === undefined ? null : ONCE_KEY_PREFIX + options.onceKey;
+    const key = options.onceKey ?? null;
     const [row] = await this.query<{ done: string }>(sql, [
       studyId,
       trials.length,
@@ -228,9 +189,11 @@ export class PostgresStorage implements StudyStorage {
     }));
     const ms = (field: string): string => `(e.t ->> '${field}')::bigint`;
     const sql = ADD_BATCH(
-      `state, vals, params, distributions, intermediate, user_attrs, system_attrs, fail_reason, worker, created_at, started_at, finished_at, heartbeat_at`,
+      `state, vals, params, distributions, intermediate, user_attrs, fixed_params, grid_id, retried_from, retried_by,
+       retry_count, sampler_memo, fail_reason, worker, created_at, started_at, finished_at, heartbeat_at`,
       `e.t ->> 'state', NULLIF(e.t -> 'values', 'null'), e.t -> 'params', e.t -> 'distributions', e.t -> 'intermediateValues',
-       e.t -> 'userAttrs', e.t -> 'systemAttrs', e.t ->> 'failReason', e.t ->> 'worker',
+       e.t -> 'userAttrs', NULLIF(e.t -> 'fixedParams', 'null'), ${ms('gridId')}, ${ms('retriedFrom')}, ${ms('retriedBy')},
+       ${ms('retryCount')}, e.t -> 'samplerMemo', e.t ->> 'failReason', e.t ->> 'worker',
        ${ms('createdAt')}, ${ms('startedAt')}, ${ms('finishedAt')}, ${ms('heartbeatAt')}`,
     );
     const [row] = await this.query<{ done: string }>(sql, [
@@ -252,24 +215,6 @@ export class PostgresStorage implements StudyStorage {
     return row ? trialFromRow(row) : this.requireStudy(studyId, null);
   }
 
-  async setTrialParam(
-    trialId: number,
-    name: string,
-    distribution: Distribution,
-    value: ParamValue,
-  ): Promise<void> {
-    await this.patchTrial(
-      trialId,
-      `params = params || jsonb_build_object($2::text, $3::jsonb), distributions = distributions || jsonb_build_object($2::text, $4::jsonb)`,
-      [name, JSON.stringify(value), JSON.stringify(distribution)],
-      'tunekit_set_param',
-    );
-  }
-
-  async setTrialParams(trialId: number, params: readonly TrialParam[]): Promise<void> {
-    await this.writeTrial(trialId, { params });
-  }
-
   async writeTrial(trialId: number, write: TrialWrite): Promise<void> {
     const params = write.params ?? [];
     const intermediate = Object.entries(write.intermediateValues ?? {}).map(([step, value]) => [
@@ -279,60 +224,30 @@ export class PostgresStorage implements StudyStorage {
     await this.patchTrial(
       trialId,
       `params = params || $2::jsonb, distributions = distributions || $3::jsonb, intermediate = intermediate || $4::jsonb,
-       user_attrs = user_attrs || $5::jsonb`,
+       user_attrs = user_attrs || $5::jsonb, sampler_memo = sampler_memo || $6::jsonb`,
       [
         JSON.stringify(Object.fromEntries(params.map((p) => [p.name, p.value]))),
         JSON.stringify(Object.fromEntries(params.map((p) => [p.name, p.distribution]))),
         JSON.stringify(Object.fromEntries(intermediate)),
-        JSON.stringify(write.userAttrs ?? {}),
+        jsonText(write.userAttrs ?? {}),
+        jsonText(write.samplerMemo ?? {}),
       ],
       'tunekit_write_trial',
     );
-  }
-
-  async setTrialIntermediateValue(trialId: number, step: number, value: number): Promise<void> {
-    const set = `intermediate = intermediate || jsonb_build_object($2::text, $3::jsonb)`;
-    await this.patchTrial(
-      trialId,
-      set,
-      [String(step), JSON.stringify(encodeNumber(value))],
-      'tunekit_set_intermediate',
-    );
-  }
-
-  async setTrialUserAttr(trialId: number, key: string, value: JsonValue): Promise<void> {
-    await this.patchTrial(trialId, `user_attrs = user_attrs || jsonb_build_object($2::text, $3::jsonb)`, [
-      key,
-      JSON.stringify(value),
-    ]);
-  }
-
-  async setTrialSystemAttr(trialId: number, key: string, value: JsonValue): Promise<void> {
-    await this.patchTrial(trialId, `system_attrs = system_attrs || jsonb_build_object($2::text, $3::jsonb)`, [
-      key,
-      JSON.stringify(value),
-    ]);
   }
 
   async heartbeat(trialId: number): Promise<void> {
     await this.patchTrial(trialId, `heartbeat_at = ${NOW_MS}`, [], 'tunekit_heartbeat');
   }
 
-  async finishTrial(trialId: number, result: TrialResult): Promise<TrialRecord> {
-    const [row] = await this.query<TrialRow>(FINISH, finishValues(trialId, result), 'tunekit_finish_trial');
-    if (!row) throw await this.whyNotWritable(trialId);
-    return trialFromRow(row);
-  }
-
-  async finishAndStartTrial(
-    trialId: number,
-    result: TrialResult,
-    studyId: number,
-    worker: string,
-    options: StartOptions = {},
-  ): Promise<{ finished: TrialRecord; started: TrialRecord | null }> {
+  async finishTrial(trialId: number, result: TrialResult, next?: NextTrial): Promise<Finished> {
+    if (!next) {
+      const [row] = await this.query<TrialRow>(FINISH, finishValues(trialId, result), 'tunekit_finish_trial');
+      if (!row) throw await this.whyNotWritable(trialId);
+      return { finished: trialFromRow(row) };
+    }
+    const { worker, options = {} } = next;
     const start = [
-      studyId,
       worker,
       !options.onlyWaiting,
       options.maxTrials === undefined ? NO_LIMIT : String(options.maxTrials),
@@ -363,29 +278,32 @@ export class PostgresStorage implements StudyStorage {
       for (const trial of locked.rows.map(trialFromRow)) {
         const record = asFailed(trial, graceMs, Date.now());
         const next = retry?.(record) ?? null;
-        let links: Record<string, JsonValue> = {};
+        let retriedBy: number | null = null;
         if (next) {
           const numbered = await client.query(
             `UPDATE tunekit_studies SET next_number = next_number + 1 WHERE id = $1 RETURNING next_number - 1 AS n`,
             [studyId],
           );
-          const number = Number(numbered.rows[0].n);
-          const { retryAttrs, failedAttr } = retryLinks(next, trial.number, number);
+          retriedBy = Number(numbered.rows[0].n);
+          const row = waitingRow(next);
           await client.query(
-            `INSERT INTO tunekit_trials (study_id, number, state, user_attrs, system_attrs, created_at) VALUES ($1, $2, 'waiting', $3, $4, ${NOW_MS})`,
+            `INSERT INTO tunekit_trials (study_id, number, state, user_attrs, fixed_params, grid_id, retry_count, retried_from, created_at)
+             VALUES ($1, $2, 'waiting', $3, $4, $5, $6, $7, ${NOW_MS})`,
             [
               studyId,
-              number,
-              JSON.stringify({ ...next.userAttrs }),
-              JSON.stringify({ ...retryAttrs, [FIXED_PARAMS_ATTR]: { ...next.fixedParams } }),
+              retriedBy,
+              jsonText(row.userAttrs),
+              jsonText(row.fixedParams),
+              row.gridId,
+              row.retryCount,
+              trial.number,
             ],
           );
-          links = failedAttr;
         }
         const updated = await client.query<TrialRow>(
-          `UPDATE tunekit_trials SET state = 'fail', fail_reason = $2, finished_at = ${NOW_MS}, system_attrs = system_attrs || $3::jsonb
+          `UPDATE tunekit_trials SET state = 'fail', fail_reason = $2, finished_at = ${NOW_MS}, retried_by = $3
            WHERE id = $1 RETURNING *`,
-          [trial.id, record.failReason, JSON.stringify(links)],
+          [trial.id, record.failReason, retriedBy],
         );
         failed.push(trialFromRow(updated.rows[0]!));
       }
@@ -459,17 +377,6 @@ export class PostgresStorage implements StudyStorage {
       name,
     );
     if (rows.length === 0) throw await this.whyNotWritable(trialId);
-  }
-
-  private async patchStudy(
-    studyId: number,
-    column: 'user_attrs' | 'system_attrs',
-    key: string,
-    value: JsonValue,
-  ): Promise<void> {
-    const sql = `UPDATE tunekit_studies SET ${column} = ${column} || jsonb_build_object($2::text, $3::jsonb) WHERE id = $1 RETURNING 1`;
-    if ((await this.query(sql, [studyId, key, JSON.stringify(value)])).length === 0)
-      throw this.noStudy(studyId);
   }
 
   /** Returns `value` if the study exists; throws `study_not_found` otherwise. */

@@ -1,7 +1,8 @@
 // Row <-> record conversion shared by the SQL storages. Trials keep params, distributions, intermediate
-// values and attributes as JSON columns, so reading a study is one query with no joins.
+// values, attributes and memos as JSON columns, so reading a study is one query with no joins.
 import type { StudySummary } from '../../study/storage.js';
 import type { Direction, JsonValue, StudyInfo, TrialRecord, TrialState } from '../../study/types.js';
+import { TunekitError } from '../../errors.js';
 import { emptyCounts } from '../summary.js';
 
 /** Column values as the driver returns them: JSON columns as text (SQLite) or parsed (PostgreSQL). */
@@ -15,7 +16,12 @@ export interface TrialRow {
   distributions: unknown;
   intermediate: unknown;
   user_attrs: unknown;
-  system_attrs: unknown;
+  fixed_params: unknown;
+  grid_id: number | string | null;
+  retried_from: number | string | null;
+  retried_by: number | string | null;
+  retry_count: number | string;
+  sampler_memo: unknown;
   fail_reason: string | null;
   worker: string | null;
   created_at: number | string;
@@ -29,8 +35,21 @@ export interface StudyRow {
   name: string;
   directions: unknown;
   user_attrs: unknown;
-  system_attrs: unknown;
+  stop_requests: number | string;
+  test_evaluations: unknown;
+  config: unknown;
+  notes: unknown;
+  once_keys: unknown;
   created_at: number | string;
+}
+
+/** JSON text for a column; `invalid_argument` for a value JSON cannot hold (a BigInt, a cycle). */
+export function jsonText(value: unknown): string {
+  try {
+    return JSON.stringify(value);
+  } catch (error) {
+    throw new TunekitError('invalid_argument', `cannot store a value as JSON: ${(error as Error).message}`);
+  }
 }
 
 /** JSON has no NaN or Infinity, and intermediate values may be either: they travel as strings. */
@@ -70,7 +89,12 @@ export function trialFromRow(row: TrialRow): TrialRecord {
       Object.entries(intermediate).map(([k, v]) => [k, decodeNumber(v)]),
     ),
     userAttrs: parse(row.user_attrs) as TrialRecord['userAttrs'],
-    systemAttrs: parse(row.system_attrs) as TrialRecord['systemAttrs'],
+    fixedParams: parse(row.fixed_params ?? null) as TrialRecord['fixedParams'],
+    gridId: num(row.grid_id),
+    retriedFrom: num(row.retried_from),
+    retriedBy: num(row.retried_by),
+    retryCount: Number(row.retry_count),
+    samplerMemo: parse(row.sampler_memo) as TrialRecord['samplerMemo'],
     failReason: row.fail_reason,
     worker: row.worker,
     createdAt: Number(row.created_at),
@@ -86,7 +110,11 @@ export function studyFromRow(row: StudyRow): StudyInfo {
     name: row.name,
     directions: parse(row.directions) as Direction[],
     userAttrs: parse(row.user_attrs) as StudyInfo['userAttrs'],
-    systemAttrs: parse(row.system_attrs) as StudyInfo['systemAttrs'],
+    stopRequests: Number(row.stop_requests),
+    testEvaluations: parse(row.test_evaluations) as StudyInfo['testEvaluations'],
+    config: parse(row.config ?? null) as StudyInfo['config'],
+    notes: parse(row.notes) as StudyInfo['notes'],
+    onceKeys: parse(row.once_keys) as StudyInfo['onceKeys'],
     createdAt: Number(row.created_at),
   };
 }

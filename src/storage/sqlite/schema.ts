@@ -1,9 +1,11 @@
 // The SQLite schema and its migrations. `migrations[v]` takes a database from version v to v + 1; a
 // database whose version is newer than this code knows is refused, never altered.
 import type Database from 'better-sqlite3';
+import { TunekitError } from '../../errors.js';
+import { studyFields, trialFields } from '../sql/legacy-attrs.js';
 import { schemaIsCurrent } from '../sql/schema-version.js';
 
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 export const migrations: ReadonlyArray<(db: Database.Database) => void> = [
   // 0 -> 1: studies and trials. Tables are prefixed so a file shared with other tools (Optuna has a
@@ -68,6 +70,67 @@ export const migrations: ReadonlyArray<(db: Database.Database) => void> = [
         insert.run(row.id, step, JSON.stringify(value));
     db.exec(`ALTER TABLE tunekit_trials DROP COLUMN intermediate;`);
   },
+  // 3 -> 4: what tunekit kept in the system_attrs bag gets a column each (sql/legacy-attrs.ts splits the bag,
+  // moving any other key to the user attributes as `system:<key>`), and the bag goes. Through JavaScript,
+  // like 2 -> 3, so that every number is copied exactly.
+  (db) => {
+    db.exec(`
+      ALTER TABLE tunekit_studies ADD COLUMN stop_requests INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE tunekit_studies ADD COLUMN test_evaluations TEXT NOT NULL DEFAULT '[]';
+      ALTER TABLE tunekit_studies ADD COLUMN config TEXT;
+      ALTER TABLE tunekit_studies ADD COLUMN notes TEXT NOT NULL DEFAULT '{}';
+      ALTER TABLE tunekit_studies ADD COLUMN once_keys TEXT NOT NULL DEFAULT '[]';
+      ALTER TABLE tunekit_trials ADD COLUMN fixed_params TEXT;
+      ALTER TABLE tunekit_trials ADD COLUMN grid_id INTEGER;
+      ALTER TABLE tunekit_trials ADD COLUMN retried_from INTEGER;
+      ALTER TABLE tunekit_trials ADD COLUMN retried_by INTEGER;
+      ALTER TABLE tunekit_trials ADD COLUMN retry_count INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE tunekit_trials ADD COLUMN sampler_memo TEXT NOT NULL DEFAULT '{}';
+    `);
+    type Row = { id: number; system_attrs: string; user_attrs: string };
+    const json = (value: unknown): string | null => (value === null ? null : JSON.stringify(value));
+    const setStudy = db.prepare(
+      `UPDATE tunekit_studies SET stop_requests = ?, test_evaluations = ?, config = ?, notes = ?, once_keys = ?,
+         user_attrs = ? WHERE id = ?`,
+    );
+    for (const row of db
+      .prepare(`SELECT id, system_attrs, user_attrs FROM tunekit_studies WHERE system_attrs != '{}'`)
+      .all() as Row[]) {
+      const f = studyFields(JSON.parse(row.system_attrs), JSON.parse(row.user_attrs));
+      setStudy.run(
+        f.stopRequests,
+        json(f.testEvaluations),
+        json(f.config),
+        json(f.notes),
+        json(f.onceKeys),
+        json(f.userAttrs),
+        row.id,
+      );
+    }
+    const setTrial = db.prepare(
+      `UPDATE tunekit_trials SET fixed_params = ?, grid_id = ?, retried_from = ?, retried_by = ?, retry_count = ?,
+         sampler_memo = ?, user_attrs = ? WHERE id = ?`,
+    );
+    for (const row of db
+      .prepare(`SELECT id, system_attrs, user_attrs FROM tunekit_trials WHERE system_attrs != '{}'`)
+      .all() as Row[]) {
+      const f = trialFields(JSON.parse(row.system_attrs), JSON.parse(row.user_attrs));
+      setTrial.run(
+        json(f.fixedParams),
+        f.gridId,
+        f.retriedFrom,
+        f.retriedBy,
+        f.retryCount,
+        json(f.samplerMemo),
+        json(f.userAttrs),
+        row.id,
+      );
+    }
+    db.exec(`
+      ALTER TABLE tunekit_studies DROP COLUMN system_attrs;
+      ALTER TABLE tunekit_trials DROP COLUMN system_attrs;
+    `);
+  },
 ];
 
 export function schemaVersion(db: Database.Database): number {
@@ -91,4 +154,16 @@ export function migrate(db: Database.Database, where: string, target = SCHEMA_VE
       String(target),
     );
   }).immediate();
+}
+
+/** For a read-only open, which cannot migrate: `storage_version` unless the schema is the current one. */
+export function requireCurrent(db: Database.Database, where: string): void {
+  const version = schemaVersion(db);
+  if (schemaIsCurrent(where, version, SCHEMA_VERSION, SCHEMA_VERSION)) return;
+  db.close();
+  throw new TunekitError(
+    'storage_version',
+    `${where} has schema version ${version}, older than this tunekit's ${SCHEMA_VERSION}; open it once without readonly to migrate it`,
+    { found: version, supported: SCHEMA_VERSION },
+  );
 }

@@ -5,7 +5,8 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { storageContract } from '../storage.contract.js';
 import { migrate, schemaVersion, SCHEMA_VERSION } from './schema.js';
-import { SqliteStorage, whenUnlocked } from './storage.js';
+import { whenUnlocked } from './open.js';
+import { SqliteStorage } from './storage.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tunekit-sqlite-'));
 let files = 0;
@@ -20,7 +21,7 @@ describe('sqlite storage', () => {
     const a = new SqliteStorage(path);
     const s = await a.createStudy('shared', ['maximize']);
     const t = (await a.startTrial(s.id, 'w'))!;
-    await a.setTrialIntermediateValue(t.id, 1, Infinity);
+    await a.writeTrial(t.id, { intermediateValues: { 1: Infinity } });
     await a.finishTrial(t.id, { state: 'complete', values: [2] });
     await a.close();
     const b = new SqliteStorage(path);

@@ -1,11 +1,11 @@
 // A trial page: values, parameters with their distributions, timing, learning curve, user attributes, the
-// error of a failed trial, test-set evaluations of its configuration, and a note.
+// error of a failed trial, test-set evaluations of its configuration, a note, and tunekit's bookkeeping.
 import type { TrialRecord } from '../../../index.js';
 import { paths } from '../../paths.js';
 import { draw } from '../charts/core.js';
 import { curvesOption } from '../charts/curves.js';
 import type { Source } from '../data.js';
-import { clear, fmt, fmtDuration, fmtTime, h, studyHref } from '../dom.js';
+import { clear, fmt, fmtDuration, fmtTime, h, studyHref, trialHref } from '../dom.js';
 
 interface TrialAnswer {
   trial: TrialRecord;
@@ -20,6 +20,36 @@ function describe(d: TrialRecord['distributions'][string] | undefined): string {
   if (!d) return '';
   if (d.kind === 'categorical') return `one of ${d.choices.map((c) => JSON.stringify(c)).join(', ')}`;
   return `${d.kind} in [${fmt(d.low)}, ${fmt(d.high)}]${d.log ? ' log' : ''}${d.step !== null && !(d.kind === 'int' && d.step === 1) ? ` step ${d.step}` : ''}`;
+}
+
+/** What tunekit keeps on the trial besides its results: enqueued params, grid point, retry links, sampler memos. */
+function bookkeeping(t: TrialRecord, study: string): HTMLElement {
+  const link = (n: number | null) => (n === null ? '–' : h('a', { href: trialHref(study, n) }, `trial ${n}`));
+  return h(
+    'details',
+    { id: 'trial-bookkeeping' },
+    h('summary', {}, 'Bookkeeping'),
+    h(
+      'table',
+      { class: 'kv' },
+      h(
+        'tr',
+        {},
+        h('th', {}, 'enqueued with'),
+        h('td', {}, t.fixedParams ? json(t.fixedParams) : 'not enqueued'),
+      ),
+      h('tr', {}, h('th', {}, 'grid point'), h('td', {}, t.gridId === null ? '–' : String(t.gridId))),
+      h('tr', {}, h('th', {}, 'retry of'), h('td', {}, link(t.retriedFrom))),
+      h('tr', {}, h('th', {}, 'retried as'), h('td', {}, link(t.retriedBy))),
+      h('tr', {}, h('th', {}, 'retries before it'), h('td', {}, String(t.retryCount))),
+      h(
+        'tr',
+        {},
+        h('th', {}, 'sampler memo'),
+        h('td', {}, Object.keys(t.samplerMemo).length ? json(t.samplerMemo) : 'none'),
+      ),
+    ),
+  );
 }
 
 export function trialPage(
@@ -143,7 +173,7 @@ export function trialPage(
             )
           : h('p', { id: 'note-text' }, a.note ?? h('span', { class: 'muted' }, 'none')),
       ),
-      h('details', {}, h('summary', {}, 'System attributes'), json(t.systemAttrs)),
+      bookkeeping(t, study),
     );
     if (steps.length > 0)
       draw(

@@ -1,0 +1,82 @@
+// How the SQL migrations (SQLite 3 -> 4, PostgreSQL 2 -> 3) split the old system-attributes bag of a study
+// or trial into the typed fields that replace it. Every value is kept: a key that is not one of tunekit's
+// own (or holds a value of the wrong shape) moves to the user attributes as `system:<key>`.
+import type { JsonValue } from '../../study/types.js';
+
+type Bag = Record<string, JsonValue>;
+
+export const LEGACY_PREFIX = 'system:';
+
+export interface TrialFields {
+  fixedParams: Bag | null;
+  gridId: number | null;
+  retriedFrom: number | null;
+  retriedBy: number | null;
+  retryCount: number;
+  samplerMemo: Bag;
+  /** The user attributes with the bag's other keys added. */
+  userAttrs: Bag;
+}
+
+export interface StudyFields {
+  stopRequests: number;
+  testEvaluations: JsonValue[];
+  config: JsonValue | null;
+  notes: Record<string, string>;
+  onceKeys: string[];
+  userAttrs: Bag;
+}
+
+const isInteger = (v: JsonValue | undefined): v is number => typeof v === 'number' && Number.isSafeInteger(v);
+const isObject = (v: JsonValue | undefined): v is Bag =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Takes each key `take` accepts out of `bag`; the rest go to `userAttrs` under `system:<key>`. */
+function split(bag: Bag, userAttrs: Bag, take: (key: string, value: JsonValue) => boolean): Bag {
+  const others: Bag = {};
+  for (const [key, value] of Object.entries(bag)) if (!take(key, value)) others[LEGACY_PREFIX + key] = value;
+  return { ...userAttrs, ...others };
+}
+
+export function trialFields(bag: Bag, userAttrs: Bag): TrialFields {
+  const fields: Omit<TrialFields, 'userAttrs'> = {
+    fixedParams: null,
+    gridId: null,
+    retriedFrom: null,
+    retriedBy: null,
+    retryCount: 0,
+    samplerMemo: {},
+  };
+  const rest = split(bag, userAttrs, (key, value) => {
+    if (key === 'fixed_params' && isObject(value)) fields.fixedParams = value;
+    else if (key === 'grid_id' && isInteger(value)) fields.gridId = value;
+    else if (key === 'retried_from' && isInteger(value)) fields.retriedFrom = value;
+    else if (key === 'retried_by' && isInteger(value)) fields.retriedBy = value;
+    else if (key === 'retry_count' && isInteger(value)) fields.retryCount = value;
+    else if (key.startsWith('sampler:')) fields.samplerMemo[key.slice('sampler:'.length)] = value;
+    else return false;
+    return true;
+  });
+  return { ...fields, userAttrs: rest };
+}
+
+export function studyFields(bag: Bag, userAttrs: Bag): StudyFields {
+  const fields: Omit<StudyFields, 'userAttrs'> = {
+    stopRequests: 0,
+    testEvaluations: [],
+    config: null,
+    notes: {},
+    onceKeys: [],
+  };
+  const rest = split(bag, userAttrs, (key, value) => {
+    const note = /^dashboard:note:(\d+)$/.exec(key);
+    if (key === 'stop_requests' && isInteger(value)) fields.stopRequests = value;
+    else if (key === 'test_evaluations' && Array.isArray(value)) fields.testEvaluations = value;
+    else if (key === 'config') fields.config = value;
+    else if (note && typeof value === 'string') fields.notes[note[1]!] = value;
+    else if (key.startsWith('once:') && value === true) fields.onceKeys.push(key.slice('once:'.length));
+    else return false;
+    return true;
+  });
+  return { ...fields, userAttrs: rest };
+}

@@ -1,0 +1,57 @@
+// Opening a SQLite file written by today's main before typed record fields (schema 3, the committed
+// fixture): migrated in place to the current schema with every value kept.
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { checkMigratedLegacy, FIXTURES } from '../testing/legacy.js';
+import { schemaVersion, SCHEMA_VERSION } from './schema.js';
+import { SqliteStorage } from './storage.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'tunekit-sqlite-legacy-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('sqlite: a schema-3 database', () => {
+  it('is migrated in place, keeping every value in the typed fields', async () => {
+    const path = join(dir, 'legacy.db');
+    copyFileSync(join(FIXTURES, 'schema-3.db'), path);
+    const before = new Database(path, { readonly: true });
+    expect(schemaVersion(before)).toBe(3);
+    before.close();
+
+    const storage = new SqliteStorage(path);
+    await checkMigratedLegacy(storage, 'legacy.sqlite.json');
+    await storage.close();
+
+    const after = new Database(path, { readonly: true });
+    expect(schemaVersion(after)).toBe(SCHEMA_VERSION);
+    const columns = (table: string) =>
+      (after.prepare(`SELECT name FROM pragma_table_info(?)`).all(table) as { name: string }[]).map(
+        (c) => c.name,
+      );
+    expect(columns('tunekit_trials')).not.toContain('system_attrs');
+    expect(columns('tunekit_studies')).not.toContain('system_attrs');
+    after.close();
+    // Opening it again changes nothing.
+    const again = new SqliteStorage(path);
+    expect((await again.getStudy('legacy')).stopRequests).toBe(3);
+    await again.close();
+  });
+
+  it('opened read-only (not migrated), is refused with storage_version naming what to do', async () => {
+    const path = join(dir, 'readonly.db');
+    copyFileSync(join(FIXTURES, 'schema-3.db'), path);
+    let error: { code?: string; message?: string } = {};
+    try {
+      new SqliteStorage(path, { readonly: true });
+    } catch (e) {
+      error = e as typeof error;
+    }
+    expect(error.code).toBe('storage_version');
+    expect(error.message).toMatch(/schema version 3.*without readonly/);
+    const untouched = new Database(path, { readonly: true });
+    expect(schemaVersion(untouched)).toBe(3);
+    untouched.close();
+  });
+});
