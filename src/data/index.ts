@@ -54,6 +54,7 @@ export { TEST_EVALUATIONS_ATTR, evaluateOnTest, testEvaluations } from './test-s
 export type { EvaluateOnTestOptions, TestEvaluation, TestScore } from './test-set.js';
 export {
   TRAINER_ATTRS,
+  checkTrainerConfig,
   evaluateParams,
   fixedParams,
   trainAndEvaluate,

@@ -129,9 +129,9 @@ describe('trainerObjective', () => {
     expect((await study.trials())[0]!.state).toBe('complete');
   });
 
-  it('refuses an unknown monitor', () => {
-    expect(() => trainerObjective({ space, data: { train, val }, monitor: 'accuracy' })).toThrow(
-      /val_<metric>/,
+  it('refuses an unknown monitor, naming the field and the valid names', () => {
+    expect(() => trainerObjective({ space, data: { train, val }, monitor: 'accuracy' as never })).toThrow(
+      /^monitor: expected one of val_loss, val_accuracy, .*val_r2, got "accuracy"$/,
     );
   });
 });

@@ -73,7 +73,9 @@ export const demo: Command = {
       `${bold('tunekit demo')}: tuning an MLP on digits (1,797 8x8 images) into ${storage}, study "${name}"`,
     );
     let done = 0;
-    let best = 0;
+    let best: number | undefined;
+    // The study's direction comes from the trainer's monitor (val_accuracy: maximize).
+    const sign = config.study.directions[0] === 'maximize' ? 1 : -1;
     const started = Date.now();
     const study = await runTune(
       config,
@@ -81,8 +83,9 @@ export const demo: Command = {
       {
         onTrial: (record) => {
           done++;
-          if (record.state === 'complete') best = Math.max(best, record.values![0]!);
-          progress(done, trials, `best val accuracy ${best.toFixed(4)}`);
+          const value = record.state === 'complete' ? record.values![0]! : undefined;
+          if (value !== undefined && (best === undefined || sign * value > sign * best)) best = value;
+          progress(done, trials, best === undefined ? '' : `best val accuracy ${best.toFixed(4)}`);
         },
       },
     );
