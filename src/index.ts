@@ -118,9 +118,13 @@ export {
   importance,
   interactions,
   narrowedSpace,
+  studyAdvice,
+  studyImportance,
+  studyInteractions,
 } from './analysis/index.js';
 export type {
   Advice,
+  AnalysableStudy,
   AdviceOptions,
   CategoricalAdvice,
   ImportanceEvaluator,

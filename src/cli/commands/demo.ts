@@ -2,6 +2,7 @@
 // with the default sampler and pruner into ./tunekit.db, then scores the winner once on held-out test rows.
 import { parseConfig, planTrainer, runTune, scoreTestOnce } from '../../config/index.js';
 import type { TrainerObjectiveConfig } from '../../config/index.js';
+import { studyImportance } from '../../index.js';
 import { intOption, parseArgs } from '../args.js';
 import { bold, endProgress, formatNumber, formatParam, progress } from '../format.js';
 import { useFastKernels } from '../common.js';
@@ -108,7 +109,7 @@ export const demo: Command = {
         `test accuracy       ${formatNumber(score.accuracy)}  (the winner retrained as tuned, scored once on ${plan.test!.n} held-out rows; recorded on the study)`,
       );
 
-      const importance = await study.importance();
+      const importance = await studyImportance(study);
       console.log(`\n${bold('what mattered')} (${importance.evaluator} over ${importance.nTrials} trials):`);
       for (const p of importance.params.slice(0, 4))
         console.log(
