@@ -155,7 +155,10 @@ function checkStopping(o: FitOptions, validation: boolean): Monitor {
   // What this run logs: the training loss always; validation values only with validation data.
   const metrics = o.metrics ?? [];
   const produced = validation
-    ? MONITORS.filter((m) => m === 'loss' || m === 'val_loss' || metrics.includes(monitorMetric(m)!))
+    ? MONITORS.filter((m) => {
+        const metric = monitorMetric(m);
+        return metric === null || metrics.includes(metric);
+      })
     : (['loss'] as Monitor[]);
   return checkMonitor(es.monitor ?? DEFAULT_MONITOR, 'earlyStopping.monitor', produced);
 }
