@@ -78,7 +78,7 @@ export {
   hyperband,
   hyperbandSchedule,
   successiveHalving,
-} from './tuning/successive-halving.js';
+} from './evaluate/successive-halving.js';
 export type {
   Bracket,
   Budget,
@@ -89,7 +89,7 @@ export type {
   Rung,
   SuccessiveHalvingOptions,
   SuccessiveHalvingResult,
-} from './tuning/successive-halving.js';
+} from './evaluate/successive-halving.js';
 
 // Storage
 export type {

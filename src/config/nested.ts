@@ -1,8 +1,8 @@
 // Nested cross-validation of a config's trainer objective: how well does "tune this space, then train"
 // generalise? Each outer fold tunes a fresh study on its training part and scores the winner once on the
 // held-out fold. The config's own split is not used: the outer folds take its place.
-import { evaluateParams, nestedCrossValidation, trainAndEvaluate } from '../data/index.js';
-import type { NestedCvResult } from '../data/index.js';
+import { evaluateParams, nestedCrossValidation, trainAndEvaluate } from '../evaluate/index.js';
+import type { NestedCvResult } from '../evaluate/index.js';
 import { TunekitError } from '../errors.js';
 import { makePruner, makeSampler } from './plugins.js';
 import type { TuneConfig } from './schema.js';

@@ -1,21 +1,23 @@
 // The `trainer` objective of a config: a data set, a split (hold-out or k-fold, with a test part kept for
 // the end), and model / fit / preprocessing templates whose "$name" values come from the search space.
-import type { Dataset, PreprocessStep, TrainerConfig, TrainerData, TrainerSpace } from '../data/index.js';
+import type { Dataset, DatasetName, PreprocessStep } from '../data/index.js';
 import {
   DATASET_NAMES,
   concatDatasets,
-  evaluateOnTest,
-  evaluateParams,
   loadCsv,
   loadDataset,
   loadFashionMnist,
   loadIdxDataset,
-  checkTrainerConfig,
-  TRAINER_ATTRS,
-  trainerObjective,
   trainValTestSplit,
 } from '../data/index.js';
-import type { DatasetName } from '../data/index.js';
+import type { TrainerConfig, TrainerData, TrainerSpace } from '../evaluate/index.js';
+import {
+  TRAINER_ATTRS,
+  checkTrainerConfig,
+  evaluateOnTest,
+  evaluateParams,
+  trainerObjective,
+} from '../evaluate/index.js';
 import { TunekitError, isTunekitError } from '../errors.js';
 import { DEFAULT_MONITOR, VALIDATION_MONITORS, cnn, mlp } from '../nn/index.js';
 import type { FitOptions, ModelConfig, Monitor } from '../nn/index.js';

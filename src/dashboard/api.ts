@@ -15,7 +15,7 @@ import {
   timelinePlot,
   trialTable,
 } from '../analysis/plots/index.js';
-import { TEST_EVALUATIONS_ATTR } from '../data/test-set.js';
+import { TEST_EVALUATIONS_ATTR } from '../evaluate/index.js';
 import { summarizeStudy } from '../storage/summary.js';
 import type { TrialCache } from './cache.js';
 import { intQuery, objectBody, requiredQuery, tableQuery } from './query.js';

@@ -32,9 +32,9 @@ import type { Objective } from '../study/study.js';
 import type { Trial } from '../study/trial.js';
 import type { JsonValue } from '../study/types.js';
 import { crossValidatedObjective, makeFolds, type FoldSpec } from './cv.js';
-import type { Dataset } from './dataset.js';
-import { fitPreprocess, transform, type FittedTransform, type PreprocessStep } from './preprocess.js';
-import type { Fold } from './split.js';
+import type { Dataset } from '../data/dataset.js';
+import { fitPreprocess, transform, type FittedTransform, type PreprocessStep } from '../data/preprocess.js';
+import type { Fold } from '../data/split.js';
 
 /** What a search space asks hyperparameters of: a running Trial, or `fixedParams` when refitting. */
 export type ParamSource = Pick<Trial, 'suggestFloat' | 'suggestInt' | 'suggestCategorical'>;

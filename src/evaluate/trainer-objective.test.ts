@@ -3,9 +3,9 @@ import { createStudy } from '../create-study.js';
 import { mlp } from '../nn/index.js';
 import type { Pruner } from '../study/pruner.js';
 import { CV_ATTRS } from './cv.js';
-import { concatDatasets } from './dataset.js';
-import { loadDataset } from './registry.js';
-import { trainValTestSplit } from './split.js';
+import { concatDatasets } from '../data/dataset.js';
+import { loadDataset } from '../data/registry.js';
+import { trainValTestSplit } from '../data/split.js';
 import { evaluateOnTest, testEvaluations } from './test-set.js';
 import {
   TRAINER_ATTRS,
