@@ -105,6 +105,7 @@ export type {
 } from './study/storage.js';
 export { InMemoryStorage } from './storage/memory.js';
 export { copyStudy } from './storage/copy.js';
+export { summarizeStudy } from './storage/summary.js';
 export type { CopyStudyOptions } from './storage/copy.js';
 export type { FailureOptions } from './study/heartbeat.js';
 export { resolveStorage as openStorage } from './storage/resolve.js';
@@ -138,6 +139,44 @@ export type {
   ParamImportance,
   TargetOptions,
 } from './analysis/index.js';
+
+// Plot data: pure functions from trial records to what a chart draws (the dashboard serves them as JSON)
+export {
+  contourPlot,
+  downsample,
+  edfPlot,
+  ewa,
+  fieldValue,
+  historyPlot,
+  intermediatePlot,
+  nonDominated,
+  paramAxes,
+  parallelPlot,
+  paretoPlot,
+  slicePlots,
+  timelinePlot,
+  trialTable,
+} from './analysis/plots/index.js';
+export type {
+  ContourGridAxis,
+  ContourOptions,
+  ContourPlot,
+  EdfPlot,
+  HistoryPlot,
+  IntermediateOptions,
+  IntermediatePlot,
+  LearningCurve,
+  ParallelPlot,
+  ParamAxis,
+  ParetoPlot,
+  QuantileBand,
+  SlicePlot,
+  TimelinePlot,
+  TrialField,
+  TrialRow,
+  TrialTable,
+  TrialTableQuery,
+} from './analysis/plots/index.js';
 
 // Errors and randomness
 export { TrialPruned, TunekitError, isTunekitError } from './errors.js';
