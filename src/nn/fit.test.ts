@@ -4,7 +4,7 @@ import { wasmAvailable } from './kernels-wasm.js';
 import { buildModel, cnn, mlp } from './model.js';
 import type { OptimizerConfig } from './optimizers.js';
 import { saveParams } from './params-io.js';
-import { Rng } from './rng.js';
+import { Rng } from '../random.js';
 import { loadDigits, splitDigits } from './testing/digits.js';
 
 const digits = splitDigits(loadDigits(), 0.25, 1);

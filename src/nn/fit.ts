@@ -26,7 +26,7 @@ import {
 } from './monitors.js';
 import { createOptimizer, type Optimizer, type OptimizerConfig } from './optimizers.js';
 import { restore, snapshot } from './params-io.js';
-import { Rng } from './rng.js';
+import { Rng } from '../random.js';
 import { createSchedule, type Schedule, type ScheduleConfig } from './schedules.js';
 
 /**

@@ -33,7 +33,8 @@ export { TsKernels } from './kernels-ts.js';
 export { bestWasmVariant, enableRelaxedSimd, WasmKernels, wasmAvailable } from './kernels-wasm.js';
 export type { WasmVariant } from './kernels-wasm.js';
 export type { ConvGeometry, Kernels } from './kernels.js';
-export { Rng } from './rng.js';
+// The core's seeded generator (random.ts, a leaf module): the trainer and the samplers share one algorithm.
+export { Rng } from '../random.js';
 export { Activation } from './layers/activation.js';
 export { BatchNorm } from './layers/batchnorm.js';
 export type { BatchNormOptions } from './layers/batchnorm.js';
