@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TunekitError } from '../errors.js';
+import { nestedCvFromConfig } from './nested.js';
 import { runTune } from './run.js';
 import { parseConfig } from './schema.js';
 import { planTrainer, type TrainerObjectiveConfig } from './trainer.js';
@@ -84,5 +85,12 @@ describe('the trainer dry run', () => {
     const cfg = config({ optimizer: { kind: 'adam', lr: -1 } }, {}, `sqlite:${file}`);
     await expect(runTune(cfg)).rejects.toMatchObject({ code: 'config_invalid' });
     expect(existsSync(file)).toBe(false);
+  });
+
+  it('nested cross-validation refuses the same configs before its first outer fold', async () => {
+    await expect(nestedCvFromConfig(config({ optimizer: { kind: 'adam', lr: -1 } }))).rejects.toMatchObject({
+      code: 'config_invalid',
+      details: { path: 'objective.trainer.fit.optimizer.lr' },
+    });
   });
 });

@@ -220,7 +220,7 @@ export function planTrainer(cfg: TrainerObjectiveConfig, space: readonly SpaceEn
   });
   const development = cfg.split.folds > 0 ? holdout.train : concatDatasets(holdout.train, holdout.val);
   const trainerSpace = trainerSpaceFor(cfg, space, data);
-  dryRun(trainerSpace, data, cfg);
+  dryRunTrainer(trainerSpace, data, cfg);
   const trainerData: TrainerData =
     cfg.split.folds > 0
       ? { cv: holdout.train, folds: { k: cfg.split.folds, stratify, seed: cfg.split.seed } }
@@ -287,7 +287,7 @@ function fitFrom(resolved: unknown, data: Dataset): TrainerConfig['fit'] {
  * takes its low end or first choice; then each categorical choice is tried in turn (one at a time, the
  * others at their first), so `optimizer: [adam, sgd]` checks both optimizers.
  */
-function dryRun(trainerSpace: TrainerSpace, data: Dataset, cfg: TrainerObjectiveConfig): void {
+export function dryRunTrainer(trainerSpace: TrainerSpace, data: Dataset, cfg: TrainerObjectiveConfig): void {
   const inputShape = data.shape ? [...data.shape] : [data.features];
   const categoricals = new Map<string, readonly unknown[]>();
   const source = (vary?: { name: string; choice: unknown }) => ({
