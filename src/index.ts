@@ -89,7 +89,7 @@ export {
   hyperband,
   hyperbandSchedule,
   successiveHalving,
-} from './tuning/successive-halving.js';
+} from './evaluate/successive-halving.js';
 export type {
   Bracket,
   Budget,
@@ -100,7 +100,7 @@ export type {
   Rung,
   SuccessiveHalvingOptions,
   SuccessiveHalvingResult,
-} from './tuning/successive-halving.js';
+} from './evaluate/successive-halving.js';
 
 // Storage
 export type {
@@ -116,6 +116,7 @@ export type {
 } from './study/storage.js';
 export { InMemoryStorage } from './storage/memory.js';
 export { copyStudy } from './storage/copy.js';
+export { summarizeStudy } from './storage/summary.js';
 export type { CopyStudyOptions } from './storage/copy.js';
 export type { FailureOptions } from './study/heartbeat.js';
 export { resolveStorage as openStorage } from './storage/resolve.js';
@@ -129,9 +130,13 @@ export {
   importance,
   interactions,
   narrowedSpace,
+  studyAdvice,
+  studyImportance,
+  studyInteractions,
 } from './analysis/index.js';
 export type {
   Advice,
+  AnalysableStudy,
   AdviceOptions,
   CategoricalAdvice,
   ImportanceEvaluator,
@@ -145,6 +150,44 @@ export type {
   ParamImportance,
   TargetOptions,
 } from './analysis/index.js';
+
+// Plot data: pure functions from trial records to what a chart draws (the dashboard serves them as JSON)
+export {
+  contourPlot,
+  downsample,
+  edfPlot,
+  ewa,
+  fieldValue,
+  historyPlot,
+  intermediatePlot,
+  nonDominated,
+  paramAxes,
+  parallelPlot,
+  paretoPlot,
+  slicePlots,
+  timelinePlot,
+  trialTable,
+} from './analysis/plots/index.js';
+export type {
+  ContourGridAxis,
+  ContourOptions,
+  ContourPlot,
+  EdfPlot,
+  HistoryPlot,
+  IntermediateOptions,
+  IntermediatePlot,
+  LearningCurve,
+  ParallelPlot,
+  ParamAxis,
+  ParetoPlot,
+  QuantileBand,
+  SlicePlot,
+  TimelinePlot,
+  TrialField,
+  TrialRow,
+  TrialTable,
+  TrialTableQuery,
+} from './analysis/plots/index.js';
 
 // Errors and randomness
 export { TrialFailed, TrialPruned, TunekitError, isTunekitError } from './errors.js';

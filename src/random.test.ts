@@ -49,4 +49,17 @@ describe('Rng', () => {
     const ints = Array.from({ length: 1000 }, () => rng.int(-2, 2));
     expect(new Set(ints)).toEqual(new Set([-2, -1, 0, 1, 2]));
   });
+
+  it('shuffles typed arrays in place (the trainer’s row order) and forks independent children', () => {
+    const order = Int32Array.from({ length: 100 }, (_, i) => i);
+    expect(new Rng(3).shuffle(order)).toBe(order);
+    expect([...order].sort((a, b) => a - b)).toEqual(Array.from({ length: 100 }, (_, i) => i));
+    expect([...order]).not.toEqual(Array.from({ length: 100 }, (_, i) => i));
+    const draws = (r: Rng) => Array.from({ length: 4 }, () => r.next());
+    const parent = new Rng(5);
+    const [a, b] = [parent.fork(), parent.fork()];
+    expect(draws(a)).not.toEqual(draws(b));
+    const again = new Rng(5);
+    expect(draws(again.fork())).toEqual(draws(new Rng(5).fork()));
+  });
 });

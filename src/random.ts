@@ -1,4 +1,5 @@
-// Seeded randomness. Math.random cannot be seeded, so every random choice in tunekit goes through `Rng`.
+// Seeded randomness. Math.random cannot be seeded, so every random choice in tunekit goes through `Rng`
+// (samplers, splits, augmentation, and the trainer's weights, shuffles and dropout masks alike).
 // Streams are derived by hashing (seed, labels...), so a trial's draws depend on its number and the
 // parameter's name only: the same seed gives the same trials whatever order workers run them in.
 
@@ -105,13 +106,20 @@ export class Rng {
     return items[Math.floor(this.next() * items.length)] as T;
   }
 
-  /** Fisher-Yates, in place. */
-  shuffle<T>(items: T[]): T[] {
+  /** Fisher-Yates, in place; arrays and typed arrays (the trainer shuffles an Int32Array of row indices). */
+  shuffle<A extends { length: number; [index: number]: unknown }>(items: A): A {
     for (let i = items.length - 1; i > 0; i--) {
       const j = Math.floor(this.next() * (i + 1));
-      [items[i], items[j]] = [items[j] as T, items[i] as T];
+      const t = items[i];
+      items[i] = items[j];
+      items[j] = t;
     }
     return items;
+  }
+
+  /** A child generator seeded from this one, so adding a consumer does not shift the stream another sees. */
+  fork(): Rng {
+    return new Rng(this.nextUint32());
   }
 }
 

@@ -1,6 +1,6 @@
 // End to end: the built CLI (`npm test` builds first), real processes, a real SQLite file.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -188,6 +188,26 @@ describe('tunekit tune', () => {
     );
     // Nothing was stored by the refused configs.
     expect((await cli(['studies', '--json'], { ok: false })).stdout.trim()).toMatch(/^(\[\])?$/);
+  });
+
+  it('refuses a trainer config that cannot train before anything runs: exit 2, the field named, no database', async () => {
+    const config = writeConfig('lr.yaml', {
+      study: { name: 'lr', storage: 'sqlite:./lr.db', trials: 3 },
+      space: { units: { type: 'int', low: 4, high: 8 } },
+      objective: {
+        trainer: {
+          data: 'iris',
+          model: { mlp: { hidden: ['$units'] } },
+          fit: { epochs: 2, optimizer: { kind: 'adam', lr: -1 } },
+        },
+      },
+    });
+    for (const extra of [[], ['--workers', '2']]) {
+      const out = await cli(['tune', config, ...extra], { ok: false });
+      expect(out.code).toBe(2);
+      expect(out.stderr).toContain('objective.trainer.fit.optimizer.lr: expected a number > 0, got -1');
+      expect(existsSync(join(dir, 'lr.db'))).toBe(false);
+    }
   });
 
   it('narrows ranges around a known optimum, coarse to fine', async () => {

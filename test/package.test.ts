@@ -29,6 +29,35 @@ describe('the built package', () => {
     expect(await study.trials()).toHaveLength(5);
   });
 
+  it('keeps data pure and the evaluation protocol in tunekit/evaluate', async () => {
+    const data = await import('tunekit/data');
+    const evaluate = await import('tunekit/evaluate');
+    for (const name of ['loadDataset', 'loadCsv', 'trainValTestSplit', 'kFold', 'fitPreprocess', 'augment'])
+      expect(data, name).toHaveProperty(name);
+    for (const name of [
+      'trainerObjective',
+      'trainAndEvaluate',
+      'evaluateParams',
+      'fixedParams',
+      'TRAINER_ATTRS',
+      'crossValidatedObjective',
+      'makeFolds',
+      'meanStd',
+      'CV_ATTRS',
+      'nestedCrossValidation',
+      'evaluateOnTest',
+      'testEvaluations',
+      'successiveHalving',
+      'hyperband',
+    ]) {
+      expect(evaluate, name).toHaveProperty(name);
+      expect(data, name).not.toHaveProperty(name);
+    }
+    // The budgeted drivers need only a study, so the light core entry keeps them too.
+    const api = await import('tunekit');
+    expect(api.successiveHalving).toBe(evaluate.successiveHalving);
+  });
+
   it('answers tunekit --version and --help through its bin', () => {
     const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
       version: string;

@@ -12,3 +12,5 @@ export type {
 export { advice, formatRange, formatValue, narrowedSpace } from './advice.js';
 export type { Advice, AdviceOptions, CategoricalAdvice, NumericAdvice, ParamAdvice } from './advice.js';
 export type { TargetOptions } from './dataset.js';
+export { studyAdvice, studyImportance, studyInteractions } from './study.js';
+export type { AnalysableStudy } from './study.js';

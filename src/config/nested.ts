@@ -1,12 +1,12 @@
 // Nested cross-validation of a config's trainer objective: how well does "tune this space, then train"
 // generalise? Each outer fold tunes a fresh study on its training part and scores the winner once on the
 // held-out fold. The config's own split is not used: the outer folds take its place.
-import { evaluateParams, nestedCrossValidation, trainAndEvaluate } from '../data/index.js';
-import type { NestedCvResult } from '../data/index.js';
+import { evaluateParams, nestedCrossValidation, trainAndEvaluate } from '../evaluate/index.js';
+import type { NestedCvResult } from '../evaluate/index.js';
 import { TunekitError } from '../errors.js';
 import { makePruner, makeSampler } from './plugins.js';
 import type { TuneConfig } from './schema.js';
-import { loadData, trainerSpaceFor } from './trainer.js';
+import { dryRunTrainer, loadData, trainerSpaceFor } from './trainer.js';
 
 export interface NestedCvRunOptions {
   /** Outer folds (default 5). */
@@ -26,6 +26,7 @@ export async function nestedCvFromConfig(
     throw new TunekitError('config_invalid', 'objective: nested cross-validation needs a trainer objective');
   const data = loadData(cfg.data);
   const space = trainerSpaceFor(cfg, config.space, data);
+  dryRunTrainer(space, data, cfg); // refuse a config that cannot train before the first outer fold
   const seed = config.study.seed ?? cfg.split.seed;
   const stratify = cfg.split.stratify && data.classes !== undefined;
   return nestedCrossValidation({

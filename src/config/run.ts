@@ -81,6 +81,8 @@ export async function runTune(
   overrides: TuneOverrides = {},
   hooks: TuneHooks = {},
 ): Promise<Study> {
+  // The objective is built first: its dry run refuses a config that cannot train before storage is touched.
+  const objective = configObjective(config);
   const study = await openConfigStudy(config, overrides);
   const total = overrides.trials ?? config.study.trials;
   const timeoutSeconds = overrides.timeoutSeconds ?? config.study.timeoutSeconds;
@@ -91,7 +93,7 @@ export async function runTune(
 
   if (config.strategy.kind === 'optimize') {
     // The budget counts the study's trials from every worker, so restarted or extra workers do not overshoot.
-    await study.optimize(configObjective(config), {
+    await study.optimize(objective, {
       ...(total ? { maxTrials: total } : {}),
       ...remainingTime(),
       callbacks,
@@ -108,11 +110,11 @@ export async function runTune(
     hooks.onRound?.(round, space);
     history.push({ round, space: Object.fromEntries(space.map((e) => [e.name, e.distribution])) });
     await study.setUserAttr('coarse_to_fine', history as never);
-    const objective = configObjective(config, space);
+    const roundObjective = round === 1 ? objective : configObjective(config, space);
     await study.optimize(
       async (trial) => {
         await trial.setUserAttr('round', round);
-        return objective(trial);
+        return roundObjective(trial);
       },
       { nTrials: trialsPerRound, ...remainingTime(), callbacks, catch: true },
     );

@@ -1,25 +1,27 @@
 // The `trainer` objective of a config: a data set, a split (hold-out or k-fold, with a test part kept for
 // the end), and model / fit / preprocessing templates whose "$name" values come from the search space.
-import type { Dataset, PreprocessStep, TrainerConfig, TrainerData, TrainerSpace } from '../data/index.js';
+import type { Dataset, DatasetName, PreprocessStep } from '../data/index.js';
 import {
   DATASET_NAMES,
   concatDatasets,
-  evaluateOnTest,
-  evaluateParams,
   loadCsv,
   loadDataset,
   loadFashionMnist,
   loadIdxDataset,
-  TRAINER_ATTRS,
-  trainerObjective,
   trainValTestSplit,
 } from '../data/index.js';
-import type { DatasetName } from '../data/index.js';
+import type { TrainerConfig, TrainerData, TrainerSpace } from '../evaluate/index.js';
+import {
+  TRAINER_ATTRS,
+  checkTrainerConfig,
+  evaluateOnTest,
+  evaluateParams,
+  trainerObjective,
+} from '../evaluate/index.js';
 import { TunekitError, isTunekitError } from '../errors.js';
-import { buildModel, cnn, mlp } from '../nn/index.js';
-import type { FitOptions, ModelConfig } from '../nn/index.js';
+import { DEFAULT_MONITOR, VALIDATION_MONITORS, cnn, mlp } from '../nn/index.js';
+import type { FitOptions, ModelConfig, Monitor } from '../nn/index.js';
 import type { Objective, Study } from '../study/study.js';
-import type { Direction } from '../study/types.js';
 import * as check from './check.js';
 import type { SpaceEntry } from './space.js';
 import { suggestSpace } from './space.js';
@@ -50,27 +52,12 @@ export interface TrainerObjectiveConfig {
   readonly model: unknown;
   readonly fit: unknown;
   readonly preprocess: unknown;
-  readonly monitor: string;
+  readonly monitor: Monitor;
   readonly seed: number;
 }
 
-const LOWER_IS_BETTER = ['val_loss', 'val_log_loss', 'val_mse', 'val_mae'];
-const MONITORS = [
-  'val_loss',
-  'val_accuracy',
-  'val_precision',
-  'val_recall',
-  'val_f1',
-  'val_log_loss',
-  'val_mse',
-  'val_mae',
-  'val_r2',
-];
-
-/** The direction a monitored value calls for: losses and errors down, scores up. */
-export function monitorDirection(monitor: string): Direction {
-  return LOWER_IS_BETTER.includes(monitor) ? 'minimize' : 'maximize';
-}
+/** The direction a monitored value calls for (owned by the trainer, which produces the values). */
+export { monitorDirection } from '../nn/index.js';
 
 export function parseTrainer(
   raw: unknown,
@@ -95,7 +82,9 @@ export function parseTrainer(
     model: t.model,
     fit: t.fit,
     preprocess: t.preprocess ?? [],
-    monitor: check.optional(t.monitor, (v) => check.oneOf(v, `${path}.monitor`, MONITORS)) ?? 'val_loss',
+    monitor:
+      check.optional(t.monitor, (v) => check.oneOf(v, `${path}.monitor`, VALIDATION_MONITORS)) ??
+      DEFAULT_MONITOR,
     seed: check.optional(t.seed, (v) => check.positiveInt(Number(v) + 1, `${path}.seed`) - 1) ?? 0,
   };
 }
@@ -231,7 +220,7 @@ export function planTrainer(cfg: TrainerObjectiveConfig, space: readonly SpaceEn
   });
   const development = cfg.split.folds > 0 ? holdout.train : concatDatasets(holdout.train, holdout.val);
   const trainerSpace = trainerSpaceFor(cfg, space, data);
-  dryRun(trainerSpace, data);
+  dryRunTrainer(trainerSpace, data, cfg);
   const trainerData: TrainerData =
     cfg.split.folds > 0
       ? { cv: holdout.train, folds: { k: cfg.split.folds, stratify, seed: cfg.split.seed } }
@@ -292,26 +281,44 @@ function fitFrom(resolved: unknown, data: Dataset): TrainerConfig['fit'] {
   return { loss: data.classes !== undefined ? 'softmax_cross_entropy' : 'mse', ...f } as TrainerConfig['fit'];
 }
 
-/** Builds the model once with each parameter at its low end / first choice, so a broken template fails before any trial. */
-function dryRun(trainerSpace: TrainerSpace, data: Dataset): void {
-  const first = {
+/**
+ * Builds what a trial would train with (model, loss, optimizer, schedule, early-stopping monitor) without
+ * training, so a config that cannot work fails before anything runs, naming its field. Every parameter
+ * takes its low end or first choice; then each categorical choice is tried in turn (one at a time, the
+ * others at their first), so `optimizer: [adam, sgd]` checks both optimizers.
+ */
+export function dryRunTrainer(trainerSpace: TrainerSpace, data: Dataset, cfg: TrainerObjectiveConfig): void {
+  const inputShape = data.shape ? [...data.shape] : [data.features];
+  const categoricals = new Map<string, readonly unknown[]>();
+  const source = (vary?: { name: string; choice: unknown }) => ({
     suggestFloat: (_n: string, low: number) => low,
     suggestInt: (_n: string, low: number) => low,
-    suggestCategorical: <T>(_n: string, choices: readonly T[]) => choices[0] as T,
+    suggestCategorical: <T>(name: string, choices: readonly T[]) => {
+      if (!categoricals.has(name)) categoricals.set(name, choices);
+      return (vary?.name === name ? vary.choice : choices[0]) as T;
+    },
+  });
+  const attempt = (vary?: { name: string; choice: unknown }) => {
+    try {
+      checkTrainerConfig(trainerSpace(source(vary) as never), inputShape, {
+        monitor: cfg.monitor,
+        seed: cfg.seed,
+      });
+    } catch (error) {
+      if (!isTunekitError(error) || error.code === 'config_invalid') throw error;
+      const at = vary ? ` (with ${vary.name} = ${JSON.stringify(vary.choice)})` : '';
+      const field = (error.details as { field?: unknown } | undefined)?.field;
+      // Errors from fit's options name their field relative to `fit`; others (the model) do not.
+      if (typeof field === 'string')
+        throw new TunekitError('config_invalid', `objective.trainer.fit.${error.message}${at}`, {
+          path: `objective.trainer.fit.${field}`,
+        });
+      throw new TunekitError('config_invalid', `objective.trainer: ${error.message}${at}`);
+    }
   };
-  try {
-    const config = trainerSpace(first as never);
-    buildModel(
-      { ...config.model, inputShape: data.shape ? [...data.shape] : [data.features] } as ModelConfig,
-      { seed: 0 },
-    );
-    if (typeof config.fit.epochs !== 'number')
-      throw check.configError('objective.trainer.fit.epochs', 'a positive integer', config.fit.epochs);
-  } catch (error) {
-    if (isTunekitError(error) && error.code !== 'config_invalid')
-      throw new TunekitError('config_invalid', `objective.trainer: ${error.message}`);
-    throw error;
-  }
+  attempt();
+  for (const [name, choices] of [...categoricals])
+    for (const choice of choices.slice(1)) attempt({ name, choice });
 }
 
 /** Fits the best trial's hyperparameters again (on `plan.refit`) and scores the test rows, once. */

@@ -1,9 +1,15 @@
 // The dashboard's JSON API: one small function per route, each reading the storage through the trial cache
 // and returning plain data from src/analysis. The page draws what these return and computes nothing.
-import { TunekitError, contains, isTunekitError, requestStop, stopRequests } from '../index.js';
-import type { Distribution, ParamValue, StudyInfo, StudyStorage, TrialRecord } from '../index.js';
-import { advice, importance, interactions } from '../analysis/index.js';
 import {
+  TunekitError,
+  advice,
+  contains,
+  importance,
+  interactions,
+  isTunekitError,
+  requestStop,
+  stopRequests,
+  summarizeStudy,
   contourPlot,
   edfPlot,
   historyPlot,
@@ -14,8 +20,8 @@ import {
   slicePlots,
   timelinePlot,
   trialTable,
-} from '../analysis/plots/index.js';
-import { summarizeStudy } from '../storage/summary.js';
+} from '../index.js';
+import type { Distribution, ParamValue, StudyInfo, StudyStorage, TrialRecord } from '../index.js';
 import type { TrialCache } from './cache.js';
 import { intQuery, objectBody, requiredQuery, tableQuery } from './query.js';
 

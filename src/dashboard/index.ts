@@ -1,8 +1,8 @@
 // tunekit/dashboard: a web page over any storage tunekit writes, and a static HTML report. Its own subpath,
 // so importing `tunekit` never loads an HTTP server.
 import { fileURLToPath } from 'node:url';
+import { openStorage as resolveStorage } from '../index.js';
 import type { StudyStorage } from '../index.js';
-import { resolveStorage } from '../storage/resolve.js';
 import { isLoopback, newToken } from './guard.js';
 import { createDashboardServer } from './server.js';
 

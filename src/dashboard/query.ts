@@ -1,7 +1,7 @@
 // Reading a request's query string and JSON body into plain values, with errors that name the field.
+// errors.ts, not the core entry: the page bundles this file too, and the entry would bring storage along.
 import { TunekitError } from '../errors.js';
-import type { TrialState } from '../index.js';
-import type { TrialTableQuery } from '../analysis/plots/table.js';
+import type { TrialState, TrialTableQuery } from '../index.js';
 
 const STATES: readonly TrialState[] = ['waiting', 'running', 'complete', 'pruned', 'fail'];
 

@@ -4,10 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { TunekitError } from '../index.js';
-import type { StudyStorage } from '../index.js';
-import type { ParamAxis } from '../analysis/plots/index.js';
-import { resolveStorage } from '../storage/resolve.js';
+import { TunekitError, openStorage as resolveStorage } from '../index.js';
+import type { ParamAxis, StudyStorage } from '../index.js';
 import type { ApiContext } from './api.js';
 import { TrialCache } from './cache.js';
 import { paths } from './paths.js';

@@ -258,7 +258,7 @@ describe('writes', () => {
     expect(
       (await request(rw.url, '/api/studies/curves/enqueue', { method: 'POST', body: '{not json' })).json.error
         .code,
-    ).toBe('bad_request');
+    ).toBe('invalid_argument');
   });
 
   it('POST stop makes every optimize loop on the study stop after its current trial', async () => {

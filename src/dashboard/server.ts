@@ -3,7 +3,7 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { TunekitError, isTunekitError } from '../index.js';
-import type { StudyStorage } from '../index.js';
+import type { ErrorCode, StudyStorage } from '../index.js';
 import * as api from './api.js';
 import type { ApiContext, Handler } from './api.js';
 import { TrialCache } from './cache.js';
@@ -52,10 +52,9 @@ export const ROUTES: readonly Route[] = [
   route('POST', '/api/studies/:study/stop', api.stop),
 ];
 
-const STATUS: Record<string, number> = {
+const STATUS: Partial<Record<ErrorCode, number>> = {
   invalid_argument: 400,
   fixed_param_out_of_range: 400,
-  bad_request: 400,
   unauthorized: 401,
   read_only: 403,
   forbidden: 403,
@@ -148,7 +147,7 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
   try {
     return JSON.parse(Buffer.concat(chunks).toString('utf8'));
   } catch {
-    throw new TunekitError('bad_request', 'the request body is not valid JSON');
+    throw new TunekitError('invalid_argument', 'the request body is not valid JSON');
   }
 }
 

@@ -1,5 +1,5 @@
-// `tunekit/data`: bundled data sets, loaders, splits, preprocessing, and the evaluation protocol (train
-// fits weights, validation scores hyperparameters, test is scored once). Node-only: loaders read files.
+// `tunekit/data`: bundled data sets, loaders, splits and preprocessing: plain data, no studies (the
+// evaluation protocol that runs studies on it is `tunekit/evaluate`). Node-only: loaders read files.
 
 // Data sets and loaders
 export { checkDataset, classLabels, concatDatasets, rowIds, subset } from './dataset.js';
@@ -44,28 +44,3 @@ export { fitMinMax, fitPca, fitPreprocess, fitStandardize, preprocess, transform
 export type { FittedTransform, PreprocessStep } from './preprocess.js';
 export { augment, flipImage, rotateImage, shiftImage } from './augment.js';
 export type { AugmentOptions } from './augment.js';
-
-// Protocol
-export { CV_ATTRS, crossValidatedObjective, makeFolds, meanStd } from './cv.js';
-export type { CrossValidatedObjectiveOptions, CvSplit, FoldScore, FoldSpec } from './cv.js';
-export { nestedCrossValidation } from './nested-cv.js';
-export type { NestedCvOptions, NestedCvResult, OuterResult, OuterSplit } from './nested-cv.js';
-export { evaluateOnTest, testEvaluations } from './test-set.js';
-export type { EvaluateOnTestOptions, TestEvaluation, TestScore } from './test-set.js';
-export {
-  TRAINER_ATTRS,
-  evaluateParams,
-  fixedParams,
-  trainAndEvaluate,
-  trainerObjective,
-} from './trainer-objective.js';
-export type {
-  EvaluateParamsOptions,
-  ParamSource,
-  TrainerConfig,
-  TrainerData,
-  TrainerObjectiveOptions,
-  TrainerSpace,
-  TrainOptions,
-  TrainResult,
-} from './trainer-objective.js';

@@ -1,6 +1,6 @@
 // JSON arrays to Dataset. Three shapes: rows as arrays ([[5.1, 3.5, 0], ...], label at an index), rows as
 // objects ([{"a": 1, "label": "x"}, ...], label under a key), or columns apart ({"x": [[...]], "y": [...]}).
-import { TunekitError } from '../errors.js';
+import { TunekitError, type ErrorCode } from '../errors.js';
 import type { Dataset } from './dataset.js';
 import { readText } from './files.js';
 import { encodeClasses } from './labels.js';
@@ -32,7 +32,7 @@ export function loadJson(path: string | URL, options: JsonOptions = {}): Dataset
 
 export function jsonDataset(value: unknown, options: JsonOptions = {}): Dataset {
   const source = options.source ?? 'JSON data';
-  const fail = (code: string, message: string, details: Record<string, unknown> = {}): never => {
+  const fail = (code: ErrorCode, message: string, details: Record<string, unknown> = {}): never => {
     throw new TunekitError(code, `${source}: ${message}`, { source, ...details });
   };
   let rows: unknown[][];

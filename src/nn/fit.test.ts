@@ -4,7 +4,7 @@ import { wasmAvailable } from './kernels-wasm.js';
 import { buildModel, cnn, mlp } from './model.js';
 import type { OptimizerConfig } from './optimizers.js';
 import { saveParams } from './params-io.js';
-import { Rng } from './rng.js';
+import { Rng } from '../random.js';
 import { loadDigits, splitDigits } from './testing/digits.js';
 
 const digits = splitDigits(loadDigits(), 0.25, 1);
@@ -284,5 +284,35 @@ describe('fit options', () => {
         earlyStopping: { monitor: 'val_loss' },
       }),
     ).rejects.toMatchObject({ code: 'invalid_argument' });
+  });
+
+  it('refuses an early-stopping monitor this run cannot produce before the first epoch', async () => {
+    const model = buildModel(mlp({ inputs: 64, hidden: [4], outputs: 10 }), { seed: 0 });
+    let epochs = 0;
+    const run = (monitor: string) =>
+      fit(model, digits.train, {
+        epochs: 3,
+        loss: 'softmax_cross_entropy',
+        optimizer: { kind: 'sgd', lr: 0.1 },
+        validation: digits.test,
+        metrics: ['accuracy'],
+        earlyStopping: { monitor: monitor as 'val_loss' },
+        onEpochEnd: () => void epochs++,
+      });
+    await expect(run('val_f1')).rejects.toMatchObject({
+      code: 'invalid_argument',
+      message: 'earlyStopping.monitor: expected one of loss, val_loss, val_accuracy, got "val_f1"',
+      details: { field: 'earlyStopping.monitor' },
+    });
+    await expect(run('val_acc')).rejects.toMatchObject({ details: { field: 'earlyStopping.monitor' } });
+    expect(epochs).toBe(0);
+    await expect(
+      fit(model, digits.train, {
+        epochs: 1,
+        loss: 'softmax_cross_entropy',
+        optimizer: { kind: 'sgd', lr: 0.1 },
+        batchSize: 0,
+      }),
+    ).rejects.toMatchObject({ details: { field: 'batchSize' } });
   });
 });

@@ -4,13 +4,30 @@
 import { TunekitError } from '../errors.js';
 import { PerBatch, product } from './layers/layer.js';
 import { applyL1, clipGradients, penaltyL2 } from './regularize.js';
-import { lossFunction, normalizeLoss, takesLabels, type LossConfig, type LossName } from './losses.js';
-import { CLASSIFICATION_METRICS, computeMetrics, type MetricName } from './metrics.js';
+import { checkBoolean, checkKeys, checkNumber, fieldError } from './check.js';
+import {
+  lossFunction,
+  normalizeLoss,
+  takesLabels,
+  type LossConfig,
+  type LossFn,
+  type LossName,
+} from './losses.js';
+import { CLASSIFICATION_METRICS, METRIC_NAMES, computeMetrics, type MetricName } from './metrics.js';
 import type { Model } from './model.js';
-import { createOptimizer, type OptimizerConfig } from './optimizers.js';
+import {
+  DEFAULT_MONITOR,
+  MONITORS,
+  checkMonitor,
+  monitorDirection,
+  monitorMetric,
+  monitoredValue,
+  type Monitor,
+} from './monitors.js';
+import { createOptimizer, type Optimizer, type OptimizerConfig } from './optimizers.js';
 import { restore, snapshot } from './params-io.js';
-import { Rng } from './rng.js';
-import { createSchedule, type ScheduleConfig } from './schedules.js';
+import { Rng } from '../random.js';
+import { createSchedule, type Schedule, type ScheduleConfig } from './schedules.js';
 
 /**
  * Samples row by row: `x` holds n × product(model.inputShape) floats; `y` holds n class labels for
@@ -25,8 +42,8 @@ export interface Dataset {
 export type BatchSize = number | 'full' | 'auto';
 
 export interface EarlyStopping {
-  /** 'val_loss' (default), 'loss', or 'val_<metric>' for a requested metric. */
-  monitor?: string;
+  /** 'val_loss' (default), 'loss', or 'val_<metric>' for a metric in `metrics`. */
+  monitor?: Monitor;
   /** Epochs without improvement before stopping (as in Keras; 0 stops at the first one). */
   patience?: number;
   minDelta?: number;
@@ -83,22 +100,78 @@ export function resolveBatchSize(b: BatchSize | undefined, n: number): number {
   if (b === 'full') return n;
   // Full batch is cheapest and most stable for small sets; above that the usual power of two.
   if (b === 'auto') return n < 2000 ? n : 32;
-  if (!Number.isInteger(b) || b < 1)
-    throw new TunekitError(
-      'invalid_argument',
-      `batchSize must be a positive integer, 'full' or 'auto', got ${b}`,
-    );
+  if (!Number.isInteger(b) || b < 1) throw fieldError('batchSize', "a positive integer, 'full' or 'auto'", b);
   return Math.min(b, n);
 }
 
-const MAXIMIZE = new Set(['accuracy', 'precision', 'recall', 'f1', 'r2']);
+/** What fit trains with, built from its options before any epoch runs. */
+export interface Training {
+  loss: LossConfig;
+  lossFn: LossFn;
+  optimizer: Optimizer;
+  schedule: Schedule;
+  /** The value early stopping and reduce-on-plateau watch: the early-stopping monitor, else val_loss or loss. */
+  monitor: Monitor;
+}
+
+/**
+ * Builds the loss, optimizer, schedule and monitor from fit's options, refusing any that could not run
+ * (each error names its field, e.g. `optimizer.lr`). fit calls it first; a config's dry run calls it with
+ * the model it built, so a bad config fails before a trial starts. `validation`: whether fit gets validation data.
+ */
+export function prepareTraining(model: Model, o: FitOptions, validation: boolean): Training {
+  const top = o as unknown as Record<string, unknown>;
+  checkNumber(top, 'epochs', '', 'nonNegativeInt', true);
+  resolveBatchSize(o.batchSize, 1); // checks it; the row count only matters once data is given
+  for (const [i, m] of (o.metrics ?? []).entries())
+    if (!(METRIC_NAMES as readonly string[]).includes(m))
+      throw fieldError(`metrics[${i}]`, `one of ${METRIC_NAMES.join(', ')}`, m);
+  if (o.penalty !== undefined) {
+    const p = checkKeys(o.penalty, 'penalty', ['l1', 'l2']);
+    checkNumber(p, 'l1', 'penalty', 'nonNegative');
+    checkNumber(p, 'l2', 'penalty', 'nonNegative');
+  }
+  checkNumber(top, 'clipNorm', '', 'positive');
+  checkNumber(top, 'clipValue', '', 'positive');
+  const loss = normalizeLoss(o.loss);
+  const lossFn = lossFunction(o.loss);
+  const params = model.params().map((p) => p.param);
+  const optimizer = createOptimizer(model.kernels, params, o.optimizer);
+  const monitor = checkStopping(o, validation);
+  const schedule = createSchedule(o.optimizer.lr, o.schedule, { direction: monitorDirection(monitor) });
+  return { loss, lossFn, optimizer, schedule, monitor };
+}
+
+/** The early-stopping options, and the monitor they watch, which this run must be able to produce. */
+function checkStopping(o: FitOptions, validation: boolean): Monitor {
+  const es = o.earlyStopping;
+  if (es === undefined) return validation ? DEFAULT_MONITOR : 'loss';
+  const e = checkKeys(es, 'earlyStopping', ['monitor', 'patience', 'minDelta', 'mode', 'restoreBestWeights']);
+  checkNumber(e, 'patience', 'earlyStopping', 'nonNegativeInt');
+  checkNumber(e, 'minDelta', 'earlyStopping', 'nonNegative');
+  checkBoolean(e, 'restoreBestWeights', 'earlyStopping');
+  if (e.mode !== undefined && e.mode !== 'min' && e.mode !== 'max')
+    throw fieldError('earlyStopping.mode', 'min or max', e.mode);
+  // What this run logs: the training loss always; validation values only with validation data.
+  const metrics = o.metrics ?? [];
+  const produced = validation
+    ? MONITORS.filter((m) => {
+        const metric = monitorMetric(m);
+        return metric === null || metrics.includes(metric);
+      })
+    : (['loss'] as Monitor[]);
+  return checkMonitor(es.monitor ?? DEFAULT_MONITOR, 'earlyStopping.monitor', produced);
+}
 
 export async function fit(model: Model, data: Dataset, o: FitOptions): Promise<History> {
   const k = model.kernels;
   const inSize = product(model.inputShape);
   const dim = product(model.outShape);
-  const loss = normalizeLoss(o.loss);
-  const lossFn = lossFunction(loss);
+  const { loss, lossFn, optimizer, schedule, monitor } = prepareTraining(
+    model,
+    o,
+    o.validation !== undefined,
+  );
   const ySize = takesLabels(loss) ? 1 : dim;
   const classes = takesLabels(loss) ? dim : 0;
   checkData(data, inSize, ySize, classes, 'data');
@@ -106,8 +179,6 @@ export async function fit(model: Model, data: Dataset, o: FitOptions): Promise<H
   const batchSize = resolveBatchSize(o.batchSize, data.n);
   const params = model.params().map((p) => p.param);
   const trainable = params.filter((p) => p.grad >= 0);
-  const optimizer = createOptimizer(k, params, o.optimizer);
-  const schedule = createSchedule(o.optimizer.lr, o.schedule);
   const rng = new Rng(o.seed ?? 0);
   const grads = new PerBatch((b) => k.alloc(b * dim));
   const yb = new Float32Array(batchSize * ySize);
@@ -116,8 +187,7 @@ export async function fit(model: Model, data: Dataset, o: FitOptions): Promise<H
   const l2 = o.penalty?.l2 ?? 0;
 
   const es = o.earlyStopping;
-  const monitor = es?.monitor ?? 'val_loss';
-  const maximize = es?.mode ? es.mode === 'max' : MAXIMIZE.has(monitor.replace(/^val_/, ''));
+  const maximize = es?.mode ? es.mode === 'max' : monitorDirection(monitor) === 'maximize';
   let best = maximize ? -Infinity : Infinity;
   let bestSnap: Float32Array[] | undefined;
   let wait = 0;
@@ -152,15 +222,11 @@ export async function fit(model: Model, data: Dataset, o: FitOptions): Promise<H
     if (o.validation) Object.assign(logs, evaluate(model, o.validation, loss, o.metrics ?? []));
     logs.seconds = (performance.now() - started) / 1000;
     history.epochs.push(logs);
-    const watched = monitored(logs, monitor);
-    schedule.observe?.(watched ?? logs.valLoss ?? logs.loss);
+    // prepareTraining checked that this run logs the monitor, so it is a number here.
+    const watched = monitoredValue(logs, monitor)!;
+    schedule.observe?.(watched);
     await o.onEpochEnd?.(epoch, logs);
     if (es) {
-      if (watched === undefined)
-        throw new TunekitError(
-          'invalid_argument',
-          `earlyStopping.monitor "${monitor}" is not logged; use val_loss (with validation data), loss, or val_<metric> for a requested metric`,
-        );
       const delta = es.minDelta ?? 0;
       if (maximize ? watched > best + delta : watched < best - delta) {
         best = watched;
@@ -180,12 +246,6 @@ export async function fit(model: Model, data: Dataset, o: FitOptions): Promise<H
   }
   if (bestSnap) restore(model, bestSnap);
   return history;
-}
-
-function monitored(logs: EpochLogs, monitor: string): number | undefined {
-  if (monitor === 'loss') return logs.loss;
-  if (monitor === 'val_loss') return logs.valLoss;
-  return logs.val[monitor.replace(/^val_/, '') as MetricName];
 }
 
 /** Loss (no penalties) and metrics in inference mode; classification metrics see probabilities. */

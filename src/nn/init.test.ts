@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { initialize, type InitConfig } from './init.js';
-import { Rng } from './rng.js';
+import { Rng } from '../random.js';
 
 function stats(a: Float32Array): { mean: number; std: number; maxAbs: number } {
   let s = 0;

@@ -2,7 +2,7 @@
 // input and output sizes, for a convolution those times the kernel area.
 
 import { TunekitError } from '../errors.js';
-import type { Rng } from './rng.js';
+import type { Rng } from '../random.js';
 
 export type InitName =
   | 'zeros'

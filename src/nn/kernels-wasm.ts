@@ -101,7 +101,7 @@ export class WasmKernels implements Kernels {
     this.x = new WA.Instance(mod, {
       env: {
         abort: () => {
-          throw new TunekitError('wasm_abort', 'wasm kernel aborted');
+          throw new TunekitError('internal', 'wasm kernel aborted');
         },
       },
     }).exports as unknown as Exports;

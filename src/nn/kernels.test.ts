@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ACTIVATION_IDS, convOutSize, type ConvGeometry, type Kernels } from './kernels.js';
 import { TsKernels } from './kernels-ts.js';
 import { wasmAvailable, WasmKernels } from './kernels-wasm.js';
-import { Rng } from './rng.js';
+import { Rng } from '../random.js';
 
 // The WASM path must agree with the TS oracle within float32 rounding of a different summation order.
 function both(): [Kernels, Kernels] {
@@ -52,7 +52,7 @@ describe.runIf(wasmAvailable())('wasm kernels agree with the TS reference', () =
     [64, 10, 128],
     [5, 257, 3],
   ];
-  for (let i = 0; i < 6; i++) shapes.push([1 + rng.int(70), 1 + rng.int(70), 1 + rng.int(600)]);
+  for (let i = 0; i < 6; i++) shapes.push([rng.int(1, 70), rng.int(1, 70), rng.int(1, 600)]);
   for (const [m, n, k] of shapes)
     for (const ta of [false, true])
       for (const tb of [false, true])
@@ -99,16 +99,16 @@ describe.runIf(wasmAvailable())('wasm kernels agree with the TS reference', () =
   it('im2col and col2im on random geometries', () => {
     const r = new Rng(7);
     for (let t = 0; t < 8; t++) {
-      const kh = 1 + r.int(4),
-        kw = 1 + r.int(4),
-        sh = 1 + r.int(3),
-        sw = 1 + r.int(3),
-        ph = r.int(kh),
-        pw = r.int(kw);
-      const h = kh + r.int(8),
-        w = kw + r.int(8),
-        c = 1 + r.int(6),
-        batch = 1 + r.int(3);
+      const kh = r.int(1, 4),
+        kw = r.int(1, 4),
+        sh = r.int(1, 3),
+        sw = r.int(1, 3),
+        ph = r.int(0, kh - 1),
+        pw = r.int(0, kw - 1);
+      const h = kh + r.int(0, 7),
+        w = kw + r.int(0, 7),
+        c = r.int(1, 6),
+        batch = r.int(1, 3);
       const g: ConvGeometry = {
         batch,
         h,
@@ -139,12 +139,12 @@ describe.runIf(wasmAvailable())('wasm kernels agree with the TS reference', () =
   it('max and average pooling, forward and backward, on random geometries', () => {
     const r = new Rng(8);
     for (let t = 0; t < 8; t++) {
-      const size = 1 + r.int(3),
-        stride = 1 + r.int(3);
-      const h = size + r.int(7),
-        w = size + r.int(7),
-        c = 1 + r.int(9),
-        batch = 1 + r.int(3);
+      const size = r.int(1, 3),
+        stride = r.int(1, 3);
+      const h = size + r.int(0, 6),
+        w = size + r.int(0, 6),
+        c = r.int(1, 9),
+        batch = r.int(1, 3);
       const g: ConvGeometry = {
         batch,
         h,

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { lossFunction, type LossConfig } from './losses.js';
-import { Rng } from './rng.js';
+import { Rng } from '../random.js';
 
 interface LossFixture {
   batch: number;
@@ -39,9 +39,9 @@ describe('losses: finite-difference gradients', () => {
       const n = batch * dim;
       const labels = config.kind === 'softmax_cross_entropy' || config.kind === 'hinge';
       const y = labels
-        ? Float32Array.from({ length: batch }, () => rng.int(dim))
+        ? Float32Array.from({ length: batch }, () => rng.int(0, dim - 1))
         : Float32Array.from({ length: n }, () =>
-            config.kind === 'binary_cross_entropy' ? rng.int(2) : rng.normal(),
+            config.kind === 'binary_cross_entropy' ? rng.int(0, 1) : rng.normal(),
           );
       const h = new Float64Array(2 * n);
       for (let i = 0; i < n; i++) h[i] = rng.normal();

@@ -1,7 +1,7 @@
 // Losses over a batch of model outputs in the heap: each returns the mean loss and, when asked, writes
 // dL/d(output) for back-propagation. Classification losses take logits and integer labels (as floats).
 
-import { TunekitError } from '../errors.js';
+import { checkKeys, checkKind, checkNumber, fieldError, type NumberRule } from './check.js';
 
 export type LossConfig =
   | { kind: 'softmax_cross_entropy'; labelSmoothing?: number }
@@ -35,7 +35,31 @@ export function normalizeLoss(loss: LossConfig | LossName): LossConfig {
   return typeof loss === 'string' ? ({ kind: loss } as LossConfig) : loss;
 }
 
+/** Each kind's fields and how their values must look. */
+const FIELDS: Record<LossName, Record<string, NumberRule>> = {
+  softmax_cross_entropy: { labelSmoothing: 'fraction' },
+  binary_cross_entropy: {},
+  mse: {},
+  mae: {},
+  huber: { delta: 'positive' },
+  hinge: { margin: 'positive' },
+};
+const LOSS_NAMES = Object.keys(FIELDS) as LossName[];
+
+/** Refuses what lossFunction could not compute, naming the field (`loss.delta`); configs call it in their dry run. */
+export function checkLoss(config: unknown, field = 'loss'): asserts config is LossConfig | LossName {
+  if (typeof config === 'string') {
+    if (!(LOSS_NAMES as string[]).includes(config))
+      throw fieldError(field, `one of ${LOSS_NAMES.join(', ')}`, config);
+    return;
+  }
+  const kind = checkKind(config, field, LOSS_NAMES);
+  const c = checkKeys(config, field, Object.keys(FIELDS[kind]));
+  for (const [key, rule] of Object.entries(FIELDS[kind])) checkNumber(c, key, field, rule);
+}
+
 export function lossFunction(config: LossConfig | LossName): LossFn {
+  checkLoss(config);
   const c = normalizeLoss(config);
   switch (c.kind) {
     case 'softmax_cross_entropy':
@@ -58,11 +82,6 @@ export function lossFunction(config: LossConfig | LossName): LossFn {
     }
     case 'hinge':
       return multiClassHinge(c.margin ?? 1);
-    default:
-      throw new TunekitError(
-        'invalid_argument',
-        `unknown loss ${JSON.stringify(config)}; use softmax_cross_entropy, binary_cross_entropy, mse, mae, huber or hinge`,
-      );
   }
 }
 

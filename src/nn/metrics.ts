@@ -3,7 +3,17 @@
 
 import { TunekitError } from '../errors.js';
 
-export type MetricName = 'accuracy' | 'precision' | 'recall' | 'f1' | 'log_loss' | 'mse' | 'mae' | 'r2';
+export const METRIC_NAMES = [
+  'accuracy',
+  'precision',
+  'recall',
+  'f1',
+  'log_loss',
+  'mse',
+  'mae',
+  'r2',
+] as const;
+export type MetricName = (typeof METRIC_NAMES)[number];
 
 export const CLASSIFICATION_METRICS: readonly MetricName[] = [
   'accuracy',
@@ -139,7 +149,7 @@ export function computeMetrics(
       default:
         throw new TunekitError(
           'invalid_argument',
-          `unknown metric "${m as string}"; use accuracy, precision, recall, f1, log_loss, mse, mae or r2`,
+          `unknown metric "${m as string}"; use one of ${METRIC_NAMES.join(', ')}`,
         );
     }
   }

@@ -3,7 +3,7 @@ import { TsKernels } from './kernels-ts.js';
 import { wasmAvailable } from './kernels-wasm.js';
 import { buildModel, cnn, mlp, Model, type ModelConfig } from './model.js';
 import { loadParams, saveParams } from './params-io.js';
-import { Rng } from './rng.js';
+import { Rng } from '../random.js';
 import { Activation } from './layers/activation.js';
 import { Dense } from './layers/dense.js';
 

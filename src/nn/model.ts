@@ -4,7 +4,7 @@
 import { TunekitError } from '../errors.js';
 import type { Kernels } from './kernels.js';
 import { createKernels, type KernelsChoice } from './backend.js';
-import { Rng } from './rng.js';
+import { Rng } from '../random.js';
 import { Activation, type ActivationName } from './layers/activation.js';
 import { BatchNorm, type BatchNormOptions } from './layers/batchnorm.js';
 import { Conv2D, type Conv2DOptions } from './layers/conv2d.js';

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import type { TunekitError } from '../errors.js';
 import type { Kernels } from './kernels.js';
 import { TsKernels } from './kernels-ts.js';
 import { wasmAvailable, WasmKernels } from './kernels-wasm.js';
@@ -48,6 +49,31 @@ describe('optimizers follow PyTorch trajectories (fixtures/optimizers.json)', ()
     expect(() => createOptimizer(new TsKernels(), [], { kind: 'sgd', lr: 0 })).toThrow(
       expect.objectContaining({ code: 'invalid_argument' }),
     );
+  });
+
+  it('names the field of a bad option, so a config can point at it', () => {
+    const bad = (config: unknown) => {
+      try {
+        createOptimizer(new TsKernels(), [], config as OptimizerConfig);
+      } catch (error) {
+        return [(error as TunekitError).message, (error as TunekitError).details];
+      }
+      return 'accepted';
+    };
+    expect(bad({ kind: 'adam', lr: -1 })).toEqual([
+      'optimizer.lr: expected a number > 0, got -1',
+      { field: 'optimizer.lr', expected: 'a number > 0' },
+    ]);
+    expect(bad({ kind: 'adam', lr: 0.1, betta1: 0.9 })[0]).toMatch(
+      /^optimizer.betta1: unknown field; expected one of lr, beta1, beta2, eps, biasCorrection, weightDecay$/,
+    );
+    expect(bad({ kind: 'adam', lr: 0.1, beta2: 1 })[0]).toBe(
+      'optimizer.beta2: expected a number in [0, 1), got 1',
+    );
+    expect(bad({ kind: 'adamm', lr: 0.1 })[0]).toMatch(
+      /^optimizer.kind: expected one of sgd, momentum, .*, got "adamm"$/,
+    );
+    expect(bad({ kind: 'sgd', lr: 0.1, weightDecay: 1e-4 })).toBe('accepted');
   });
 });
 

@@ -1,7 +1,7 @@
 // Optimizers share one loop over parameters and differ only in the update rule. Adam/AdamW and the
 // SGD family run as one fused kernel pass per tensor; RMSProp and Adagrad loop over the heap in TS.
 
-import { TunekitError } from '../errors.js';
+import { checkBoolean, checkKeys, checkKind, checkNumber, type NumberRule } from './check.js';
 import type { Kernels } from './kernels.js';
 import type { Param } from './layers/layer.js';
 
@@ -157,17 +157,46 @@ function ruleFor(c: OptimizerConfig): RuleSpec {
         },
       };
     }
-    default:
-      throw new TunekitError(
-        'invalid_argument',
-        `unknown optimizer ${JSON.stringify((c as { kind: unknown }).kind)}`,
-      );
   }
 }
 
+/** Each kind's fields beside `lr` and how their values must look. */
+const FIELDS: Record<OptimizerName, Record<string, NumberRule | 'boolean'>> = {
+  sgd: { weightDecay: 'nonNegative' },
+  momentum: { beta: 'fraction', biasCorrection: 'boolean', weightDecay: 'nonNegative' },
+  heavy_ball: { momentum: 'fraction', weightDecay: 'nonNegative' },
+  nesterov: { momentum: 'fraction', weightDecay: 'nonNegative' },
+  rmsprop: { decay: 'fraction', eps: 'positive', momentum: 'fraction', weightDecay: 'nonNegative' },
+  adam: {
+    beta1: 'fraction',
+    beta2: 'fraction',
+    eps: 'positive',
+    biasCorrection: 'boolean',
+    weightDecay: 'nonNegative',
+  },
+  adamw: {
+    beta1: 'fraction',
+    beta2: 'fraction',
+    eps: 'positive',
+    biasCorrection: 'boolean',
+    weightDecay: 'nonNegative',
+  },
+  adagrad: { eps: 'positive', initialAccumulator: 'nonNegative', weightDecay: 'nonNegative' },
+};
+
+/** Refuses what createOptimizer could not run, naming the field (`optimizer.lr`); configs call it in their dry run. */
+export function checkOptimizer(config: unknown, field = 'optimizer'): asserts config is OptimizerConfig {
+  const kind = checkKind(config, field, Object.keys(FIELDS) as OptimizerName[]);
+  const fields = FIELDS[kind];
+  const c = checkKeys(config, field, ['lr', ...Object.keys(fields)]);
+  checkNumber(c, 'lr', field, 'positive', true);
+  for (const [key, rule] of Object.entries(fields))
+    if (rule === 'boolean') checkBoolean(c, key, field);
+    else checkNumber(c, key, field, rule);
+}
+
 export function createOptimizer(k: Kernels, params: readonly Param[], config: OptimizerConfig): Optimizer {
-  if (!(config.lr > 0))
-    throw new TunekitError('invalid_argument', `optimizer lr must be > 0, got ${config.lr}`);
+  checkOptimizer(config);
   const spec = ruleFor(config);
   const trainable = params.filter((p) => p.grad >= 0);
   const state = trainable.map((p) => {

@@ -1,7 +1,8 @@
 // Learning-rate schedules as plain data, evaluated once per epoch (epoch 0 uses the base rate unless a
 // warm-up says otherwise). Reduce-on-plateau is the one stateful schedule: it watches a metric.
 
-import { TunekitError } from '../errors.js';
+import { checkBoolean, checkKeys, checkKind, checkNumber, fieldError, type NumberRule } from './check.js';
+import type { MonitorDirection } from './monitors.js';
 
 export type ScheduleConfig =
   | { kind: 'constant' }
@@ -18,6 +19,7 @@ export type ScheduleConfig =
       factor?: number;
       patience?: number;
       threshold?: number;
+      /** Default: follows the watched value ('max' for an accuracy, else 'min'). */
       mode?: 'min' | 'max';
       cooldown?: number;
       minLr?: number;
@@ -30,8 +32,63 @@ export interface Schedule {
   observe?(value: number): void;
 }
 
-export function createSchedule(lr0: number, config: ScheduleConfig = { kind: 'constant' }): Schedule {
-  const c = config;
+export type ScheduleName = ScheduleConfig['kind'];
+
+/** Each kind's fields, how their values must look, and which are required. */
+const FIELDS: Record<
+  ScheduleName,
+  Record<string, [NumberRule | 'boolean' | 'mode' | 'schedule', boolean?]>
+> = {
+  constant: {},
+  step: { stepSize: ['positiveInt', true], gamma: ['positive'] },
+  exponential: { gamma: ['positive', true] },
+  inverse_time: { k: ['nonNegative', true] },
+  cosine: { tMax: ['positive', true], etaMin: ['nonNegative'], restarts: ['boolean'], tMult: ['positive'] },
+  warmup: { epochs: ['positiveInt', true], startFactor: ['nonNegative'], then: ['schedule'] },
+  reduce_on_plateau: {
+    factor: ['fraction'],
+    patience: ['nonNegativeInt'],
+    threshold: ['nonNegative'],
+    mode: ['mode'],
+    cooldown: ['nonNegativeInt'],
+    minLr: ['nonNegative'],
+  },
+};
+
+/** Refuses what createSchedule could not run, naming the field (`schedule.stepSize`); configs call it in their dry run. */
+export function checkSchedule(config: unknown, field = 'schedule'): asserts config is ScheduleConfig {
+  const kind = checkKind(config, field, Object.keys(FIELDS) as ScheduleName[]);
+  const fields = FIELDS[kind];
+  const c = checkKeys(config, field, Object.keys(fields));
+  for (const [key, [rule, required]] of Object.entries(fields)) {
+    if (rule === 'boolean') checkBoolean(c, key, field);
+    else if (rule === 'schedule') {
+      if (c[key] !== undefined) checkSchedule(c[key], `${field}.${key}`);
+    } else if (rule === 'mode') {
+      if (c[key] !== undefined && c[key] !== 'min' && c[key] !== 'max')
+        throw fieldError(`${field}.${key}`, 'min or max', c[key]);
+    } else checkNumber(c, key, field, rule, required);
+  }
+}
+
+export interface ScheduleOptions {
+  /**
+   * Which way the value given to `observe` improves: reduce-on-plateau's default mode ('min' for a loss,
+   * 'max' for an accuracy) when its config sets none. Default 'minimize'.
+   */
+  direction?: MonitorDirection;
+}
+
+export function createSchedule(
+  lr0: number,
+  config: ScheduleConfig = { kind: 'constant' },
+  options: ScheduleOptions = {},
+): Schedule {
+  checkSchedule(config);
+  return scheduleFor(lr0, config, options);
+}
+
+function scheduleFor(lr0: number, c: ScheduleConfig, options: ScheduleOptions): Schedule {
   switch (c.kind) {
     case 'constant':
       return { lr: () => lr0 };
@@ -45,19 +102,14 @@ export function createSchedule(lr0: number, config: ScheduleConfig = { kind: 'co
       return { lr: (e) => cosine(lr0, c.etaMin ?? 0, c.tMax, c.restarts ?? false, c.tMult ?? 1, e) };
     case 'warmup': {
       const start = c.startFactor ?? 1 / 3;
-      const after = createSchedule(lr0, c.then);
+      const after = scheduleFor(lr0, c.then ?? { kind: 'constant' }, options);
       return {
         lr: (e) => (e < c.epochs ? lr0 * (start + ((1 - start) * e) / c.epochs) : after.lr(e - c.epochs)),
         observe: after.observe && ((v) => after.observe!(v)),
       };
     }
     case 'reduce_on_plateau':
-      return plateau(lr0, c);
-    default:
-      throw new TunekitError(
-        'invalid_argument',
-        `unknown schedule ${JSON.stringify((c as { kind: unknown }).kind)}`,
-      );
+      return plateau(lr0, c, options.direction === 'maximize');
   }
 }
 
@@ -83,11 +135,15 @@ function cosine(
 }
 
 /** PyTorch's ReduceLROnPlateau with relative threshold. */
-function plateau(lr0: number, c: Extract<ScheduleConfig, { kind: 'reduce_on_plateau' }>): Schedule {
+function plateau(
+  lr0: number,
+  c: Extract<ScheduleConfig, { kind: 'reduce_on_plateau' }>,
+  maximizing: boolean,
+): Schedule {
   const factor = c.factor ?? 0.1;
   const patience = c.patience ?? 10;
   const threshold = c.threshold ?? 1e-4;
-  const max = c.mode === 'max';
+  const max = c.mode ? c.mode === 'max' : maximizing;
   const cooldown = c.cooldown ?? 0;
   const minLr = c.minLr ?? 0;
   let lr = lr0;

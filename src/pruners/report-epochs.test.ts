@@ -98,6 +98,10 @@ describe('pruningCallback with the trainer', () => {
       pruningCallback(trial, { monitor: 'val_f1' })(0, { loss: 1, val: {} }),
     ).rejects.toMatchObject({ code: 'invalid_argument' });
     await expect(pruningCallback(trial)(0, { loss: 1 })).rejects.toMatchObject({ code: 'invalid_argument' });
+    // A name the trainer never logs is refused when the callback is made, with the valid names.
+    expect(() => pruningCallback(trial, { monitor: 'val_acc' as never })).toThrow(
+      /^monitor: expected one of loss, val_loss, val_accuracy, .*, got "val_acc"$/,
+    );
     await expect(pruningCallback(trial, { monitor: 'loss' })(4, { loss: 1 })).rejects.toBeInstanceOf(
       TrialPruned,
     );

@@ -1,6 +1,14 @@
 // Connects a training loop's per-epoch callback to a trial: report the monitored value, ask the pruner,
 // and throw TrialPruned to stop training. The trainer never imports the study; it only awaits a callback.
 import { TrialPruned, TunekitError } from '../errors.js';
+// The monitor names live with the trainer that produces the values (a leaf module: no model, no kernels).
+import {
+  DEFAULT_MONITOR,
+  checkMonitor,
+  monitoredValue,
+  type Monitor,
+  type MonitoredLogs,
+} from '../nn/monitors.js';
 
 /** What the callback needs of a trial (a `Trial` has it; so will command trials). */
 export interface ReportingTrial {
@@ -10,18 +18,14 @@ export interface ReportingTrial {
 }
 
 /** What it reads of an epoch's logs (the trainer's EpochLogs has it). */
-export interface EpochValues {
-  readonly loss: number;
-  readonly valLoss?: number;
-  readonly val?: Readonly<Record<string, number | undefined>>;
-}
+export type EpochValues = MonitoredLogs;
 
 export interface PruningCallbackOptions {
   /**
    * 'val_loss' (default), 'loss', or 'val_<metric>' for a metric the trainer computes (val_accuracy).
    * The study's direction must suit it: minimize a loss, maximize an accuracy.
    */
-  monitor?: string;
+  monitor?: Monitor;
 }
 
 /**
@@ -32,9 +36,9 @@ export function pruningCallback(
   trial: ReportingTrial,
   options: PruningCallbackOptions = {},
 ): (epoch: number, logs: EpochValues) => Promise<void> {
-  const monitor = options.monitor ?? 'val_loss';
+  const monitor = checkMonitor(options.monitor ?? DEFAULT_MONITOR, 'monitor');
   return async (epoch, logs) => {
-    const value = monitored(logs, monitor);
+    const value = monitoredValue(logs, monitor);
     if (value === undefined)
       throw new TunekitError(
         'invalid_argument',
@@ -46,10 +50,4 @@ export function pruningCallback(
     if (await trial.shouldPrune())
       throw new TrialPruned(`trial ${trial.number} pruned after epoch ${step} (${monitor} = ${value})`);
   };
-}
-
-function monitored(logs: EpochValues, monitor: string): number | undefined {
-  if (monitor === 'loss') return logs.loss;
-  if (monitor === 'val_loss') return logs.valLoss;
-  return monitor.startsWith('val_') ? logs.val?.[monitor.slice(4)] : undefined;
 }

@@ -1,20 +1,6 @@
 // A study: a named optimisation task in a storage. `optimize` is just a loop over ask / objective / tell;
 // any number of Study objects in any number of processes may work on the same study through its storage.
 import { TunekitError, isTunekitError } from '../errors.js';
-// Analysis reads only study types, so this import adds no cycle; the methods below are thin wrappers.
-import {
-  advice as adviseOn,
-  importance as importanceOf,
-  interactions as interactionsOf,
-} from '../analysis/index.js';
-import type {
-  Advice,
-  AdviceOptions,
-  ImportanceOptions,
-  ImportanceResult,
-  InteractionOptions,
-  InteractionResult,
-} from '../analysis/index.js';
 import type { ParamValue } from '../search-space/index.js';
 import { OutageGuard } from '../storage/outage.js';
 import { bestOf, paretoFront } from './pareto.js';
@@ -347,26 +333,6 @@ export class Study {
     );
   }
 
-  /** Normalised importance of each hyperparameter over the complete trials (see docs/importance.md). */
-  async importance(options: ImportanceOptions = {}): Promise<ImportanceResult> {
-    return importanceOf(await this.trials({ states: ['complete'] }), { ...this.ownDirection(), ...options });
-  }
-
-  /** The hyperparameter pairs that interact most (fANOVA). */
-  async interactions(options: InteractionOptions = {}): Promise<InteractionResult> {
-    return interactionsOf(await this.trials({ states: ['complete'] }), options);
-  }
-
-  /** Where the best trials are and what barely matters, ranked by importance unless `options.importance` is given. */
-  async advice(options: AdviceOptions = {}): Promise<Advice> {
-    const trials = await this.trials({ states: ['complete'] });
-    const settings = { ...this.ownDirection(), ...options };
-    return adviseOn(trials, {
-      ...settings,
-      importance: options.importance ?? importanceOf(trials, settings),
-    });
-  }
-
   async userAttrs(): Promise<Readonly<Record<string, JsonValue>>> {
     return (await this.storage.getStudy(this.name)).userAttrs;
   }
@@ -417,10 +383,6 @@ export class Study {
       this.bestSeen = bestOf(candidates, this.direction);
     }
     this.log(trialFinished(this.name, this.info.directions, record, single ? this.bestSeen : null));
-  }
-
-  private ownDirection(): { direction?: Direction } {
-    return this.info.directions.length === 1 ? { direction: this.info.directions[0]! } : {};
   }
 
   private async trialByNumber(number: number): Promise<TrialRecord> {

@@ -1,7 +1,7 @@
 // Contour of two parameters: the plane cut into a grid (log-spaced on log axes, one cell per choice for
 // categories), each cell holding the best value of the trials that fell in it, plus the trials as points.
 import type { Direction, TrialRecord } from '../../index.js';
-import { TunekitError } from '../../index.js';
+import { TunekitError } from '../../errors.js';
 import { axisValue, downsample, objectiveValue, paramAxes, sign } from './common.js';
 import type { ParamAxis } from './common.js';
 

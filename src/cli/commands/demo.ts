@@ -2,6 +2,7 @@
 // with the default sampler and pruner into ./tunekit.db, then scores the winner once on held-out test rows.
 import { parseConfig, planTrainer, runTune, scoreTestOnce } from '../../config/index.js';
 import type { TrainerObjectiveConfig } from '../../config/index.js';
+import { studyImportance } from '../../index.js';
 import { intOption, parseArgs } from '../args.js';
 import { bold, endProgress, formatNumber, formatParam, progress } from '../format.js';
 import { useFastKernels } from '../common.js';
@@ -73,7 +74,9 @@ export const demo: Command = {
       `${bold('tunekit demo')}: tuning an MLP on digits (1,797 8x8 images) into ${storage}, study "${name}"`,
     );
     let done = 0;
-    let best = 0;
+    let best: number | undefined;
+    // The study's direction comes from the trainer's monitor (val_accuracy: maximize).
+    const sign = config.study.directions[0] === 'maximize' ? 1 : -1;
     const started = Date.now();
     const study = await runTune(
       config,
@@ -81,8 +84,9 @@ export const demo: Command = {
       {
         onTrial: (record) => {
           done++;
-          if (record.state === 'complete') best = Math.max(best, record.values![0]!);
-          progress(done, trials, `best val accuracy ${best.toFixed(4)}`);
+          const value = record.state === 'complete' ? record.values![0]! : undefined;
+          if (value !== undefined && (best === undefined || sign * value > sign * best)) best = value;
+          progress(done, trials, best === undefined ? '' : `best val accuracy ${best.toFixed(4)}`);
         },
       },
     );
@@ -105,7 +109,7 @@ export const demo: Command = {
         `test accuracy       ${formatNumber(score.accuracy)}  (the winner retrained as tuned, scored once on ${plan.test!.n} held-out rows; recorded on the study)`,
       );
 
-      const importance = await study.importance();
+      const importance = await studyImportance(study);
       console.log(`\n${bold('what mattered')} (${importance.evaluator} over ${importance.nTrials} trials):`);
       for (const p of importance.params.slice(0, 4))
         console.log(

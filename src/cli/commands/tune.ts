@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadConfigFile, runTune } from '../../config/index.js';
+import { configObjective, loadConfigFile, runTune } from '../../config/index.js';
 import type { TuneConfig, TuneOverrides } from '../../config/index.js';
 import { TunekitError, loadStudy } from '../../index.js';
 import type { Study, TrialRecord } from '../../index.js';
@@ -111,6 +111,7 @@ export const tune: Command = {
         (a, i) =>
           a !== '--workers' && argv[i - 1] !== '--workers' && !a.startsWith('--workers=') && a !== '--json',
       );
+      configObjective(config); // the dry run: a config that cannot train is refused before any worker starts
       await runWorkers(workers, forwarded);
       study = await loadStudy({
         studyName: config.study.name,

@@ -1,6 +1,6 @@
 // Where the page gets its data: the dashboard's HTTP API, or the answers a static report carries inline
 // (the same paths, precomputed; the trials table is filtered in the page with the library's own code).
-import { trialTable } from '../../analysis/plots/table.js';
+import { trialTable } from '../../analysis/plots/index.js';
 import type { TrialRecord } from '../../index.js';
 import { tableQuery } from '../query.js';
 

@@ -4,7 +4,7 @@
 import { TunekitError } from '../../errors.js';
 import { convOutSize, type ConvGeometry, type Kernels } from '../kernels.js';
 import { defaultInit, initialize, type InitConfig } from '../init.js';
-import type { Rng } from '../rng.js';
+import type { Rng } from '../../random.js';
 import {
   activationBackward,
   activationSpec,

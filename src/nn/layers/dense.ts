@@ -3,7 +3,7 @@
 
 import type { Kernels } from '../kernels.js';
 import { defaultInit, initialize, type InitConfig } from '../init.js';
-import type { Rng } from '../rng.js';
+import type { Rng } from '../../random.js';
 import {
   activationBackward,
   activationSpec,

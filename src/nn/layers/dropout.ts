@@ -3,7 +3,7 @@
 
 import { TunekitError } from '../../errors.js';
 import type { Kernels } from '../kernels.js';
-import type { Rng } from '../rng.js';
+import type { Rng } from '../../random.js';
 import { PerBatch, product, type Layer, type Param } from './layer.js';
 
 export class Dropout implements Layer {

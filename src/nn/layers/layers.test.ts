@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ACTIVATION_IDS } from '../kernels.js';
 import { TsKernels } from '../kernels-ts.js';
-import { Rng } from '../rng.js';
+import { Rng } from '../../random.js';
 import { gradCheck } from '../testing/gradcheck.js';
 import { Activation, type ActivationName } from './activation.js';
 import { BatchNorm } from './batchnorm.js';
@@ -22,6 +22,25 @@ describe('finite-difference gradients', () => {
   for (const act of activations)
     it(`dense with ${act}`, () =>
       expectPass(gradCheck((k, rng) => new Dense(k, [7], { units: 5, activation: act }, rng), [7], 3)));
+
+  it('fails on a gradient 10% off, kinks or not (so a pass means something)', () => {
+    const r = gradCheck(
+      (k, rng) => {
+        const layer = new Dense(k, [7], { units: 5, activation: 'relu' }, rng);
+        const backward = layer.backward.bind(layer);
+        layer.backward = (dy, batch, needDx) => {
+          const dx = backward(dy, batch, needDx);
+          const w = layer.params()[0]!;
+          for (let i = 0; i < w.size; i++) k.heap()[w.grad + i] *= 1.1;
+          return dx;
+        };
+        return layer;
+      },
+      [7],
+      3,
+    );
+    expect(r.worst).toBeGreaterThan(1);
+  });
 
   for (const act of activations)
     it(`activation layer ${act}`, () =>

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import type { Dataset } from '../fit.js';
-import { Rng } from '../rng.js';
+import { Rng } from '../../random.js';
 
 export function loadDigits(): Dataset {
   const text = gunzipSync(

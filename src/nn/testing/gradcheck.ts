@@ -4,7 +4,7 @@
 import { TsKernels } from '../kernels-ts.js';
 import type { Kernels } from '../kernels.js';
 import { product, type Layer } from '../layers/layer.js';
-import { Rng } from '../rng.js';
+import { Rng } from '../../random.js';
 
 export interface GradCheckResult {
   /** Worst |analytic − numeric| / (atol + rtol·|numeric|) over all checked entries; ≤ 1 passes. */
@@ -56,7 +56,7 @@ export function gradCheck(
   const samples = opts.samples ?? 40;
   for (const t of targets) {
     const step = Math.max(1, Math.floor(t.size / samples));
-    for (let i = rng.int(step); i < t.size; i += step) {
+    for (let i = rng.int(0, step - 1); i < t.size; i += step) {
       const h = k.heap();
       const orig = h[t.value + i];
       h[t.value + i] = orig + eps;
@@ -64,8 +64,16 @@ export function gradCheck(
       k.heap()[t.value + i] = orig - eps;
       const down = objective();
       k.heap()[t.value + i] = orig;
+      const centre = objective();
       const numeric = (up - down) / (2 * eps);
-      const err = Math.abs(t.grad[i] - numeric) / (2e-3 + 2e-2 * Math.abs(numeric));
+      const tolerance = 2e-3 + 2e-2 * Math.abs(numeric);
+      // A ReLU (or max-pool) kink within eps of the point bends the objective there: the backward pass
+      // gives one side's slope and the central difference their mean, off by up to half the bend. Only a
+      // bend above twice the tolerance can fail the check, and a wrong gradient does not bend anything,
+      // so such points are skipped rather than counted (which seed hits a kink is luck).
+      const bend = Math.abs((up - centre) / eps - (centre - down) / eps);
+      if (bend > 2 * tolerance) continue;
+      const err = Math.abs(t.grad[i] - numeric) / tolerance;
       checked++;
       if (err > worst) {
         worst = err;

@@ -3,14 +3,14 @@
 
 import { TsKernels } from '../kernels-ts.js';
 import { bestWasmVariant, WasmKernels } from '../kernels-wasm.js';
-import { Rng } from '../rng.js';
+import { Rng } from '../../random.js';
 
 const rng = new Rng(11);
 let worst = 0;
 for (let t = 0; t < 24; t++) {
-  const m = 1 + rng.int(40);
-  const n = 1 + rng.int(40);
-  const k = 1 + rng.int(600);
+  const m = rng.int(1, 40);
+  const n = rng.int(1, 40);
+  const k = rng.int(1, 600);
   const ta = rng.next() < 0.5;
   const tb = rng.next() < 0.5;
   const outs = [new TsKernels(), new WasmKernels('relaxed')].map((kk) => {

@@ -2,7 +2,7 @@
 // (slider and bias-correction toggle), pruned trials in their own colour ending in a cross, and the
 // 10–90% band and median over all trials.
 import type { IntermediatePlot } from '../../../analysis/plots/index.js';
-import { ewa } from '../../../analysis/plots/smoothing.js';
+import { ewa } from '../../../analysis/plots/index.js';
 import { esc, fmt } from '../dom.js';
 import { COLORS } from './core.js';
 import type { Option } from './core.js';

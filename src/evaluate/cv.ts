@@ -3,8 +3,8 @@
 import { TrialFailed, TunekitError } from '../errors.js';
 import type { Objective } from '../study/study.js';
 import type { Trial } from '../study/trial.js';
-import { classLabels, subset, type Dataset } from './dataset.js';
-import { kFold, repeatedKFold, repeatedStratifiedKFold, stratifiedKFold, type Fold } from './split.js';
+import { classLabels, subset, type Dataset } from '../data/dataset.js';
+import { kFold, repeatedKFold, repeatedStratifiedKFold, stratifiedKFold, type Fold } from '../data/split.js';
 
 /** How to make folds: k (default 5), repeats (default 1), stratify (default: when there are classes), seed (default 0). */
 export interface FoldSpec {

@@ -3,15 +3,21 @@
 // (per epoch, so pruners can act) and the final validation metrics are stored on the trial.
 import { TrialFailed, TunekitError } from '../errors.js';
 import {
+  DEFAULT_MONITOR,
+  VALIDATION_MONITORS,
   buildModel,
+  checkMonitor,
   evaluate,
   fit,
+  monitorMetric,
+  prepareTraining,
   type FitOptions,
   type History,
   type KernelsChoice,
   type MetricName,
   type Model,
   type ModelConfig,
+  type Monitor,
 } from '../nn/index.js';
 import { pruningCallback } from '../pruners/report-epochs.js';
 import {
@@ -26,9 +32,9 @@ import type { Objective } from '../study/study.js';
 import type { Trial } from '../study/trial.js';
 import type { JsonValue } from '../study/types.js';
 import { crossValidatedObjective, makeFolds, type FoldSpec } from './cv.js';
-import type { Dataset } from './dataset.js';
-import { fitPreprocess, transform, type FittedTransform, type PreprocessStep } from './preprocess.js';
-import type { Fold } from './split.js';
+import type { Dataset } from '../data/dataset.js';
+import { fitPreprocess, transform, type FittedTransform, type PreprocessStep } from '../data/preprocess.js';
+import type { Fold } from '../data/split.js';
 
 /** What a search space asks hyperparameters of: a running Trial, or `fixedParams` when refitting. */
 export type ParamSource = Pick<Trial, 'suggestFloat' | 'suggestInt' | 'suggestCategorical'>;
@@ -56,9 +62,9 @@ export interface TrainerObjectiveOptions {
   data: TrainerData;
   /**
    * The trial's value: 'val_loss' (default) or 'val_<metric>' (val_accuracy, val_f1, val_r2, ...). The
-   * study's direction must suit it.
+   * study's direction must suit it (`monitorDirection` says which).
    */
-  monitor?: string;
+  monitor?: Monitor;
   /** Seeds weight initialisation (the same for every trial, so trials differ by hyperparameters only). Default 0. */
   seed?: number;
   kernels?: KernelsChoice;
@@ -73,8 +79,7 @@ export const TRAINER_ATTRS = {
 } as const;
 
 export function trainerObjective(options: TrainerObjectiveOptions): Objective {
-  const monitor = options.monitor ?? 'val_loss';
-  metricOf(monitor);
+  const monitor = trialMonitor(options.monitor);
   const run = { monitor, seed: options.seed ?? 0, ...(options.kernels ? { kernels: options.kernels } : {}) };
   const data = options.data;
   if ('cv' in data) {
@@ -131,7 +136,7 @@ export interface TrainResult {
 }
 
 export interface TrainOptions {
-  monitor?: string;
+  monitor?: Monitor;
   seed?: number;
   kernels?: KernelsChoice;
   onEpochEnd?: FitOptions['onEpochEnd'];
@@ -145,7 +150,7 @@ export async function trainAndEvaluate(
   score: Dataset,
   options: TrainOptions = {},
 ): Promise<TrainResult> {
-  const monitor = options.monitor ?? 'val_loss';
+  const monitor = trialMonitor(options.monitor);
   const config = space(params);
   const prepared = prepare(config, train, score, options);
   const history = await fit(prepared.model, prepared.train, {
@@ -177,7 +182,7 @@ export interface EvaluateParamsOptions {
    * watch the test rows, which must not steer training. Default: the space's epochs.
    */
   epochs?: number;
-  monitor?: string;
+  monitor?: Monitor;
   seed?: number;
   kernels?: KernelsChoice;
 }
@@ -187,7 +192,7 @@ export interface EvaluateParamsOptions {
  * protocol, typically inside `evaluateOnTest`. Returns the loss and metrics on `test`.
  */
 export async function evaluateParams(options: EvaluateParamsOptions): Promise<TrainResult> {
-  const monitor = options.monitor ?? 'val_loss';
+  const monitor = trialMonitor(options.monitor);
   const config = options.space(fixedParams(options.params));
   const { earlyStopping: _ignored, ...fitOptions } = config.fit;
   const prepared = prepare(config, options.train, options.test, options);
@@ -236,7 +241,7 @@ function prepare(
   config: TrainerConfig,
   train: Dataset,
   score: Dataset,
-  options: { monitor?: string; seed?: number; kernels?: KernelsChoice },
+  options: { monitor?: Monitor; seed?: number; kernels?: KernelsChoice },
 ): Prepared {
   const fitted = fitPreprocess(config.preprocess ?? [], train);
   const tr = transform(fitted, train);
@@ -246,9 +251,7 @@ function prepare(
     { ...config.model, inputShape },
     { seed: options.seed ?? 0, ...(options.kernels ? { kernels: options.kernels } : {}) },
   );
-  const wanted = metricOf(options.monitor ?? 'val_loss');
-  const metrics = [...new Set([...(config.fit.metrics ?? []), ...(wanted ? [wanted] : [])])];
-  return { model, train: tr, score: sc, metrics, fitted };
+  return { model, train: tr, score: sc, metrics: metricsFor(config, trialMonitor(options.monitor)), fitted };
 }
 
 function finish(
@@ -256,12 +259,12 @@ function finish(
   config: TrainerConfig,
   history: History,
   epochsTrained: number,
-  monitor: string,
+  monitor: Monitor,
 ): TrainResult {
   const result = evaluate(prepared.model, prepared.score, config.fit.loss, prepared.metrics);
   const metrics: Record<string, number> = { loss: result.valLoss };
   for (const [name, value] of Object.entries(result.val)) if (value !== undefined) metrics[name] = value;
-  const wanted = metricOf(monitor);
+  const wanted = monitorMetric(monitor);
   const value = wanted ? metrics[wanted] : result.valLoss;
   if (value === undefined || !Number.isFinite(value))
     throw new TrialFailed(
@@ -270,16 +273,39 @@ function finish(
   return { value, metrics, history, epochsTrained, model: prepared.model, preprocess: prepared.fitted };
 }
 
-/** 'val_loss' → null (the loss), 'val_accuracy' → 'accuracy'. */
-function metricOf(monitor: string): MetricName | null {
-  if (monitor === 'val_loss') return null;
-  const name = monitor.startsWith('val_') ? monitor.slice(4) : '';
-  if (!['accuracy', 'precision', 'recall', 'f1', 'log_loss', 'mse', 'mae', 'r2'].includes(name))
-    throw new TunekitError(
-      'invalid_argument',
-      `monitor must be val_loss or val_<metric> (accuracy, precision, recall, f1, log_loss, mse, mae, r2), got ${JSON.stringify(monitor)}`,
-    );
-  return name as MetricName;
+/** The trial's value: a validation monitor (checked, since it may come from a config or JavaScript). */
+function trialMonitor(monitor: Monitor | undefined): Monitor {
+  return checkMonitor(monitor ?? DEFAULT_MONITOR, 'monitor', VALIDATION_MONITORS);
+}
+
+/**
+ * The metrics fit computes: the requested ones, plus what the trial's value and early stopping watch, so
+ * any monitor the trainer knows can be watched without listing its metric.
+ */
+function metricsFor(config: TrainerConfig, monitor: Monitor): MetricName[] {
+  const stopping = checkMonitor(
+    config.fit.earlyStopping?.monitor ?? DEFAULT_MONITOR,
+    'earlyStopping.monitor',
+  );
+  const watched = [monitorMetric(monitor), monitorMetric(stopping)].filter((m) => m !== null);
+  return [...new Set([...(config.fit.metrics ?? []), ...watched])];
+}
+
+/**
+ * Builds what a trial would train with, without training: the model, and from the fit options the loss,
+ * optimizer, schedule and early-stopping monitor. Throws what the trial would (errors from fit's options
+ * name their field, e.g. `optimizer.lr`); a config's dry run calls it before any trial starts.
+ */
+export function checkTrainerConfig(
+  config: TrainerConfig,
+  inputShape: number[],
+  options: { monitor?: Monitor; seed?: number } = {},
+): void {
+  const model = buildModel(
+    { ...config.model, inputShape: config.model.inputShape ?? inputShape },
+    { seed: options.seed ?? 0 },
+  );
+  prepareTraining(model, { ...config.fit, metrics: metricsFor(config, trialMonitor(options.monitor)) }, true);
 }
 
 function averageMetrics(all: readonly Record<string, number>[]): Record<string, JsonValue> {

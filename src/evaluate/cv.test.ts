@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { createStudy } from '../create-study.js';
 import type { Pruner } from '../study/pruner.js';
 import { CV_ATTRS, crossValidatedObjective, makeFolds, meanStd } from './cv.js';
-import { loadDataset } from './registry.js';
-import { kFold } from './split.js';
+import { loadDataset } from '../data/registry.js';
+import { kFold } from '../data/split.js';
 import { knnAccuracy } from './testing/knn.js';
 
 const iris = loadDataset('iris');

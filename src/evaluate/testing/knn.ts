@@ -1,6 +1,6 @@
 // Test-only model: k-nearest-neighbours accuracy, fast enough to run hundreds of folds in a test and with
 // a hyperparameter (k) that matters, so tuning has something to find.
-import type { Dataset } from '../dataset.js';
+import type { Dataset } from '../../data/dataset.js';
 
 export function knnAccuracy(train: Dataset, test: Dataset, k: number): number {
   const f = train.features;

@@ -3,9 +3,9 @@ import { createStudy } from '../create-study.js';
 import { mlp } from '../nn/index.js';
 import type { Pruner } from '../study/pruner.js';
 import { CV_ATTRS } from './cv.js';
-import { concatDatasets } from './dataset.js';
-import { loadDataset } from './registry.js';
-import { trainValTestSplit } from './split.js';
+import { concatDatasets } from '../data/dataset.js';
+import { loadDataset } from '../data/registry.js';
+import { trainValTestSplit } from '../data/split.js';
 import { evaluateOnTest, testEvaluations } from './test-set.js';
 import {
   TRAINER_ATTRS,
@@ -129,9 +129,9 @@ describe('trainerObjective', () => {
     expect((await study.trials())[0]!.state).toBe('complete');
   });
 
-  it('refuses an unknown monitor', () => {
-    expect(() => trainerObjective({ space, data: { train, val }, monitor: 'accuracy' })).toThrow(
-      /val_<metric>/,
+  it('refuses an unknown monitor, naming the field and the valid names', () => {
+    expect(() => trainerObjective({ space, data: { train, val }, monitor: 'accuracy' as never })).toThrow(
+      /^monitor: expected one of val_loss, val_accuracy, .*val_r2, got "accuracy"$/,
     );
   });
 });

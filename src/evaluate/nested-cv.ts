@@ -7,9 +7,9 @@ import { deriveSeed } from '../random.js';
 import type { ParamValue } from '../search-space/index.js';
 import type { OptimizeOptions, Study } from '../study/study.js';
 import type { Direction } from '../study/types.js';
-import { subset, type Dataset } from './dataset.js';
+import { subset, type Dataset } from '../data/dataset.js';
 import { crossValidatedObjective, makeFolds, meanStd, type FoldScore, type FoldSpec } from './cv.js';
-import type { Fold } from './split.js';
+import type { Fold } from '../data/split.js';
 import { evaluateOnTest } from './test-set.js';
 
 export interface OuterSplit {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { InMemoryStorage } from '../storage/memory.js';
 import { meanStd } from './cv.js';
 import { nestedCrossValidation } from './nested-cv.js';
-import { loadDataset } from './registry.js';
+import { loadDataset } from '../data/registry.js';
 import { makeFolds } from './cv.js';
 import { testEvaluations } from './test-set.js';
 import { knnAccuracy } from './testing/knn.js';
