@@ -1,5 +1,5 @@
 // Options shared by the CLI's commands: where the storage is, machine-readable output.
-import { DEFAULT_STORAGE } from '../config/index.js';
+import { resolveStorageUrl } from '../config/index.js';
 import { TunekitError, openStorage } from '../index.js';
 import type { StudyStorage } from '../index.js';
 import type { ParsedArgs } from './args.js';
@@ -8,7 +8,7 @@ export const STORAGE_OPTION = 'storage';
 
 export function storageUrl(args: ParsedArgs): string {
   const value = args.options[STORAGE_OPTION];
-  return typeof value === 'string' ? value : (process.env.TUNEKIT_STORAGE ?? DEFAULT_STORAGE);
+  return resolveStorageUrl({ flag: typeof value === 'string' ? value : undefined });
 }
 
 export async function withStorage<T>(

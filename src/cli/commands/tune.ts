@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadConfigFile, runTune } from '../../config/index.js';
+import { loadConfigFile, resolveStorageUrl, runTune } from '../../config/index.js';
 import type { TuneConfig, TuneOverrides } from '../../config/index.js';
 import { TunekitError, loadStudy } from '../../index.js';
 import type { Study, TrialRecord } from '../../index.js';
@@ -114,7 +114,7 @@ export const tune: Command = {
       await runWorkers(workers, forwarded);
       study = await loadStudy({
         studyName: config.study.name,
-        storage: overrides.storage ?? config.study.storage,
+        storage: resolveStorageUrl({ flag: overrides.storage, config: config.study.storage }),
       });
     } else {
       let done = 0;
