@@ -171,16 +171,18 @@ async function tuneWithWorkers(
   if (options.seed !== undefined) forwarded.push('--seed', String(options.seed));
   const codes = await runWorkers(workers, forwarded);
   const after = await outcome(url, config.study.name);
-  const study = await loadStudy({ studyName: config.study.name, storage: url });
+  const failed = codes.findIndex((c) => c !== 0);
+  const workerFailed =
+    failed >= 0
+      ? new TunekitError('worker_failed', `worker ${failed} exited with code ${codes[failed]}`)
+      : undefined;
+  // Workers that died before creating the study leave nothing to summarise: their exit is the error.
+  const study = await loadStudy({ studyName: config.study.name, storage: url }).catch((error: unknown) => {
+    throw workerFailed ?? error;
+  });
   if (after.complete === before.complete && after.lastFailure !== undefined)
     return { study, error: noTrialCompleted(after.lastFailure) };
-  const failed = codes.findIndex((c) => c !== 0);
-  if (failed >= 0)
-    return {
-      study,
-      error: new TunekitError('worker_failed', `worker ${failed} exited with code ${codes[failed]}`),
-    };
-  return { study };
+  return workerFailed ? { study, error: workerFailed } : { study };
 }
 
 async function tuneHere(config: TuneConfig, overrides: TuneOverrides, options: RunValues): Promise<Run> {
