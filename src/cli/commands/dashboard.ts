@@ -19,7 +19,7 @@ export const dashboard = defineCommand({
     port: {
       type: 'int',
       value: 'PORT',
-      description: 'port to listen on (0: any free port)',
+      description: 'port to listen on, 0 for any free one',
       min: 0,
       max: 65535,
       default: 8080,
