@@ -14,7 +14,10 @@ export const defaults = {
     new AutoSampler(seed === undefined ? {} : { seed }),
   // Optuna's default: inert until 5 trials complete, and only for objectives that ask shouldPrune().
   pruner: (): Pruner => new MedianPruner(),
+  // The library keeps a study in memory (it runs in a browser and leaves nothing behind); a config run and
+  // the CLI persist to a file instead, because their study must outlive the process that ran it.
   storage: (): StudyStorage => new InMemoryStorage(),
+  fileStorage: 'sqlite:./tunekit.db',
   heartbeatIntervalMs: 10_000,
   // Generous: an objective that blocks the event loop (synchronous training) sends no heartbeat meanwhile.
   gracePeriodMs: (heartbeatIntervalMs: number): number => 6 * heartbeatIntervalMs,

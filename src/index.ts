@@ -192,4 +192,4 @@ export type {
 // Errors and randomness
 export { TrialFailed, TrialPruned, TunekitError, isTunekitError } from './errors.js';
 export type { ErrorCode } from './errors.js';
-export { Rng } from './random.js';
+export { Rng, checkSeed } from './random.js';

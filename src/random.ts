@@ -126,3 +126,20 @@ export class Rng {
 function rotl(x: number, k: number): number {
   return (x << k) | (x >>> (32 - k));
 }
+
+// Kept beside checkSeed (imports are hoisted), so this block lands as one append while random.ts is reworked.
+import { TunekitError } from './errors.js';
+
+/**
+ * The one rule for a seed, wherever it is given (a config, a flag, an option): a non-negative safe integer,
+ * 0 included. `field` names where it came from ('study.seed', '--seed'); configs rethrow as config errors.
+ */
+export function checkSeed(value: unknown, field: string): number {
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return value;
+  const got = typeof value === 'number' ? String(value) : (JSON.stringify(value) ?? String(value));
+  throw new TunekitError(
+    'invalid_argument',
+    `${field}: expected a seed (an integer from 0 to ${Number.MAX_SAFE_INTEGER}), got ${got}`,
+    { path: field },
+  );
+}

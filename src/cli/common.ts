@@ -1,24 +1,48 @@
-// Options shared by the CLI's commands: where the storage is, machine-readable output.
-import { DEFAULT_STORAGE } from '../config/index.js';
-import { TunekitError, openStorage } from '../index.js';
+// Options shared by the CLI's commands (where the storage is, machine-readable output, quiet) and the
+// opening of a storage that read-only commands must not create.
+import { STORAGE_ENV, resolveStorageUrl } from '../config/index.js';
+import { DEFAULT_STORAGE, STORAGE_PRECEDENCE } from '../config/index.js';
+import { openStorage } from '../index.js';
 import type { StudyStorage } from '../index.js';
-import type { ParsedArgs } from './args.js';
 
-export const STORAGE_OPTION = 'storage';
+/** --storage of commands without a config file. */
+export const STORAGE = {
+  type: 'string',
+  value: 'URL',
+  description: `the storage: sqlite:FILE, postgres://... or memory: (default $${STORAGE_ENV}, else ${DEFAULT_STORAGE})`,
+} as const;
 
-export function storageUrl(args: ParsedArgs): string {
-  const value = args.options[STORAGE_OPTION];
-  return typeof value === 'string' ? value : (process.env.TUNEKIT_STORAGE ?? DEFAULT_STORAGE);
+/** --storage of commands that read a config file (tune, worker). */
+export const CONFIG_STORAGE = {
+  ...STORAGE,
+  description: `the storage (precedence: ${STORAGE_PRECEDENCE})`,
+} as const;
+
+export const JSON_OUTPUT = { type: 'boolean', description: 'print machine-readable JSON' } as const;
+export const QUIET = { type: 'boolean', short: 'q', description: 'print nothing on success' } as const;
+export const STUDY = { name: 'study', description: "the study's name" } as const;
+export const CONFIG_FILE = {
+  name: 'config',
+  description: 'a config file (YAML or JSON; see docs/cli.md)',
+} as const;
+
+/** The storage URL of a command: the one rule of resolveStorageUrl, for every command. */
+export function storageUrl(flag: string | undefined, config?: string): string {
+  return resolveStorageUrl({ flag, config });
 }
 
+/**
+ * Opens an existing storage, uses it and closes it. `create: false` (the default here) refuses a SQLite
+ * file that does not exist, so a mistyped path is an error instead of a new empty database.
+ */
 export async function withStorage<T>(
-  args: ParsedArgs,
-  use: (storage: StudyStorage, url: string) => Promise<T>,
+  url: string,
+  use: (storage: StudyStorage) => Promise<T>,
+  options: { create?: boolean } = {},
 ): Promise<T> {
-  const url = storageUrl(args);
-  const storage = await openStorage(url);
+  const storage = await openStorage(url, { create: options.create ?? false });
   try {
-    return await use(storage, url);
+    return await use(storage);
   } finally {
     await storage.close();
   }
@@ -32,13 +56,6 @@ export function printJson(value: unknown): void {
       2,
     ),
   );
-}
-
-export function studyArg(args: ParsedArgs, command: string): string {
-  const name = args.positionals[0];
-  if (name === undefined)
-    throw new TunekitError('invalid_argument', `give the study name, e.g. tunekit ${command} my-study`);
-  return name;
 }
 
 /**

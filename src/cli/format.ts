@@ -47,16 +47,33 @@ export function table(header: readonly string[], rows: ReadonlyArray<readonly st
   return [bold(line(header)), ...rows.map(line)].join('\n');
 }
 
-/** Redraws one status line on a TTY; prints nothing elsewhere. */
-export function progress(done: number, total: number | undefined, status: string): void {
-  if (!process.stderr.isTTY) return;
-  const width = 24;
-  const bar = total
-    ? `[${'#'.repeat(Math.round((done / total) * width)).padEnd(width, '.')}] ${done}/${total}`
-    : `${done} trials`;
-  process.stderr.write(`\r${bar} ${status}\x1b[K`);
-}
+/**
+ * The status line of a long run, redrawn in place on a TTY. Log lines (a failed trial's reason) are written
+ * above it, so they are never overwritten or spliced into the bar; off a TTY only the log lines appear.
+ */
+export class ProgressLine {
+  private shown = '';
 
-export function endProgress(): void {
-  if (process.stderr.isTTY) process.stderr.write('\n');
+  constructor(private readonly enabled = Boolean(process.stderr.isTTY)) {}
+
+  update(done: number, total: number | undefined, status: string): void {
+    if (!this.enabled) return;
+    const width = 24;
+    const bar = total
+      ? `[${'#'.repeat(Math.round((Math.min(done, total) / total) * width)).padEnd(width, '.')}] ${done}/${total}`
+      : `${done} trials`;
+    this.shown = `${bar} ${status}`.trimEnd();
+    process.stderr.write(`\r${this.shown}\x1b[K`);
+  }
+
+  log(line: string): void {
+    if (this.shown) process.stderr.write('\r\x1b[K');
+    process.stderr.write(`${line}\n`);
+    if (this.shown) process.stderr.write(this.shown);
+  }
+
+  end(): void {
+    if (this.shown) process.stderr.write('\n');
+    this.shown = '';
+  }
 }

@@ -3,6 +3,7 @@
 // One file per command under commands/; this file only dispatches.
 import { readFileSync } from 'node:fs';
 import { TunekitError } from '../index.js';
+import { didYouMean } from './args.js';
 import { commands } from './commands/index.js';
 import { EXIT } from './exit-codes.js';
 
@@ -28,7 +29,9 @@ function help(): string {
     '  --help, -h     show help (also: tunekit <command> --help)',
     '  --version, -v  print the version',
     '',
-    'Exit codes: 0 ok, 1 error, 2 bad usage or config, 3 storage unreachable, 4 study not found.',
+    'Options of every command are checked: an unknown option or value is refused (exit 2).',
+    'Exit codes: 0 ok, 1 error (or a tune/worker run in which no trial completed), 2 bad usage or config,',
+    '3 storage unreachable (or a read-only command given a database that does not exist), 4 study not found.',
   ].join('\n');
 }
 
@@ -44,7 +47,8 @@ export async function main(argv: string[]): Promise<number> {
   }
   const command = commands[first];
   if (!command) {
-    console.error(`tunekit: unknown command "${first}"; run tunekit --help for the list`);
+    const hint = didYouMean(first, Object.keys(commands));
+    console.error(`tunekit: unknown command "${first}"${hint || '; run tunekit --help for the list'}`);
     return EXIT.usage;
   }
   if (rest.includes('--help') || rest.includes('-h')) {

@@ -1,6 +1,7 @@
 // Small validators for configs read from YAML or JSON. Each error names the path of the field, what was
 // expected and what was found, e.g. `space.lr.low: expected a finite number, got "abc"`.
-import { TunekitError } from '../errors.js';
+import { TunekitError, isTunekitError } from '../errors.js';
+import { checkSeed } from '../random.js';
 
 export type Path = string;
 
@@ -83,4 +84,14 @@ export function array(value: unknown, path: Path): unknown[] {
 
 export function optional<T>(value: unknown, check: (v: unknown) => T): T | undefined {
   return value === undefined || value === null ? undefined : check(value);
+}
+
+/** A seed by the one rule of `checkSeed`, reported as a config error naming the field. */
+export function seed(value: unknown, path: Path): number {
+  try {
+    return checkSeed(value, path);
+  } catch (error) {
+    if (isTunekitError(error)) throw new TunekitError('config_invalid', error.message, { path });
+    throw error;
+  }
 }

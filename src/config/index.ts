@@ -1,7 +1,9 @@
 // tunekit/config: studies described as data (YAML or JSON), any program run as a trial, coarse-to-fine.
 // Node-only (files and processes), so it lives apart from the light core entry.
 export { loadConfigFile, parseConfigText } from './load.js';
-export { parseConfig, DEFAULT_STORAGE } from './schema.js';
+export { parseConfig } from './schema.js';
+export { DEFAULT_STORAGE, STORAGE_ENV, STORAGE_PRECEDENCE, resolveStorageUrl } from './storage-url.js';
+export type { StorageSources } from './storage-url.js';
 export type { ObjectiveConfig, StrategyConfig, StudyConfig, TuneConfig } from './schema.js';
 export { parseSpace, suggestSpace, spaceDistributions } from './space.js';
 export type { SpaceEntry } from './space.js';

@@ -149,11 +149,7 @@ export function makeSampler(
   space: readonly SpaceEntry[],
   seed?: number,
 ): Sampler {
-  if (
-    spec.options.seed !== undefined &&
-    !(Number.isInteger(spec.options.seed) && (spec.options.seed as number) >= 0)
-  )
-    throw check.configError(`${path}.seed`, 'a non-negative integer', spec.options.seed);
+  if (spec.options.seed !== undefined) check.seed(spec.options.seed, `${path}.seed`);
   const options =
     seed !== undefined && !('seed' in spec.options) ? { ...spec.options, seed } : { ...spec.options };
   return build(SAMPLERS, spec, path, (entry) => entry.make(options, space));

@@ -9,14 +9,21 @@ import type { Trial } from '../study/trial.js';
 import type { JsonValue, TrialRecord } from '../study/types.js';
 import { TunekitError } from '../errors.js';
 import { resolveStorage } from '../storage/resolve.js';
+import type { LoggingOptions } from '../study/logger.js';
 import { narrowSpace } from './coarse-to-fine.js';
 import { makePruner, makeSampler } from './plugins.js';
 import { parseConfig } from './schema.js';
 import type { TuneConfig } from './schema.js';
 import { suggestSpace } from './space.js';
+import { resolveStorageUrl } from './storage-url.js';
 import type { SpaceEntry } from './space.js';
 
-export interface TuneOverrides {
+/**
+ * What a caller (the CLI's flags) puts above the config. `seed` wins over `study.sampler.seed` and
+ * `study.seed`; `storage` over $TUNEKIT_STORAGE and `study.storage` (see resolveStorageUrl). The logging
+ * options go to the study's logger: the CLI routes failure lines around its progress line.
+ */
+export interface TuneOverrides extends LoggingOptions {
   trials?: number;
   timeoutSeconds?: number;
   storage?: string;
@@ -38,7 +45,8 @@ export async function openConfigStudy(config: TuneConfig, overrides: TuneOverrid
 
 /** The config a study was started with (stored by `openConfigStudy`), for workers that join it by name. */
 export async function loadStudyConfig(storage: string, studyName: string): Promise<TuneConfig> {
-  const opened = await resolveStorage(storage);
+  // Joining never creates a database: a mistyped path is an error, not a new empty file.
+  const opened = await resolveStorage(storage, { create: false });
   try {
     const source = (await opened.getStudy(studyName)).config;
     if (source === null)
@@ -55,17 +63,26 @@ export async function loadStudyConfig(storage: string, studyName: string): Promi
 function createConfigStudy(config: TuneConfig, overrides: TuneOverrides): Promise<Study> {
   const { study } = config;
   const seed = overrides.seed ?? study.seed;
+  // A seed given by the caller replaces the sampler's own; without one, study.sampler.seed beats study.seed.
+  const sampler =
+    study.sampler && overrides.seed !== undefined
+      ? { ...study.sampler, options: { ...study.sampler.options, seed: overrides.seed } }
+      : study.sampler;
   const pruner = study.pruner ? makePruner(study.pruner, 'study.pruner') : undefined;
+  const { logger, logLevel, quiet } = overrides;
   return createStudy({
     studyName: study.name,
-    storage: overrides.storage ?? study.storage,
+    storage: resolveStorageUrl({ flag: overrides.storage, config: study.storage }),
     directions: study.directions,
     loadIfExists: true,
     retries: study.retries,
-    ...(study.sampler ? { sampler: makeSampler(study.sampler, 'study.sampler', config.space, seed) } : {}),
+    ...(sampler ? { sampler: makeSampler(sampler, 'study.sampler', config.space, seed) } : {}),
     ...(pruner === undefined ? {} : pruner === null ? { pruner: nopPruner } : { pruner }),
     ...(seed === undefined ? {} : { seed }),
     ...(overrides.worker ? { worker: overrides.worker } : {}),
+    ...(logger ? { logger } : {}),
+    ...(logLevel ? { logLevel } : {}),
+    ...(quiet ? { quiet } : {}),
   });
 }
 

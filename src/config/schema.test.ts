@@ -47,10 +47,11 @@ describe('parseConfig', () => {
     expect(config.study).toMatchObject({
       name: 's',
       directions: ['maximize'],
-      storage: 'sqlite:./tunekit.db',
       trials: 20,
       retries: 1,
     });
+    // Not filled in: $TUNEKIT_STORAGE must still be able to win over an absent study.storage.
+    expect(config.study.storage).toBeUndefined();
     expect(config.study.sampler).toEqual({ kind: 'tpe', options: { seed: 1 } });
     expect(config.study.pruner).toEqual({ kind: 'median', options: {} });
     expect(config.space.map((e) => e.name)).toEqual(['lr', 'optimizer', 'momentum', 'units']);
@@ -126,5 +127,44 @@ describe('parseConfig', () => {
       /c.yaml is not valid YAML at line \d/,
     );
     expect(() => parseConfigText('{"a":', 'c.json')).toThrow(/c.json is not valid JSON/);
+  });
+});
+
+describe('seeds in a config', () => {
+  const withSeeds = (study: Record<string, unknown>, split?: Record<string, unknown>) => ({
+    study: { name: 's', ...study },
+    space: { lr: { type: 'float', low: 1e-3, high: 0.1 } },
+    objective: {
+      trainer: {
+        data: 'iris',
+        ...(split ? { split } : {}),
+        model: { mlp: { hidden: [4] } },
+        fit: { epochs: 1, optimizer: { kind: 'adam', lr: '$lr' } },
+        monitor: 'val_accuracy',
+      },
+    },
+  });
+
+  it('accepts 0 everywhere a seed is given', () => {
+    const config = parseConfig({
+      ...withSeeds({ seed: 0, sampler: { kind: 'random', seed: 0 } }, { seed: 0 }),
+    });
+    expect(config.study.seed).toBe(0);
+    const trainer = { ...withSeeds({}).objective.trainer, seed: 0 };
+    expect(parseConfig({ ...withSeeds({}), objective: { trainer } }).objective).toMatchObject({ seed: 0 });
+  });
+
+  it('refuses a negative, fractional or non-numeric seed by one rule, naming the field', () => {
+    const bad: Array<[unknown, string]> = [
+      [withSeeds({ seed: -1 }), 'study.seed: expected a seed'],
+      [withSeeds({ seed: 1.5 }), 'study.seed: expected a seed'],
+      [withSeeds({}, { seed: -2 }), 'objective.trainer.split.seed: expected a seed'],
+      [withSeeds({}, { seed: 0.5 }), 'objective.trainer.split.seed: expected a seed'],
+      [
+        { ...withSeeds({}), objective: { trainer: { ...withSeeds({}).objective.trainer, seed: '3' } } },
+        'objective.trainer.seed: expected a seed',
+      ],
+    ];
+    for (const [raw, message] of bad) expect(errorOf(raw).message).toContain(message);
   });
 });

@@ -12,7 +12,8 @@ import type { SpaceEntry } from './space.js';
 
 export interface StudyConfig {
   readonly name: string;
-  readonly storage: string;
+  /** As written; absent when the config names none (see resolveStorageUrl for the precedence). */
+  readonly storage?: string;
   readonly directions: readonly Direction[];
   /** Absent: the library's default. */
   readonly sampler?: PluginSpec;
@@ -47,8 +48,6 @@ export interface TuneConfig {
   /** The config as written (plain data), stored with the study so `tunekit worker` can run it. */
   readonly source: unknown;
 }
-
-export const DEFAULT_STORAGE = 'sqlite:./tunekit.db';
 
 export function parseConfig(raw: unknown): TuneConfig {
   const root = check.object(raw, 'config', ['study', 'space', 'objective', 'strategy']);
@@ -93,12 +92,13 @@ function parseStudy(raw: unknown): StudyConfig {
       : [check.oneOf(s.direction ?? 'minimize', 'study.direction', ['minimize', 'maximize'] as const)];
   if (directions.length === 0)
     throw check.configError('study.directions', 'at least one direction', s.directions);
-  const seed = check.optional(s.seed, (v) => nonNegativeInt(v, 'study.seed'));
+  const seed = check.optional(s.seed, (v) => check.seed(v, 'study.seed'));
+  const storage = check.optional(s.storage, (v) => check.string(v, 'study.storage'));
   const trials = check.optional(s.trials, (v) => check.positiveInt(v, 'study.trials'));
   const timeoutSeconds = check.optional(s.timeout, (v) => check.positive(v, 'study.timeout'));
   return {
     name: check.string(s.name, 'study.name'),
-    storage: check.optional(s.storage, (v) => check.string(v, 'study.storage')) ?? DEFAULT_STORAGE,
+    ...(storage === undefined ? {} : { storage }),
     directions,
     ...(s.sampler === undefined ? {} : { sampler: parsePlugin(s.sampler, 'study.sampler') }),
     ...(s.pruner === undefined ? {} : { pruner: parsePlugin(s.pruner, 'study.pruner') }),

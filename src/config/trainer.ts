@@ -85,7 +85,7 @@ export function parseTrainer(
     monitor:
       check.optional(t.monitor, (v) => check.oneOf(v, `${path}.monitor`, VALIDATION_MONITORS)) ??
       DEFAULT_MONITOR,
-    seed: check.optional(t.seed, (v) => check.positiveInt(Number(v) + 1, `${path}.seed`) - 1) ?? 0,
+    seed: check.optional(t.seed, (v) => check.seed(v, `${path}.seed`)) ?? 0,
   };
 }
 
@@ -168,7 +168,7 @@ function parseSplit(raw: unknown, path: string): TrainerObjectiveConfig['split']
     test: check.optional(s.test, (v) => fraction(v, `${path}.test`)) ?? 0.2,
     folds: check.optional(s.folds, (v) => check.positiveInt(v, `${path}.folds`)) ?? 0,
     stratify: check.optional(s.stratify, (v) => check.boolean(v, `${path}.stratify`)) ?? true,
-    seed: check.optional(s.seed, (v) => check.number(v, `${path}.seed`)) ?? 0,
+    seed: check.optional(s.seed, (v) => check.seed(v, `${path}.seed`)) ?? 0,
   };
   if (split.folds === 1)
     throw check.configError(`${path}.folds`, 'at least 2 folds (or 0 for a hold-out validation part)', 1);

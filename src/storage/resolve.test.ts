@@ -40,4 +40,19 @@ describe('resolveStorage', () => {
     }
     await expect(resolveStorage('mysql://x')).rejects.toMatchObject({ code: 'invalid_argument' });
   });
+
+  it('refuses a missing SQLite file with create: false and leaves none behind', async () => {
+    const file = join(dir, 'typo.db');
+    await expect(resolveStorage(`sqlite:${file}`, { create: false })).rejects.toMatchObject({
+      code: 'storage_unreachable',
+      message: expect.stringContaining(file),
+    });
+    expect(existsSync(file)).toBe(false);
+    const made = await resolveStorage(`sqlite:${file}`);
+    await made.close?.();
+    const opened = await resolveStorage(`sqlite:${file}`, { create: false });
+    expect(opened).toBeInstanceOf(SqliteStorage);
+    await opened.close?.();
+    expect(await resolveStorage('memory:', { create: false })).toBeInstanceOf(InMemoryStorage);
+  });
 });

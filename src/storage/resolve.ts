@@ -4,15 +4,27 @@ import { TunekitError } from '../errors.js';
 import type { StudyStorage } from '../study/storage.js';
 import { InMemoryStorage } from './memory.js';
 
-export async function resolveStorage(storage: StudyStorage | string): Promise<StudyStorage> {
+export interface ResolveOptions {
+  /**
+   * false: a database that does not exist yet is refused (`storage_unreachable`) instead of created, for
+   * callers that only read. SQLite checks the file; PostgreSQL never creates a database anyway.
+   */
+  create?: boolean;
+}
+
+export async function resolveStorage(
+  storage: StudyStorage | string,
+  options: ResolveOptions = {},
+): Promise<StudyStorage> {
   if (typeof storage !== 'string') return storage;
   if (storage === 'memory:' || storage === ':memory:') return new InMemoryStorage();
   if (storage.startsWith('sqlite:')) {
+    const path = sqlitePath(storage);
     const { SqliteStorage } = (await loadBackEnd(
       './sqlite/index.js',
       storage,
     )) as typeof import('./sqlite/index.js');
-    return new SqliteStorage(sqlitePath(storage));
+    return new SqliteStorage(path, { create: options.create ?? true });
   }
   if (/^postgres(ql)?:\/\//.test(storage)) {
     const { openPostgresStorage } = (await loadBackEnd(

@@ -1,35 +1,40 @@
 // `tunekit ask <study> --space '{...}'`: starts a trial and prints its number and parameters as JSON, for
-// shell loops (`tunekit tell` finishes it). Creates the study on first use.
+// shell loops (`tunekit tell` finishes it). Creates the study (and its storage) on first use.
 import { parseSpace, suggestSpace } from '../../config/index.js';
-import { TunekitError, createStudy } from '../../index.js';
-import type { Direction } from '../../index.js';
-import { parseArgs } from '../args.js';
-import { storageUrl, studyArg } from '../common.js';
+import { createStudy } from '../../index.js';
+import { defineCommand } from '../args.js';
+import { STORAGE, STUDY, storageUrl } from '../common.js';
 import { parseJsonOption } from './enqueue.js';
-import type { Command } from './index.js';
 
-export const ask: Command = {
+export const ask = defineCommand({
+  name: 'ask',
   summary: 'start a trial and print its parameters as JSON (for shell loops)',
-  help: [
-    `Usage: tunekit ask <study> --space '{"lr": {"type": "float", "low": 1e-5, "high": 0.1, "log": true}}'`,
-    '                   [--direction minimize|maximize] [--storage URL]',
-    '',
+  positionals: [STUDY],
+  options: {
+    space: {
+      type: 'string',
+      value: 'JSON',
+      description: `the search space, e.g. '{"lr": {"type": "float", "low": 1e-5, "high": 0.1, "log": true}}'`,
+      required: true,
+    },
+    direction: {
+      type: 'string',
+      value: 'DIR',
+      description: 'the direction of a new study',
+      choices: ['minimize', 'maximize'],
+      default: 'minimize',
+    },
+    storage: STORAGE,
+  },
+  notes: [
     'Prints {"number": N, "params": {...}}; finish the trial with: tunekit tell <study> --trial N --value V',
-  ].join('\n'),
-  async run(argv) {
-    const args = parseArgs(argv, { values: ['storage', 'space', 'direction'] });
-    const name = studyArg(args, 'ask');
-    const space = parseSpace(parseJsonOption(args.options.space, 'space'), 'space');
-    const direction = (args.options.direction ?? 'minimize') as Direction;
-    if (direction !== 'minimize' && direction !== 'maximize')
-      throw new TunekitError(
-        'invalid_argument',
-        `--direction must be minimize or maximize, got ${JSON.stringify(direction)}`,
-      );
+  ],
+  async run({ positionals: [name], options }) {
+    const space = parseSpace(parseJsonOption(options.space, 'space'), 'space');
     const study = await createStudy({
-      studyName: name,
-      storage: storageUrl(args),
-      direction,
+      studyName: name!,
+      storage: storageUrl(options.storage),
+      direction: options.direction,
       loadIfExists: true,
     });
     try {
@@ -42,4 +47,4 @@ export const ask: Command = {
     }
     return 0;
   },
-};
+});

@@ -1,19 +1,17 @@
 // `tunekit delete <study>`: removes a study and all its trials.
-import { parseArgs } from '../args.js';
-import { studyArg, withStorage } from '../common.js';
-import type { Command } from './index.js';
+import { defineCommand } from '../args.js';
+import { QUIET, STORAGE, STUDY, storageUrl, withStorage } from '../common.js';
 
-export const deleteCommand: Command = {
+export const deleteCommand = defineCommand({
+  name: 'delete',
   summary: 'delete a study and its trials',
-  help: 'Usage: tunekit delete <study> [--storage URL] [--quiet]',
-  run: (argv) => {
-    const args = parseArgs(argv, { values: ['storage'], booleans: ['quiet'] });
-    const name = studyArg(args, 'delete');
-    return withStorage(args, async (storage) => {
-      const study = await storage.getStudy(name);
+  positionals: [STUDY],
+  options: { storage: STORAGE, quiet: QUIET },
+  run: ({ positionals: [name], options }) =>
+    withStorage(storageUrl(options.storage), async (storage) => {
+      const study = await storage.getStudy(name!);
       await storage.deleteStudy(study.id);
-      if (!args.options.quiet) console.log(`deleted study "${name}"`);
+      if (!options.quiet) console.log(`deleted study "${name}"`);
       return 0;
-    });
-  },
-};
+    }),
+});

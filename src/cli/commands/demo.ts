@@ -3,10 +3,10 @@
 import { parseConfig, planTrainer, runTune, scoreTestOnce } from '../../config/index.js';
 import type { TrainerObjectiveConfig } from '../../config/index.js';
 import { studyImportance } from '../../index.js';
-import { intOption, parseArgs } from '../args.js';
-import { bold, endProgress, formatNumber, formatParam, progress } from '../format.js';
-import { useFastKernels } from '../common.js';
-import type { Command } from './index.js';
+import { defineCommand } from '../args.js';
+import { ProgressLine, bold, formatNumber, formatParam } from '../format.js';
+import { STORAGE, storageUrl, useFastKernels } from '../common.js';
+import { runWatch } from './tune.js';
 
 /** The demo's study, written as a user would write it in YAML (see examples/digits.yaml). */
 export function demoConfig(name: string, storage: string, trials: number, seed: number): unknown {
@@ -53,19 +53,22 @@ export function demoConfig(name: string, storage: string, trials: number, seed: 
   };
 }
 
-export const demo: Command = {
+export const demo = defineCommand({
+  name: 'demo',
   summary: 'tune the built-in trainer on the bundled digits data (a first run, about a minute)',
-  help: [
-    'Usage: tunekit demo [--trials N] [--seed N] [--storage URL]',
-    '',
+  positionals: [],
+  options: {
+    trials: { type: 'int', value: 'N', description: 'how many trials to run', default: 100 },
+    seed: { type: 'seed', value: 'N', description: "the sampler's seed (0 allowed)", default: 42 },
+    storage: STORAGE,
+  },
+  notes: [
     'Tunes an MLP on the digits data (8x8 images, 10 classes) with the default sampler and pruner, stores',
     'the study in ./tunekit.db, and scores the best configuration once on test rows tuning never saw.',
-  ].join('\n'),
-  async run(argv) {
-    const args = parseArgs(argv, { values: ['trials', 'seed', 'storage'] });
-    const trials = intOption(args, 'trials', 100);
-    const seed = args.options.seed === undefined ? 42 : intOption(args, 'seed', 42);
-    const storage = typeof args.options.storage === 'string' ? args.options.storage : 'sqlite:./tunekit.db';
+  ],
+  async run({ options }) {
+    const { trials, seed } = options;
+    const storage = storageUrl(options.storage);
     const name = `demo-${new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)}`;
     await useFastKernels();
     const config = parseConfig(demoConfig(name, storage, trials, seed));
@@ -73,24 +76,19 @@ export const demo: Command = {
     console.log(
       `${bold('tunekit demo')}: tuning an MLP on digits (1,797 8x8 images) into ${storage}, study "${name}"`,
     );
-    let done = 0;
-    let best: number | undefined;
-    // The study's direction comes from the trainer's monitor (val_accuracy: maximize).
-    const sign = config.study.directions[0] === 'maximize' ? 1 : -1;
+    let best = 0;
     const started = Date.now();
-    const study = await runTune(
-      config,
-      {},
-      {
-        onTrial: (record) => {
-          done++;
-          const value = record.state === 'complete' ? record.values![0]! : undefined;
-          if (value !== undefined && (best === undefined || sign * value > sign * best)) best = value;
-          progress(done, trials, best === undefined ? '' : `best val accuracy ${best.toFixed(4)}`);
-        },
+    // The bar shows progress; only failed trials are logged, above it.
+    const progress = new ProgressLine();
+    const watch = runWatch(true, progress);
+    const study = await runTune(config, watch.logging, {
+      onTrial: (record) => {
+        watch.onTrial(record);
+        if (record.state === 'complete') best = Math.max(best, record.values![0]!);
+        progress.update(watch.seen.ran, trials, `best val accuracy ${best.toFixed(4)}`);
       },
-    );
-    endProgress();
+    });
+    progress.end();
     try {
       const all = await study.trials();
       const count = (s: string) => all.filter((t) => t.state === s).length;
@@ -122,4 +120,4 @@ export const demo: Command = {
     }
     return 0;
   },
-};
+});

@@ -1,10 +1,8 @@
 // `tunekit export <study>`: every trial as CSV (one column per parameter) or JSON.
 import { writeFileSync } from 'node:fs';
 import type { TrialRecord } from '../../index.js';
-import { TunekitError } from '../../index.js';
-import { parseArgs } from '../args.js';
-import { studyArg, withStorage } from '../common.js';
-import type { Command } from './index.js';
+import { defineCommand } from '../args.js';
+import { STORAGE, STUDY, storageUrl, withStorage } from '../common.js';
 
 function csvCell(value: unknown): string {
   if (value === undefined || value === null) return '';
@@ -35,32 +33,35 @@ export function toCsv(trials: readonly TrialRecord[], objectives: number): strin
   return [header, ...rows].map((r) => r.map(csvCell).join(',')).join('\n') + '\n';
 }
 
-export const exportCommand: Command = {
+export const exportCommand = defineCommand({
+  name: 'export',
   summary: 'export the trials of a study as CSV or JSON',
-  help: 'Usage: tunekit export <study> [--storage URL] [--format csv|json] [--out FILE]',
-  run: (argv) => {
-    const args = parseArgs(argv, { values: ['storage', 'format', 'out'] });
-    const name = studyArg(args, 'export');
-    const format = args.options.format ?? 'csv';
-    if (format !== 'csv' && format !== 'json')
-      throw new TunekitError(
-        'invalid_argument',
-        `--format must be csv or json, got ${JSON.stringify(format)}`,
-      );
-    return withStorage(args, async (storage) => {
-      const study = await storage.getStudy(name);
+  positionals: [STUDY],
+  options: {
+    storage: STORAGE,
+    format: {
+      type: 'string',
+      value: 'FORMAT',
+      description: 'the output format',
+      choices: ['csv', 'json'],
+      default: 'csv',
+    },
+    out: { type: 'string', value: 'FILE', description: 'write to this file instead of stdout' },
+  },
+  run: ({ positionals: [name], options }) =>
+    withStorage(storageUrl(options.storage), async (storage) => {
+      const study = await storage.getStudy(name!);
       const trials = await storage.getTrials(study.id);
       const text =
-        format === 'csv'
+        options.format === 'csv'
           ? toCsv(trials, study.directions.length)
           : JSON.stringify(
               { study, trials },
               (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v),
               2,
             ) + '\n';
-      if (typeof args.options.out === 'string') writeFileSync(args.options.out, text);
+      if (options.out !== undefined) writeFileSync(options.out, text);
       else process.stdout.write(text);
       return 0;
-    });
-  },
-};
+    }),
+});

@@ -2,41 +2,53 @@
 // and the advice on what to tune next.
 import { TunekitError, advice, importance, interactions } from '../../index.js';
 import type { Direction, ImportanceOptions, TrialRecord } from '../../index.js';
-import { intOption, parseArgs } from '../args.js';
+import { defineCommand } from '../args.js';
 import type { ParsedArgs } from '../args.js';
-import { printJson, studyArg, withStorage } from '../common.js';
+import { JSON_OUTPUT, STORAGE, STUDY, printJson, storageUrl, withStorage } from '../common.js';
 import { bold, dim, table } from '../format.js';
-import type { Command } from './index.js';
 
 const BAR_WIDTH = 30;
 
-export const importanceCommand: Command = {
+const OPTIONS = {
+  storage: STORAGE,
+  evaluator: {
+    type: 'string',
+    value: 'NAME',
+    description: 'force an evaluator (auto: fANOVA up to 1000 complete trials, PED-ANOVA beyond)',
+    choices: ['auto', 'fanova', 'ped-anova'],
+    default: 'auto',
+  },
+  top: { type: 'int', value: 'N', description: 'how many interacting pairs to show', default: 5 },
+  objective: {
+    type: 'int',
+    value: 'N',
+    description: 'the objective of a multi-objective study (0-based)',
+    min: 0,
+  },
+  seed: { type: 'seed', value: 'N', description: "the random forest's seed", default: 0 },
+  json: JSON_OUTPUT,
+} as const;
+
+export const importanceCommand = defineCommand({
+  name: 'importance',
   summary: 'show which hyperparameters matter, which pairs interact, and what to tune next',
-  help: [
-    'Usage: tunekit importance <study> [--storage URL] [--evaluator auto|fanova|ped-anova] [--top N]',
-    '                          [--objective N] [--seed N] [--json]',
-    '',
-    'Importances are normalised to sum to 1. fANOVA (a random forest, decomposed) is used up to 1000 complete',
-    'trials, PED-ANOVA (best 10% against all) beyond; --evaluator forces one. Interactions come from fANOVA.',
-    '--objective picks the objective of a multi-objective study (0-based); --top how many pairs to show.',
-  ].join('\n'),
-  run: (argv) => {
-    const args = parseArgs(argv, {
-      values: ['storage', 'evaluator', 'top', 'objective', 'seed'],
-      booleans: ['json'],
-    });
-    const name = studyArg(args, 'importance');
-    return withStorage(args, async (storage) => {
-      const study = await storage.getStudy(name);
+  positionals: [STUDY],
+  options: OPTIONS,
+  notes: [
+    'Importances are normalised to sum to 1. Interactions come from fANOVA (a random forest, decomposed).',
+  ],
+  run: ({ positionals: [name], options }) =>
+    withStorage(storageUrl(options.storage), async (storage) => {
+      const study = await storage.getStudy(name!);
       const trials = await storage.getTrials(study.id, { states: ['complete'] });
-      const options = analysisOptions(args, study.directions);
-      const imp = importance(trials, options);
+      const analysis = analysisOptions(options, study.directions);
+      const imp = importance(trials, analysis);
       const pairs =
         imp.params.filter((p) => p.importance > 0).length > 1
-          ? interactions(trials, { ...options, top: intOption(args, 'top', 5) })
+          ? interactions(trials, { ...analysis, top: options.top })
           : null;
-      const tips = advice(trials, { ...options, importance: imp });
-      if (args.options.json)
+      const tips = advice(trials, { ...analysis, importance: imp });
+      if (options.json)
         return (printJson({ study: name, importance: imp, interactions: pairs, advice: tips }), 0);
       console.log(
         `study "${name}": ${imp.nTrials} complete trials, ${imp.evaluator === 'fanova' ? 'fANOVA' : 'PED-ANOVA'}`,
@@ -74,19 +86,15 @@ export const importanceCommand: Command = {
       console.log('');
       console.log(`${bold('advice')}: ${tips.summary}`);
       return 0;
-    });
-  },
-};
+    }),
+});
 
-function analysisOptions(args: ParsedArgs, directions: readonly Direction[]): ImportanceOptions {
-  const evaluator = args.options.evaluator ?? 'auto';
-  if (evaluator !== 'auto' && evaluator !== 'fanova' && evaluator !== 'ped-anova')
-    throw new TunekitError(
-      'invalid_argument',
-      `--evaluator must be auto, fanova or ped-anova, got ${JSON.stringify(evaluator)}`,
-    );
-  const seed = args.options.seed === undefined ? 0 : intOption(args, 'seed', 0);
-  if (args.options.objective === undefined) {
+function analysisOptions(
+  options: ParsedArgs<typeof OPTIONS>['options'],
+  directions: readonly Direction[],
+): ImportanceOptions {
+  const { evaluator, seed, objective: index } = options;
+  if (index === undefined) {
     if (directions.length > 1)
       throw new TunekitError(
         'invalid_argument',
@@ -94,11 +102,10 @@ function analysisOptions(args: ParsedArgs, directions: readonly Direction[]): Im
       );
     return { evaluator, seed, direction: directions[0]! };
   }
-  const index = Number(args.options.objective);
-  if (!Number.isInteger(index) || index < 0 || index >= directions.length)
+  if (index >= directions.length)
     throw new TunekitError(
       'invalid_argument',
-      `--objective must be an integer in 0..${directions.length - 1}, got ${JSON.stringify(args.options.objective)}`,
+      `--objective must be an integer in 0..${directions.length - 1}, got ${index}`,
     );
   return { evaluator, seed, direction: directions[index]!, target: (t: TrialRecord) => t.values![index]! };
 }

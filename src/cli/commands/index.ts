@@ -16,12 +16,9 @@ import { tell } from './tell.js';
 import { trials } from './trials.js';
 import { tune } from './tune.js';
 import { worker } from './worker.js';
+import type { Command } from '../args.js';
 
-export interface Command {
-  summary: string;
-  help: string;
-  run(argv: string[]): Promise<number>;
-}
+export type { Command } from '../args.js';
 
 export const commands: Record<string, Command> = {
   demo,

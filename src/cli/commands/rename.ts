@@ -1,23 +1,21 @@
-// `tunekit rename <study> <new-name>`: renames a study in place (its trials keep their numbers).
+// `tunekit rename <study> <new-name>`: renames a study in place; its trials keep their numbers.
 import { TunekitError } from '../../index.js';
-import { parseArgs } from '../args.js';
-import { studyArg, withStorage } from '../common.js';
-import type { Command } from './index.js';
+import { defineCommand } from '../args.js';
+import { QUIET, STORAGE, STUDY, storageUrl, withStorage } from '../common.js';
 
-export const rename: Command = {
+export const rename = defineCommand({
+  name: 'rename',
   summary: 'rename a study',
-  help: 'Usage: tunekit rename <study> <new-name> [--storage URL] [--quiet]',
-  run: (argv) => {
-    const args = parseArgs(argv, { values: ['storage'], booleans: ['quiet'] });
-    const name = studyArg(args, 'rename');
-    const next = args.positionals[1];
-    if (next === undefined || next.trim() === '')
+  positionals: [STUDY, { name: 'new-name', description: 'the new name' }],
+  options: { storage: STORAGE, quiet: QUIET },
+  run: ({ positionals: [name, next], options }) => {
+    if (next!.trim() === '')
       throw new TunekitError('invalid_argument', 'give the new name, e.g. tunekit rename old-name new-name');
-    return withStorage(args, async (storage) => {
-      const study = await storage.getStudy(name);
-      await storage.renameStudy(study.id, next);
-      if (!args.options.quiet) console.log(`renamed study "${name}" to "${next}"`);
+    return withStorage(storageUrl(options.storage), async (storage) => {
+      const study = await storage.getStudy(name!);
+      await storage.renameStudy(study.id, next!);
+      if (!options.quiet) console.log(`renamed study "${name}" to "${next}"`);
       return 0;
     });
   },
-};
+});

@@ -1,17 +1,17 @@
 // `tunekit studies`: the studies in a storage with their trial counts, best values and last activity.
-import { parseArgs } from '../args.js';
-import { printJson, withStorage } from '../common.js';
+import { defineCommand } from '../args.js';
+import { JSON_OUTPUT, STORAGE, printJson, storageUrl, withStorage } from '../common.js';
 import { formatNumber, table } from '../format.js';
-import type { Command } from './index.js';
 
-export const studies: Command = {
+export const studies = defineCommand({
+  name: 'studies',
   summary: 'list the studies in a storage',
-  help: 'Usage: tunekit studies [--storage URL] [--json]\n\nStorage defaults to $TUNEKIT_STORAGE or sqlite:./tunekit.db.',
-  run: (argv) => {
-    const args = parseArgs(argv, { values: ['storage'], booleans: ['json'] });
-    return withStorage(args, async (storage) => {
+  positionals: [],
+  options: { storage: STORAGE, json: JSON_OUTPUT },
+  run: ({ options }) =>
+    withStorage(storageUrl(options.storage), async (storage) => {
       const list = await storage.listStudies();
-      if (args.options.json) return (printJson(list), 0);
+      if (options.json) return (printJson(list), 0);
       if (list.length === 0) return (console.log('no studies yet'), 0);
       const rows = list.map((s) => {
         const c = s.trialCounts;
@@ -33,6 +33,5 @@ export const studies: Command = {
         ),
       );
       return 0;
-    });
-  },
-};
+    }),
+});

@@ -1,23 +1,26 @@
 // `tunekit trials <study>`: a table of a study's trials (number, state, value, params, duration).
-import { parseArgs } from '../args.js';
-import { printJson, studyArg, withStorage } from '../common.js';
+import type { TrialState } from '../../index.js';
+import { defineCommand } from '../args.js';
+import { JSON_OUTPUT, STORAGE, STUDY, printJson, storageUrl, withStorage } from '../common.js';
 import { formatDuration, formatNumber, formatParams, table } from '../format.js';
-import type { Command } from './index.js';
 
-export const trials: Command = {
+// Every state a trial can be in; `satisfies` fails the build if the library's states change under it.
+const STATES = ['complete', 'pruned', 'fail', 'running', 'waiting'] as const satisfies readonly TrialState[];
+
+export const trials = defineCommand({
+  name: 'trials',
   summary: 'list the trials of a study',
-  help: 'Usage: tunekit trials <study> [--storage URL] [--state complete|pruned|fail|running|waiting] [--json]',
-  run: (argv) => {
-    const args = parseArgs(argv, { values: ['storage', 'state'], booleans: ['json'] });
-    const name = studyArg(args, 'trials');
-    return withStorage(args, async (storage) => {
-      const study = await storage.getStudy(name);
-      const state = args.options.state;
-      const records = await storage.getTrials(
-        study.id,
-        typeof state === 'string' ? { states: [state as never] } : {},
-      );
-      if (args.options.json) return (printJson(records), 0);
+  positionals: [STUDY],
+  options: {
+    storage: STORAGE,
+    state: { type: 'string', value: 'STATE', description: 'only the trials in this state', choices: STATES },
+    json: JSON_OUTPUT,
+  },
+  run: ({ positionals: [name], options }) =>
+    withStorage(storageUrl(options.storage), async (storage) => {
+      const study = await storage.getStudy(name!);
+      const records = await storage.getTrials(study.id, options.state ? { states: [options.state] } : {});
+      if (options.json) return (printJson(records), 0);
       const rows = records.map((t) => [
         String(t.number),
         t.state,
@@ -27,6 +30,5 @@ export const trials: Command = {
       ]);
       console.log(table(['#', 'state', 'value', 'duration', 'params'], rows));
       return 0;
-    });
-  },
-};
+    }),
+});

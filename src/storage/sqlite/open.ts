@@ -1,6 +1,6 @@
 // Opening a SQLite file for the storage, and what its disk-level errors become: WAL mode, a busy timeout,
 // and a `storage_error` naming the file (and a read-only directory) when the disk refuses a write.
-import { accessSync, constants as fsConstants } from 'node:fs';
+import { accessSync, existsSync, constants as fsConstants } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { TunekitError } from '../../errors.js';
@@ -24,7 +24,12 @@ export function whenUnlocked(timeoutMs: number, step: () => void): void {
 }
 
 /** Opens the file; `storage_unreachable` if it cannot be opened or switched to WAL. */
-export function openDatabase(path: string, busyTimeoutMs: number, readonly: boolean): Database.Database {
+export function openDatabase(
+  path: string,
+  { busyTimeoutMs, readonly, create }: { busyTimeoutMs: number; readonly: boolean; create: boolean },
+): Database.Database {
+  if (!create && path !== ':memory:' && !existsSync(path))
+    throw new TunekitError('storage_unreachable', `no SQLite database at ${path}; nothing was created`);
   let db: Database.Database | undefined;
   try {
     db = new Database(path, { readonly, timeout: busyTimeoutMs });

@@ -38,6 +38,8 @@ export interface SqliteStorageOptions {
   busyTimeoutMs?: number;
   /** Open an existing database without migrating it (e.g. for a read-only dashboard). */
   readonly?: boolean;
+  /** false: a file that does not exist is refused (`storage_unreachable`) instead of created. Default true. */
+  create?: boolean;
 }
 
 export class SqliteStorage implements StudyStorage {
@@ -47,7 +49,11 @@ export class SqliteStorage implements StudyStorage {
 
   constructor(path: string, options: SqliteStorageOptions = {}) {
     this.path = path;
-    this.db = openDatabase(path, options.busyTimeoutMs ?? 30_000, options.readonly ?? false);
+    this.db = openDatabase(path, {
+      busyTimeoutMs: options.busyTimeoutMs ?? 30_000,
+      readonly: options.readonly ?? false,
+      create: options.create ?? true,
+    });
     this.rows = new SqliteRows(this.db, path);
     if (!options.readonly) migrate(this.db, `SQLite database ${path}`);
     else requireCurrent(this.db, `SQLite database ${path}`);
