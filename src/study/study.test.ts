@@ -4,9 +4,6 @@ import { TrialPruned, TunekitError } from '../errors.js';
 import { RandomSampler } from '../samplers/random.js';
 import { InMemoryStorage } from '../storage/memory.js';
 import type { Pruner } from './pruner.js';
-import type { Sampler } from './sampler.js';
-import type { StudyStorage } from './storage.js';
-import type { Trial } from './trial.js';
 
 const codeOf = async (promise: Promise<unknown>): Promise<string | undefined> =>
   promise.then(
@@ -212,59 +209,6 @@ describe('Study.optimize', () => {
   });
 });
 
-describe('Trial', () => {
-  it('returns the same value for the same name and distribution, and refuses another distribution', async () => {
-    const study = await createStudy({ seed: 9 });
-    const trial = await study.ask();
-    const x = trial.suggestFloat('x', 0, 1);
-    expect(trial.suggestFloat('x', 0, 1)).toBe(x);
-    expect(() => trial.suggestFloat('x', 0, 2)).toThrow(/"x" was already suggested as float in \[0, 1\]/);
-    expect(() => trial.suggestInt('x', 0, 1)).toThrow(TunekitError);
-    expect(trial.params).toEqual({ x });
-    await study.tell(trial, x);
-    expect((await study.bestTrial()).distributions.x).toEqual({
-      kind: 'float',
-      low: 0,
-      high: 1,
-      log: false,
-      step: null,
-    });
-  });
-
-  it('supports conditional spaces', async () => {
-    const study = await createStudy({ seed: 10 });
-    await study.optimize(
-      (t) => {
-        const kind = t.suggestCategorical('kind', ['linear', 'tree']);
-        return kind === 'linear'
-          ? t.suggestFloat('c', 1e-3, 1e3, { log: true })
-          : t.suggestInt('depth', 1, 10);
-      },
-      { nTrials: 40 },
-    );
-    for (const t of await study.trials()) {
-      expect(Object.keys(t.params).sort()).toEqual(
-        t.params.kind === 'linear' ? ['c', 'kind'] : ['depth', 'kind'],
-      );
-    }
-  });
-
-  it('stores user attributes and refuses values that are not JSON', async () => {
-    const study = await createStudy();
-    const trial = await study.ask();
-    await trial.setUserAttr('fold_scores', [0.9, 0.8]);
-    expect(() => trial.setUserAttr('bad', 10n as never)).toThrow(/must be JSON-serialisable/);
-    await study.tell(trial, 1);
-    expect((await study.trials())[0]!.userAttrs).toEqual({ fold_scores: [0.9, 0.8] });
-  });
-
-  it('validates report arguments', async () => {
-    const trial = await (await createStudy()).ask();
-    expect(() => trial.report(1, -1)).toThrow(/step must be a non-negative integer/);
-    expect(() => trial.report('1' as never, 0)).toThrow(/value must be a number/);
-  });
-});
-
 describe('ask and tell', () => {
   it('drive a study by hand, by trial or by number', async () => {
     const study = await createStudy({ seed: 11 });
@@ -363,112 +307,5 @@ describe('createStudy and loadStudy', () => {
     const study = await createStudy({ studyName: 'attrs' });
     await study.setUserAttr('dataset', 'digits');
     expect(await study.userAttrs()).toEqual({ dataset: 'digits' });
-  });
-});
-
-describe('storage traffic of a trial', () => {
-  /** A storage that records the name of every call; a finish that also starts the next trial is `finishTrial+start`. */
-  function recording(): { storage: StudyStorage; calls: string[] } {
-    const calls: string[] = [];
-    const inner = new InMemoryStorage();
-    const storage = new Proxy(inner, {
-      get(target, name, receiver) {
-        const value: unknown = Reflect.get(target, name, receiver);
-        if (typeof value !== 'function' || typeof name !== 'string') return value;
-        return (...args: unknown[]) => {
-          calls.push(name === 'finishTrial' && args[2] !== undefined ? 'finishTrial+start' : name);
-          return (value as (...a: unknown[]) => unknown).apply(target, args);
-        };
-      },
-    });
-    return { storage, calls };
-  }
-
-  const objective = async (t: Trial): Promise<number> => {
-    const x = t.suggestFloat('x', -1, 1);
-    const k = t.suggestCategorical('k', ['a', 'b']);
-    await t.report(x, 0);
-    await t.report(x * 2, 1);
-    return x + (k === 'a' ? 0 : 1);
-  };
-
-  it('sends the suggestions and the report right after them in one write, and reads no history for random search', async () => {
-    const { storage, calls } = recording();
-    const study = await createStudy({
-      storage,
-      sampler: new RandomSampler({ seed: 3 }),
-      heartbeatIntervalMs: 0,
-    });
-    calls.length = 0;
-    await study.optimize(objective, { nTrials: 1 });
-    expect(calls).toEqual(['getStudy', 'startTrial', 'writeTrial', 'writeTrial', 'finishTrial']);
-    const [t] = await study.trials();
-    expect(Object.keys(t!.params)).toEqual(['x', 'k']);
-    expect(t!.intermediateValues).toEqual({ 0: t!.params.x, 1: (t!.params.x as number) * 2 });
-  });
-
-  it('starts the next trial in the same write as the finish, unless callbacks or a stop come between', async () => {
-    const { storage, calls } = recording();
-    const study = await createStudy({
-      storage,
-      sampler: new RandomSampler({ seed: 4 }),
-      heartbeatIntervalMs: 0,
-    });
-    calls.length = 0;
-    await study.optimize(objective, { nTrials: 3 });
-    const trial = ['writeTrial', 'writeTrial'];
-    expect(calls).toEqual([
-      'getStudy',
-      'startTrial',
-      ...trial,
-      'finishTrial+start',
-      ...trial,
-      'finishTrial+start',
-      ...trial,
-      'finishTrial',
-    ]);
-    expect((await study.trials()).map((t) => [t.number, t.state])).toEqual([
-      [0, 'complete'],
-      [1, 'complete'],
-      [2, 'complete'],
-    ]);
-
-    calls.length = 0;
-    await study.optimize(objective, { nTrials: 2, callbacks: [() => {}] });
-    expect(calls.filter((c) => c.endsWith('Trial'))).toEqual([
-      'startTrial',
-      ...trial,
-      'finishTrial',
-      'startTrial',
-      ...trial,
-      'finishTrial',
-    ]);
-    await study.optimize(
-      async (t) => {
-        study.stop();
-        return objective(t);
-      },
-      { nTrials: 5 },
-    );
-    // maxTrials: the start that would go beyond it is refused in the same write, and the loop ends.
-    await study.optimize(objective, { maxTrials: 9 });
-    expect((await study.trials()).map((t) => t.state)).toEqual(Array(9).fill('complete'));
-  });
-
-  it('refuses a sampler that sets ignoresHistory and reads the history anyway', async () => {
-    const sampler: Sampler = {
-      ignoresHistory: true,
-      sampleRelative: (ctx) => (ctx.trials.length > 0 ? null : null),
-      sampleIndependent: () => 0,
-    };
-    const study = await createStudy({ sampler });
-    await expect(study.ask()).rejects.toMatchObject({
-      code: 'invalid_argument',
-      message: expect.stringMatching(/ignoresHistory/),
-    });
-    expect((await study.trials())[0]).toMatchObject({
-      state: 'fail',
-      failReason: expect.stringMatching(/^sampler failed/),
-    });
   });
 });

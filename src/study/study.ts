@@ -20,6 +20,7 @@ import type {
   TellResult,
   TrialRunner,
 } from './optimize.js';
+import { trialResult } from './result.js';
 import { Trial, toJson } from './trial.js';
 import type { Direction, JsonValue, StudyInfo, TrialRecord } from './types.js';
 
@@ -393,27 +394,8 @@ export class Study {
   }
 
   private async outcome(trialId: number, result: TellResult, failReason?: string): Promise<TrialResult> {
-    if (result === 'fail') return { state: 'fail', failReason: failReason ?? 'failed by tell' };
-    if (result === 'pruned') {
-      // A pruned trial keeps its last intermediate value, so it can still be ranked (single objective).
-      const reported = (await this.storage.getTrial(trialId)).intermediateValues;
-      const steps = Object.keys(reported).map(Number);
-      const last = steps.length > 0 ? reported[Math.max(...steps)] : undefined;
-      const keep = this.info.directions.length === 1 && last !== undefined && Number.isFinite(last);
-      return { state: 'pruned', values: keep ? [last] : null };
-    }
-    const values = typeof result === 'number' ? [result] : result;
-    const problem = invalidValues(values, this.info.directions.length);
-    // -0 is stored as 0 (JSON has no -0): the same value on every storage.
-    return problem
-      ? { state: 'fail', failReason: problem }
-      : { state: 'complete', values: values.map((v) => (Object.is(v, -0) ? 0 : v)) };
+    // Only a pruned trial needs what it reported: its last value is kept.
+    const reported = result === 'pruned' ? (await this.storage.getTrial(trialId)).intermediateValues : {};
+    return trialResult(result, this.info.directions.length, reported, failReason);
   }
-}
-
-function invalidValues(values: readonly number[], expected: number): string | null {
-  if (values.length !== expected)
-    return `the objective returned ${values.length} value(s) but the study has ${expected} objective(s)`;
-  const bad = values.find((v) => typeof v !== 'number' || !Number.isFinite(v));
-  return bad === undefined ? null : `the objective returned ${String(bad)}; values must be finite numbers`;
 }
