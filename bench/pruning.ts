@@ -9,6 +9,8 @@
 // bench/results/pruning.json. Definitions: docs/pruning.md, "Benchmark".
 // --quick: digits only, 5 seeds. BENCH_SEEDS=0,1,..., BENCH_DATASETS=digits,fashion, BENCH_METHODS=...,
 // BENCH_BUDGET_FACTOR=k lets the methods other than random search spend k times its epochs (default 1).
+// Over 400 lines on purpose: the methods run side by side on the same seeds in one process, and the
+// definitions of target and epochs counted stay next to the loop that applies them.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { FASHION_MNIST_DIR, loadFashionMnist } from '../src/data/idx.js';
 import { fitStandardize, transform } from '../src/data/preprocess.js';

@@ -1,6 +1,8 @@
 // PostgreSQL storage (pg): many workers on many machines. Most calls are one statement, so one round trip
 // and no transaction held open across the network; row locks are taken in one order (trial rows, then the
 // study row), so workers never deadlock; each process uses a small, bounded pool of connections.
+// A little over 400 lines: one method per contract method, each a statement or two of SQL kept beside the
+// code that reads its rows; statements.ts and schema.ts already hold what could be split off.
 import pg from 'pg';
 import { TunekitError } from '../../errors.js';
 import type {
