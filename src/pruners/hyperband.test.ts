@@ -6,19 +6,9 @@ import type { Sampler } from '../study/sampler.js';
 import type { StudyInfo, TrialRecord } from '../study/types.js';
 import { HyperbandPruner, crc32 } from './hyperband.js';
 import { prunerContract, record } from './pruner.contract.js';
+import { studyRecord } from '../testing/records.js';
 
-const info: StudyInfo = {
-  id: 1,
-  name: 'hb',
-  directions: ['maximize'],
-  userAttrs: {},
-  stopRequests: 0,
-  testEvaluations: [],
-  config: null,
-  notes: {},
-  onceKeys: [],
-  createdAt: 0,
-};
+const info: StudyInfo = studyRecord({ name: 'hb', directions: ['maximize'] });
 
 prunerContract('hyperband', {
   make: () => new HyperbandPruner({ minResource: 1, maxResource: 9, reductionFactor: 2 }),

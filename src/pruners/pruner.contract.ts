@@ -5,6 +5,7 @@ import { createStudy } from '../create-study.js';
 import { RandomSampler } from '../samplers/random.js';
 import type { Pruner } from '../study/pruner.js';
 import type { Direction, StudyInfo, TrialRecord, TrialState } from '../study/types.js';
+import { studyRecord, trialRecord } from '../testing/records.js';
 
 export interface PrunerContractOptions {
   /** A fresh pruner, configured to stop the laggards of `laggardCurve` within 9 steps. */
@@ -25,44 +26,19 @@ export function record(
     : { ...reports };
   const steps = Object.keys(intermediateValues).map(Number);
   const last = steps.length > 0 ? intermediateValues[Math.max(...steps)] : undefined;
-  return {
-    id: 1000 + number,
-    studyId: 1,
+  return trialRecord({
     number,
     state,
     values: state === 'complete' || (state === 'pruned' && last !== undefined) ? [last ?? 0] : null,
-    params: {},
-    distributions: {},
     intermediateValues,
-    userAttrs: {},
-    fixedParams: null,
-    gridId: null,
-    retriedFrom: null,
-    retriedBy: null,
-    retryCount: 0,
-    samplerMemo: {},
-    failReason: null,
-    worker: null,
     createdAt: number,
     startedAt: number,
     finishedAt: state === 'running' ? null : finishedAt,
-    heartbeatAt: null,
-  };
+  });
 }
 
 export function studyInfo(direction: Direction = 'minimize', name = 'contract'): StudyInfo {
-  return {
-    id: 1,
-    name,
-    directions: [direction],
-    userAttrs: {},
-    stopRequests: 0,
-    testEvaluations: [],
-    config: null,
-    notes: {},
-    onceKeys: [],
-    createdAt: 0,
-  };
+  return studyRecord({ name, directions: [direction] });
 }
 
 /** Every third trial is a laggard: its loss starts high and rises (it also leaves [0, 2]). */

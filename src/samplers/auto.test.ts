@@ -6,6 +6,7 @@ import { GpSampler } from './gp/sampler.js';
 import { NsgaIISampler } from './nsga2/sampler.js';
 import { samplerContract } from './sampler.contract.js';
 import { TpeSampler } from './tpe/sampler.js';
+import { studyRecord } from '../testing/records.js';
 
 samplerContract('auto', { make: (seed) => new AutoSampler({ seed }), trials: 20 });
 
@@ -29,18 +30,7 @@ describe('AutoSampler', () => {
       trials: Awaited<ReturnType<typeof study.trials>>,
       directions: ('minimize' | 'maximize')[] = ['minimize'],
     ) => ({
-      study: {
-        id: 0,
-        name: 's',
-        directions,
-        userAttrs: {},
-        stopRequests: 0,
-        testEvaluations: [],
-        config: null,
-        notes: {},
-        onceKeys: [],
-        createdAt: 0,
-      },
+      study: studyRecord({ id: 0, name: 's', directions }),
       trials,
       trial: trials[trials.length - 1]!,
       setMemo: async () => {},

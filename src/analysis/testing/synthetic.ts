@@ -9,6 +9,7 @@ import {
 } from '../../search-space/index.js';
 import type { Distribution, ParamValue } from '../../search-space/index.js';
 import type { TrialRecord } from '../../study/types.js';
+import { trialRecord } from '../../testing/records.js';
 
 export interface SyntheticStudy {
   readonly name: string;
@@ -24,29 +25,7 @@ export function record(
   space: Readonly<Record<string, Distribution>>,
   value: number,
 ): TrialRecord {
-  return {
-    id: number + 1,
-    studyId: 1,
-    number,
-    state: 'complete',
-    values: [value],
-    params,
-    distributions: space,
-    intermediateValues: {},
-    userAttrs: {},
-    fixedParams: null,
-    gridId: null,
-    retriedFrom: null,
-    retriedBy: null,
-    retryCount: 0,
-    samplerMemo: {},
-    failReason: null,
-    worker: null,
-    createdAt: 0,
-    startedAt: 0,
-    finishedAt: 0,
-    heartbeatAt: null,
-  };
+  return trialRecord({ id: number + 1, number, values: [value], params, distributions: space });
 }
 
 export function sampleTrials(study: SyntheticStudy, n: number, seed: number): TrialRecord[] {

@@ -4,6 +4,7 @@ import { floatDistribution, intDistribution } from '../../search-space/index.js'
 import type { Distribution } from '../../search-space/index.js';
 import type { TrialRecord, TrialState } from '../../study/types.js';
 import { EncodedColumn } from './encoded-column.js';
+import { trialRecord } from '../../testing/records.js';
 
 function trial(
   number: number,
@@ -11,29 +12,16 @@ function trial(
   x: number | null,
   d: Distribution = floatDistribution('x', 0, 10),
 ): TrialRecord {
-  return {
+  return trialRecord({
     id: number + 1,
-    studyId: 1,
     number,
     state,
     values: state === 'complete' ? [0] : null,
     params: x === null ? {} : { x },
     distributions: x === null ? {} : { x: d },
-    intermediateValues: {},
-    userAttrs: {},
-    fixedParams: null,
-    gridId: null,
-    retriedFrom: null,
-    retriedBy: null,
-    retryCount: 0,
-    samplerMemo: {},
-    failReason: null,
-    worker: null,
-    createdAt: 0,
     startedAt: null,
     finishedAt: null,
-    heartbeatAt: null,
-  };
+  });
 }
 
 describe('EncodedColumn', () => {

@@ -1,34 +1,20 @@
 // Builds trial records for the plot tests and the dashboard benchmark without running a study.
 import { Rng, floatDistribution, intDistribution, categoricalDistribution } from '../../../index.js';
 import type { Distribution, TrialRecord } from '../../../index.js';
+import { trialRecord } from '../../../testing/records.js';
 
 let nextId = 1;
 
 export function trial(number: number, fields: Partial<TrialRecord> = {}): TrialRecord {
-  return {
+  return trialRecord({
     id: nextId++,
-    studyId: 1,
     number,
-    state: 'complete',
-    values: null,
-    params: {},
-    distributions: {},
-    intermediateValues: {},
-    userAttrs: {},
-    fixedParams: null,
-    gridId: null,
-    retriedFrom: null,
-    retriedBy: null,
-    retryCount: 0,
-    samplerMemo: {},
-    failReason: null,
     worker: 'w0',
     createdAt: 1_000 + number * 10,
     startedAt: 1_000 + number * 10,
     finishedAt: 1_005 + number * 10,
-    heartbeatAt: null,
     ...fields,
-  };
+  });
 }
 
 export const SPACE: Record<string, Distribution> = {
