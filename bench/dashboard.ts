@@ -4,7 +4,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../src/dashboard/testing/chromium.js';
 import { syntheticTrials } from '../src/analysis/plots/testing/records.js';
 import { serveDashboard } from '../src/dashboard/index.js';
 import { paths } from '../src/dashboard/paths.js';
@@ -106,19 +106,7 @@ async function main(): Promise<void> {
   await writer.close();
 
   // The browser: navigation to every chart drawn.
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const browser = await launchChromium();
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   const drawn: number[] = [];
   for (let r = 0; r < 3; r++) {

@@ -3,22 +3,13 @@
 // through playwright-core): a TPE study and a default-sampler study run to the end, and the log reaches
 // the page's console.
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { hasChromium, launchChromium } from '../src/dashboard/testing/chromium.js';
 
 const root = new URL('..', import.meta.url).pathname;
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--no-first-run',
-];
 
 const program = `
 import { createStudy, TpeSampler } from 'tunekit';
@@ -39,7 +30,7 @@ window.result = {
 };
 `;
 
-describe.skipIf(!existsSync(CHROMIUM))('the core in a browser', () => {
+describe.skipIf(!hasChromium())('the core in a browser', () => {
   it('bundles for the browser with nothing external and runs TPE and the default sampler in Chromium', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tunekit-browser-'));
     try {
@@ -61,7 +52,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the core in a browser', () => {
       const code = bundle.outputFiles[0]!.text;
       expect(code).not.toMatch(/better-sqlite3|from "pg"/);
 
-      const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+      const browser = await launchChromium();
       try {
         const page = await browser.newPage();
         const errors: string[] = [];

@@ -4,7 +4,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../src/dashboard/testing/chromium.js';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RandomSampler, createStudy } from '../src/index.js';
@@ -19,16 +19,6 @@ import {
 import { SqliteStorage } from '../src/storage/sqlite/index.js';
 
 const ARTIFACTS = new URL('../test-artifacts/dashboard/', import.meta.url).pathname;
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 let dir: string;
 let storage: SqliteStorage;
@@ -75,7 +65,7 @@ beforeAll(async () => {
     port: 0,
     allowWrites: true,
   });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   page.on('dialog', (d) => {
     dialogs.push(d.message());
