@@ -122,7 +122,7 @@ describe('SQLite on a full disk and on a read-only file system', () => {
   const unmount = (target: string) => execFileSync('umount', [target], { stdio: 'pipe' });
 
   async function seed(path: string): Promise<string> {
-    const study = await createStudy({ studyName: 'disk', storage: `sqlite:${path}`, seed: 1 });
+    const study = await createStudy({ quiet: true, studyName: 'disk', storage: `sqlite:${path}`, seed: 1 });
     await study.optimize(
       async (t) => {
         const x = t.suggestFloat('x', 0, 1);
@@ -253,10 +253,10 @@ describe('SQLite on a full disk and on a read-only file system', () => {
 describe('command trials that misbehave (on a SQLite study)', () => {
   async function runOne(spec: CommandSpec, name: string): Promise<{ trial: TrialRecord; ms: number }> {
     const study = await createStudy({
+      quiet: true,
       studyName: name,
       storage: `sqlite:${join(dir.path, 'commands.db')}`,
       seed: 1,
-      quiet: true,
     });
     const started = Date.now();
     // A misbehaving program fails its trial; the study goes on, as `tunekit tune` runs it.

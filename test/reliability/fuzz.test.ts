@@ -484,7 +484,7 @@ describe('search-space constructors (fuzzed)', () => {
 
   it('trial.suggest* with any arguments: a value inside the distribution, or an error and nothing stored (1,500 cases)', async () => {
     const storage = new InMemoryStorage();
-    const study = await createStudy({ storage, sampler: new RandomSampler({ seed: 1 }) });
+    const study = await createStudy({ quiet: true, storage, sampler: new RandomSampler({ seed: 1 }) });
     await fc.assert(
       fc.asyncProperty(
         name,
@@ -604,6 +604,7 @@ describe('dashboard API parameters (fuzzed)', () => {
   beforeAll(async () => {
     storage = new InMemoryStorage();
     const study = await createStudy({
+      quiet: true,
       storage,
       studyName: 'fuzzed <b>study</b>',
       sampler: new RandomSampler({ seed: 2 }),
@@ -742,7 +743,12 @@ describe('dashboard writes (fuzzed, with --allow-writes)', () => {
 
   beforeAll(async () => {
     storage = new InMemoryStorage();
-    const study = await createStudy({ storage, studyName: NAME, sampler: new RandomSampler({ seed: 3 }) });
+    const study = await createStudy({
+      quiet: true,
+      storage,
+      studyName: NAME,
+      sampler: new RandomSampler({ seed: 3 }),
+    });
     studyId = study.id;
     await study.optimize(
       (trial) => {
@@ -830,7 +836,7 @@ describe('what the fuzzers found (regressions)', () => {
   });
 
   it('parameters named toString, constructor or __proto__ are ordinary parameters', async () => {
-    const study = await createStudy({ sampler: new RandomSampler({ seed: 1 }) });
+    const study = await createStudy({ quiet: true, sampler: new RandomSampler({ seed: 1 }) });
     const trial = await study.ask();
     const a = trial.suggestFloat('toString', 0, 1);
     const b = trial.suggestInt('constructor', 1, 3);

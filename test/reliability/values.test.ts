@@ -96,10 +96,11 @@ describe.each(backends)('awkward values on %s', (backend, open) => {
           `study name: ${label}`,
           backend,
           name,
-          () => createStudy({ storage, studyName: name }),
+          () => createStudy({ quiet: true, storage, studyName: name }),
           async () => (await storage.getStudy(name)).name,
         );
         const study = await createStudy({
+          quiet: true,
           storage,
           studyName: `params ${label}`,
           sampler: new RandomSampler({ seed: 1 }),
@@ -135,6 +136,7 @@ describe.each(backends)('awkward values on %s', (backend, open) => {
     const storage = await open();
     try {
       const study = await createStudy({
+        quiet: true,
         storage,
         studyName: 'numbers',
         sampler: new RandomSampler({ seed: 1 }),
@@ -206,6 +208,7 @@ describe.each(backends)('awkward values on %s', (backend, open) => {
     const storage = await open();
     try {
       const study = await createStudy({
+        quiet: true,
         storage,
         studyName: 'attrs',
         sampler: new RandomSampler({ seed: 1 }),
