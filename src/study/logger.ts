@@ -81,7 +81,10 @@ export function trialFinished(
   };
 }
 
-/** Six significant digits: enough to tell trials apart, short enough for one line. */
+/** Six significant digits: enough to tell trials apart, short enough for one line (4.03908e-6, not 0.00000403908). */
 function short(value: number): string {
+  const magnitude = Math.abs(value);
+  if (magnitude !== 0 && (magnitude < 1e-4 || magnitude >= 1e9))
+    return Number(value.toPrecision(6)).toExponential().replace('e+', 'e');
   return String(Number(value.toPrecision(6)));
 }
