@@ -30,15 +30,15 @@ const RANK: Readonly<Record<LogLevel, number>> = { debug: 0, info: 1, warn: 2, e
 
 export const stderrLogger: Logger = (event) => console.error(`[tunekit ${event.level}] ${event.message}`);
 
-/** The logger a study uses: the options' logger filtered by level, or one that drops everything. */
-export function resolveLogger(options: LoggingOptions): Logger {
+/** The logger a study uses: the options' logger filtered by level, or null when it logs nothing (quiet). */
+export function resolveLogger(options: LoggingOptions): Logger | null {
   const level = options.logLevel ?? 'info';
   if (!Object.hasOwn(RANK, level))
     throw new TunekitError(
       'invalid_argument',
       `logLevel must be one of ${Object.keys(RANK).join(', ')}, got ${JSON.stringify(level)}`,
     );
-  if (options.quiet) return () => {};
+  if (options.quiet) return null;
   const logger = options.logger ?? stderrLogger;
   const least = RANK[level];
   return (event) => {

@@ -6,7 +6,7 @@ import { OutageGuard } from '../storage/outage.js';
 import { bestOf, paretoFront } from './pareto.js';
 import type { Pruner } from './pruner.js';
 import { Heartbeat } from './heartbeat.js';
-import { resolveLogger, trialFinished } from './logger.js';
+import { trialFinished } from './logger.js';
 import type { Logger } from './logger.js';
 import type { Sampler, SamplerContext } from './sampler.js';
 import { TrialSnapshot } from './snapshot.js';
@@ -40,8 +40,8 @@ export interface StudyParts {
   readonly failures?: { heartbeatIntervalMs: number; gracePeriodMs: number; retries: number };
   /** How long to wait for storage whose connection dropped (see storage/outage.ts). Default 0: not at all. */
   readonly storageOutageMs?: number;
-  /** Where the study's log events go (see logger.ts); nothing is logged when omitted. */
-  readonly logger?: Logger;
+  /** Where the study's log events go (see logger.ts); nothing is logged when omitted or null. */
+  readonly logger?: Logger | null;
 }
 
 export class Study {
@@ -53,7 +53,8 @@ export class Study {
   private readonly snapshot: TrialSnapshot;
   private readonly heartbeat: Heartbeat;
   private readonly live = new Map<number, { trial: Trial; context: SamplerContext }>();
-  private readonly log: Logger;
+  /** Null for a quiet study: then no log event is even built. */
+  private readonly log: Logger | null;
   /** The best complete trial this process has seen (single objective), for the log line. */
   private bestSeen: TrialRecord | null = null;
   private stopRequested = false;
@@ -66,7 +67,7 @@ export class Study {
       // By id and past the last trial: cheap, and still right if another process renames the study.
       probe: () => parts.storage.getTrials(parts.info.id, { fromNumber: Number.MAX_SAFE_INTEGER }),
       onLost: (error) =>
-        this.log({
+        this.log?.({
           level: 'warn',
           study: this.name,
           message: `${error.message}; waiting up to ${parts.storageOutageMs ?? 0} ms for storage to answer again`,
@@ -76,7 +77,7 @@ export class Study {
     this.pruner = parts.pruner;
     this.worker = parts.worker;
     this.snapshot = new TrialSnapshot(this.storage, parts.info.id);
-    this.log = parts.logger ?? resolveLogger({ quiet: true });
+    this.log = parts.logger ?? null;
     this.heartbeat = new Heartbeat(
       this.storage,
       parts.info.id,
@@ -117,7 +118,7 @@ export class Study {
   private async beforeStart(): Promise<void> {
     // Another worker's trial this process failed as stale is logged here: its own worker never will.
     for (const failed of await this.heartbeat.failStale())
-      this.log(trialFinished(this.name, this.info.directions, failed, null));
+      this.log?.(trialFinished(this.name, this.info.directions, failed, null));
     await this.sampler.prepare?.(this.info, this.storage);
   }
 
@@ -234,15 +235,14 @@ export class Study {
 
   /** What the optimize loop may do with this study (see optimize.ts). */
   private runner(): TrialRunner<Study> {
-    const startOptions = (maxTrials: number | undefined): StartOptions =>
-      this.startOptions(maxTrials === undefined ? {} : { maxTrials });
+    const limit = (maxTrials: number | undefined) => (maxTrials === undefined ? {} : { maxTrials });
     return {
       study: this,
       begin: async (pending, maxTrials) => {
         try {
           return pending === undefined
-            ? await this.ask(maxTrials === undefined ? {} : { maxTrials })
-            : await this.open(pending, startOptions(maxTrials));
+            ? await this.ask(limit(maxTrials))
+            : await this.open(pending, this.startOptions(limit(maxTrials)));
         } catch (error) {
           if (isTunekitError(error, 'search_space_exhausted') || isTunekitError(error, 'max_trials_reached'))
             return null;
@@ -251,7 +251,7 @@ export class Study {
       },
       prepareStart: async (maxTrials) => {
         await this.beforeStart();
-        return startOptions(maxTrials);
+        return this.startOptions(limit(maxTrials));
       },
       finish: (trial, result, failReason, next) => this.settle(trial, result, failReason, next),
       abandon: (trial) => this.abandon(trial),
@@ -371,18 +371,17 @@ export class Study {
   /** The trials the sampler may model for a trial that just started. */
   private async samplerView(record: TrialRecord): Promise<readonly TrialRecord[]> {
     const all = await this.snapshot.load();
-    if (this.info.directions.length === 1) this.bestSeen = bestOf(all, this.info.directions[0]!);
+    if (this.log && this.info.directions.length === 1) this.bestSeen = bestOf(all, this.info.directions[0]!);
     // A pruner may choose what the sampler models (Hyperband: the trial's bracket, or one rung's values).
     return this.pruner.samplerView ? this.pruner.samplerView({ study: this.info, trials: all }, record) : all;
   }
 
   /** One log line per finished trial, naming the best trial this process has seen. */
   private logFinished(record: TrialRecord): void {
+    if (!this.log) return;
     const single = this.info.directions.length === 1;
-    if (single && record.state === 'complete' && bestOf([record], this.direction)) {
-      const candidates = this.bestSeen ? [this.bestSeen, record] : [record];
-      this.bestSeen = bestOf(candidates, this.direction);
-    }
+    // bestOf keeps only complete trials, so a pruned or failed record leaves the best as it was.
+    if (single) this.bestSeen = bestOf(this.bestSeen ? [this.bestSeen, record] : [record], this.direction);
     this.log(trialFinished(this.name, this.info.directions, record, single ? this.bestSeen : null));
   }
 
