@@ -9,7 +9,7 @@ import type { Pruner } from './study/pruner.js';
 import type { Sampler } from './study/sampler.js';
 import type { StudyStorage } from './study/storage.js';
 import { Study } from './study/study.js';
-import type { Direction } from './study/types.js';
+import type { Direction, StudyInfo } from './study/types.js';
 
 export interface CreateStudyOptions extends FailureOptions, LoggingOptions {
   studyName?: string;
@@ -65,21 +65,20 @@ export async function createStudy(options: CreateStudyOptions = {}): Promise<Stu
           'pass the same directions or another studyName',
       );
   }
-  return new Study({
-    info,
-    storage,
-    sampler: options.sampler ?? defaults.sampler(directions, options.seed),
-    pruner: options.pruner ?? defaults.pruner(),
-    worker: options.worker ?? defaults.worker(),
-    failures: resolveFailures(options),
-    storageOutageMs: options.storageOutageMs ?? defaults.storageOutageMs,
-    logger: resolveLogger(options),
-  });
+  return openStudy(info, storage, options);
 }
 
 export async function loadStudy(options: LoadStudyOptions): Promise<Study> {
   const storage = await resolveStorage(options.storage);
-  const info = await storage.getStudy(options.studyName);
+  return openStudy(await storage.getStudy(options.studyName), storage, options);
+}
+
+/** The Study over a stored study: the options' plug-ins and settings, or their defaults. */
+function openStudy(
+  info: StudyInfo,
+  storage: StudyStorage,
+  options: LoadStudyOptions | CreateStudyOptions,
+): Study {
   return new Study({
     info,
     storage,
