@@ -71,6 +71,16 @@ describe('OutageGuard', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(550);
   });
 
+  it('stops sending a read again once the wait is over, even if the probe keeps answering', async () => {
+    const { flaky, state } = flakyStorage();
+    const guard = new OutageGuard(flaky, { waitMs: 700, probe: () => Promise.resolve() });
+    state.down = true; // every read fails, though storage "answers" each probe
+    const started = Date.now();
+    await expect(guard.getStudy('s')).rejects.toMatchObject({ code: 'storage_unreachable' });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(650);
+    expect(state.calls).toBeGreaterThan(1);
+  });
+
   it('passes any other error through at once', async () => {
     const guard = new OutageGuard(new InMemoryStorage(), { waitMs: 5000, probe: () => Promise.resolve() });
     await expect(guard.getStudy('none')).rejects.toMatchObject({ code: 'study_not_found' });

@@ -101,13 +101,19 @@ export class OutageGuard implements StudyStorage {
     return this.inner.close();
   }
 
-  /** A read: sent again, as often as it takes, while storage comes back within the wait. */
+  /**
+   * A read: sent again each time storage answers, until `waitMs` after its first lost connection (a server
+   * that answers the probe and then drops every query would otherwise keep it going forever).
+   */
   private async read<T>(call: () => Promise<T>): Promise<T> {
+    let giveUpAt = Infinity;
     for (;;) {
       try {
         return await call();
       } catch (error) {
         if (!isDisconnect(error)) throw error;
+        if (Date.now() >= giveUpAt) throw this.unreachable(error);
+        giveUpAt = Math.min(giveUpAt, Date.now() + this.options.waitMs);
         await this.awaitStorage(error);
       }
     }
@@ -137,12 +143,7 @@ export class OutageGuard implements StudyStorage {
     const { waitMs, probe } = this.options;
     const giveUpAt = Date.now() + waitMs;
     for (let pauseMs = 250; ; pauseMs = Math.min(2 * pauseMs, 2000)) {
-      if (Date.now() >= giveUpAt)
-        throw new TunekitError(
-          'storage_unreachable',
-          `${lost.message}; storage did not answer again within ${waitMs} ms (storageOutageMs)`,
-          lost.details,
-        );
+      if (Date.now() >= giveUpAt) throw this.unreachable(lost);
       await new Promise((resolve) => setTimeout(resolve, Math.min(pauseMs, giveUpAt - Date.now())));
       try {
         await probe();
@@ -151,5 +152,13 @@ export class OutageGuard implements StudyStorage {
         if (!isDisconnect(error)) throw error;
       }
     }
+  }
+
+  private unreachable(lost: TunekitError): TunekitError {
+    return new TunekitError(
+      'storage_unreachable',
+      `${lost.message}; storage did not answer again within ${this.options.waitMs} ms (storageOutageMs)`,
+      lost.details,
+    );
   }
 }
