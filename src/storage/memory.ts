@@ -14,7 +14,7 @@ import type {
   TrialQuery,
   TrialResult,
 } from '../study/storage.js';
-import { isFinished } from '../study/types.js';
+import { isFinished, noBookkeeping } from '../study/types.js';
 import type { Direction, StudyInfo, TrialRecord, TrialState } from '../study/types.js';
 import { asFailed } from './stale.js';
 import { summarizeStudy } from './summary.js';
@@ -223,12 +223,7 @@ export class InMemoryStorage implements StudyStorage {
       distributions: {},
       intermediateValues: {},
       userAttrs: {},
-      fixedParams: null,
-      gridId: null,
-      retriedFrom: null,
-      retriedBy: null,
-      retryCount: 0,
-      samplerMemo: {},
+      ...noBookkeeping(),
       failReason: null,
       worker,
       createdAt: now,

@@ -72,6 +72,21 @@ export interface TrialRecord {
   readonly heartbeatAt: number | null;
 }
 
+/** A new trial's bookkeeping fields, before anything set them: not enqueued, no grid point, no retry, no memo. */
+export function noBookkeeping(): Pick<
+  TrialRecord,
+  'fixedParams' | 'gridId' | 'retriedFrom' | 'retriedBy' | 'retryCount'
+> & { samplerMemo: Record<string, JsonValue> } {
+  return {
+    fixedParams: null,
+    gridId: null,
+    retriedFrom: null,
+    retriedBy: null,
+    retryCount: 0,
+    samplerMemo: {},
+  };
+}
+
 export type TestScore = number | Readonly<Record<string, number>>;
 
 /** One scoring of a study's test data (see data/test-set.ts). */

@@ -1,5 +1,6 @@
 // Trial and study records built by hand for tests that need no storage: every field at its "nothing
 // happened" value, overridden by what the test cares about. One home, so a new record field is added once.
+import { noBookkeeping } from '../study/types.js';
 import type { StudyInfo, TrialRecord } from '../study/types.js';
 
 export function trialRecord(fields: Partial<TrialRecord> & Pick<TrialRecord, 'number'>): TrialRecord {
@@ -12,12 +13,7 @@ export function trialRecord(fields: Partial<TrialRecord> & Pick<TrialRecord, 'nu
     distributions: {},
     intermediateValues: {},
     userAttrs: {},
-    fixedParams: null,
-    gridId: null,
-    retriedFrom: null,
-    retriedBy: null,
-    retryCount: 0,
-    samplerMemo: {},
+    ...noBookkeeping(),
     failReason: null,
     worker: null,
     createdAt: 0,

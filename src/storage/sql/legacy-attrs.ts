@@ -1,6 +1,7 @@
 // How the SQL migrations (SQLite 3 -> 4, PostgreSQL 2 -> 3) split the old system-attributes bag of a study
 // or trial into the typed fields that replace it. Every value is kept: a key that is not one of tunekit's
 // own (or holds a value of the wrong shape) moves to the user attributes as `system:<key>`.
+import { noBookkeeping } from '../../study/types.js';
 import type { JsonValue } from '../../study/types.js';
 
 type Bag = Record<string, JsonValue>;
@@ -39,14 +40,7 @@ function split(bag: Bag, userAttrs: Bag, take: (key: string, value: JsonValue) =
 }
 
 export function trialFields(bag: Bag, userAttrs: Bag): TrialFields {
-  const fields: Omit<TrialFields, 'userAttrs'> = {
-    fixedParams: null,
-    gridId: null,
-    retriedFrom: null,
-    retriedBy: null,
-    retryCount: 0,
-    samplerMemo: {},
-  };
+  const fields: Omit<TrialFields, 'userAttrs'> = noBookkeeping();
   const rest = split(bag, userAttrs, (key, value) => {
     if (key === 'fixed_params' && isObject(value)) fields.fixedParams = value;
     else if (key === 'grid_id' && isInteger(value)) fields.gridId = value;
