@@ -8,7 +8,7 @@ import { launchChromium } from '../src/dashboard/testing/chromium.js';
 import { syntheticTrials } from '../src/analysis/plots/testing/records.js';
 import { serveDashboard } from '../src/dashboard/index.js';
 import { paths } from '../src/dashboard/paths.js';
-import { ensureUiBuilt } from '../src/dashboard/testing/fixtures.js';
+import { STUDY_CHARTS, ensureUiBuilt } from '../src/dashboard/testing/fixtures.js';
 import { SqliteStorage } from '../src/storage/sqlite/index.js';
 
 const N = Number(process.env.TRIALS ?? 10_000);
@@ -112,16 +112,7 @@ async function main(): Promise<void> {
   for (let r = 0; r < 3; r++) {
     start = performance.now();
     await page.goto(`${base}/#/study/${STUDY}`);
-    for (const id of [
-      'history',
-      'intermediate',
-      'importance',
-      'parallel',
-      'slice',
-      'contour',
-      'timeline',
-      'edf',
-    ])
+    for (const id of STUDY_CHARTS)
       await page.waitForSelector(`[data-chart="${id}"][data-points]`, { timeout: 60_000 });
     drawn.push(performance.now() - start);
     await page.goto('about:blank');

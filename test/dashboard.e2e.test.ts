@@ -12,6 +12,7 @@ import { serveDashboard, writeReport } from '../src/dashboard/index.js';
 import type { Dashboard } from '../src/dashboard/index.js';
 import {
   HOSTILE_NAME,
+  STUDY_CHARTS,
   curveObjective,
   ensureUiBuilt,
   seedStudies,
@@ -94,17 +95,7 @@ describe('dashboard in Chromium', () => {
 
   it('draws every plot of a study', async () => {
     await page.goto(studyUrl('curves'));
-    await expectChartsDrawn(page, [
-      'history',
-      'intermediate',
-      'importance',
-      'interactions',
-      'parallel',
-      'slice',
-      'contour',
-      'timeline',
-      'edf',
-    ]);
+    await expectChartsDrawn(page, [...STUDY_CHARTS, 'interactions']);
     expect(await page.$$('[data-chart="slice"][data-points]')).toHaveLength(4);
     expect(await page.textContent('#advice')).toMatch(/best \d+ of \d+ complete trials/);
     // The smoothing slider redraws the learning curves in the page.
@@ -227,16 +218,7 @@ describe('dashboard in Chromium', () => {
       return route.request().url().startsWith('file:') ? route.continue() : route.abort();
     });
     await offline.goto(`file://${out}`);
-    await expectChartsDrawn(offline, [
-      'history',
-      'intermediate',
-      'importance',
-      'parallel',
-      'slice',
-      'contour',
-      'timeline',
-      'edf',
-    ]);
+    await expectChartsDrawn(offline, [...STUDY_CHARTS]);
     await offline.check('input[data-state="pruned"]');
     await expect
       .poll(() => offline.textContent('#table-info'), { timeout: 10_000 })

@@ -8,6 +8,18 @@ import type { StudyStorage, Trial } from '../../index.js';
 
 export const HOSTILE_NAME = '<img src=x onerror=alert(1)>';
 
+/** The charts a single-objective study page with learning curves draws (`data-chart` names), live or in a report. */
+export const STUDY_CHARTS = [
+  'history',
+  'intermediate',
+  'importance',
+  'parallel',
+  'slice',
+  'contour',
+  'timeline',
+  'edf',
+] as const;
+
 /** Builds the page if it is missing or older than its sources (tests run from source, before `npm run build`). */
 export function ensureUiBuilt(): void {
   const root = fileURLToPath(new URL('../../../', import.meta.url));
