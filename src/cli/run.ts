@@ -216,7 +216,10 @@ function spawnWorker(argv: readonly string[]): Promise<number> {
     const child = spawn(process.execPath, [...process.execArgv, main, ...argv], {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
-    createInterface({ input: child.stderr }).on('line', writeAboveProgress);
+    // A child whose trials all failed says so, as does this process for the whole run: say it once.
+    createInterface({ input: child.stderr }).on('line', (line) => {
+      if (!line.startsWith('tunekit worker: no trial completed')) writeAboveProgress(line);
+    });
     child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
   });
 }
