@@ -11,7 +11,8 @@ const SKIP_FILE = /\.(ts|py)$|fixture/;
 function walk(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) return SKIP_DIRS.has(entry.name) || path === join(from, 'dashboard', 'ui') ? [] : walk(path);
+    if (entry.isDirectory())
+      return SKIP_DIRS.has(entry.name) || path === join(from, 'dashboard', 'ui') ? [] : walk(path);
     return SKIP_FILE.test(entry.name) ? [] : [path];
   });
 }
