@@ -8,10 +8,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installedVersion, installProject, pack, root, run, walkFiles } from './consumer-helpers.js';
 import type { Packed } from './consumer-helpers.js';
 
-const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+interface Manifest {
+  version: string;
   exports: Record<string, string | Record<string, string>>;
   bin: Record<string, string>;
-};
+  dependencies: Record<string, string>;
+  peerDependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
+}
+const readManifest = (dir: string) => JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as Manifest;
+const manifest = readManifest(root);
 
 // Every entry a program may import, values and types; the storages' entries by type only, as a program
 // that is handed a storage object but never opens one would.
@@ -198,5 +204,21 @@ describe('tunekit installed into another project', () => {
     expect(cli.stderr).toContain('npm install better-sqlite3');
     expect(cli.stderr).toContain('tunekit-cli');
     expect(cli.stderr).toContain('[dependency_missing]');
+  });
+
+  it('keeps tunekit-cli in step: the same version of tunekit, the drivers tunekit is tested with', () => {
+    const cli = readManifest(join(root, 'packages', 'cli'));
+    expect(cli.version).toBe(manifest.version);
+    expect(cli.dependencies).toEqual({
+      tunekit: manifest.version,
+      'better-sqlite3': manifest.peerDependencies['better-sqlite3'],
+      pg: manifest.peerDependencies.pg,
+    });
+    for (const driver of ['better-sqlite3', 'pg'])
+      expect(manifest.devDependencies[driver], driver).toBe(manifest.peerDependencies[driver]);
+    expect(cli.bin).toEqual({ tunekit: 'bin/tunekit.js' });
+    expect(readFileSync(join(root, 'packages', 'cli', 'LICENSE'), 'utf8')).toBe(
+      readFileSync(join(root, 'LICENSE'), 'utf8'),
+    );
   });
 });
