@@ -1,5 +1,6 @@
 // Copies the non-TypeScript files the package needs at run time (data sets, wasm kernels) from src/ to
-// dist/, which tsc does not do. Test fixtures, the scripts that made them, and test helpers stay behind.
+// dist/, which tsc does not do. Test fixtures, the scripts that made them, and test helpers stay behind, and
+// so does the dashboard's page source: scripts/build-ui.mjs copies the built page (ui/build/) itself.
 import { cpSync, mkdirSync, readdirSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { argv } from 'node:process';
@@ -10,7 +11,8 @@ const SKIP_FILE = /\.(ts|py)$|fixture/;
 function walk(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) return SKIP_DIRS.has(entry.name) ? [] : walk(path);
+    if (entry.isDirectory())
+      return SKIP_DIRS.has(entry.name) || path === join(from, 'dashboard', 'ui') ? [] : walk(path);
     return SKIP_FILE.test(entry.name) ? [] : [path];
   });
 }

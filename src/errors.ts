@@ -58,6 +58,8 @@ export type ErrorCode =
   | 'storage_disconnected'
   /** A database was written by a newer (or unknown) schema version. */
   | 'storage_version'
+  /** An optional peer dependency (a storage driver) is not installed; the message names the package to add. */
+  | 'dependency_missing'
   // Data files and data sets
   | 'file_not_found'
   | 'empty_file'

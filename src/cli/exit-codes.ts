@@ -37,6 +37,7 @@ const BY_CODE: Record<ErrorCode, number> = {
   test_set_already_used: ERROR,
   storage_error: ERROR,
   storage_version: ERROR,
+  dependency_missing: ERROR,
   file_not_found: ERROR,
   empty_file: ERROR,
   invalid_file: ERROR,

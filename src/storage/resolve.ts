@@ -1,6 +1,6 @@
 // Turns a storage URL into a storage. Back ends with native or network dependencies are imported only
 // when their URL is used, so the core stays light and runs in a browser.
-import { TunekitError } from '../errors.js';
+import { isTunekitError, TunekitError } from '../errors.js';
 import type { StudyStorage } from '../study/storage.js';
 import { InMemoryStorage } from './memory.js';
 
@@ -48,6 +48,13 @@ async function loadBackEnd(specifier: string, url: string): Promise<unknown> {
   try {
     return await import(/* @vite-ignore */ specifier);
   } catch (error) {
+    // The back end is there but its driver (an optional peer dependency) is not: say which package to add.
+    if (isTunekitError(error, 'dependency_missing'))
+      throw new TunekitError(
+        'dependency_missing',
+        `storage URL ${JSON.stringify(url)}: ${error.message}`,
+        error.details,
+      );
     throw new TunekitError(
       'storage_unreachable',
       `storage URL ${JSON.stringify(url)} needs tunekit's ${specifier.split('/')[1]} back end, which did not load here ` +

@@ -1,7 +1,7 @@
 // Turns driver errors into tunekit errors: an unreachable server or a full connection table says so,
 // with the URL (password hidden) and what to check; other database errors keep their SQLSTATE.
-import pg from 'pg';
 import { TunekitError } from '../../errors.js';
+import { pg } from './driver.js';
 
 const NETWORK = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EHOSTUNREACH', 'EPIPE']);
 

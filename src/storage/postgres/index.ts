@@ -1,5 +1,5 @@
 // tunekit/postgres: the storage for many workers on many machines. Its own entry point, so `tunekit`
-// itself never loads the pg driver.
+// itself never loads the pg driver (an optional peer).
 import { PostgresStorage } from './storage.js';
 import type { PostgresStorageOptions } from './storage.js';
 

@@ -1,8 +1,8 @@
 // The PostgreSQL schema and its migrations. `migrations[v]` takes a database from version v to v + 1; a
 // database whose version is newer than this code knows is refused, never altered.
-import type pg from 'pg';
 import { studyFields, trialFields } from '../sql/legacy-attrs.js';
 import { schemaIsCurrent } from '../sql/schema-version.js';
+import type { PgClient } from './driver.js';
 
 export const SCHEMA_VERSION = 3;
 
@@ -10,7 +10,7 @@ export const SCHEMA_VERSION = 3;
 export const NOW_MS = `(extract(epoch from clock_timestamp()) * 1000)::bigint`;
 
 /** A migration step: SQL, or a function for a step that has to look at each row. */
-type Migration = string | ((client: pg.ClientBase) => Promise<void>);
+type Migration = string | ((client: PgClient) => Promise<void>);
 
 export const migrations: readonly Migration[] = [
   // 0 -> 1: studies and trials. Tables are prefixed so a database shared with other tools (Optuna has a
@@ -98,7 +98,7 @@ export const migrations: readonly Migration[] = [
 // Any constant works; it only has to be the same in every tunekit process.
 const SCHEMA_LOCK = 0x74756e656b6974n.toString();
 
-export async function schemaVersion(client: pg.ClientBase): Promise<number> {
+export async function schemaVersion(client: PgClient): Promise<number> {
   // A query on pg_tables, not to_regclass: the statement's fresh snapshot sees a table another worker just
   // created, where the cached catalog lookup of to_regclass may not.
   const { rows } = await client.query(
@@ -110,7 +110,7 @@ export async function schemaVersion(client: pg.ClientBase): Promise<number> {
 }
 
 /** Brings the schema to `target` (the current version unless a test asks for an older one). */
-export async function migrate(client: pg.ClientBase, where: string, target = SCHEMA_VERSION): Promise<void> {
+export async function migrate(client: PgClient, where: string, target = SCHEMA_VERSION): Promise<void> {
   const check = (version: number): boolean => schemaIsCurrent(where, version, SCHEMA_VERSION, target);
   if (check(await schemaVersion(client))) return;
   // Workers starting together on an empty database: the advisory lock lets one create the schema while the

@@ -3,7 +3,6 @@
 // study row), so workers never deadlock; each process uses a small, bounded pool of connections.
 // A little over 400 lines: one method per contract method, each a statement or two of SQL kept beside the
 // code that reads its rows; statements.ts and schema.ts already hold what could be split off.
-import pg from 'pg';
 import { TunekitError } from '../../errors.js';
 import type {
   Finished,
@@ -30,6 +29,8 @@ import {
 } from '../sql/codec.js';
 import type { StudyRow, SummaryRow, TrialRow } from '../sql/codec.js';
 import { asFailed } from '../stale.js';
+import { pg } from './driver.js';
+import type { PgPool, PgPoolClient } from './driver.js';
 import { migrate, NOW_MS } from './schema.js';
 import { asStorageError, redact } from './errors.js';
 import {
@@ -50,7 +51,7 @@ export interface PostgresStorageOptions {
 }
 
 export class PostgresStorage implements StudyStorage {
-  private readonly pool: pg.Pool;
+  private readonly pool: PgPool;
   private readonly where: string;
   private ready: Promise<void> | null = null;
 
@@ -350,7 +351,7 @@ export class PostgresStorage implements StudyStorage {
     }
   }
 
-  private async transaction<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  private async transaction<T>(fn: (client: PgPoolClient) => Promise<T>): Promise<T> {
     await this.open();
     const client = await this.pool.connect().catch((error: unknown) => {
       throw asStorageError(error, this.where);

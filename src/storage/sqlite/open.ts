@@ -2,8 +2,9 @@
 // and a `storage_error` naming the file (and a read-only directory) when the disk refuses a write.
 import { accessSync, existsSync, constants as fsConstants } from 'node:fs';
 import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
 import { TunekitError } from '../../errors.js';
+import { Database } from './driver.js';
+import type { SqliteDatabase } from './driver.js';
 
 /**
  * Runs `step`, again while SQLite answers "database is locked", until `timeoutMs` has passed. Switching a
@@ -27,10 +28,10 @@ export function whenUnlocked(timeoutMs: number, step: () => void): void {
 export function openDatabase(
   path: string,
   { busyTimeoutMs, readonly, create }: { busyTimeoutMs: number; readonly: boolean; create: boolean },
-): Database.Database {
+): SqliteDatabase {
   if (!create && path !== ':memory:' && !existsSync(path))
     throw new TunekitError('storage_unreachable', `no SQLite database at ${path}; nothing was created`);
-  let db: Database.Database | undefined;
+  let db: SqliteDatabase | undefined;
   try {
     db = new Database(path, { readonly, timeout: busyTimeoutMs });
     if (!readonly)

@@ -1,10 +1,10 @@
 // The row-level statements SqliteStorage is built from: a prepared-statement cache, the IMMEDIATE
 // transaction, numbering, inserting waiting trials and intermediate values, and the errors a refused write means.
-import type Database from 'better-sqlite3';
 import { TunekitError } from '../../errors.js';
 import type { NewWaitingTrial } from '../../study/storage.js';
 import type { JsonValue } from '../../study/types.js';
 import { jsonText } from '../sql/codec.js';
+import type { SqliteDatabase, SqliteStatement } from './driver.js';
 
 export const UNFINISHED = `state IN ('waiting', 'running')`;
 export type JsonColumn = 'params' | 'distributions' | 'user_attrs' | 'sampler_memo';
@@ -13,10 +13,10 @@ export type JsonColumn = 'params' | 'distributions' | 'user_attrs' | 'sampler_me
 export const TRIAL = `*, (SELECT json_group_object(step, json(value)) FROM tunekit_intermediate i WHERE i.trial_id = tunekit_trials.id) AS intermediate`;
 
 export class SqliteRows {
-  private readonly statements = new Map<string, Database.Statement>();
+  private readonly statements = new Map<string, SqliteStatement>();
 
   constructor(
-    private readonly db: Database.Database,
+    private readonly db: SqliteDatabase,
     private readonly path: string,
   ) {}
 
@@ -25,7 +25,7 @@ export class SqliteRows {
     return this.db.transaction(fn).immediate();
   }
 
-  sql(text: string): Database.Statement {
+  sql(text: string): SqliteStatement {
     let statement = this.statements.get(text);
     if (!statement) this.statements.set(text, (statement = this.db.prepare(text)));
     return statement;

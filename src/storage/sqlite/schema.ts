@@ -1,13 +1,13 @@
 // The SQLite schema and its migrations. `migrations[v]` takes a database from version v to v + 1; a
 // database whose version is newer than this code knows is refused, never altered.
-import type Database from 'better-sqlite3';
 import { TunekitError } from '../../errors.js';
 import { studyFields, trialFields } from '../sql/legacy-attrs.js';
 import { schemaIsCurrent } from '../sql/schema-version.js';
+import type { SqliteDatabase } from './driver.js';
 
 export const SCHEMA_VERSION = 4;
 
-export const migrations: ReadonlyArray<(db: Database.Database) => void> = [
+export const migrations: ReadonlyArray<(db: SqliteDatabase) => void> = [
   // 0 -> 1: studies and trials. Tables are prefixed so a file shared with other tools (Optuna has a
   // `studies` table too) never collides.
   (db) =>
@@ -133,7 +133,7 @@ export const migrations: ReadonlyArray<(db: Database.Database) => void> = [
   },
 ];
 
-export function schemaVersion(db: Database.Database): number {
+export function schemaVersion(db: SqliteDatabase): number {
   const meta = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'tunekit_meta'`).get();
   if (!meta) return 0;
   const row = db.prepare(`SELECT value FROM tunekit_meta WHERE key = 'schema_version'`).get() as
@@ -142,7 +142,7 @@ export function schemaVersion(db: Database.Database): number {
 }
 
 /** Brings the schema to `target` (the current version unless a test asks for an older one). */
-export function migrate(db: Database.Database, where: string, target = SCHEMA_VERSION): void {
+export function migrate(db: SqliteDatabase, where: string, target = SCHEMA_VERSION): void {
   const check = (version: number): boolean => schemaIsCurrent(where, version, SCHEMA_VERSION, target);
   if (check(schemaVersion(db))) return;
   // Immediate: workers opening a new file together create the schema once, one after the other.
@@ -157,7 +157,7 @@ export function migrate(db: Database.Database, where: string, target = SCHEMA_VE
 }
 
 /** For a read-only open, which cannot migrate: `storage_version` unless the schema is the current one. */
-export function requireCurrent(db: Database.Database, where: string): void {
+export function requireCurrent(db: SqliteDatabase, where: string): void {
   const version = schemaVersion(db);
   if (schemaIsCurrent(where, version, SCHEMA_VERSION, SCHEMA_VERSION)) return;
   db.close();

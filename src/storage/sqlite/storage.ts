@@ -1,7 +1,6 @@
 // SQLite storage (better-sqlite3): one file, many worker processes. WAL lets readers run beside the one
 // writer; every write that reads first runs in an IMMEDIATE transaction, which takes the write lock up
 // front, so two workers never both read "number 7 is next" or both claim the same waiting trial.
-import type Database from 'better-sqlite3';
 import { TunekitError } from '../../errors.js';
 import type {
   Finished,
@@ -28,6 +27,7 @@ import {
 } from '../sql/codec.js';
 import type { StudyRow, SummaryRow, TrialRow } from '../sql/codec.js';
 import { asFailed } from '../stale.js';
+import type { SqliteDatabase } from './driver.js';
 import { asDiskError, openDatabase } from './open.js';
 import { SqliteRows, TRIAL, UNFINISHED } from './rows.js';
 import type { JsonColumn } from './rows.js';
@@ -44,7 +44,7 @@ export interface SqliteStorageOptions {
 
 export class SqliteStorage implements StudyStorage {
   readonly path: string;
-  private readonly db: Database.Database;
+  private readonly db: SqliteDatabase;
   private readonly rows: SqliteRows;
 
   constructor(path: string, options: SqliteStorageOptions = {}) {
