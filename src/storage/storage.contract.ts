@@ -248,6 +248,25 @@ export function storageContract(label: string, factory: StorageFactory): void {
       );
     });
 
+    it('stores constraint values as one vector: a write replaces it, a write without them keeps it', async () => {
+      const s = await storage.createStudy('constraints', ['minimize']);
+      const t = (await storage.startTrial(s.id, 'w'))!;
+      expect(t.constraints).toBeNull();
+      await storage.writeTrial(t.id, { constraints: [1, 2, 3] });
+      await storage.writeTrial(t.id, { constraints: [0.1 + 0.2, -5e-324] });
+      await storage.writeTrial(t.id, { userAttrs: { a: 1 } });
+      expect((await storage.getTrial(t.id)).constraints).toEqual([0.30000000000000004, -5e-324]);
+      const { finished } = await storage.finishTrial(t.id, { state: 'complete', values: [1] });
+      expect(finished.constraints).toEqual([0.30000000000000004, -5e-324]);
+      expect(await codeOf(storage.writeTrial(t.id, { constraints: [0] }))).toBe('trial_finished');
+      const other = (await storage.startTrial(s.id, 'w'))!;
+      await storage.finishTrial(other.id, { state: 'complete', values: [2] });
+      expect((await storage.getTrials(s.id)).map((r) => r.constraints)).toEqual([
+        [0.30000000000000004, -5e-324],
+        null,
+      ]);
+    });
+
     it('writes all or nothing: a write that cannot be stored leaves the trial as it was', async () => {
       const s = await storage.createStudy('atomic', ['minimize']);
       const t = (await storage.startTrial(s.id, 'w'))!;
@@ -378,6 +397,7 @@ export function storageContract(label: string, factory: StorageFactory): void {
         intermediateValues: { 2: NaN },
         userAttrs: { u: { deep: [1] } },
         samplerMemo: { cmaes: { generation: 2 } },
+        constraints: [0.25, -1e-300],
       });
       await storage.finishTrial(done.id, { state: 'complete', values: [0.125] });
       await storage.enqueueTrials(src.id, [{ fixedParams: { x: 0.75 }, gridId: 3, retryCount: 2 }]);

@@ -22,6 +22,7 @@ import type {
 } from './optimize.js';
 import { trialResult } from './result.js';
 import { Trial, toJson } from './trial.js';
+import { isFeasible } from './types.js';
 import type { Direction, JsonValue, StudyInfo, TrialRecord } from './types.js';
 
 export type { CatchRule, Objective, ObjectiveResult, TellResult } from './optimize.js';
@@ -289,16 +290,17 @@ export class Study {
   }
 
   /**
-   * The best complete trial of a single-objective study that meets the sampler's constraints, if it has
-   * any; throws `no_completed_trials` if there is none.
+   * The best complete, feasible trial of a single-objective study (constraints set by `setConstraint` all
+   * <= 0, or none set); throws `no_completed_trials` if there is none.
    */
   async bestTrial(): Promise<TrialRecord> {
     if (this.info.directions.length !== 1) throw this.notSingle('bestTrial()', 'bestTrials()');
-    const best = bestOf(await this.feasibleTrials(), this.direction);
+    const complete = await this.trials({ states: ['complete'] });
+    const best = bestOf(complete.filter(isFeasible), this.direction);
     if (!best)
       throw new TunekitError(
         'no_completed_trials',
-        `study "${this.name}" has no complete trial${this.sampler.constraints ? ' that meets the constraints' : ''} yet`,
+        `study "${this.name}" has no complete trial${complete.length > 0 ? ' that meets its constraints' : ''} yet`,
       );
     return best;
   }
@@ -311,19 +313,9 @@ export class Study {
     return (await this.bestTrial()).params;
   }
 
-  /**
-   * The Pareto front of the complete trials that meet the sampler's constraints (for one objective: the
-   * best trial, or nothing).
-   */
+  /** The Pareto front of the complete, feasible trials (for one objective: the best trial, or nothing). */
   async bestTrials(): Promise<TrialRecord[]> {
-    return paretoFront(await this.feasibleTrials(), this.info.directions);
-  }
-
-  /** Complete trials, less those that break a constraint of the sampler's (Optuna's rule: each value <= 0). */
-  private async feasibleTrials(): Promise<TrialRecord[]> {
-    const complete = await this.trials({ states: ['complete'] });
-    const constraints = this.sampler.constraints;
-    return constraints ? complete.filter((t) => constraints(t).every((v) => v <= 0)) : complete;
+    return paretoFront((await this.trials({ states: ['complete'] })).filter(isFeasible), this.info.directions);
   }
 
   /** The error for a single-objective query on a study with several objectives, naming the one to use. */

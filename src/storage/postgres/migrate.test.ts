@@ -46,6 +46,6 @@ describe('postgres: a schema-2 database', () => {
     const again = await openPostgresStorage(db.url);
     expect((await again.getStudy('legacy')).stopRequests).toBe(3);
     await again.close();
-    expect(SCHEMA_VERSION).toBe(3);
+    expect(SCHEMA_VERSION).toBe(4);
   });
 });

@@ -14,7 +14,7 @@ type OldStudy = Omit<StudyInfo, 'stopRequests' | 'testEvaluations' | 'config' | 
 };
 type OldTrial = Omit<
   TrialRecord,
-  'fixedParams' | 'gridId' | 'retriedFrom' | 'retriedBy' | 'retryCount' | 'samplerMemo'
+  'fixedParams' | 'gridId' | 'retriedFrom' | 'retriedBy' | 'retryCount' | 'samplerMemo' | 'constraints'
 > & { systemAttrs: Bag };
 
 function readFixture(file: string): { studies: OldStudy[]; trials: Record<string, OldTrial[]> } {
@@ -63,6 +63,7 @@ function expectedTrial(old: OldTrial, studyId: number): TrialRecord {
     retriedBy: (bag.retried_by as number | undefined) ?? null,
     retryCount: (bag.retry_count as number | undefined) ?? 0,
     samplerMemo,
+    constraints: null,
   };
 }
 
@@ -91,6 +92,7 @@ const TRIAL_FIELDS: ReadonlyArray<keyof TrialRecord> = [
   'retriedBy',
   'retryCount',
   'samplerMemo',
+  'constraints',
   'failReason',
   'worker',
   'createdAt',
