@@ -315,7 +315,10 @@ export class Study {
 
   /** The Pareto front of the complete, feasible trials (for one objective: the best trial, or nothing). */
   async bestTrials(): Promise<TrialRecord[]> {
-    return paretoFront((await this.trials({ states: ['complete'] })).filter(isFeasible), this.info.directions);
+    return paretoFront(
+      (await this.trials({ states: ['complete'] })).filter(isFeasible),
+      this.info.directions,
+    );
   }
 
   /** The error for a single-objective query on a study with several objectives, naming the one to use. */
