@@ -1,7 +1,8 @@
 // A study: a named optimisation task in a storage. `optimize` is just a loop over ask / objective / tell;
 // any number of Study objects in any number of processes may work on the same study through its storage.
 import { TunekitError, isTunekitError } from '../errors.js';
-import type { ParamValue } from '../search-space/index.js';
+import { validateDistribution } from '../search-space/index.js';
+import type { Distribution, ParamValue } from '../search-space/index.js';
 import { OutageGuard } from '../storage/outage.js';
 import { bestOf, paretoFront } from './pareto.js';
 import type { Pruner } from './pruner.js';
@@ -20,6 +21,8 @@ import type {
   TellResult,
   TrialRunner,
 } from './optimize.js';
+import { newTrialRecords, sameParams } from './add-trial.js';
+import type { NewTrial } from './add-trial.js';
 import { trialResult } from './result.js';
 import { Trial, toJson } from './trial.js';
 import { isFeasible } from './types.js';
@@ -107,12 +110,26 @@ export class Study {
   /**
    * Starts a trial: claims an enqueued one if any is waiting, otherwise creates one for the sampler to fill
    * (with `maxTrials`, only while the study holds fewer trials; else throws `max_trials_reached`). First
-   * fails (and retries) trials whose worker stopped sending heartbeats.
+   * fails (and retries) trials whose worker stopped sending heartbeats. `fixedDistributions` are suggested
+   * at once (Optuna's `ask(fixed_distributions)`), so an ask/tell loop can define its space up front.
    */
-  async ask(options: { maxTrials?: number } = {}): Promise<Trial> {
+  async ask(
+    options: { maxTrials?: number; fixedDistributions?: Record<string, Distribution> } = {},
+  ): Promise<Trial> {
+    const { fixedDistributions, ...limits } = options;
+    const space = Object.entries(fixedDistributions ?? {}).map(
+      ([n, d]) => [n, validateDistribution(n, d)] as const,
+    );
     await this.beforeStart();
-    const start = this.startOptions(options);
-    return this.open(await this.storage.startTrial(this.info.id, this.worker, start), start);
+    const start = this.startOptions(limits);
+    const trial = await this.open(await this.storage.startTrial(this.info.id, this.worker, start), start);
+    try {
+      for (const [name, distribution] of space) trial.suggest(name, distribution);
+    } catch (error) {
+      await this.tell(trial, 'fail', { failReason: describeError(error) });
+      throw error;
+    }
+    return trial;
   }
 
   /** Before a trial starts: fail dead workers' trials (at most once per heartbeat interval); a grid enqueues. */
@@ -272,16 +289,36 @@ export class Study {
     await requestStop(this.storage, this.name);
   }
 
-  /** Manual search: the next trial a worker starts gets exactly these values. */
+  /**
+   * Manual search: the next trial a worker starts gets exactly these values. With `skipIfExists`, nothing
+   * is enqueued when a trial with exactly these params exists or waits (Optuna's `skip_if_exists`); the
+   * params double as a once-key, so workers enqueueing the same params together add one trial. Returns
+   * whether a trial was enqueued.
+   */
   async enqueueTrial(
     params: Record<string, ParamValue>,
-    options: { userAttrs?: Record<string, JsonValue> } = {},
-  ): Promise<void> {
+    options: { userAttrs?: Record<string, JsonValue>; skipIfExists?: boolean } = {},
+  ): Promise<boolean> {
     if (params === null || typeof params !== 'object' || Array.isArray(params))
       throw new TunekitError('invalid_argument', 'enqueueTrial: params must be an object of name → value');
-    await this.storage.enqueueTrials(this.info.id, [
-      { fixedParams: params, ...(options.userAttrs ? { userAttrs: options.userAttrs } : {}) },
-    ]);
+    const trial = { fixedParams: params, ...(options.userAttrs ? { userAttrs: options.userAttrs } : {}) };
+    if (!options.skipIfExists) return this.storage.enqueueTrials(this.info.id, [trial]);
+    if ((await this.trials()).some((t) => sameParams(t, params))) return false;
+    const key = `enqueue:${JSON.stringify(Object.entries(params).sort(([a], [b]) => (a < b ? -1 : 1)))}`;
+    return this.storage.enqueueTrials(this.info.id, [trial], { onceKey: key });
+  }
+
+  /** Adds a finished trial from known results (Optuna's `add_trial`), validated; returns it as stored. */
+  async addTrial(trial: NewTrial): Promise<TrialRecord> {
+    return (await this.addTrials([trial]))[0]!;
+  }
+
+  /** Adds finished trials (all or none), numbered after the study's trials in the given order. */
+  async addTrials(trials: readonly NewTrial[]): Promise<TrialRecord[]> {
+    const existing = await this.trials();
+    const records = newTrialRecords(trials, this.info, existing);
+    await this.storage.addTrials(this.info.id, records);
+    return (await this.trials({ fromNumber: existing.length })).slice(0, records.length);
   }
 
   /** Immutable trial records, ordered by number. */
