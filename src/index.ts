@@ -17,6 +17,7 @@ export { stderrLogger } from './study/logger.js';
 export type { LogEvent, LogLevel, Logger, LoggingOptions } from './study/logger.js';
 export { Trial } from './study/trial.js';
 export { requestStop, stopRequests } from './study/stop.js';
+export type { NewTrial } from './study/add-trial.js';
 export { bestFirst, bestOf, dominates, paretoFront } from './study/pareto.js';
 export type {
   Direction,
@@ -27,6 +28,7 @@ export type {
   TrialRecord,
   TrialState,
 } from './study/types.js';
+export { isFeasible, violation } from './study/types.js';
 
 // Search space
 export {
