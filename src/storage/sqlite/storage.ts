@@ -85,7 +85,10 @@ export class SqliteStorage implements StudyStorage {
       const studies = (this.rows.sql(`SELECT * FROM tunekit_studies ORDER BY id`).all() as StudyRow[]).map(
         studyFromRow,
       );
-      const first = `CASE WHEN json_type(vals, '$[0]') IN ('real', 'integer') THEN json_extract(vals, '$[0]') END`;
+      // The first value of trials that break no constraint (the best value is a feasible one).
+      const first = `CASE WHEN json_type(vals, '$[0]') IN ('real', 'integer') AND NOT EXISTS (
+          SELECT 1 FROM json_each(COALESCE(constraint_values, '[]')) WHERE value > 0)
+        THEN json_extract(vals, '$[0]') END`;
       const rows = this.rows
         .sql(
           `SELECT study_id, state, COUNT(*) AS n, MIN(${first}) AS lo, MAX(${first}) AS hi,
