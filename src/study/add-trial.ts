@@ -1,9 +1,11 @@
 // Warm start from known results (Optuna's create_trial + add_trial): finished trials given as plain data,
-// validated field by field, turned into the records storage adds after the study's own trials.
+// validated field by field, turned into the records storage adds after the study's own trials; and
+// enqueueTrial's skip-if-exists.
 import { TunekitError } from '../errors.js';
 import { contains, describeDistribution, validateDistribution } from '../search-space/index.js';
 import type { Distribution, ParamValue } from '../search-space/index.js';
 import { trialResult } from './result.js';
+import type { StudyStorage } from './storage.js';
 import { toJson } from './trial.js';
 import { noBookkeeping } from './types.js';
 import type { JsonValue, StudyInfo, TrialRecord } from './types.js';
@@ -201,6 +203,34 @@ function checkConstraints(raw: readonly number[], fail: (message: string) => nev
   const bad = raw.find((v) => typeof v !== 'number' || !Number.isFinite(v));
   if (bad !== undefined) fail(`constraints must be finite numbers, got ${String(bad)}`);
   return raw.map((v) => (Object.is(v, -0) ? 0 : v));
+}
+
+/** Study.addTrials' work: validates against the study's trials, adds all or none, returns them as stored. */
+export async function addTrials(
+  storage: StudyStorage,
+  study: StudyInfo,
+  trials: readonly NewTrial[],
+): Promise<TrialRecord[]> {
+  const existing = await storage.getTrials(study.id);
+  const records = newTrialRecords(trials, study, existing);
+  await storage.addTrials(study.id, records);
+  return (await storage.getTrials(study.id, { fromNumber: existing.length })).slice(0, records.length);
+}
+
+/** Study.enqueueTrial's work: with `skipIfExists`, the params are also a once-key (atomic across workers). */
+export async function enqueueTrial(
+  storage: StudyStorage,
+  studyId: number,
+  params: Record<string, ParamValue>,
+  options: { userAttrs?: Record<string, JsonValue>; skipIfExists?: boolean },
+): Promise<boolean> {
+  if (params === null || typeof params !== 'object' || Array.isArray(params))
+    throw new TunekitError('invalid_argument', 'enqueueTrial: params must be an object of name → value');
+  const trial = { fixedParams: params, ...(options.userAttrs ? { userAttrs: options.userAttrs } : {}) };
+  if (!options.skipIfExists) return storage.enqueueTrials(studyId, [trial]);
+  if ((await storage.getTrials(studyId)).some((t) => sameParams(t, params))) return false;
+  const key = `enqueue:${JSON.stringify(Object.entries(params).sort(([a], [b]) => (a < b ? -1 : 1)))}`;
+  return storage.enqueueTrials(studyId, [trial], { onceKey: key });
 }
 
 /** Whether `trial` runs or ran exactly `params` (its fixed params while waiting): enqueueTrial's skipIfExists. */

@@ -23,7 +23,7 @@ import type {
   TellResult,
   TrialRunner,
 } from './optimize.js';
-import { newTrialRecords, sameParams } from './add-trial.js';
+import { addTrials, enqueueTrial } from './add-trial.js';
 import type { NewTrial } from './add-trial.js';
 import { trialResult } from './result.js';
 import { Trial, toJson } from './trial.js';
@@ -337,13 +337,7 @@ export class Study {
     params: Record<string, ParamValue>,
     options: { userAttrs?: Record<string, JsonValue>; skipIfExists?: boolean } = {},
   ): Promise<boolean> {
-    if (params === null || typeof params !== 'object' || Array.isArray(params))
-      throw new TunekitError('invalid_argument', 'enqueueTrial: params must be an object of name → value');
-    const trial = { fixedParams: params, ...(options.userAttrs ? { userAttrs: options.userAttrs } : {}) };
-    if (!options.skipIfExists) return this.storage.enqueueTrials(this.info.id, [trial]);
-    if ((await this.trials()).some((t) => sameParams(t, params))) return false;
-    const key = `enqueue:${JSON.stringify(Object.entries(params).sort(([a], [b]) => (a < b ? -1 : 1)))}`;
-    return this.storage.enqueueTrials(this.info.id, [trial], { onceKey: key });
+    return enqueueTrial(this.storage, this.info.id, params, options);
   }
 
   /** Adds a finished trial from known results (Optuna's `add_trial`), validated; returns it as stored. */
@@ -353,10 +347,7 @@ export class Study {
 
   /** Adds finished trials (all or none), numbered after the study's trials in the given order. */
   async addTrials(trials: readonly NewTrial[]): Promise<TrialRecord[]> {
-    const existing = await this.trials();
-    const records = newTrialRecords(trials, this.info, existing);
-    await this.storage.addTrials(this.info.id, records);
-    return (await this.trials({ fromNumber: existing.length })).slice(0, records.length);
+    return addTrials(this.storage, this.info, trials);
   }
 
   /** Immutable trial records, ordered by number. */
