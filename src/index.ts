@@ -21,6 +21,9 @@ export type { ProgressMode, ProgressOutput } from './study/progress-display.js';
 export type { LogEvent, LogLevel, Logger, LoggingOptions } from './study/logger.js';
 export { Trial } from './study/trial.js';
 export { requestStop, stopRequests } from './study/stop.js';
+export { Terminator, terminatorCallback } from './study/terminator.js';
+export type { TerminatorOptions } from './study/terminator.js';
+export type { NewTrial } from './study/add-trial.js';
 export { bestFirst, bestOf, dominates, paretoFront } from './study/pareto.js';
 export type {
   Direction,
@@ -31,6 +34,7 @@ export type {
   TrialRecord,
   TrialState,
 } from './study/types.js';
+export { isFeasible, violation } from './study/types.js';
 
 // Search space
 export {
@@ -60,6 +64,8 @@ export { RandomSampler } from './samplers/random.js';
 export type { RandomSamplerOptions } from './samplers/random.js';
 export { GridSampler } from './samplers/grid.js';
 export type { Grid, GridSamplerOptions } from './samplers/grid.js';
+export { BruteForceSampler } from './samplers/brute-force.js';
+export type { BruteForceSamplerOptions } from './samplers/brute-force.js';
 export { QmcSampler } from './samplers/qmc/qmc.js';
 export type { QmcSamplerOptions } from './samplers/qmc/qmc.js';
 export { TpeSampler } from './samplers/tpe/sampler.js';
@@ -85,6 +91,8 @@ export type { ThresholdPrunerOptions } from './pruners/threshold.js';
 export { SuccessiveHalvingPruner } from './pruners/successive-halving.js';
 export type { SuccessiveHalvingPrunerOptions } from './pruners/successive-halving.js';
 export { HyperbandPruner } from './pruners/hyperband.js';
+export { WilcoxonPruner } from './pruners/wilcoxon.js';
+export type { WilcoxonPrunerOptions } from './pruners/wilcoxon.js';
 export type { BracketOrder, HyperbandPrunerOptions, SamplerHistory } from './pruners/hyperband.js';
 export { pruningCallback } from './pruners/report-epochs.js';
 export type { EpochValues, PruningCallbackOptions, ReportingTrial } from './pruners/report-epochs.js';

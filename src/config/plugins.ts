@@ -6,6 +6,8 @@ import { PatientPruner } from '../pruners/patient.js';
 import { MedianPruner, PercentilePruner } from '../pruners/percentile.js';
 import { SuccessiveHalvingPruner } from '../pruners/successive-halving.js';
 import { ThresholdPruner } from '../pruners/threshold.js';
+import { WilcoxonPruner } from '../pruners/wilcoxon.js';
+import { BruteForceSampler } from '../samplers/brute-force.js';
 import { GridSampler } from '../samplers/grid.js';
 import { QmcSampler } from '../samplers/qmc/qmc.js';
 import { RandomSampler } from '../samplers/random.js';
@@ -64,7 +66,7 @@ const SAMPLERS: Record<string, SamplerEntry> = {
     make: (o) => new GpSampler(o as any),
   },
   cmaes: {
-    options: ['seed', 'nStartupTrials', 'sigma0', 'populationSize', 'restart'],
+    options: ['seed', 'nStartupTrials', 'sigma0', 'populationSize', 'restart', 'separable'],
     make: (o) => new CmaEsSampler(o as any),
   },
   nsga2: {
@@ -72,6 +74,7 @@ const SAMPLERS: Record<string, SamplerEntry> = {
     make: (o) => new NsgaIISampler(o as any),
   },
   auto: { options: ['seed', 'gpMaxTrials', 'gpMaxDims'], make: (o) => new AutoSampler(o as any) },
+  'brute-force': { options: ['seed'], make: (o) => new BruteForceSampler(o as any) },
 };
 
 const PRUNERS: Record<string, PrunerEntry> = {
@@ -103,6 +106,10 @@ const PRUNERS: Record<string, PrunerEntry> = {
       'bracketOrder',
     ],
     make: (o) => new HyperbandPruner(o as any),
+  },
+  wilcoxon: {
+    options: ['pThreshold', 'nStartupSteps'],
+    make: (o) => new WilcoxonPruner(o as any),
   },
   patient: {
     options: ['patience', 'minDelta', 'wrapped'],

@@ -99,6 +99,14 @@ describe('read routes', () => {
     expect((await api('/api/studies/empty')).trialCounts.complete).toBe(1);
   });
 
+  it("GET /api/studies/:study/trials/:number passes the trial's constraints through", async () => {
+    const study = await createStudy({ studyName: 'constrained', storage, quiet: true });
+    const trial = await study.ask();
+    await trial.setConstraint([0.5, -1]);
+    await study.tell(trial, 1);
+    expect((await api('/api/studies/constrained/trials/0')).trial.constraints).toEqual([0.5, -1]);
+  });
+
   it('GET /api/studies/:study/trials filters by state and range, sorts and pages', async () => {
     const all = await api('/api/studies/curves/trials?limit=1000');
     expect(all).toMatchObject({ total: 40, matched: 40 });

@@ -190,6 +190,11 @@ function columnIndex(spec: string | number, names: readonly string[], source: st
   return i;
 }
 
+/** The rows of comma-separated text as cells (RFC 4180 quoting; blank lines skipped), for tables other than data sets. */
+export function csvRows(text: string, source = 'CSV text'): string[][] {
+  return splitRows(text, ',', source).map((row) => row.cells);
+}
+
 /** Splits text into rows of cells, with RFC 4180 quoting ("a, b" and "" for a quote); blank lines skipped. */
 function splitRows(text: string, delimiter: string, source: string): Row[] {
   const rows: Row[] = [];

@@ -6,7 +6,7 @@ export { checkDataset, classLabels, concatDatasets, rowIds, subset } from './dat
 export type { Dataset } from './dataset.js';
 export { DATASET_NAMES, loadDataset } from './registry.js';
 export type { DatasetName } from './registry.js';
-export { loadCsv, parseCsv } from './csv.js';
+export { csvRows, loadCsv, parseCsv } from './csv.js';
 export type { CsvDataset, CsvOptions } from './csv.js';
 export {
   FASHION_MNIST_DIR,

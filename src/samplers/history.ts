@@ -1,6 +1,10 @@
 // How model-based samplers read a study's history: losses (every objective turned into one to minimise)
 // and the ranking of trials from best to worst, pruned and running trials included where they inform.
+import { violation } from '../study/types.js';
 import type { Direction, TrialRecord } from '../study/types.js';
+
+/** The tier of trials that break a constraint: after every pruned trial, before the constant liar's. */
+const INFEASIBLE = Number.MAX_VALUE;
 import { nondominatedRanks } from './pareto-rank.js';
 
 /** The trial's values as losses (maximised objectives negated). */
@@ -17,8 +21,10 @@ export function countObserved(trials: readonly TrialRecord[]): number {
 
 /**
  * Trials from best to worst. Complete trials come first, by loss; then pruned ones (single objective),
- * those that got further first, each by its last intermediate value; then, as a constant liar, trials
- * still running (other than `current`), so parallel workers do not pile onto the same region.
+ * those that got further first, each by its last intermediate value; then complete or pruned trials that
+ * break a constraint, by total violation (Optuna's constrained TPE: they fill the good group only when too
+ * few feasible trials do); then, as a constant liar, trials still running (other than `current`), so
+ * parallel workers do not pile onto the same region.
  */
 export function rankTrials(
   trials: readonly TrialRecord[],
@@ -29,8 +35,12 @@ export function rankTrials(
   const sign = directions[0] === 'maximize' ? -1 : 1;
   const keyed: Array<{ trial: TrialRecord; tier: number; loss: number }> = [];
   const complete: TrialRecord[] = [];
+  const infeasible: Array<{ trial: TrialRecord; tier: number; loss: number }> = [];
   for (const t of trials) {
-    if (t.state === 'complete' && t.values) {
+    const broken = violation(t);
+    if (broken > 0 && (t.state === 'complete' || (t.state === 'pruned' && single))) {
+      infeasible.push({ trial: t, tier: INFEASIBLE, loss: broken });
+    } else if (t.state === 'complete' && t.values) {
       if (single) keyed.push({ trial: t, tier: -Infinity, loss: sign * (t.values[0] as number) });
       else complete.push(t);
     } else if (t.state === 'pruned' && single) {
@@ -54,11 +64,14 @@ export function rankTrials(
       const order = complete.map((_, i) => i).sort((a, b) => losses[a]![k]! - losses[b]![k]!);
       order.forEach((i, r) => (rankSum[i]! += r));
     }
-    return complete
+    const ranked = complete
       .map((t, i) => ({ t, f: fronts[i]!, s: rankSum[i]! }))
       .sort((a, b) => a.f - b.f || a.s - b.s || a.t.number - b.t.number)
       .map((e) => e.t);
+    infeasible.sort((a, b) => a.loss - b.loss || a.trial.number - b.trial.number);
+    return [...ranked, ...infeasible.map((e) => e.trial)];
   }
+  keyed.push(...infeasible);
   keyed.sort((a, b) => a.tier - b.tier || a.loss - b.loss || a.trial.number - b.trial.number);
   return keyed.map((e) => e.trial);
 }

@@ -13,6 +13,8 @@ export interface SamplerContractOptions {
   trials?: number;
   /** Whether the sampler supports several objectives (default true). */
   multiObjective?: boolean;
+  /** Whether the sampler needs every parameter discrete (brute force): the suite then steps them all. */
+  discrete?: boolean;
 }
 
 /** A mixed space with every kind of distribution and a conditional branch. */
@@ -29,14 +31,36 @@ export function mixedObjective(trial: Trial): number {
   return x * x + Math.abs(Math.log10(lr) + 3) + units / 256 + Math.log2(layers) / 6 + dropout + extra;
 }
 
-async function run(sampler: Sampler, trials: number, concurrency = 1): Promise<TrialRecord[]> {
-  const study = await createStudy({ sampler });
-  await study.optimize(mixedObjective, { nTrials: trials, concurrency, catch: false });
+/** mixedObjective with every range stepped (log floats become choices), for samplers that need that. */
+export function discreteObjective(trial: Trial): number {
+  const x = trial.suggestFloat('x', -5, 5, { step: 0.25 });
+  const lr = trial.suggestCategorical('lr', [1e-4, 1e-3, 1e-2]);
+  const units = trial.suggestInt('units', 16, 256, { step: 16 });
+  const layers = trial.suggestInt('layers', 1, 64, { log: true });
+  const dropout = trial.suggestFloat('dropout', 0, 0.5, { step: 0.1 });
+  const optimizer = trial.suggestCategorical('optimizer', ['sgd', 'adam', 'rmsprop']);
+  let extra = 0;
+  if (optimizer === 'sgd') extra = trial.suggestFloat('momentum', 0, 0.99, { step: 0.09 });
+  else if (optimizer === 'adam') extra = trial.suggestCategorical('amsgrad', [true, false]) ? 0.1 : 0;
+  return x * x + Math.abs(Math.log10(lr) + 3) + units / 256 + Math.log2(layers) / 6 + dropout + extra;
+}
+
+async function runWith(
+  sampler: Sampler,
+  trials: number,
+  concurrency = 1,
+  objective = mixedObjective,
+): Promise<TrialRecord[]> {
+  const study = await createStudy({ sampler, quiet: true });
+  await study.optimize(objective, { nTrials: trials, concurrency, catch: false });
   return study.trials();
 }
 
 export function samplerContract(label: string, options: SamplerContractOptions): void {
   const n = options.trials ?? 30;
+  const objective = options.discrete ? discreteObjective : mixedObjective;
+  const run = (sampler: Sampler, trials: number, concurrency = 1) =>
+    runWith(sampler, trials, concurrency, objective);
   describe(`sampler contract: ${label}`, () => {
     it('suggests values inside every distribution, on log, int, stepped, categorical and conditional parameters', async () => {
       const trials = await run(options.make(1), n);
@@ -73,7 +97,7 @@ export function samplerContract(label: string, options: SamplerContractOptions):
         momentum: 0.9,
       };
       await study.enqueueTrial(fixed);
-      await study.optimize(mixedObjective, { nTrials: 3, catch: false });
+      await study.optimize(objective, { nTrials: 3, catch: false });
       const trials = await study.trials();
       expect(trials[0]!.params).toEqual(fixed);
       expect(trials.every((t) => t.state === 'complete')).toBe(true);
@@ -85,10 +109,42 @@ export function samplerContract(label: string, options: SamplerContractOptions):
       expect(trials.every((t) => t.state === 'complete')).toBe(true);
     });
 
+    it('runs a constrained objective, whose best trials are all feasible', async () => {
+      const study = await createStudy({ sampler: options.make(4), quiet: true });
+      await study.optimize(
+        async (t) => {
+          const value = objective(t);
+          await t.setConstraint([(t.params.x as number) - 1, (t.params.units as number) - 200]);
+          return value;
+        },
+        { nTrials: n, catch: false },
+      );
+      const trials = await study.trials();
+      expect(trials.every((t) => t.state === 'complete' && t.constraints?.length === 2)).toBe(true);
+      const feasible = trials.filter((t) => t.constraints!.every((c) => c <= 0));
+      if (feasible.length > 0) {
+        const best = await study.bestTrial();
+        expect(best.constraints!.every((c) => c <= 0)).toBe(true);
+        expect(best.values![0]).toBe(Math.min(...feasible.map((t) => t.values![0]!)));
+      } else await expect(study.bestTrial()).rejects.toMatchObject({ code: 'no_completed_trials' });
+    });
+
+    it('models trials added from known results (warm start)', async () => {
+      const source = await runWith(options.make(9), 8, 1, objective);
+      const study = await createStudy({ sampler: options.make(5), quiet: true });
+      await study.addTrials(
+        source.map((t) => ({ params: t.params, distributions: t.distributions, values: t.values! })),
+      );
+      await study.optimize(objective, { nTrials: Math.min(n, 12), catch: false });
+      const trials = await study.trials();
+      expect(trials).toHaveLength(8 + Math.min(n, 12));
+      expect(trials.every((t) => t.state === 'complete')).toBe(true);
+    });
+
     if (options.multiObjective ?? true)
       it('samples for a multi-objective study', async () => {
         const study = await createStudy({ sampler: options.make(2), directions: ['minimize', 'maximize'] });
-        await study.optimize((t) => [mixedObjective(t), t.suggestFloat('y', 0, 1)], {
+        await study.optimize((t) => [objective(t), t.suggestFloat('y', 0, 1, { step: 0.125 })], {
           nTrials: Math.min(n, 20),
           catch: false,
         });

@@ -160,6 +160,7 @@ export class InMemoryStorage implements StudyStorage {
     t.intermediateValues = { ...t.intermediateValues, ...write.intermediateValues };
     t.userAttrs = { ...t.userAttrs, ...userAttrs };
     t.samplerMemo = { ...t.samplerMemo, ...samplerMemo };
+    if (write.constraints) t.constraints = [...write.constraints];
   }
 
   async heartbeat(trialId: number): Promise<void> {
@@ -223,6 +224,7 @@ export class InMemoryStorage implements StudyStorage {
       distributions: {},
       intermediateValues: {},
       userAttrs: {},
+      constraints: null,
       ...noBookkeeping(),
       failReason: null,
       worker,

@@ -1,6 +1,7 @@
-// Builds the study list entry (counts by state, best value, last activity) from trial records, for
+// Builds the study list entry (counts by state, best feasible value, last activity) from trial records, for
 // storages that do not compute it in their query language.
 import type { StudySummary } from '../study/storage.js';
+import { isFeasible } from '../study/types.js';
 import type { StudyInfo, TrialRecord, TrialState } from '../study/types.js';
 
 export function emptyCounts(): Record<TrialState, number> {
@@ -21,6 +22,7 @@ export function summarizeStudy(study: StudyInfo, trials: readonly TrialRecord[])
       single &&
       t.state === 'complete' &&
       value !== undefined &&
+      isFeasible(t) &&
       (bestValue === null || sign * value < sign * bestValue)
     )
       bestValue = value;

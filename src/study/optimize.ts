@@ -1,7 +1,7 @@
 // The optimize loop, Optuna's `_optimize` in small: start a trial, run the objective, finish the trial,
 // until the budget is spent. What the loop needs of a study is the `TrialRunner` port below, so the loop
 // reads top-down: budget, one trial, then what ends the run.
-import { TrialFailed, TrialPruned, TunekitError } from '../errors.js';
+import { TrialFailed, TrialPruned, TunekitError, isTunekitError } from '../errors.js';
 import type { ErrorCode } from '../errors.js';
 import { isDisconnect } from '../storage/outage.js';
 import type { StartOptions } from './storage.js';
@@ -97,7 +97,12 @@ export async function optimize<S>(
       next = await runner.prepareStart(maxTrials);
     } catch (error) {
       budget.giveBack();
-      await runner.finish(trial, result, failReason);
+      const settled = await runner.finish(trial, result, failReason);
+      // The sampler found nothing left to run (brute force): this trial is the last.
+      if (isTunekitError(error, 'search_space_exhausted')) {
+        budget.halt();
+        return settled;
+      }
       throw error;
     }
     const settled = await runner.finish(trial, result, failReason, next);

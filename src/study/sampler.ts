@@ -55,9 +55,4 @@ export interface Sampler {
   sampleIndependent(ctx: SamplerContext, name: string, distribution: Distribution): ParamValue;
   /** Called after the trial finished (complete, pruned or failed), with the record as stored. */
   afterTrial?(ctx: SamplerContext, finished: TrialRecord): Promise<void> | void;
-  /**
-   * Optional: the constraint values of a finished trial, each <= 0 when met. The study's "best" queries
-   * (`bestTrial`, `bestTrials`) then keep only the trials that meet every one.
-   */
-  readonly constraints?: (trial: TrialRecord) => readonly number[];
 }

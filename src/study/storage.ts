@@ -46,6 +46,8 @@ export interface TrialWrite {
   readonly userAttrs?: Readonly<Record<string, JsonValue>>;
   /** By the sampler's key. */
   readonly samplerMemo?: Readonly<Record<string, JsonValue>>;
+  /** Replaces the trial's constraint values (all of them: they are one vector). */
+  readonly constraints?: readonly number[];
 }
 
 /** Writes to a study (see `writeStudy`): user attributes and notes merge key by key, the others replace. */

@@ -1,7 +1,8 @@
 // A study: a named optimisation task in a storage. `optimize` is just a loop over ask / objective / tell;
 // any number of Study objects in any number of processes may work on the same study through its storage.
 import { TunekitError, isTunekitError } from '../errors.js';
-import type { ParamValue } from '../search-space/index.js';
+import { validateDistribution } from '../search-space/index.js';
+import type { Distribution, ParamValue } from '../search-space/index.js';
 import { OutageGuard } from '../storage/outage.js';
 import { bestOf, paretoFront } from './pareto.js';
 import type { Pruner } from './pruner.js';
@@ -22,8 +23,11 @@ import type {
   TellResult,
   TrialRunner,
 } from './optimize.js';
+import { addTrials, enqueueTrial } from './add-trial.js';
+import type { NewTrial } from './add-trial.js';
 import { trialResult } from './result.js';
 import { Trial, toJson } from './trial.js';
+import { isFeasible } from './types.js';
 import type { Direction, JsonValue, StudyInfo, TrialRecord } from './types.js';
 
 export type { CatchRule, Objective, ObjectiveResult, TellResult } from './optimize.js';
@@ -108,12 +112,26 @@ export class Study {
   /**
    * Starts a trial: claims an enqueued one if any is waiting, otherwise creates one for the sampler to fill
    * (with `maxTrials`, only while the study holds fewer trials; else throws `max_trials_reached`). First
-   * fails (and retries) trials whose worker stopped sending heartbeats.
+   * fails (and retries) trials whose worker stopped sending heartbeats. `fixedDistributions` are suggested
+   * at once (Optuna's `ask(fixed_distributions)`), so an ask/tell loop can define its space up front.
    */
-  async ask(options: { maxTrials?: number } = {}): Promise<Trial> {
+  async ask(
+    options: { maxTrials?: number; fixedDistributions?: Record<string, Distribution> } = {},
+  ): Promise<Trial> {
+    const { fixedDistributions, ...limits } = options;
+    const space = Object.entries(fixedDistributions ?? {}).map(
+      ([n, d]) => [n, validateDistribution(n, d)] as const,
+    );
     await this.beforeStart();
-    const start = this.startOptions(options);
-    return this.open(await this.storage.startTrial(this.info.id, this.worker, start), start);
+    const start = this.startOptions(limits);
+    const trial = await this.open(await this.storage.startTrial(this.info.id, this.worker, start), start);
+    try {
+      for (const [name, distribution] of space) trial.suggest(name, distribution);
+    } catch (error) {
+      await this.tell(trial, 'fail', { failReason: describeError(error) });
+      throw error;
+    }
+    return trial;
   }
 
   /** Before a trial starts: fail dead workers' trials (at most once per heartbeat interval); a grid enqueues. */
@@ -309,16 +327,27 @@ export class Study {
     await requestStop(this.storage, this.name);
   }
 
-  /** Manual search: the next trial a worker starts gets exactly these values. */
+  /**
+   * Manual search: the next trial a worker starts gets exactly these values. With `skipIfExists`, nothing
+   * is enqueued when a trial with exactly these params exists or waits (Optuna's `skip_if_exists`); the
+   * params double as a once-key, so workers enqueueing the same params together add one trial. Returns
+   * whether a trial was enqueued.
+   */
   async enqueueTrial(
     params: Record<string, ParamValue>,
-    options: { userAttrs?: Record<string, JsonValue> } = {},
-  ): Promise<void> {
-    if (params === null || typeof params !== 'object' || Array.isArray(params))
-      throw new TunekitError('invalid_argument', 'enqueueTrial: params must be an object of name → value');
-    await this.storage.enqueueTrials(this.info.id, [
-      { fixedParams: params, ...(options.userAttrs ? { userAttrs: options.userAttrs } : {}) },
-    ]);
+    options: { userAttrs?: Record<string, JsonValue>; skipIfExists?: boolean } = {},
+  ): Promise<boolean> {
+    return enqueueTrial(this.storage, this.info.id, params, options);
+  }
+
+  /** Adds a finished trial from known results (Optuna's `add_trial`), validated; returns it as stored. */
+  async addTrial(trial: NewTrial): Promise<TrialRecord> {
+    return (await this.addTrials([trial]))[0]!;
+  }
+
+  /** Adds finished trials (all or none), numbered after the study's trials in the given order. */
+  async addTrials(trials: readonly NewTrial[]): Promise<TrialRecord[]> {
+    return addTrials(this.storage, this.info, trials);
   }
 
   /** Immutable trial records, ordered by number. */
@@ -327,16 +356,17 @@ export class Study {
   }
 
   /**
-   * The best complete trial of a single-objective study that meets the sampler's constraints, if it has
-   * any; throws `no_completed_trials` if there is none.
+   * The best complete, feasible trial of a single-objective study (constraints set by `setConstraint` all
+   * <= 0, or none set); throws `no_completed_trials` if there is none.
    */
   async bestTrial(): Promise<TrialRecord> {
     if (this.info.directions.length !== 1) throw this.notSingle('bestTrial()', 'bestTrials()');
-    const best = bestOf(await this.feasibleTrials(), this.direction);
+    const complete = await this.trials({ states: ['complete'] });
+    const best = bestOf(complete.filter(isFeasible), this.direction);
     if (!best)
       throw new TunekitError(
         'no_completed_trials',
-        `study "${this.name}" has no complete trial${this.sampler.constraints ? ' that meets the constraints' : ''} yet`,
+        `study "${this.name}" has no complete trial${complete.length > 0 ? ' that meets its constraints' : ''} yet`,
       );
     return best;
   }
@@ -349,19 +379,12 @@ export class Study {
     return (await this.bestTrial()).params;
   }
 
-  /**
-   * The Pareto front of the complete trials that meet the sampler's constraints (for one objective: the
-   * best trial, or nothing).
-   */
+  /** The Pareto front of the complete, feasible trials (for one objective: the best trial, or nothing). */
   async bestTrials(): Promise<TrialRecord[]> {
-    return paretoFront(await this.feasibleTrials(), this.info.directions);
-  }
-
-  /** Complete trials, less those that break a constraint of the sampler's (Optuna's rule: each value <= 0). */
-  private async feasibleTrials(): Promise<TrialRecord[]> {
-    const complete = await this.trials({ states: ['complete'] });
-    const constraints = this.sampler.constraints;
-    return constraints ? complete.filter((t) => constraints(t).every((v) => v <= 0)) : complete;
+    return paretoFront(
+      (await this.trials({ states: ['complete'] })).filter(isFeasible),
+      this.info.directions,
+    );
   }
 
   /** The error for a single-objective query on a study with several objectives, naming the one to use. */

@@ -36,6 +36,7 @@ export class Trial {
   private readonly paramDistributions: Record<string, Distribution> = {};
   private readonly reported = new Map<number, number>();
   private readonly attrs: Record<string, JsonValue> = {};
+  private constraintValues: readonly number[] | null;
   private readonly fixed: Readonly<Record<string, ParamValue>>;
   private pending: Promise<void> = Promise.resolve();
   /** Writes queued but not yet sent; one send takes all of them. */
@@ -49,6 +50,7 @@ export class Trial {
     this.id = record.id;
     this.number = record.number;
     this.fixed = record.fixedParams ?? {};
+    this.constraintValues = record.constraints;
     Object.assign(this.attrs, record.userAttrs);
   }
 
@@ -63,6 +65,11 @@ export class Trial {
 
   get userAttrs(): Readonly<Record<string, JsonValue>> {
     return { ...this.attrs };
+  }
+
+  /** The constraint values set so far (`setConstraint`), or null. */
+  get constraints(): readonly number[] | null {
+    return this.constraintValues === null ? null : [...this.constraintValues];
   }
 
   /** Intermediate values reported so far, by step. */
@@ -142,6 +149,31 @@ export class Trial {
     throw new TrialPruned(message ?? `trial ${this.number} pruned`);
   }
 
+  /**
+   * Sets the trial's constraint values (Optuna's `set_constraint`): each value <= 0 means that constraint
+   * is met. Samplers steer away from infeasible trials and the "best" queries skip them. Setting again
+   * replaces every value: they are one vector, the same length for every trial of a study.
+   */
+  setConstraint(values: number | readonly number[]): Promise<void> {
+    const list = typeof values === 'number' ? [values] : values;
+    if (!Array.isArray(list) || list.length === 0)
+      throw new TunekitError(
+        'invalid_argument',
+        'setConstraint: pass a number or a non-empty array of numbers (each <= 0 when met)',
+      );
+    const bad = list.find((v) => typeof v !== 'number' || !Number.isFinite(v));
+    if (bad !== undefined)
+      throw new TunekitError(
+        'invalid_argument',
+        `setConstraint: constraint values must be finite numbers, got ${String(bad)}`,
+      );
+    // -0 is stored as 0 (JSON has no -0): the same value on every storage.
+    const copy = list.map((v) => (Object.is(v, -0) ? 0 : v));
+    this.constraintValues = copy;
+    this.queue().constraints = copy;
+    return this.flush();
+  }
+
   setUserAttr(key: string, value: JsonValue): Promise<void> {
     const copy = toJson(value, `user attribute "${key}"`);
     this.attrs[key] = copy;
@@ -213,6 +245,7 @@ interface Unsent {
   params: TrialParam[];
   intermediateValues: Record<number, number>;
   userAttrs: Record<string, JsonValue>;
+  constraints?: readonly number[];
 }
 
 /** A JSON copy of an attribute value; `invalid_argument` naming `what` if it has none (a cycle, too deep, a BigInt). */

@@ -49,6 +49,11 @@ export interface TrialRecord {
   /** Values reported during training, keyed by step (epoch, batch, resource used). */
   readonly intermediateValues: Readonly<Record<number, number>>;
   readonly userAttrs: Readonly<Record<string, JsonValue>>;
+  /**
+   * Constraint values the objective set (`trial.setConstraint`); every value <= 0 means feasible. Null when
+   * none were set: the trial counts as feasible.
+   */
+  readonly constraints: readonly number[] | null;
   /** The params an enqueued trial must use; null for a trial that was not enqueued. */
   readonly fixedParams: Readonly<Record<string, ParamValue>> | null;
   /** Which point of its grid an enqueued grid trial runs (an index); null otherwise. */
@@ -102,6 +107,18 @@ export interface TestEvaluation {
   readonly forced: boolean;
   readonly error?: string;
   readonly note?: string;
+}
+
+/** False when a constraint of the trial is broken (a value > 0); a trial without constraints is feasible. */
+export function isFeasible(trial: Pick<TrialRecord, 'constraints'>): boolean {
+  return trial.constraints === null || trial.constraints.every((v) => v <= 0);
+}
+
+/** The sum of the trial's broken constraint values (0 when feasible): how far it is from feasible. */
+export function violation(trial: Pick<TrialRecord, 'constraints'>): number {
+  let total = 0;
+  for (const v of trial.constraints ?? []) if (v > 0) total += v;
+  return total;
 }
 
 export function isFinished(state: TrialState): boolean {

@@ -13,6 +13,7 @@ export function trialRecord(fields: Partial<TrialRecord> & Pick<TrialRecord, 'nu
     distributions: {},
     intermediateValues: {},
     userAttrs: {},
+    constraints: null,
     ...noBookkeeping(),
     failReason: null,
     worker: null,

@@ -1,4 +1,5 @@
-// `tunekit export <study>`: every trial as CSV (one column per parameter) or JSON.
+// `tunekit export <study>`: every trial as CSV (one column per parameter and per constraint) or JSON;
+// `tunekit add` reads both back.
 import { writeFileSync } from 'node:fs';
 import type { TrialRecord } from '../../index.js';
 import { defineCommand } from '../args.js';
@@ -12,6 +13,8 @@ function csvCell(value: unknown): string {
 
 export function toCsv(trials: readonly TrialRecord[], objectives: number): string {
   const params = [...new Set(trials.flatMap((t) => Object.keys(t.params)))];
+  // Constraint columns only when some trial set constraints, so other studies' CSV stays as it was.
+  const constraints = Math.max(0, ...trials.map((t) => t.constraints?.length ?? 0));
   const header = [
     'number',
     'state',
@@ -20,6 +23,7 @@ export function toCsv(trials: readonly TrialRecord[], objectives: number): strin
     'finished_at',
     'fail_reason',
     ...params.map((p) => `param_${p}`),
+    ...Array.from({ length: constraints }, (_, i) => `constraint_${i}`),
   ];
   const rows = trials.map((t) => [
     t.number,
@@ -29,6 +33,7 @@ export function toCsv(trials: readonly TrialRecord[], objectives: number): strin
     t.finishedAt === null ? '' : new Date(t.finishedAt).toISOString(),
     t.failReason,
     ...params.map((p) => t.params[p]),
+    ...Array.from({ length: constraints }, (_, i) => t.constraints?.[i]),
   ]);
   return [header, ...rows].map((r) => r.map(csvCell).join(',')).join('\n') + '\n';
 }

@@ -1,4 +1,5 @@
 // The command table: one entry per file in this folder.
+import { add } from './add.js';
 import { ask } from './ask.js';
 import { best } from './best.js';
 import { copy } from './copy.js';
@@ -33,6 +34,7 @@ export const commands: Record<string, Command> = {
   rename,
   copy,
   enqueue,
+  add,
   ask,
   tell,
   'nested-cv': nestedCv,

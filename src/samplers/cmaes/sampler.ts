@@ -1,18 +1,21 @@
 // CMA-ES over the numeric parameters (in the unit box, log ranges in log space), with IPOP restarts: when
 // a run stalls, start again from a random mean with twice the population. Each trial stores its
 // (restart, generation) as a memo; the state is rebuilt by replaying complete generations, so any
-// process can continue the search. Categorical parameters are drawn at random.
+// process can continue the search. Categorical parameters are drawn at random. Trials that break a
+// constraint rank behind feasible ones, by total violation. Options: separable (diagonal) CMA-ES, and a
+// warm start from a similar study's trials.
 import { TunekitError } from '../../errors.js';
 import { Rng, randomSeed } from '../../random.js';
 import { fromUnit, toUnit } from '../../search-space/index.js';
 import type { Distribution, ParamValue } from '../../search-space/index.js';
 import type { RelativeSample, Sampler, SamplerContext } from '../../study/sampler.js';
+import { isFeasible, violation } from '../../study/types.js';
 import type { JsonValue, TrialRecord } from '../../study/types.js';
 import { lossOf } from '../history.js';
 import { sampleUniform } from '../random.js';
 import { hasSpace, intersectionSearchSpace } from '../search-space.js';
 import type { SearchSpace } from '../search-space.js';
-import { initialState, samplePoint, update } from './cma.js';
+import { initialState, samplePoint, update, warmStart } from './cma.js';
 import type { CmaState } from './cma.js';
 
 export interface CmaEsSamplerOptions {
@@ -25,6 +28,16 @@ export interface CmaEsSamplerOptions {
   populationSize?: number;
   /** Restart with a doubled population when a run stalls (default true). */
   restart?: boolean;
+  /**
+   * Separable CMA-ES: a diagonal covariance, learnt faster; for many parameters that act independently
+   * (default false).
+   */
+  separable?: boolean;
+  /**
+   * Warm start from a similar, finished study (Optuna's `source_trials`): the first run starts from the
+   * best tenth of these complete trials' parameters instead of the middle of the box.
+   */
+  sourceTrials?: readonly TrialRecord[];
 }
 
 const MEMO_KEY = 'cmaes';
@@ -47,6 +60,8 @@ export class CmaEsSampler implements Sampler {
   private readonly sigma0: number;
   private readonly populationSize: number | null;
   private readonly restart: boolean;
+  private readonly separable: boolean;
+  private readonly sourceTrials: readonly TrialRecord[];
   // States after each complete generation, keyed by the trials that made it (finished trials never change).
   private readonly replayed = new Map<string, { state: CmaState; stalled: boolean; bests: number[] }>();
 
@@ -71,6 +86,13 @@ export class CmaEsSampler implements Sampler {
         `CmaEsSampler: populationSize must be an integer >= 2, got ${String(options.populationSize)}`,
       );
     this.restart = options.restart ?? true;
+    this.separable = options.separable ?? false;
+    this.sourceTrials = options.sourceTrials ?? [];
+    if (!Array.isArray(this.sourceTrials))
+      throw new TunekitError(
+        'invalid_argument',
+        'CmaEsSampler: sourceTrials must be an array of trial records',
+      );
   }
 
   async sampleRelative(ctx: SamplerContext): Promise<RelativeSample | null> {
@@ -110,7 +132,10 @@ export class CmaEsSampler implements Sampler {
     const names = Object.keys(space);
     const d = names.length;
     const lambda0 = this.populationSize ?? 4 + Math.floor(3 * Math.log(d));
-    const members = new Map<string, Array<{ x: Float64Array; loss: number; number: number }>>();
+    const members = new Map<
+      string,
+      Array<{ x: Float64Array; loss: number; violation: number; number: number }>
+    >();
     for (const t of ctx.trials) {
       const memo = t.samplerMemo[MEMO_KEY] as unknown as CmaMemo | undefined;
       if (!memo || memo.space !== key || t.state !== 'complete' || !t.values || !hasSpace(t, space)) continue;
@@ -119,13 +144,14 @@ export class CmaEsSampler implements Sampler {
       list.push({
         x: encode(t, names, space),
         loss: lossOf(t.values, ctx.study.directions)[0] as number,
+        violation: violation(t),
         number: t.number,
       });
       members.set(id, list);
     }
     for (let restart = 0; ; restart++) {
       const lambda = lambda0 * 2 ** restart;
-      let state = initialState(this.initialMean(restart, d), this.sigma0);
+      let state = this.initialState(restart, space, ctx);
       let bests: number[] = [];
       for (;;) {
         const generation = (members.get(`${restart}:${state.generation}`) ?? [])
@@ -135,11 +161,13 @@ export class CmaEsSampler implements Sampler {
         const cacheKey = `${key}|${restart}|${generation.map((m) => m.number).join(',')}`;
         let next = this.replayed.get(cacheKey);
         if (!next) {
-          const sorted = [...generation].sort((a, b) => a.loss - b.loss);
+          // Feasible first, by loss; then those breaking a constraint, by total violation.
+          const sorted = [...generation].sort((a, b) => a.violation - b.violation || a.loss - b.loss);
           const updated = update(
             state,
             sorted.map((m) => m.x),
             lambda,
+            { separable: this.separable },
           );
           const gBests = [...bests, sorted[0]!.loss];
           next = { state: updated, stalled: this.stalled(updated, gBests, sorted, d, lambda), bests: gBests };
@@ -169,10 +197,24 @@ export class CmaEsSampler implements Sampler {
     return Math.max(...recent) - Math.min(...recent) < 1e-12;
   }
 
-  private initialMean(restart: number, d: number): Float64Array {
-    if (restart === 0) return new Float64Array(d).fill(0.5);
-    const rng = Rng.derive(this.seed, 'cmaes-restart', restart);
-    return Float64Array.from({ length: d }, () => 0.2 + 0.6 * rng.next());
+  /** A run's start: the box's middle (or, warm-started, the source trials' best), a random mean on a restart. */
+  private initialState(restart: number, space: SearchSpace, ctx: SamplerContext): CmaState {
+    const names = Object.keys(space);
+    const d = names.length;
+    if (restart > 0) {
+      const rng = Rng.derive(this.seed, 'cmaes-restart', restart);
+      return initialState(
+        Float64Array.from({ length: d }, () => 0.2 + 0.6 * rng.next()),
+        this.sigma0,
+      );
+    }
+    const source = this.sourceTrials
+      .filter((t) => t.state === 'complete' && t.values && isFeasible(t) && hasSpace(t, space))
+      .map((t) => ({ x: encode(t, names, space), loss: lossOf(t.values!, ctx.study.directions)[0]! }))
+      .sort((a, b) => a.loss - b.loss);
+    if (source.length === 0) return initialState(new Float64Array(d).fill(0.5), this.sigma0);
+    const start = warmStart(source.map((s) => s.x));
+    return initialState(start.mean, start.sigma, start.cov);
   }
 }
 

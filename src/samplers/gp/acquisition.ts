@@ -1,6 +1,7 @@
-// Log expected improvement and its maximisation: score many quasi-random points, then refine the best
-// few (and the neighbourhood of the incumbent) by L-BFGS on the continuous dimensions, then settle the
-// discrete ones by a short coordinate search over grid neighbours and categorical choices.
+// Log expected improvement (plus, under constraints, the log probability of feasibility) and its
+// maximisation: score many quasi-random points, then refine the best few (and the neighbourhood of the
+// incumbent) by L-BFGS on the continuous dimensions, then settle the discrete ones by a short coordinate
+// search over grid neighbours and categorical choices.
 import { logNormCdf, logNormPdf, normCdf } from '../special.js';
 import type { GpPosterior } from './gp.js';
 import { minimize } from './lbfgs.js';
@@ -33,6 +34,27 @@ export function logExpectedImprovement(
   return { value: Math.log(std) + lh, dMean: -ratio / std, dStd: 1 / std - (ratio * z) / std };
 }
 
+/**
+ * One term of the acquisition, all summed in log space: log EI of the objective's GP below `best`, or the
+ * log probability that a constraint's GP lies at or below `threshold` (Optuna's constrained log EI:
+ * log EI plus the log probability of feasibility, each constraint modelled by a GP of its own).
+ */
+export type AcquisitionTerm =
+  | { readonly kind: 'logEi'; readonly posterior: GpPosterior; readonly best: number }
+  | { readonly kind: 'feasible'; readonly posterior: GpPosterior; readonly threshold: number };
+
+/** log P(N(mean, std²) <= threshold), with its derivatives in mean and std. */
+export function logFeasibility(
+  mean: number,
+  std: number,
+  threshold: number,
+): { value: number; dMean: number; dStd: number } {
+  const z = (threshold - mean) / std;
+  const value = logNormCdf(z);
+  const ratio = Math.exp(logNormPdf(z) - value); // φ(z)/Φ(z)
+  return { value, dMean: -ratio / std, dStd: (-ratio * z) / std };
+}
+
 export interface AcquisitionSpace {
   readonly d: number;
   /** 0 for continuous, else the number of choices (categorical) or grid points (discrete numeric). */
@@ -49,16 +71,34 @@ export interface AcquisitionOptions {
   readonly localSearches: number;
 }
 
+/** The point maximising log EI of `posterior` below `best`. */
 export function optimizeLogEi(
   posterior: GpPosterior,
   best: number,
   space: AcquisitionSpace,
   options: AcquisitionOptions,
 ): Float64Array {
+  return optimizeAcquisition([{ kind: 'logEi', posterior, best }], space, options);
+}
+
+/** The point maximising the sum of the terms. */
+export function optimizeAcquisition(
+  terms: readonly AcquisitionTerm[],
+  space: AcquisitionSpace,
+  options: AcquisitionOptions,
+): Float64Array {
   const { d } = space;
+  const termOf = (term: AcquisitionTerm, mean: number, std: number) =>
+    term.kind === 'logEi'
+      ? logExpectedImprovement(mean, std, term.best)
+      : logFeasibility(mean, std, term.threshold);
   const value = (x: Float64Array) => {
-    const { mean, variance } = posterior.predict(x);
-    return logExpectedImprovement(mean, Math.sqrt(variance), best).value;
+    let total = 0;
+    for (const term of terms) {
+      const { mean, variance } = term.posterior.predict(x);
+      total += termOf(term, mean, Math.sqrt(variance)).value;
+    }
+    return total;
   };
   const scored = options.starts.map((x) => ({ x, v: value(x) }));
   scored.sort((a, b) => b.v - a.v);
@@ -66,11 +106,16 @@ export function optimizeLogEi(
   const gMean = new Float64Array(d);
   const gVar = new Float64Array(d);
   const negative = (x: Float64Array, g: Float64Array) => {
-    const { mean, variance } = posterior.predict(x, gMean, gVar);
-    const std = Math.sqrt(variance);
-    const ei = logExpectedImprovement(mean, std, best);
-    for (let c = 0; c < d; c++) g[c] = -(ei.dMean * gMean[c]! + (ei.dStd * gVar[c]!) / (2 * std));
-    return -ei.value;
+    g.fill(0);
+    let total = 0;
+    for (const term of terms) {
+      const { mean, variance } = term.posterior.predict(x, gMean, gVar);
+      const std = Math.sqrt(variance);
+      const t = termOf(term, mean, std);
+      for (let c = 0; c < d; c++) g[c]! -= t.dMean * gMean[c]! + (t.dStd * gVar[c]!) / (2 * std);
+      total += t.value;
+    }
+    return -total;
   };
   let bestX = scored[0]!.x;
   let bestV = scored[0]!.v;

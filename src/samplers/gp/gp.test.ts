@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createStudy } from '../../create-study.js';
 import { samplerContract } from '../sampler.contract.js';
 import { branin } from '../testing/functions.js';
-import { logExpectedImprovement, logH } from './acquisition.js';
+import { logExpectedImprovement, logFeasibility, logH } from './acquisition.js';
 import fixture from './fixtures/gp.json' with { type: 'json' };
 import { GpPosterior, logPosterior } from './gp.js';
 import type { GpData, KernelParams } from './gp.js';
@@ -96,6 +96,16 @@ describe('Gaussian process against scikit-learn (fixtures/make_gp.py)', () => {
     expect(Number.isFinite(value)).toBe(true);
   });
 
+  it('gives the log probability of feasibility and its derivatives (finite differences)', () => {
+    const { value, dMean, dStd } = logFeasibility(0.3, 0.2, -0.1);
+    expect(value).toBeCloseTo(Math.log(0.022750131948179195), 6); // Φ(-2)
+    const h = 1e-6;
+    const fd = (f: (e: number) => number) => (f(h) - f(-h)) / (2 * h);
+    expect(dMean / fd((e) => logFeasibility(0.3 + e, 0.2, -0.1).value)).toBeCloseTo(1, 5);
+    expect(dStd / fd((e) => logFeasibility(0.3, 0.2 + e, -0.1).value)).toBeCloseTo(1, 5);
+    expect(Number.isFinite(logFeasibility(40, 1, 0).value)).toBe(true);
+  });
+
   it('solves and inverts through the Cholesky factor', () => {
     const a = Float64Array.from([4, 2, 0.6, 2, 5, 1, 0.6, 1, 3]);
     const l = cholesky(a, 3)!;
@@ -148,6 +158,32 @@ describe('GpSampler', () => {
     }
     for (let i = 0; i < 3; i++)
       for (let j = 0; j < i; j++) expect(Math.abs(xs[i]! - xs[j]!)).toBeGreaterThan(1e-3);
+  });
+});
+
+describe('GpSampler under constraints', () => {
+  it('proposes feasible points and finds the constrained optimum', async () => {
+    // Minimise x² + y² subject to x >= 1 (written 1 - x <= 0): the optimum is (1, 0), value 1.
+    const run = async (constrained: boolean) => {
+      const study = await createStudy({ sampler: new GpSampler({ seed: 5, nCandidates: 256 }), quiet: true });
+      await study.optimize(
+        async (t) => {
+          const x = t.suggestFloat('x', -3, 3);
+          const y = t.suggestFloat('y', -3, 3);
+          if (constrained) await t.setConstraint(1 - x);
+          return x * x + y * y;
+        },
+        { nTrials: 30, catch: false },
+      );
+      const late = (await study.trials()).slice(15);
+      // Within 0.01 of the feasible region: the suggestions hug its boundary, where the optimum is.
+      return { study, feasibleLate: late.filter((t) => (t.params.x as number) >= 0.99).length };
+    };
+    const constrained = await run(true);
+    const plain = await run(false);
+    expect(constrained.feasibleLate).toBeGreaterThanOrEqual(11);
+    expect(plain.feasibleLate).toBeLessThanOrEqual(3);
+    expect((await constrained.study.bestValue()) - 1).toBeLessThan(0.05);
   });
 });
 

@@ -1,5 +1,6 @@
 // Gaussian-process Bayesian optimisation: fit a GP to the complete trials (in the unit box, log ranges
-// in log space), then suggest the point maximising log expected improvement. Trials still running, and
+// in log space), then suggest the point maximising log expected improvement (under constraints, plus the
+// log probability that every constraint's own GP is <= 0). Trials still running, and
 // pruned ones, enter as pessimistic constant lies, so parallel workers get different points and a region
 // that keeps being pruned is not proposed again.
 import { TunekitError } from '../../errors.js';
@@ -7,6 +8,7 @@ import { deriveSeed, randomSeed } from '../../random.js';
 import { cardinality, fromUnit, toUnit } from '../../search-space/index.js';
 import type { Distribution, ParamValue } from '../../search-space/index.js';
 import type { RelativeSample, Sampler, SamplerContext } from '../../study/sampler.js';
+import { isFeasible } from '../../study/types.js';
 import type { JsonValue, TrialRecord } from '../../study/types.js';
 import { lossOf } from '../history.js';
 import { QmcSampler } from '../qmc/qmc.js';
@@ -14,8 +16,8 @@ import { Sobol } from '../qmc/sobol.js';
 import { sampleUniform } from '../random.js';
 import { choiceIndex, hasSpace, intersectionSearchSpace } from '../search-space.js';
 import type { SearchSpace } from '../search-space.js';
-import { optimizeLogEi } from './acquisition.js';
-import type { AcquisitionSpace } from './acquisition.js';
+import { optimizeAcquisition } from './acquisition.js';
+import type { AcquisitionSpace, AcquisitionTerm } from './acquisition.js';
 import { GpPosterior, defaultKernelParams, fitKernelParams } from './gp.js';
 import type { GpData, KernelParams } from './gp.js';
 
@@ -119,11 +121,14 @@ export class GpSampler implements Sampler {
       maxIterations: warm ? 20 : 60,
     });
     let posterior = new GpPosterior(data, params);
-    // Noise-aware incumbent: the best posterior mean at an observed point, not the luckiest observation.
+    // Noise-aware incumbent: the best posterior mean at an observed, feasible point, not the luckiest
+    // observation. With no feasible point yet, only the probability of feasibility is maximised (Optuna's rule).
     const means = posterior.trainingMeans();
-    const bestIndex = means.indexOf(Math.min(...means));
-    const best = means[bestIndex]!;
-    const incumbent = x.slice(bestIndex * d, bestIndex * d + d);
+    let bestIndex = -1;
+    for (let i = 0; i < n; i++)
+      if (isFeasible(complete[i]!) && (bestIndex < 0 || means[i]! < means[bestIndex]!)) bestIndex = i;
+    const best = bestIndex < 0 ? Infinity : means[bestIndex]!;
+    const incumbent = bestIndex < 0 ? null : x.slice(bestIndex * d, bestIndex * d + d);
 
     // Constant liar (the pessimistic one): running trials enter with the worst value seen, which pushes
     // the next suggestion away from points other workers are already evaluating. Pruned trials enter the
@@ -170,9 +175,13 @@ export class GpSampler implements Sampler {
       }
       starts.push(p);
     }
-    const chosen = optimizeLogEi(posterior, best, acquisitionSpace, {
+    const terms: AcquisitionTerm[] = [
+      ...(incumbent ? [{ kind: 'logEi', posterior, best } as const] : []),
+      ...this.feasibilityTerms(complete, encode, d, categorical),
+    ];
+    const chosen = optimizeAcquisition(terms, acquisitionSpace, {
       starts,
-      seeds: [incumbent],
+      seeds: incumbent ? [incumbent] : [],
       localSearches: this.nLocalSearches,
     });
     const out: Record<string, ParamValue> = {};
@@ -187,6 +196,41 @@ export class GpSampler implements Sampler {
       noise: params.noise,
     };
     return { params: out, memo };
+  }
+
+  /**
+   * One term per constraint the complete trials set (none when no trial set any): a GP fitted to that
+   * constraint's standardised values over the trials that set it, and the threshold 0 in its units.
+   */
+  private feasibilityTerms(
+    complete: readonly TrialRecord[],
+    encode: (t: TrialRecord, out: Float64Array, offset: number) => void,
+    d: number,
+    categorical: Uint8Array,
+  ): AcquisitionTerm[] {
+    const count = Math.max(0, ...complete.map((t) => t.constraints?.length ?? 0));
+    const terms: AcquisitionTerm[] = [];
+    for (let k = 0; k < count; k++) {
+      const set = complete.filter((t) => (t.constraints?.length ?? 0) > k);
+      const values = set.map((t) => t.constraints![k]!);
+      const mean = values.reduce((a, v) => a + v, 0) / values.length;
+      const std = Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / values.length) || 1;
+      const x = new Float64Array(set.length * d);
+      set.forEach((t, i) => encode(t, x, i * d));
+      const data: GpData = {
+        x,
+        y: Float64Array.from(values, (v) => (v - mean) / std),
+        n: set.length,
+        d,
+        categorical,
+      };
+      const params = fitKernelParams(data, defaultKernelParams(d), {
+        minNoise: this.minNoise,
+        maxIterations: 60,
+      });
+      terms.push({ kind: 'feasible', posterior: new GpPosterior(data, params), threshold: -mean / std });
+    }
+    return terms;
   }
 
   /**

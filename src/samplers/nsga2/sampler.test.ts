@@ -5,6 +5,7 @@ import { paretoFront } from '../../study/pareto.js';
 import { crowdingDistances, nondominatedRanks } from '../pareto-rank.js';
 import { samplerContract } from '../sampler.contract.js';
 import { NsgaIISampler } from './sampler.js';
+import type { NsgaIISamplerOptions } from './sampler.js';
 
 samplerContract('nsga2', { make: (seed) => new NsgaIISampler({ seed, populationSize: 8 }) });
 
@@ -62,17 +63,18 @@ describe('NsgaIISampler', () => {
 
   it('steers towards feasible trials', async () => {
     const study = await createStudy({
-      sampler: new NsgaIISampler({
-        seed: 2,
-        populationSize: 10,
-        constraints: (t) => [0.5 - (t.params.x as number)],
-      }),
+      sampler: new NsgaIISampler({ seed: 2, populationSize: 10 }),
       directions: ['minimize', 'minimize'],
+      quiet: true,
     });
-    await study.optimize((t) => [t.suggestFloat('x', 0, 1), -t.suggestFloat('y', 0, 1)], {
-      nTrials: 80,
-      catch: false,
-    });
+    await study.optimize(
+      async (t) => {
+        const x = t.suggestFloat('x', 0, 1);
+        await t.setConstraint(0.5 - x);
+        return [x, -t.suggestFloat('y', 0, 1)];
+      },
+      { nTrials: 80, catch: false },
+    );
     const late = (await study.trials()).slice(60);
     expect(late.filter((t) => (t.params.x as number) >= 0.5).length).toBeGreaterThanOrEqual(15);
   });
@@ -80,5 +82,8 @@ describe('NsgaIISampler', () => {
   it('rejects bad options with a code', () => {
     expect(() => new NsgaIISampler({ populationSize: 1 })).toThrow(TunekitError);
     expect(() => new NsgaIISampler({ crossoverProb: 2 })).toThrow(/crossoverProb/);
+    // The old sampler option names its replacement.
+    const old = { constraints: () => [0] } as unknown as NsgaIISamplerOptions;
+    expect(() => new NsgaIISampler(old)).toThrow(/constraints option was removed; call trial.setConstraint/);
   });
 });

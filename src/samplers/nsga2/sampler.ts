@@ -7,6 +7,7 @@ import { Rng, randomSeed } from '../../random.js';
 import { fromUnit, toUnit } from '../../search-space/index.js';
 import type { Distribution, ParamValue } from '../../search-space/index.js';
 import type { RelativeSample, Sampler, SamplerContext } from '../../study/sampler.js';
+import { violation } from '../../study/types.js';
 import type { TrialRecord } from '../../study/types.js';
 import { lossOf } from '../history.js';
 import { crowdingDistances, nondominatedRanks } from '../pareto-rank.js';
@@ -29,10 +30,10 @@ export interface NsgaIISamplerOptions {
    */
   mutationProb?: number;
   /**
-   * Constraint values of a finished trial (e.g. read from its user attributes); every value <= 0 means
-   * feasible. Feasible trials beat infeasible ones; infeasible ones rank by total violation.
+   * Removed: constraints are set by the objective with `trial.setConstraint(values)` and stored on the
+   * trial, where every sampler and the "best" queries read them. Passing this option throws, saying so.
    */
-  constraints?: (trial: TrialRecord) => readonly number[];
+  constraints?: never;
 }
 
 interface Ranked {
@@ -48,8 +49,6 @@ export class NsgaIISampler implements Sampler {
   private readonly swappingProb: number;
   private readonly sbxEta: number;
   private readonly mutationProb: number | null;
-  /** The constraints it was given; the study's "best" queries keep only trials that meet them. */
-  readonly constraints: ((trial: TrialRecord) => readonly number[]) | undefined;
   private readonly populations = new Map<string, Ranked[]>();
 
   constructor(options: NsgaIISamplerOptions = {}) {
@@ -70,7 +69,12 @@ export class NsgaIISampler implements Sampler {
       );
     this.mutationProb =
       options.mutationProb === undefined ? null : checkProb('mutationProb', options.mutationProb);
-    this.constraints = options.constraints;
+    if ((options as { constraints?: unknown }).constraints !== undefined)
+      throw new TunekitError(
+        'invalid_argument',
+        'NsgaIISampler: the constraints option was removed; call trial.setConstraint(values) in the objective ' +
+          '(each value <= 0 when met) and every sampler and bestTrials() honour them',
+      );
   }
 
   sampleRelative(ctx: SamplerContext): RelativeSample | null {
@@ -128,8 +132,9 @@ export class NsgaIISampler implements Sampler {
     const cached = this.populations.get(key);
     if (cached) return cached;
     const losses = pool.map((t) => lossOf(t.values as number[], ctx.study.directions));
-    const violations = this.constraints
-      ? Float64Array.from(pool, (t) => violation(this.constraints!(t)))
+    // Constrained domination (Deb): feasible beats infeasible, the less violating of two infeasible wins.
+    const violations = pool.some((t) => t.constraints !== null)
+      ? Float64Array.from(pool, violation)
       : undefined;
     const fronts = nondominatedRanks(losses, violations);
     const elite: Ranked[] = [];
@@ -163,19 +168,6 @@ function polynomialMutation(x: number, eta: number, rng: Rng): number {
       ? (2 * u + (1 - 2 * u) * (1 - x) ** (eta + 1)) ** (1 / (eta + 1)) - 1
       : 1 - (2 * (1 - u) + 2 * (u - 0.5) * x ** (eta + 1)) ** (1 / (eta + 1));
   return Math.min(1, Math.max(0, x + delta));
-}
-
-function violation(values: readonly number[]): number {
-  let total = 0;
-  for (const v of values) {
-    if (typeof v !== 'number' || Number.isNaN(v))
-      throw new TunekitError(
-        'invalid_result',
-        `NsgaIISampler: constraints must return numbers, got ${String(v)}`,
-      );
-    if (v > 0) total += v;
-  }
-  return total;
 }
 
 function checkProb(name: string, p: number): number {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createStudy } from '../../create-study.js';
 import { TunekitError } from '../../errors.js';
+import { trialRecord } from '../../testing/records.js';
+import { rankTrials } from '../history.js';
 import { samplerContract } from '../sampler.contract.js';
 import { branin } from '../testing/functions.js';
 import { TpeSampler, defaultGamma, defaultWeights } from './sampler.js';
@@ -55,6 +57,51 @@ describe('TpeSampler', () => {
     }
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
     expect(median(tpe)).toBeLessThan(median(rnd) / 2);
+  });
+
+  it('models constraints: infeasible trials go to the bad group, so it searches the feasible region', async () => {
+    // Minimise x² + y² subject to x >= 1: the constrained optimum is (1, 0), value 1.
+    const run = async (constrained: boolean) => {
+      const study = await createStudy({ sampler: new TpeSampler({ seed: 4 }), quiet: true });
+      await study.optimize(
+        async (t) => {
+          const x = t.suggestFloat('x', -3, 3);
+          const y = t.suggestFloat('y', -3, 3);
+          if (constrained) await t.setConstraint(1 - x);
+          return x * x + y * y;
+        },
+        { nTrials: 80, catch: false },
+      );
+      const late = (await study.trials()).slice(40);
+      return { study, feasibleLate: late.filter((t) => (t.params.x as number) >= 1).length };
+    };
+    const constrained = await run(true);
+    const plain = await run(false);
+    expect(constrained.feasibleLate).toBeGreaterThanOrEqual(18);
+    expect(plain.feasibleLate).toBeLessThan(10);
+    const best = await constrained.study.bestTrial();
+    expect(best.params.x as number).toBeGreaterThanOrEqual(1);
+    expect(best.values![0]).toBeLessThan(1.3);
+  });
+
+  it('ranks infeasible trials behind feasible and pruned ones, by total violation', () => {
+    const t = (number: number, value: number, constraints: number[] | null, state = 'complete') =>
+      trialRecord({ number, state: state as 'complete', values: [value], constraints });
+    const trials = [
+      t(0, 0, [2, -1]),
+      t(1, 5, null),
+      t(2, 9, [-1, 0]),
+      t(3, 1, [0.5, 0.25]),
+      t(4, 3, null, 'pruned'),
+    ];
+    const ranked = rankTrials(trials, ['minimize'], { constantLiar: false, current: -1 });
+    expect(ranked.map((r) => r.number)).toEqual([1, 2, 4, 3, 0]);
+    const two = rankTrials(
+      trials.slice(0, 4).map((r) => ({ ...r, values: [r.values![0]!, -r.values![0]!] })),
+      ['minimize', 'minimize'],
+      { constantLiar: false, current: -1 },
+    );
+    expect(two.map((r) => r.number)).toEqual([1, 2, 3, 0]);
   });
 
   it('ranks pruned trials by their last intermediate value, behind complete ones', async () => {

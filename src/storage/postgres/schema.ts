@@ -4,7 +4,7 @@ import { studyFields, trialFields } from '../sql/legacy-attrs.js';
 import { schemaIsCurrent } from '../sql/schema-version.js';
 import type { PgClient } from './driver.js';
 
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 /** Server time in milliseconds: every timestamp comes from one clock, whichever machine a worker runs on. */
 export const NOW_MS = `(extract(epoch from clock_timestamp()) * 1000)::bigint`;
@@ -93,6 +93,9 @@ export const migrations: readonly Migration[] = [
     await client.query(`ALTER TABLE tunekit_studies DROP COLUMN system_attrs;
       ALTER TABLE tunekit_trials DROP COLUMN system_attrs;`);
   },
+  // 3 -> 4: a trial's constraint values (`trial.setConstraint`) get a column: a JSON array, null when the
+  // objective set none. No earlier version stored constraints, so every existing row keeps null.
+  `ALTER TABLE tunekit_trials ADD COLUMN constraint_values jsonb;`,
 ];
 
 // Any constant works; it only has to be the same in every tunekit process.

@@ -65,7 +65,10 @@ export function finishValues(trialId: number, result: TrialResult): unknown[] {
   return [trialId, result.state, JSON.stringify(encodeValues(result.values)), result.failReason ?? null];
 }
 
-const FIRST_VALUE = `CASE WHEN jsonb_typeof(vals -> 0) = 'number' THEN (vals ->> 0)::float8 END`;
+// The first value of trials that break no constraint (the best value is a feasible one).
+const FIRST_VALUE = `CASE WHEN jsonb_typeof(vals -> 0) = 'number' AND NOT EXISTS (
+    SELECT 1 FROM jsonb_array_elements_text(COALESCE(constraint_values, '[]')) c WHERE c::float8 > 0)
+  THEN (vals ->> 0)::float8 END`;
 export const LIST_STUDIES = `
   SELECT s.*, COALESCE((
     SELECT jsonb_agg(g) FROM (

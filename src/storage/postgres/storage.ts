@@ -193,11 +193,13 @@ export class PostgresStorage implements StudyStorage {
     const ms = (field: string): string => `(e.t ->> '${field}')::bigint`;
     const sql = ADD_BATCH(
       `state, vals, params, distributions, intermediate, user_attrs, fixed_params, grid_id, retried_from, retried_by,
-       retry_count, sampler_memo, fail_reason, worker, created_at, started_at, finished_at, heartbeat_at`,
+       retry_count, sampler_memo, fail_reason, worker, created_at, started_at, finished_at, heartbeat_at,
+       constraint_values`,
       `e.t ->> 'state', NULLIF(e.t -> 'values', 'null'), e.t -> 'params', e.t -> 'distributions', e.t -> 'intermediateValues',
        e.t -> 'userAttrs', NULLIF(e.t -> 'fixedParams', 'null'), ${ms('gridId')}, ${ms('retriedFrom')}, ${ms('retriedBy')},
        ${ms('retryCount')}, e.t -> 'samplerMemo', e.t ->> 'failReason', e.t ->> 'worker',
-       ${ms('createdAt')}, ${ms('startedAt')}, ${ms('finishedAt')}, ${ms('heartbeatAt')}`,
+       ${ms('createdAt')}, ${ms('startedAt')}, ${ms('finishedAt')}, ${ms('heartbeatAt')},
+       NULLIF(e.t -> 'constraints', 'null')`,
     );
     const [row] = await this.query<{ done: string }>(sql, [
       studyId,
@@ -227,13 +229,15 @@ export class PostgresStorage implements StudyStorage {
     await this.patchTrial(
       trialId,
       `params = params || $2::jsonb, distributions = distributions || $3::jsonb, intermediate = intermediate || $4::jsonb,
-       user_attrs = user_attrs || $5::jsonb, sampler_memo = sampler_memo || $6::jsonb`,
+       user_attrs = user_attrs || $5::jsonb, sampler_memo = sampler_memo || $6::jsonb,
+       constraint_values = COALESCE($7::jsonb, constraint_values)`,
       [
         JSON.stringify(Object.fromEntries(params.map((p) => [p.name, p.value]))),
         JSON.stringify(Object.fromEntries(params.map((p) => [p.name, p.distribution]))),
         JSON.stringify(Object.fromEntries(intermediate)),
         jsonText(write.userAttrs ?? {}),
         jsonText(write.samplerMemo ?? {}),
+        write.constraints ? JSON.stringify(write.constraints) : null,
       ],
       'tunekit_write_trial',
     );

@@ -16,6 +16,7 @@ export interface TrialRow {
   distributions: unknown;
   intermediate: unknown;
   user_attrs: unknown;
+  constraint_values: unknown;
   fixed_params: unknown;
   grid_id: number | string | null;
   retried_from: number | string | null;
@@ -89,6 +90,7 @@ export function trialFromRow(row: TrialRow): TrialRecord {
       Object.entries(intermediate).map(([k, v]) => [k, decodeNumber(v)]),
     ),
     userAttrs: parse(row.user_attrs) as TrialRecord['userAttrs'],
+    constraints: (parse(row.constraint_values ?? null) as number[] | null)?.map(decodeNumber) ?? null,
     fixedParams: parse(row.fixed_params ?? null) as TrialRecord['fixedParams'],
     gridId: num(row.grid_id),
     retriedFrom: num(row.retried_from),

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkMigratedLegacy, FIXTURES } from '../testing/legacy.js';
+import { checkMigratedLegacy, checkMigratedSchema4, FIXTURES } from '../testing/legacy.js';
 import { schemaVersion, SCHEMA_VERSION } from './schema.js';
 import { SqliteStorage } from './storage.js';
 
@@ -53,5 +53,21 @@ describe('sqlite: a schema-3 database', () => {
     const untouched = new Database(path, { readonly: true });
     expect(schemaVersion(untouched)).toBe(3);
     untouched.close();
+  });
+});
+
+describe('sqlite: a schema-4 database (before trials had constraints)', () => {
+  it('is migrated in place, keeping every value and adding no constraints', async () => {
+    const path = join(dir, 'schema-4.db');
+    copyFileSync(join(FIXTURES, 'schema-4.db'), path);
+    const before = new Database(path, { readonly: true });
+    expect(schemaVersion(before)).toBe(4);
+    before.close();
+    const storage = new SqliteStorage(path);
+    await checkMigratedSchema4(storage, 'schema-4.sqlite.json');
+    await storage.close();
+    const after = new Database(path, { readonly: true });
+    expect(schemaVersion(after)).toBe(5);
+    after.close();
   });
 });

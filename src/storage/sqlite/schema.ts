@@ -5,7 +5,7 @@ import { studyFields, trialFields } from '../sql/legacy-attrs.js';
 import { schemaIsCurrent } from '../sql/schema-version.js';
 import type { SqliteDatabase } from './driver.js';
 
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 export const migrations: ReadonlyArray<(db: SqliteDatabase) => void> = [
   // 0 -> 1: studies and trials. Tables are prefixed so a file shared with other tools (Optuna has a
@@ -131,6 +131,9 @@ export const migrations: ReadonlyArray<(db: SqliteDatabase) => void> = [
       ALTER TABLE tunekit_trials DROP COLUMN system_attrs;
     `);
   },
+  // 4 -> 5: a trial's constraint values (`trial.setConstraint`) get a column: a JSON array, null when the
+  // objective set none. No earlier version stored constraints, so every existing row keeps null.
+  (db) => db.exec(`ALTER TABLE tunekit_trials ADD COLUMN constraint_values TEXT;`),
 ];
 
 export function schemaVersion(db: SqliteDatabase): number {

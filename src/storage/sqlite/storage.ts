@@ -85,7 +85,10 @@ export class SqliteStorage implements StudyStorage {
       const studies = (this.rows.sql(`SELECT * FROM tunekit_studies ORDER BY id`).all() as StudyRow[]).map(
         studyFromRow,
       );
-      const first = `CASE WHEN json_type(vals, '$[0]') IN ('real', 'integer') THEN json_extract(vals, '$[0]') END`;
+      // The first value of trials that break no constraint (the best value is a feasible one).
+      const first = `CASE WHEN json_type(vals, '$[0]') IN ('real', 'integer') AND NOT EXISTS (
+          SELECT 1 FROM json_each(COALESCE(constraint_values, '[]')) WHERE value > 0)
+        THEN json_extract(vals, '$[0]') END`;
       const rows = this.rows
         .sql(
           `SELECT study_id, state, COUNT(*) AS n, MIN(${first}) AS lo, MAX(${first}) AS hi,
@@ -177,8 +180,8 @@ export class SqliteStorage implements StudyStorage {
         const insert = this.rows.sql(
           `INSERT INTO tunekit_trials (study_id, number, state, vals, params, distributions, user_attrs,
              fixed_params, grid_id, retried_from, retried_by, retry_count, sampler_memo, fail_reason, worker,
-             created_at, started_at, finished_at, heartbeat_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+             created_at, started_at, finished_at, heartbeat_at, constraint_values)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
         );
         for (const t of trials) {
           const { id } = insert.get(
@@ -201,6 +204,7 @@ export class SqliteStorage implements StudyStorage {
             t.startedAt,
             t.finishedAt,
             t.heartbeatAt,
+            t.constraints === null ? null : JSON.stringify(t.constraints),
           ) as { id: number };
           for (const [step, value] of Object.entries(encodeIntermediate(t.intermediateValues)))
             this.rows.insertIntermediate(id, step, value);
@@ -229,6 +233,10 @@ export class SqliteStorage implements StudyStorage {
     return this.run(() =>
       this.rows.write(() => {
         this.rows.patchTrial(trialId, patch);
+        if (write.constraints)
+          this.rows
+            .sql(`UPDATE tunekit_trials SET constraint_values = ? WHERE id = ?`)
+            .run(JSON.stringify(write.constraints), trialId);
         for (const [step, value] of Object.entries(write.intermediateValues ?? {}))
           this.rows.insertIntermediate(trialId, step, encodeNumber(value));
       }),

@@ -14,7 +14,7 @@ type OldStudy = Omit<StudyInfo, 'stopRequests' | 'testEvaluations' | 'config' | 
 };
 type OldTrial = Omit<
   TrialRecord,
-  'fixedParams' | 'gridId' | 'retriedFrom' | 'retriedBy' | 'retryCount' | 'samplerMemo'
+  'fixedParams' | 'gridId' | 'retriedFrom' | 'retriedBy' | 'retryCount' | 'samplerMemo' | 'constraints'
 > & { systemAttrs: Bag };
 
 function readFixture(file: string): { studies: OldStudy[]; trials: Record<string, OldTrial[]> } {
@@ -63,6 +63,7 @@ function expectedTrial(old: OldTrial, studyId: number): TrialRecord {
     retriedBy: (bag.retried_by as number | undefined) ?? null,
     retryCount: (bag.retry_count as number | undefined) ?? 0,
     samplerMemo,
+    constraints: null,
   };
 }
 
@@ -91,6 +92,7 @@ const TRIAL_FIELDS: ReadonlyArray<keyof TrialRecord> = [
   'retriedBy',
   'retryCount',
   'samplerMemo',
+  'constraints',
   'failReason',
   'worker',
   'createdAt',
@@ -193,4 +195,25 @@ export async function checkMigratedLegacy(storage: StudyStorage, fixture: string
   await storage.finishTrial(claimed!.id, { state: 'complete', values: [0.125] }, { worker: 'new-worker' });
   expect((await storage.startTrial(legacy.id, 'new-worker'))!.number).toBe(9);
   expect((await storage.writeStudy(legacy.id, { stopRequests: 3 })).stopRequests).toBe(3);
+}
+
+/**
+ * Checks a schema-4 database (src/storage/fixtures/make-schema-4.ts) once migrated: every record reads back
+ * as that code read it, with no constraints; then a migrated running trial takes constraints.
+ */
+export async function checkMigratedSchema4(storage: StudyStorage, fixture: string): Promise<void> {
+  const old = JSON.parse(readFileSync(join(FIXTURES, fixture), 'utf8'), (_key, value) =>
+    value && typeof value === 'object' && 'nonFinite' in value ? Number(value.nonFinite) : value,
+  ) as { studies: StudyInfo[]; trials: Record<string, Omit<TrialRecord, 'constraints'>[]> };
+  for (const oldStudy of old.studies) {
+    const study = await storage.getStudy(oldStudy.name);
+    expect(study).toEqual(oldStudy);
+    const trials = await storage.getTrials(study.id);
+    expect(trials).toEqual(old.trials[study.name]!.map((t) => ({ ...t, constraints: null })));
+  }
+  const study = await storage.getStudy('schema4');
+  const running = (await storage.getTrials(study.id, { states: ['running'] }))[0]!;
+  await storage.writeTrial(running.id, { constraints: [0.5, -1] });
+  const { finished } = await storage.finishTrial(running.id, { state: 'complete', values: [1] });
+  expect(finished).toMatchObject({ state: 'complete', constraints: [0.5, -1] });
 }
