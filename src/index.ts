@@ -17,6 +17,8 @@ export { stderrLogger } from './study/logger.js';
 export type { LogEvent, LogLevel, Logger, LoggingOptions } from './study/logger.js';
 export { Trial } from './study/trial.js';
 export { requestStop, stopRequests } from './study/stop.js';
+export { Sequence as ReproducibleSequence } from './study/reproducible.js';
+export type { ReproducibleOptions } from './study/reproducible.js';
 export { bestFirst, bestOf, dominates, paretoFront } from './study/pareto.js';
 export type {
   Direction,
