@@ -29,6 +29,8 @@ export interface TuneOverrides extends LoggingOptions {
   storage?: string;
   seed?: number;
   worker?: string;
+  /** Reproducible mode's lag; wins over study.reproducible.lag. */
+  reproducible?: number;
 }
 
 export interface TuneHooks {
@@ -70,6 +72,10 @@ function createConfigStudy(config: TuneConfig, overrides: TuneOverrides): Promis
       : study.sampler;
   const pruner = study.pruner ? makePruner(study.pruner, 'study.pruner') : undefined;
   const { logger, logLevel, quiet } = overrides;
+  const reproducible =
+    overrides.reproducible === undefined
+      ? study.reproducible
+      : { ...study.reproducible, lag: overrides.reproducible };
   return createStudy({
     studyName: study.name,
     storage: resolveStorageUrl({ flag: overrides.storage, config: study.storage }),
@@ -80,6 +86,7 @@ function createConfigStudy(config: TuneConfig, overrides: TuneOverrides): Promis
     ...(pruner === undefined ? {} : pruner === null ? { pruner: nopPruner } : { pruner }),
     ...(seed === undefined ? {} : { seed }),
     ...(overrides.worker ? { worker: overrides.worker } : {}),
+    ...(reproducible ? { reproducible } : {}),
     ...(logger ? { logger } : {}),
     ...(logLevel ? { logLevel } : {}),
     ...(quiet ? { quiet } : {}),

@@ -24,6 +24,8 @@ export interface StudyConfig {
   readonly timeoutSeconds?: number;
   /** Times a trial whose worker died is re-run. */
   readonly retries: number;
+  /** Reproducible parallel runs (see docs/reproducibility.md); absent: off. */
+  readonly reproducible?: { readonly lag: number; readonly waitMs?: number };
 }
 
 export type ObjectiveConfig = ({ readonly kind: 'command' } & CommandSpec) | TrainerObjectiveConfig;
@@ -81,6 +83,7 @@ function parseStudy(raw: unknown): StudyConfig {
     'trials',
     'timeout',
     'retries',
+    'reproducible',
   ]);
   if (s.direction !== undefined && s.directions !== undefined)
     throw check.configError('study.directions', 'either direction or directions, not both', s.directions);
@@ -106,6 +109,24 @@ function parseStudy(raw: unknown): StudyConfig {
     ...(seed === undefined ? {} : { seed }),
     ...(trials === undefined ? {} : { trials }),
     ...(timeoutSeconds === undefined ? {} : { timeoutSeconds }),
+    ...(s.reproducible === undefined ? {} : { reproducible: parseReproducible(s.reproducible) }),
+  };
+}
+
+/** `reproducible: 3` (the lag) or `reproducible: { lag: 3, wait: 600 }` (seconds). */
+function parseReproducible(raw: unknown): { lag: number; waitMs?: number } {
+  if (typeof raw === 'number') return { lag: nonNegativeInt(raw, 'study.reproducible') };
+  const r = check.object(raw, 'study.reproducible', ['lag', 'wait']);
+  if (r.lag === undefined)
+    throw check.configError(
+      'study.reproducible.lag',
+      'an integer >= 0 (workers - 1 keeps every worker busy)',
+      r.lag,
+    );
+  const wait = check.optional(r.wait, (v) => check.positive(v, 'study.reproducible.wait'));
+  return {
+    lag: nonNegativeInt(r.lag, 'study.reproducible.lag'),
+    ...(wait === undefined ? {} : { waitMs: wait * 1000 }),
   };
 }
 

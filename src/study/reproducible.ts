@@ -184,16 +184,21 @@ export class ReproducibleHistory {
    * Before a trial starts: waits until the trial storage will hand out next can be placed, so a worker
    * waits holding no trial and stays free to claim a dead worker's retry when one is enqueued.
    */
-  async waitForTurn(start: { onlyWaiting?: boolean; maxTrials?: number }): Promise<void> {
+  async waitForTurn<S extends { onlyWaiting?: boolean; maxTrials?: number }>(start: S): Promise<S> {
+    let retries = 0;
     await this.wait(`the next trial of study "${this.study}"`, async () => {
       const all = await this.load();
       const sequence = new Sequence(all);
+      retries = all.length - sequence.next;
       const waiting = all.find((t) => t.state === 'waiting');
       if (waiting) return sequence.awaited(sequence.placeOf.get(waiting.number)!, this.options.lag);
       // Storage will start none: nothing to wait for.
-      if (start.onlyWaiting || (start.maxTrials !== undefined && all.length >= start.maxTrials)) return null;
+      if (start.onlyWaiting || (start.maxTrials !== undefined && sequence.next >= start.maxTrials))
+        return null;
       return sequence.awaited(sequence.next, this.options.lag);
     });
+    // maxTrials counts places: a retry stands in for its dead trial, so it does not use up the budget.
+    return start.maxTrials === undefined ? start : { ...start, maxTrials: start.maxTrials + retries };
   }
 
   /** A started trial's place and history, once every trial it must see is there. */

@@ -128,16 +128,16 @@ export class Study {
    * fails (and retries) trials whose worker stopped sending heartbeats.
    */
   async ask(options: { maxTrials?: number } = {}): Promise<Trial> {
-    const start = this.startOptions(options);
-    await this.beforeStart(start);
+    const start = await this.beforeStart(this.startOptions(options));
     return this.open(await this.storage.startTrial(this.info.id, this.worker, start), start);
   }
 
   /** Before a trial starts: fail dead workers' trials (at most once per heartbeat interval); a grid enqueues. */
-  private async beforeStart(start: StartOptions): Promise<void> {
+  /** Readies a start; returns its options (a reproducible study's budget does not count retries). */
+  private async beforeStart(start: StartOptions): Promise<StartOptions> {
     await this.failStale();
     await this.sampler.prepare?.(this.info, this.storage);
-    await this.reproducible?.waitForTurn(start);
+    return this.reproducible ? this.reproducible.waitForTurn(start) : start;
   }
 
   private async failStale(): Promise<void> {
@@ -278,11 +278,7 @@ export class Study {
           throw error;
         }
       },
-      prepareStart: async (maxTrials) => {
-        const start = this.startOptions(limit(maxTrials));
-        await this.beforeStart(start);
-        return start;
-      },
+      prepareStart: (maxTrials) => this.beforeStart(this.startOptions(limit(maxTrials))),
       // A reproducible start may wait for the trial being finished: the two cannot share a write.
       separateStarts: this.reproducible !== null,
       finish: (trial, result, failReason, next) => this.settle(trial, result, failReason, next),

@@ -39,6 +39,13 @@ export const RUN_OPTIONS = {
     value: 'N',
     description: "the sampler's seed; wins over study.sampler.seed and study.seed",
   },
+  reproducible: {
+    type: 'int',
+    value: 'LAG',
+    min: 0,
+    description:
+      'same trials for any number of workers: trial n sees the trials below n - LAG (default: study.reproducible)',
+  },
   json: JSON_OUTPUT,
   quiet: {
     ...QUIET,
@@ -61,6 +68,7 @@ export function overridesFrom(options: RunValues): TuneOverrides {
     ...(options.timeout !== undefined ? { timeoutSeconds: options.timeout } : {}),
     ...(options.storage !== undefined ? { storage: options.storage } : {}),
     ...(options.seed !== undefined ? { seed: options.seed } : {}),
+    ...(options.reproducible !== undefined ? { reproducible: options.reproducible } : {}),
   };
 }
 
@@ -170,6 +178,7 @@ async function tuneWithWorkers(
   if (options.trials !== undefined) forwarded.push('--trials', String(options.trials));
   if (options.timeout !== undefined) forwarded.push('--timeout', String(options.timeout));
   if (options.seed !== undefined) forwarded.push('--seed', String(options.seed));
+  if (options.reproducible !== undefined) forwarded.push('--reproducible', String(options.reproducible));
   const codes = await runWorkers(workers, forwarded);
   const after = await outcome(url, config.study.name);
   const failed = codes.findIndex((c) => c !== 0);
