@@ -212,14 +212,12 @@ async function tuneHere(config: TuneConfig, overrides: TuneOverrides, options: R
       best = value;
     progress.update(watch.seen.ran, total, best === undefined ? '' : `best ${formatNumber(best)}`);
   };
-  const onRound = (round: number, space: readonly { name: string; distribution: unknown }[]) => {
+  const onStep = (label: string, space: readonly { name: string; distribution: unknown }[]) => {
     if (options.quiet || options.json) return;
     progress.end();
-    console.log(
-      `round ${round}: ${space.map((e) => `${e.name} ${JSON.stringify(e.distribution)}`).join('; ')}`,
-    );
+    console.log(`${label}: ${space.map((e) => `${e.name} ${JSON.stringify(e.distribution)}`).join('; ')}`);
   };
-  const study = await runTune(config, { ...overrides, ...watch.logging }, { onTrial, onRound });
+  const study = await runTune(config, { ...overrides, ...watch.logging }, { onTrial, onStep });
   progress.end();
   const { complete, lastFailure } = watch.seen;
   return complete === 0 && lastFailure !== undefined
