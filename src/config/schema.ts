@@ -269,6 +269,7 @@ function parseStages(raw: unknown): StagedOptions['stages'] {
             'kind',
             'explore',
             'trialsPerStage',
+            'trials',
             'paramsPerStage',
             'interactionThreshold',
             'minRankTrials',
@@ -281,7 +282,9 @@ function parseStages(raw: unknown): StagedOptions['stages'] {
       check.number(v, 'strategy.stages.interactionThreshold'),
     );
     const then = check.optional(a.then, (v) => carry(v, 'strategy.stages.then'));
+    const trials = check.optional(a.trials, (v) => check.positiveInt(v, 'strategy.stages.trials'));
     return {
+      ...(trials === undefined ? {} : { trials }),
       kind: 'auto',
       explore: int('explore', 20),
       trialsPerStage: int('trialsPerStage', 10),

@@ -29,8 +29,10 @@ export interface AutoStages {
   readonly kind: 'auto';
   /** Trials of the exploratory stage over every knob. */
   readonly explore: number;
-  /** Trials of each ordered stage. */
+  /** Trials of each ordered stage; ignored when `trials` is given. */
   readonly trialsPerStage: number;
+  /** Trials of all the ordered stages together, split evenly once the ranking decides how many there are. */
+  readonly trials?: number;
   /** Knobs per ordered stage (default 3); a group of interacting knobs stays together even if larger. */
   readonly paramsPerStage?: number;
   /** Pairs whose fANOVA interaction share exceeds this are tuned in one stage (default 0.1). */
@@ -119,8 +121,13 @@ export async function runStaged(ctx: StrategyContext, options: StagedOptions): P
     order = rankKnobs(explored, ctx, auto);
     await note({ order });
     const then = auto.then ?? 'fix';
-    for (const group of packStages(order.order, order.pairs, auto.paramsPerStage ?? 3)) {
-      await runStage(group.join('+'), group, auto.trialsPerStage, then);
+    const groups = packStages(order.order, order.pairs, auto.paramsPerStage ?? 3);
+    for (const [i, group] of groups.entries()) {
+      const share =
+        auto.trials === undefined
+          ? auto.trialsPerStage
+          : Math.floor(auto.trials / groups.length) + (i < auto.trials % groups.length ? 1 : 0);
+      await runStage(group.join('+'), group, Math.max(1, share), then);
       await note({ order });
     }
   } else
