@@ -94,7 +94,9 @@ describe('tunekit tune --reproducible', () => {
     const one = await trialsOf('rp', 'sqlite:./one.db');
     const two = await trialsOf('rp', 'sqlite:./two.db');
     expect(one).toHaveLength(12);
-    expect(new Set(two.map((t) => t.worker)).size).toBe(2);
+    // Under load one process may take every trial before the other starts, so this does not insist on both
+    // (test/reproducible.test.ts does, with 60 trials); a flag not forwarded to the workers still fails it:
+    // the normal mode's history differs from lag 1's from the second trial on.
     expect(byPlace(two)).toEqual(byPlace(one));
   });
 });
