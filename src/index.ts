@@ -14,6 +14,10 @@ export type {
   TellResult,
 } from './study/study.js';
 export { stderrLogger } from './study/logger.js';
+export { ProgressWatch, formatProgress } from './study/progress.js';
+export type { ProgressBudget, ProgressSnapshot } from './study/progress.js';
+export { ProgressDisplay, stderrOutput, writeAboveProgress } from './study/progress-display.js';
+export type { ProgressMode, ProgressOutput } from './study/progress-display.js';
 export type { LogEvent, LogLevel, Logger, LoggingOptions } from './study/logger.js';
 export { Trial } from './study/trial.js';
 export { requestStop, stopRequests } from './study/stop.js';

@@ -235,6 +235,6 @@ describe('tune and worker fail loud', () => {
     const out = await cli(['tune', config('flaky.yaml', { storage: 'sqlite:./k.db' }, flaky)]);
     expect(out.stdout).toContain('3 trials (2 complete, 0 pruned, 1 failed)');
     expect(out.stderr).toContain('Trial 1 failed: ');
-    expect(out.stderr).toContain('Trial 2 finished with value 1');
+    expect(out.stderr).toContain('Trial 2 complete: 1 · 3/3 · 2 complete, 0 pruned, 1 failed');
   });
 });

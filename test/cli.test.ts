@@ -191,7 +191,7 @@ describe('tunekit tune', () => {
       strategy: { kind: 'coarse-to-fine', rounds: 3, trialsPerRound: 15, top: 4, margin: 0.2 },
     });
     const out = await cli(['tune', config]);
-    const rounds = [...out.stdout.matchAll(/round (\d): x (\{[^}]*\}); lr (\{[^}]*\})/g)].map((m) => ({
+    const rounds = [...out.stderr.matchAll(/round (\d): x (\{[^}]*\}); lr (\{[^}]*\})/g)].map((m) => ({
       x: JSON.parse(m[2]!),
       lr: JSON.parse(m[3]!),
     }));
@@ -216,8 +216,13 @@ describe('tunekit tune', () => {
 
 describe('tunekit demo and the trainer objective', () => {
   it('the demo tunes the trainer on digits, scores the test rows once and names what mattered', async () => {
-    const out = await cli(['demo', '--trials', '12']);
+    const out = await cli(['demo', '--trials', '12', '--workers', '2']);
+    expect(out.stdout).toContain('2 worker processes');
     expect(out.stdout).toMatch(/12 trials in [\d.]+ s/);
+    // Off a terminal: one progress line per trial, from both workers, each trial once.
+    const numbers = [...out.stderr.matchAll(/^Trial (\d+) (?:complete|pruned|failed)\b.* · \d+\/12 · /gm)];
+    expect(numbers.map((m) => Number(m[1])).sort((a, b) => a - b)).toEqual([...Array(12).keys()]);
+    expect(out.stdout).toMatch(/next, see the study: npx tunekit dashboard --storage sqlite:\.\/tunekit\.db/);
     expect(out.stdout).toMatch(/best configuration \(trial \d+\):\n {2}learning_rate/);
     const val = Number(/validation accuracy ([\d.]+)/.exec(out.stdout)?.[1]);
     const test = Number(/test accuracy +([\d.]+)/.exec(out.stdout)?.[1]);

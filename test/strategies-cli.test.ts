@@ -43,8 +43,8 @@ describe('tunekit tune with strategy staged', () => {
       },
     });
     const out = await cli(['tune', config]);
-    expect(out.stdout).toMatch(/stage 1 \(learning_rate\): .*units \{"kind":"int","low":8,"high":8/);
-    expect(out.stdout).toMatch(/stage 3 \(final\)/);
+    expect(out.stderr).toMatch(/stage 1 \(learning_rate\): .*units \{"kind":"int","low":8,"high":8/);
+    expect(out.stderr).toMatch(/stage 3 \(final\)/);
     const names = (
       JSON.parse((await cli(['studies', '--storage', 'sqlite:./s.db', '--json'])).stdout) as Array<{
         study: { name: string };

@@ -1,4 +1,5 @@
-// Output helpers for the CLI: aligned tables, compact numbers, colour and a progress bar only on a TTY.
+// Output helpers for the CLI: aligned tables, compact numbers, colour only on a TTY (progress is the library's
+// ProgressDisplay, shared with optimize({ showProgress })).
 import type { ParamValue, TrialRecord } from '../index.js';
 
 const tty = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
@@ -45,35 +46,4 @@ export function table(header: readonly string[], rows: ReadonlyArray<readonly st
       .join('  ')
       .trimEnd();
   return [bold(line(header)), ...rows.map(line)].join('\n');
-}
-
-/**
- * The status line of a long run, redrawn in place on a TTY. Log lines (a failed trial's reason) are written
- * above it, so they are never overwritten or spliced into the bar; off a TTY only the log lines appear.
- */
-export class ProgressLine {
-  private shown = '';
-
-  constructor(private readonly enabled = Boolean(process.stderr.isTTY)) {}
-
-  update(done: number, total: number | undefined, status: string): void {
-    if (!this.enabled) return;
-    const width = 24;
-    const bar = total
-      ? `[${'#'.repeat(Math.round((Math.min(done, total) / total) * width)).padEnd(width, '.')}] ${done}/${total}`
-      : `${done} trials`;
-    this.shown = `${bar} ${status}`.trimEnd();
-    process.stderr.write(`\r${this.shown}\x1b[K`);
-  }
-
-  log(line: string): void {
-    if (this.shown) process.stderr.write('\r\x1b[K');
-    process.stderr.write(`${line}\n`);
-    if (this.shown) process.stderr.write(this.shown);
-  }
-
-  end(): void {
-    if (this.shown) process.stderr.write('\n');
-    this.shown = '';
-  }
 }

@@ -35,6 +35,8 @@ export interface TuneOverrides extends LoggingOptions {
 }
 
 export interface TuneHooks {
+  /** Called once the study is open, before its first trial (the CLI starts its progress display here). */
+  onOpen?(study: Study): void | Promise<void>;
   onTrial?(record: TrialRecord, study: Study): void;
   /** Called before each coarse-to-fine round or stage with its label and the space it will sample. */
   onStep?(label: string, space: readonly SpaceEntry[]): void;
@@ -109,6 +111,7 @@ export async function runTune(
   // The objective is built first: its dry run refuses a config that cannot train before storage is touched.
   const objective = configObjective(config);
   const study = await openConfigStudy(config, overrides);
+  await hooks.onOpen?.(study);
   const total = overrides.trials ?? config.study.trials;
   const timeoutSeconds = overrides.timeoutSeconds ?? config.study.timeoutSeconds;
   const deadline = timeoutSeconds === undefined ? undefined : Date.now() + timeoutSeconds * 1000;

@@ -2,6 +2,8 @@
 // their reason, storage trouble. A logger is a plain function of a plain event, so a CLI, a test or a
 // browser page can route lines wherever it wants; the default writes to stderr through `console.error`.
 import { TunekitError } from '../errors.js';
+import { writeAboveProgress } from './progress-display.js';
+import { formatValue } from './progress.js';
 import type { Direction, TrialRecord } from './types.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -28,7 +30,9 @@ export interface LoggingOptions {
 
 const RANK: Readonly<Record<LogLevel, number>> = { debug: 0, info: 1, warn: 2, error: 3 };
 
-export const stderrLogger: Logger = (event) => console.error(`[tunekit ${event.level}] ${event.message}`);
+/** One line per event on stderr (`console.error`), above the progress bar when one is drawn. */
+export const stderrLogger: Logger = (event) =>
+  writeAboveProgress(`[tunekit ${event.level}] ${event.message}`);
 
 /** The logger a study uses: the options' logger filtered by level, or null when it logs nothing (quiet). */
 export function resolveLogger(options: LoggingOptions): Logger | null {
@@ -70,21 +74,13 @@ export function trialFinished(
       level: 'info',
       study,
       trial,
-      message: `${at} finished with values [${values.map(short).join(', ')}]`,
+      message: `${at} finished with values [${values.map(formatValue).join(', ')}]`,
     };
-  const bestPart = best ? `; best is trial ${best.number} with value ${short(best.values![0]!)}` : '';
+  const bestPart = best ? `; best is trial ${best.number} with value ${formatValue(best.values![0]!)}` : '';
   return {
     level: 'info',
     study,
     trial,
-    message: `${at} finished with value ${short(values[0]!)}${bestPart}`,
+    message: `${at} finished with value ${formatValue(values[0]!)}${bestPart}`,
   };
-}
-
-/** Six significant digits: enough to tell trials apart, short enough for one line (4.03908e-6, not 0.00000403908). */
-function short(value: number): string {
-  const magnitude = Math.abs(value);
-  if (magnitude !== 0 && (magnitude < 1e-4 || magnitude >= 1e9))
-    return Number(value.toPrecision(6)).toExponential().replace('e+', 'e');
-  return String(Number(value.toPrecision(6)));
 }

@@ -38,6 +38,11 @@ export interface OptimizeOptions<S = unknown> {
    * fails its trial and the study goes on, with a warning logged.
    */
   catch?: CatchRule;
+  /**
+   * Draws the study's progress on stderr when it is a terminal: trials done of the budget by state, the
+   * best so far, elapsed time and ETA, counting every worker's trials. Default false.
+   */
+  showProgress?: boolean;
   /** Called after each trial finishes, with the record as stored. */
   callbacks?: readonly ((study: S, trial: TrialRecord) => void | Promise<void>)[];
 }

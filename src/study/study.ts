@@ -7,6 +7,8 @@ import { bestOf, paretoFront } from './pareto.js';
 import type { Pruner } from './pruner.js';
 import { Heartbeat } from './heartbeat.js';
 import { trialFinished } from './logger.js';
+import { ProgressWatch } from './progress.js';
+import { ProgressDisplay, stderrOutput } from './progress-display.js';
 import type { Logger } from './logger.js';
 import type { Sampler, SamplerContext } from './sampler.js';
 import { ReproducibleHistory, checkReproducible } from './reproducible.js';
@@ -259,7 +261,43 @@ export class Study {
   /** Runs the objective on new trials until `nTrials`, the timeout, `stop()` or an exhausted search space. */
   async optimize(objective: Objective, options: OptimizeOptions = {}): Promise<void> {
     this.stopRequested = false;
-    await runOptimize(this.runner(), objective, options);
+    const terminal = options.showProgress ? stderrOutput() : null;
+    if (!terminal?.isTTY) return runOptimize(this.runner(), objective, options);
+    const { nTrials, maxTrials, timeoutMs } = options;
+    const watch = await this.progress({
+      ...(maxTrials === undefined && nTrials === undefined ? {} : { trials: maxTrials ?? nTrials }),
+      ...(maxTrials === undefined && nTrials !== undefined ? { more: true } : {}),
+      ...(timeoutMs === undefined ? {} : { deadline: Date.now() + timeoutMs }),
+    });
+    // The default logger's trial lines go above the bar; the bar adds the study's counts, best and ETA.
+    const display = new ProgressDisplay(watch, 'bar', terminal).start();
+    const refresh = () => void display.refresh();
+    try {
+      await runOptimize(this.runner(), objective, {
+        ...options,
+        callbacks: [...(options.callbacks ?? []), refresh],
+      });
+    } finally {
+      await display.stop();
+    }
+  }
+
+  /**
+   * A watch on this study's progress as stored, counting every worker. `trials` is the budget: the study's
+   * total, or with `more` that many beyond the trials finished now.
+   */
+  async progress(
+    budget: { trials?: number; more?: boolean; deadline?: number } = {},
+  ): Promise<ProgressWatch> {
+    let total = budget.trials;
+    if (total !== undefined && budget.more) {
+      const finished = await this.storage.getTrials(this.id, { states: ['complete', 'pruned', 'fail'] });
+      total += finished.length;
+    }
+    return new ProgressWatch(this.storage, this.id, this.directions, {
+      ...(total === undefined ? {} : { total }),
+      ...(budget.deadline === undefined ? {} : { deadline: budget.deadline }),
+    });
   }
 
   /** What the optimize loop may do with this study (see optimize.ts). */

@@ -1,10 +1,10 @@
 // `tunekit worker`: joins a study from any machine that reaches its storage, and works until the study's
 // budget is spent. Give the config file, or the study name (the config is read from the study).
-import { loadConfigFile, loadStudyConfig, runTune } from '../../config/index.js';
+import { loadConfigFile, loadStudyConfig } from '../../config/index.js';
 import { TunekitError } from '../../index.js';
 import { defineCommand } from '../args.js';
 import { CONFIG_FILE, storageUrl, useFastKernels } from '../common.js';
-import { RUN_NOTES, RUN_OPTIONS, finish, noTrialCompleted, overridesFrom, runWatch } from './tune.js';
+import { RUN_NOTES, RUN_OPTIONS, finish, overridesFrom, progressMode, runHere } from '../run.js';
 
 export const worker = defineCommand({
   name: 'worker',
@@ -39,14 +39,17 @@ export const worker = defineCommand({
       config = await loadStudyConfig(overrides.storage, options.study!);
     }
     await useFastKernels();
-    const watch = runWatch(options.quiet);
-    const study = await runTune(config, { ...overrides, ...watch.logging }, { onTrial: watch.onTrial });
-    const { complete, lastFailure } = watch.seen;
-    return finish(
-      complete === 0 && lastFailure !== undefined
-        ? { study, error: noTrialCompleted(lastFailure) }
-        : { study },
-      options,
-    );
+    const progress = progressMode(options.progress, options.quiet);
+    const run = await runHere(config, overrides, { progress });
+    if (run.ran === 0 && progress !== null && !options.json) {
+      const budget = overrides.trials ?? config.study.trials;
+      const held = (await run.study.trials()).length;
+      console.error(
+        `tunekit worker: nothing left to do: study "${run.study.name}" holds ${held} trials${
+          budget === undefined ? ' and its time is up' : ` of its budget of ${budget}`
+        }`,
+      );
+    }
+    return finish(run, options);
   },
 });
