@@ -6,6 +6,7 @@ import type { FailureOptions } from './study/heartbeat.js';
 import { resolveLogger } from './study/logger.js';
 import type { LoggingOptions } from './study/logger.js';
 import type { Pruner } from './study/pruner.js';
+import type { ReproducibleOptions } from './study/reproducible.js';
 import type { Sampler } from './study/sampler.js';
 import type { StudyStorage } from './study/storage.js';
 import { Study } from './study/study.js';
@@ -26,6 +27,8 @@ export interface CreateStudyOptions extends FailureOptions, LoggingOptions {
   seed?: number;
   /** Names this process in the trials it runs. */
   worker?: string;
+  /** Same trials whatever the number of workers: trial n's sampler and pruner see the trials below n - lag. */
+  reproducible?: ReproducibleOptions;
 }
 
 export interface LoadStudyOptions extends FailureOptions, LoggingOptions {
@@ -35,6 +38,7 @@ export interface LoadStudyOptions extends FailureOptions, LoggingOptions {
   pruner?: Pruner;
   seed?: number;
   worker?: string;
+  reproducible?: ReproducibleOptions;
 }
 
 export async function createStudy(options: CreateStudyOptions = {}): Promise<Study> {
@@ -88,6 +92,7 @@ function openStudy(
     failures: resolveFailures(options),
     storageOutageMs: options.storageOutageMs ?? defaults.storageOutageMs,
     logger: resolveLogger(options),
+    ...(options.reproducible ? { reproducible: options.reproducible } : {}),
   });
 }
 

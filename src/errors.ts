@@ -45,6 +45,8 @@ export type ErrorCode =
   | 'search_space_exhausted'
   /** The study already holds the `maxTrials` the caller allowed. */
   | 'max_trials_reached'
+  /** A reproducible study's trial waited too long for the trials its history must hold (a stuck worker). */
+  | 'history_wait_timeout'
   /** A waiting (enqueued) trial was claimed by someone the successive-halving driver did not expect. */
   | 'waiting_trial_conflict'
   /** A study's test rows were already scored once (score again only with `force`). */

@@ -24,6 +24,8 @@ export { requestStop, stopRequests } from './study/stop.js';
 export { Terminator, terminatorCallback } from './study/terminator.js';
 export type { TerminatorOptions } from './study/terminator.js';
 export type { NewTrial } from './study/add-trial.js';
+export { Sequence as ReproducibleSequence } from './study/reproducible.js';
+export type { ReproducibleOptions } from './study/reproducible.js';
 export { bestFirst, bestOf, dominates, paretoFront } from './study/pareto.js';
 export type {
   Direction,

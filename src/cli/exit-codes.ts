@@ -34,6 +34,7 @@ const BY_CODE: Record<ErrorCode, number> = {
   search_space_exhausted: ERROR,
   max_trials_reached: ERROR,
   waiting_trial_conflict: ERROR,
+  history_wait_timeout: ERROR,
   test_set_already_used: ERROR,
   storage_error: ERROR,
   storage_version: ERROR,

@@ -40,6 +40,13 @@ export const RUN_OPTIONS = {
     description: "the sampler's seed; wins over study.sampler.seed and study.seed",
   },
   progress: PROGRESS,
+  reproducible: {
+    type: 'int',
+    value: 'LAG',
+    min: 0,
+    description:
+      'same trials for any number of workers: trial n sees the trials below n - LAG (default: study.reproducible)',
+  },
   json: JSON_OUTPUT,
   quiet: {
     ...QUIET,
@@ -64,6 +71,7 @@ export function overridesFrom(options: RunValues): TuneOverrides {
     ...(options.timeout !== undefined ? { timeoutSeconds: options.timeout } : {}),
     ...(options.storage !== undefined ? { storage: options.storage } : {}),
     ...(options.seed !== undefined ? { seed: options.seed } : {}),
+    ...(options.reproducible !== undefined ? { reproducible: options.reproducible } : {}),
   };
 }
 
@@ -120,7 +128,7 @@ export interface Run {
 export async function runHere(
   config: TuneConfig,
   overrides: TuneOverrides,
-  options: { progress: ProgressMode | null; onRound?: (round: number, space: readonly SpaceEntry[]) => void },
+  options: { progress: ProgressMode | null; onStep?: (label: string, space: readonly SpaceEntry[]) => void },
 ): Promise<Run> {
   let display: ProgressDisplay | null = null;
   const seen = { ran: 0, complete: 0, lastFailure: undefined as string | undefined };
@@ -135,7 +143,7 @@ export async function runHere(
         count(seen, record);
         void display?.refresh();
       },
-      ...(options.onRound ? { onRound: options.onRound } : {}),
+      ...(options.onStep ? { onStep: options.onStep } : {}),
     },
   );
   await (display as ProgressDisplay | null)?.stop();
@@ -186,6 +194,7 @@ export async function runWorkers(
   if (overrides.trials !== undefined) argv.push('--trials', String(overrides.trials));
   if (overrides.timeoutSeconds !== undefined) argv.push('--timeout', String(overrides.timeoutSeconds));
   if (overrides.seed !== undefined) argv.push('--seed', String(overrides.seed));
+  if (overrides.reproducible !== undefined) argv.push('--reproducible', String(overrides.reproducible));
   const codes = await Promise.all(Array.from({ length: count }, () => spawnWorker(argv)));
   await display?.stop();
   const ran = (await finishedTrials(study)).filter((t) => !before.has(t.id));

@@ -26,6 +26,8 @@ function narrow(name: string, d: Distribution, values: readonly ParamValue[], ma
     const kept = d.choices.filter((c) => values.some((v) => Object.is(v, c)));
     return { kind: 'categorical', choices: kept };
   }
+  // A single value has nothing to narrow (and log/exp would not give it back exactly).
+  if (d.low === d.high) return d;
   const scale = d.log ? Math.log : (x: number) => x;
   const unscale = d.log ? Math.exp : (x: number) => x;
   const xs = values.map((v) => scale(v as number));

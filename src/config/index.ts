@@ -8,6 +8,11 @@ export type { ObjectiveConfig, StrategyConfig, StudyConfig, TuneConfig } from '.
 export { parseSpace, suggestSpace, spaceDistributions } from './space.js';
 export type { SpaceEntry } from './space.js';
 export { narrowSpace } from './coarse-to-fine.js';
+export { coarseToFine } from './strategy.js';
+export type { CoarseToFineOptions, Strategy, StrategyContext, StrategyResult } from './strategy.js';
+export { checkStaged, packStages, rankKnobs, runStaged, staged } from './staged.js';
+export type { AutoStages, StageCarry, StageRecord, StageSpec, StagedOptions } from './staged.js';
+export { PRIORITY_CATEGORIES, byPriority, priorityRank } from './priority.js';
 export { openConfigStudy, runTune, configObjective, loadStudyConfig } from './run.js';
 export type { TuneHooks, TuneOverrides } from './run.js';
 export { SAMPLER_KINDS, PRUNER_KINDS } from './plugins.js';

@@ -10,7 +10,8 @@ import type { JsonValue, TrialRecord } from '../study/types.js';
 import { TunekitError } from '../errors.js';
 import { resolveStorage } from '../storage/resolve.js';
 import type { LoggingOptions } from '../study/logger.js';
-import { narrowSpace } from './coarse-to-fine.js';
+import { staged } from './staged.js';
+import { coarseToFine } from './strategy.js';
 import { makePruner, makeSampler } from './plugins.js';
 import { parseConfig } from './schema.js';
 import type { TuneConfig } from './schema.js';
@@ -29,14 +30,16 @@ export interface TuneOverrides extends LoggingOptions {
   storage?: string;
   seed?: number;
   worker?: string;
+  /** Reproducible mode's lag; wins over study.reproducible.lag. */
+  reproducible?: number;
 }
 
 export interface TuneHooks {
   /** Called once the study is open, before its first trial (the CLI starts its progress display here). */
   onOpen?(study: Study): void | Promise<void>;
   onTrial?(record: TrialRecord, study: Study): void;
-  /** Called before each coarse-to-fine round with the space it will sample. */
-  onRound?(round: number, space: readonly SpaceEntry[]): void;
+  /** Called before each coarse-to-fine round or stage with its label and the space it will sample. */
+  onStep?(label: string, space: readonly SpaceEntry[]): void;
 }
 
 export async function openConfigStudy(config: TuneConfig, overrides: TuneOverrides = {}): Promise<Study> {
@@ -72,6 +75,10 @@ function createConfigStudy(config: TuneConfig, overrides: TuneOverrides): Promis
       : study.sampler;
   const pruner = study.pruner ? makePruner(study.pruner, 'study.pruner') : undefined;
   const { logger, logLevel, quiet } = overrides;
+  const reproducible =
+    overrides.reproducible === undefined
+      ? study.reproducible
+      : { ...study.reproducible, lag: overrides.reproducible };
   return createStudy({
     studyName: study.name,
     storage: resolveStorageUrl({ flag: overrides.storage, config: study.storage }),
@@ -82,6 +89,7 @@ function createConfigStudy(config: TuneConfig, overrides: TuneOverrides): Promis
     ...(pruner === undefined ? {} : pruner === null ? { pruner: nopPruner } : { pruner }),
     ...(seed === undefined ? {} : { seed }),
     ...(overrides.worker ? { worker: overrides.worker } : {}),
+    ...(reproducible ? { reproducible } : {}),
     ...(logger ? { logger } : {}),
     ...(logLevel ? { logLevel } : {}),
     ...(quiet ? { quiet } : {}),
@@ -122,26 +130,28 @@ export async function runTune(
     return study;
   }
 
-  const { rounds, trialsPerRound, top, margin } = config.strategy;
-  let space = config.space;
-  const history: Array<{ round: number; space: Record<string, unknown> }> = [];
-  for (let round = 1; round <= rounds; round++) {
-    if (deadline !== undefined && Date.now() >= deadline) break;
-    hooks.onRound?.(round, space);
-    history.push({ round, space: Object.fromEntries(space.map((e) => [e.name, e.distribution])) });
-    await study.setUserAttr('coarse_to_fine', history as never);
-    const roundObjective = round === 1 ? objective : configObjective(config, space);
-    await study.optimize(
-      async (trial) => {
-        await trial.setUserAttr('round', round);
-        return roundObjective(trial);
-      },
-      { nTrials: trialsPerRound, ...remainingTime(), callbacks, catch: true },
-    );
-    space = narrowSpace(space, await study.trials({ states: ['complete'] }), study.directions[0]!, {
-      top,
-      margin,
-    });
-  }
+  const strategy =
+    config.strategy.kind === 'staged' ? staged(config.strategy) : coarseToFine(config.strategy);
+  const result = await strategy.run({
+    space: config.space,
+    direction: config.study.directions[0]!,
+    // A stage's study is an ordinary config study in the same storage, named after the parent.
+    openStudy: async (suffix) =>
+      suffix === null
+        ? study
+        : openConfigStudy(
+            { ...config, study: { ...config.study, name: `${config.study.name}.${suffix}` } },
+            overrides,
+          ),
+    objective: (space) => configObjective(config, space),
+    ...(hooks.onStep ? { onStep: hooks.onStep } : {}),
+    callbacks,
+    ...(deadline === undefined ? {} : { deadline }),
+  });
+  // The study holding the best trial, so the caller's summary names it; the parent when nothing completed.
+  const holder = result.studies.find((s) => result.best !== null && s.id === result.best.studyId) ?? study;
+  // Each stage opened its own connection; only the one returned stays open (the caller closes it).
+  for (const s of new Set([study, ...result.studies])) if (s !== holder) await s.storage.close();
+  return holder;
   return study;
 }

@@ -9,6 +9,8 @@ import { parseSpace } from './space.js';
 import { monitorDirection, parseTrainer } from './trainer.js';
 import type { TrainerObjectiveConfig } from './trainer.js';
 import type { SpaceEntry } from './space.js';
+import { checkStaged } from './staged.js';
+import type { StagedOptions } from './staged.js';
 
 export interface StudyConfig {
   readonly name: string;
@@ -24,6 +26,8 @@ export interface StudyConfig {
   readonly timeoutSeconds?: number;
   /** Times a trial whose worker died is re-run. */
   readonly retries: number;
+  /** Reproducible parallel runs (see docs/reproducibility.md); absent: off. */
+  readonly reproducible?: { readonly lag: number; readonly waitMs?: number };
 }
 
 export type ObjectiveConfig = ({ readonly kind: 'command' } & CommandSpec) | TrainerObjectiveConfig;
@@ -38,7 +42,8 @@ export type StrategyConfig =
       readonly top: number;
       /** Widening of each narrowed range, as a fraction of its width (log-aware). */
       readonly margin: number;
-    };
+    }
+  | ({ readonly kind: 'staged' } & StagedOptions);
 
 export interface TuneConfig {
   readonly study: StudyConfig;
@@ -60,12 +65,13 @@ export function parseConfig(raw: unknown): TuneConfig {
     strategy: parseStrategy(root.strategy),
     source: structuredClone(raw),
   };
-  if (config.strategy.kind === 'coarse-to-fine' && config.study.directions.length > 1)
+  if (config.strategy.kind !== 'optimize' && config.study.directions.length > 1)
     throw check.configError(
       'strategy.kind',
-      'optimize for a study with several objectives (coarse-to-fine ranks by one value)',
-      'coarse-to-fine',
+      `optimize for a study with several objectives (${config.strategy.kind} ranks by one value)`,
+      config.strategy.kind,
     );
+  if (config.strategy.kind === 'staged') checkStaged(space, config.strategy);
   return config;
 }
 
@@ -81,6 +87,7 @@ function parseStudy(raw: unknown): StudyConfig {
     'trials',
     'timeout',
     'retries',
+    'reproducible',
   ]);
   if (s.direction !== undefined && s.directions !== undefined)
     throw check.configError('study.directions', 'either direction or directions, not both', s.directions);
@@ -106,6 +113,24 @@ function parseStudy(raw: unknown): StudyConfig {
     ...(seed === undefined ? {} : { seed }),
     ...(trials === undefined ? {} : { trials }),
     ...(timeoutSeconds === undefined ? {} : { timeoutSeconds }),
+    ...(s.reproducible === undefined ? {} : { reproducible: parseReproducible(s.reproducible) }),
+  };
+}
+
+/** `reproducible: 3` (the lag) or `reproducible: { lag: 3, wait: 600 }` (seconds). */
+function parseReproducible(raw: unknown): { lag: number; waitMs?: number } {
+  if (typeof raw === 'number') return { lag: nonNegativeInt(raw, 'study.reproducible') };
+  const r = check.object(raw, 'study.reproducible', ['lag', 'wait']);
+  if (r.lag === undefined)
+    throw check.configError(
+      'study.reproducible.lag',
+      'an integer >= 0 (workers - 1 keeps every worker busy)',
+      r.lag,
+    );
+  const wait = check.optional(r.wait, (v) => check.positive(v, 'study.reproducible.wait'));
+  return {
+    lag: nonNegativeInt(r.lag, 'study.reproducible.lag'),
+    ...(wait === undefined ? {} : { waitMs: wait * 1000 }),
   };
 }
 
@@ -182,9 +207,18 @@ function parseStrategy(raw: unknown): StrategyConfig {
   const s =
     typeof raw === 'string'
       ? { kind: raw }
-      : check.object(raw, 'strategy', ['kind', 'rounds', 'trialsPerRound', 'top', 'margin']);
-  const kind = check.oneOf(s.kind, 'strategy.kind', ['optimize', 'coarse-to-fine'] as const);
+      : check.object(raw, 'strategy', [
+          'kind',
+          'rounds',
+          'trialsPerRound',
+          'top',
+          'margin',
+          'stages',
+          'final',
+        ]);
+  const kind = check.oneOf(s.kind, 'strategy.kind', ['optimize', 'coarse-to-fine', 'staged'] as const);
   if (kind === 'optimize') return { kind };
+  if (kind === 'staged') return parseStaged(s);
   const margin = check.optional(s.margin, (v) => check.number(v, 'strategy.margin')) ?? 0.1;
   if (margin < 0) throw check.configError('strategy.margin', 'a number >= 0', margin);
   return {
@@ -195,4 +229,83 @@ function parseStrategy(raw: unknown): StrategyConfig {
     top: check.optional(s.top, (v) => check.positiveInt(v, 'strategy.top')) ?? 5,
     margin,
   };
+}
+
+/** `strategy: {kind: staged, stages: [{params, trials, then}] | auto | {kind: auto, ...}, final, top, margin}`. */
+function parseStaged(s: Record<string, unknown>): { kind: 'staged' } & StagedOptions {
+  for (const key of ['rounds', 'trialsPerRound'])
+    if (s[key] !== undefined)
+      throw check.configError(`strategy.${key}`, 'nothing (it is a coarse-to-fine field)', s[key]);
+  const top = check.optional(s.top, (v) => check.positiveInt(v, 'strategy.top'));
+  const margin = check.optional(s.margin, (v) => check.number(v, 'strategy.margin'));
+  if (margin !== undefined && margin < 0) throw check.configError('strategy.margin', 'a number >= 0', margin);
+  const final =
+    s.final === undefined
+      ? undefined
+      : typeof s.final === 'number'
+        ? { trials: check.positiveInt(s.final, 'strategy.final') }
+        : {
+            trials: check.positiveInt(
+              check.object(s.final, 'strategy.final', ['trials']).trials,
+              'strategy.final.trials',
+            ),
+          };
+  return {
+    kind: 'staged',
+    stages: parseStages(s.stages),
+    ...(final ? { final } : {}),
+    ...(top === undefined ? {} : { top }),
+    ...(margin === undefined ? {} : { margin }),
+  };
+}
+
+function parseStages(raw: unknown): StagedOptions['stages'] {
+  const carry = (v: unknown, path: string) => check.oneOf(v, path, ['fix', 'narrow'] as const);
+  if (raw === 'auto' || (raw !== null && typeof raw === 'object' && !Array.isArray(raw))) {
+    const a =
+      raw === 'auto'
+        ? {}
+        : check.object(raw, 'strategy.stages', [
+            'kind',
+            'explore',
+            'trialsPerStage',
+            'trials',
+            'paramsPerStage',
+            'interactionThreshold',
+            'minRankTrials',
+            'then',
+          ]);
+    if (a.kind !== undefined) check.oneOf(a.kind, 'strategy.stages.kind', ['auto'] as const);
+    const int = (key: string, fallback: number) =>
+      check.optional(a[key], (v) => check.positiveInt(v, `strategy.stages.${key}`)) ?? fallback;
+    const threshold = check.optional(a.interactionThreshold, (v) =>
+      check.number(v, 'strategy.stages.interactionThreshold'),
+    );
+    const then = check.optional(a.then, (v) => carry(v, 'strategy.stages.then'));
+    const trials = check.optional(a.trials, (v) => check.positiveInt(v, 'strategy.stages.trials'));
+    return {
+      ...(trials === undefined ? {} : { trials }),
+      kind: 'auto',
+      explore: int('explore', 20),
+      trialsPerStage: int('trialsPerStage', 10),
+      paramsPerStage: int('paramsPerStage', 3),
+      minRankTrials: int('minRankTrials', 10),
+      ...(threshold === undefined ? {} : { interactionThreshold: threshold }),
+      ...(then === undefined ? {} : { then }),
+    };
+  }
+  return check.array(raw, 'strategy.stages').map((stage, i) => {
+    const at = `strategy.stages[${i}]`;
+    const st = check.object(stage, at, ['params', 'trials', 'then']);
+    const params = check
+      .array(st.params, `${at}.params`)
+      .map((p, j) => check.string(p, `${at}.params[${j}]`));
+    if (params.length === 0) throw check.configError(`${at}.params`, 'at least one hyperparameter', params);
+    const then = check.optional(st.then, (v) => carry(v, `${at}.then`));
+    return {
+      params,
+      trials: check.positiveInt(st.trials, `${at}.trials`),
+      ...(then === undefined ? {} : { then }),
+    };
+  });
 }

@@ -16,9 +16,11 @@ export interface SpaceEntry {
   readonly distribution: Distribution;
   /** Suggested only when each named earlier parameter has one of the listed values. */
   readonly when?: Readonly<Record<string, readonly ParamValue[]>>;
+  /** Where a staged strategy holds the parameter while no stage tunes it; must lie in the distribution. */
+  readonly default?: ParamValue;
 }
 
-const FIELDS = ['type', 'low', 'high', 'log', 'step', 'choices', 'when'];
+const FIELDS = ['type', 'low', 'high', 'log', 'step', 'choices', 'when', 'default'];
 
 export function parseSpace(raw: unknown, path = 'space'): SpaceEntry[] {
   const entries: SpaceEntry[] = [];
@@ -52,7 +54,14 @@ export function parseSpace(raw: unknown, path = 'space'): SpaceEntry[] {
       throw error;
     }
     const when = s.when === undefined ? undefined : parseWhen(s.when, check.join(at, 'when'), entries);
-    entries.push(when ? { name, distribution, when } : { name, distribution });
+    if (s.default !== undefined && !contains(distribution, s.default as ParamValue))
+      throw check.configError(check.join(at, 'default'), `a value of ${name}'s distribution`, s.default);
+    entries.push({
+      name,
+      distribution,
+      ...(when ? { when } : {}),
+      ...(s.default === undefined ? {} : { default: s.default as ParamValue }),
+    });
   }
   if (entries.length === 0) throw check.configError(path, 'at least one hyperparameter', raw);
   return entries;

@@ -59,6 +59,8 @@ export interface TrialRunner<S> {
   readonly study: S;
   /** A trial for the objective: `pending` is one storage started with the last finish. Null: none may start. */
   begin(pending: TrialRecord | null | undefined, maxTrials: number | undefined): Promise<Trial | null>;
+  /** Set when a start must never ride in the same write as a finish. */
+  readonly separateStarts?: boolean;
   /** Readies a start in the same write as a finish (stale check, sampler preparation); its options. */
   prepareStart(maxTrials: number | undefined): Promise<StartOptions>;
   finish(trial: Trial, result: TellResult, failReason?: string, next?: StartOptions): Promise<Settled>;
@@ -89,7 +91,7 @@ export async function optimize<S>(
 
   /** Finishes a trial, starting the next in the same write when nothing must run between the two. */
   const finish = async (trial: Trial, result: TellResult, failReason?: string): Promise<Settled> => {
-    if (!budget.allowsAnother() || callbacks.length > 0 || budget.pollDue())
+    if (runner.separateStarts || !budget.allowsAnother() || callbacks.length > 0 || budget.pollDue())
       return runner.finish(trial, result, failReason);
     budget.take();
     let next: StartOptions;

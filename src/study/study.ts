@@ -12,6 +12,8 @@ import { ProgressWatch } from './progress.js';
 import { ProgressDisplay, stderrOutput } from './progress-display.js';
 import type { Logger } from './logger.js';
 import type { Sampler, SamplerContext } from './sampler.js';
+import { ReproducibleHistory, checkReproducible } from './reproducible.js';
+import type { Placed, ReproducibleOptions } from './reproducible.js';
 import { TrialSnapshot } from './snapshot.js';
 import { requestStop, stopRequests } from './stop.js';
 import type { StartOptions, StudyStorage, TrialQuery, TrialResult } from './storage.js';
@@ -48,6 +50,8 @@ export interface StudyParts {
   readonly storageOutageMs?: number;
   /** Where the study's log events go (see logger.ts); nothing is logged when omitted or null. */
   readonly logger?: Logger | null;
+  /** Trial n's sampler and pruner see exactly the trials placed below n - lag (see reproducible.ts). */
+  readonly reproducible?: ReproducibleOptions;
 }
 
 export class Study {
@@ -64,6 +68,8 @@ export class Study {
   /** The best complete trial this process has seen (single objective), for the log line. */
   private bestSeen: TrialRecord | null = null;
   private stopRequested = false;
+  /** Null unless the study runs reproducibly. */
+  private readonly reproducible: ReproducibleHistory | null;
 
   constructor(parts: StudyParts) {
     this.info = parts.info;
@@ -89,6 +95,19 @@ export class Study {
       parts.info.id,
       parts.failures ?? { heartbeatIntervalMs: 0, gracePeriodMs: 0, retries: 0 },
     );
+    this.reproducible = parts.reproducible
+      ? new ReproducibleHistory(
+          checkReproducible(parts.reproducible),
+          parts.info.name,
+          () => this.snapshot.load(),
+          () => this.failStale(),
+        )
+      : null;
+  }
+
+  /** Milliseconds this process's trials spent waiting for other workers' (reproducible mode; else 0). */
+  get waitedMs(): number {
+    return this.reproducible?.waitedMs ?? 0;
   }
 
   get id(): number {
@@ -122,8 +141,7 @@ export class Study {
     const space = Object.entries(fixedDistributions ?? {}).map(
       ([n, d]) => [n, validateDistribution(n, d)] as const,
     );
-    await this.beforeStart();
-    const start = this.startOptions(limits);
+    const start = await this.beforeStart(this.startOptions(limits));
     const trial = await this.open(await this.storage.startTrial(this.info.id, this.worker, start), start);
     try {
       for (const [name, distribution] of space) trial.suggest(name, distribution);
@@ -135,11 +153,17 @@ export class Study {
   }
 
   /** Before a trial starts: fail dead workers' trials (at most once per heartbeat interval); a grid enqueues. */
-  private async beforeStart(): Promise<void> {
+  /** Readies a start; returns its options (a reproducible study's budget does not count retries). */
+  private async beforeStart(start: StartOptions): Promise<StartOptions> {
+    await this.failStale();
+    await this.sampler.prepare?.(this.info, this.storage);
+    return this.reproducible ? this.reproducible.waitForTurn(start) : start;
+  }
+
+  private async failStale(): Promise<void> {
     // Another worker's trial this process failed as stale is logged here: its own worker never will.
     for (const failed of await this.heartbeat.failStale())
       this.log?.(trialFinished(this.name, this.info.directions, failed, null));
-    await this.sampler.prepare?.(this.info, this.storage);
   }
 
   private startOptions(options: { maxTrials?: number }): StartOptions {
@@ -160,7 +184,9 @@ export class Study {
       );
     this.heartbeat.track(record.id);
     try {
-      const view = this.sampler.ignoresHistory ? null : await this.samplerView(record);
+      const placed = this.reproducible && (await this.reproducible.place(record));
+      const seen = placed ? placed.dress(record) : record;
+      const view = this.sampler.ignoresHistory ? null : await this.samplerView(seen, placed);
       const context: SamplerContext = {
         study: this.info,
         get trials() {
@@ -171,7 +197,7 @@ export class Study {
             );
           return view;
         },
-        trial: record,
+        trial: seen,
         setMemo: (key, value) => this.storage.writeTrial(record.id, { samplerMemo: { [key]: value } }),
       };
       const relative = (await this.sampler.sampleRelative?.(context)) ?? null;
@@ -182,7 +208,10 @@ export class Study {
         study: this.info,
         context,
         relative,
-        loadTrials: () => this.snapshot.load(),
+        loadTrials: placed
+          ? async () => [...placed.history, placed.dress(await this.storage.getTrial(record.id))]
+          : () => this.snapshot.load(),
+        markFirstWrite: placed !== null,
       });
       this.live.set(record.number, { trial, context });
       return trial;
@@ -305,10 +334,9 @@ export class Study {
           throw error;
         }
       },
-      prepareStart: async (maxTrials) => {
-        await this.beforeStart();
-        return this.startOptions(limit(maxTrials));
-      },
+      prepareStart: (maxTrials) => this.beforeStart(this.startOptions(limit(maxTrials))),
+      // A reproducible start may wait for the trial being finished: the two cannot share a write.
+      separateStarts: this.reproducible !== null,
       finish: (trial, result, failReason, next) => this.settle(trial, result, failReason, next),
       abandon: (trial) => this.abandon(trial),
       stopRequests: async () => stopRequests(await this.storage.getStudy(this.name)),
@@ -430,8 +458,8 @@ export class Study {
   }
 
   /** The trials the sampler may model for a trial that just started. */
-  private async samplerView(record: TrialRecord): Promise<readonly TrialRecord[]> {
-    const all = await this.snapshot.load();
+  private async samplerView(record: TrialRecord, placed: Placed | null): Promise<readonly TrialRecord[]> {
+    const all = placed ? [...placed.history, record] : await this.snapshot.load();
     if (this.log && this.info.directions.length === 1) this.bestSeen = bestOf(all, this.info.directions[0]!);
     // A pruner may choose what the sampler models (Hyperband: the trial's bracket, or one rung's values).
     return this.pruner.samplerView ? this.pruner.samplerView({ study: this.info, trials: all }, record) : all;

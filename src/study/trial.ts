@@ -14,6 +14,7 @@ import {
 } from '../search-space/index.js';
 import type { CategoricalChoice, Distribution, ParamValue, RangeOptions } from '../search-space/index.js';
 import type { Pruner } from './pruner.js';
+import { FIRST_WRITE_MEMO } from './reproducible.js';
 import type { RelativeSample, Sampler, SamplerContext } from './sampler.js';
 import type { StudyStorage, TrialParam } from './storage.js';
 import type { JsonValue, StudyInfo, TrialRecord } from './types.js';
@@ -27,6 +28,8 @@ export interface TrialDeps {
   readonly relative: RelativeSample | null;
   /** Loads a fresh snapshot of the study's trials (for pruning decisions). */
   readonly loadTrials: () => Promise<readonly TrialRecord[]>;
+  /** Reproducible mode: the first write names the params it carries (what other trials' placeholders show). */
+  readonly markFirstWrite?: boolean;
 }
 
 export class Trial {
@@ -42,6 +45,7 @@ export class Trial {
   /** Writes queued but not yet sent; one send takes all of them. */
   private unsent: Unsent | null = null;
   private writeError: unknown = null;
+  private sentOnce = false;
 
   constructor(
     record: TrialRecord,
@@ -237,7 +241,14 @@ export class Trial {
   }
 
   private async send(write: Unsent): Promise<void> {
-    await this.deps.storage.writeTrial(this.id, write);
+    const first = this.deps.markFirstWrite && !this.sentOnce;
+    this.sentOnce = true;
+    await this.deps.storage.writeTrial(
+      this.id,
+      first
+        ? { ...write, samplerMemo: { [FIRST_WRITE_MEMO]: { params: write.params.map((p) => p.name) } } }
+        : write,
+    );
   }
 }
 

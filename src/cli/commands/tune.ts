@@ -35,15 +35,15 @@ export const tune = defineCommand({
       );
     await useFastKernels();
     const progress = progressMode(options.progress, options.quiet);
-    const onRound = (round: number, space: readonly SpaceEntry[]) => {
+    const onStep = (label: string, space: readonly SpaceEntry[]) => {
       if (options.quiet || options.json) return;
       const ranges = space.map((e) => `${e.name} ${JSON.stringify(e.distribution)}`).join('; ');
-      writeAboveProgress(`round ${round}: ${ranges}`);
+      writeAboveProgress(`${label}: ${ranges}`);
     };
     const run =
       options.workers > 1
         ? await runWorkers(config, overrides, options.workers, progress)
-        : await runHere(config, overrides, { progress, onRound });
+        : await runHere(config, overrides, { progress, onStep });
     return finish(run, options);
   },
 });

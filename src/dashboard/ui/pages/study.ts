@@ -21,6 +21,7 @@ import type { Source } from '../data.js';
 import { ago, clear, fmt, h, trialHref } from '../dom.js';
 import { actionsSection } from './actions.js';
 import { analysisSection } from './advice.js';
+import { stageStrip } from './stages.js';
 import type { AnalysisAnswer } from './advice.js';
 import { trialsTable } from './table.js';
 
@@ -35,6 +36,7 @@ export interface StudyAnswer {
   notes: Record<number, string>;
   revision: string;
   stopRequests: number;
+  userAttrs?: Record<string, unknown>;
 }
 
 const POLL_MS = 1500;
@@ -218,6 +220,7 @@ export function studyPage(root: HTMLElement, src: Source, name: string, allowWri
         s.stopRequests > 0 ? h('span', { class: 'chip state-fail' }, 'stop requested') : '',
         live,
       ),
+      stageStrip(s.userAttrs),
       s.directions.length > 1 ? h('label', {}, 'objective ', objectiveSelect) : '',
     );
   }
