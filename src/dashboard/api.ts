@@ -17,6 +17,8 @@ import {
   paramAxes,
   parallelPlot,
   paretoPlot,
+  hypervolumePlot,
+  rankPlot,
   slicePlots,
   timelinePlot,
   trialTable,
@@ -161,10 +163,24 @@ export const contour: Handler = async (ctx, req) => {
   const info = await study(ctx, req);
   const [x, y] = [requiredQuery(req.query, 'x'), requiredQuery(req.query, 'y')];
   const k = objective(info, req);
-  const bins = intQuery(req.query, 'bins', 20, [2, 100]);
-  return ctx.cache.memo(info, `contour:${k}:${bins}:${JSON.stringify([x, y])}`, (t) =>
-    contourPlot(t, info.directions, x, y, { objective: k, bins }),
+  const resolution = intQuery(req.query, 'resolution', 40, [2, 100]);
+  return ctx.cache.memo(info, `contour:${k}:${resolution}:${JSON.stringify([x, y])}`, (t) =>
+    contourPlot(t, info.directions, x, y, { objective: k, resolution }),
   );
+};
+
+export const rank: Handler = async (ctx, req) => {
+  const info = await study(ctx, req);
+  const [x, y] = [requiredQuery(req.query, 'x'), requiredQuery(req.query, 'y')];
+  const k = objective(info, req);
+  return ctx.cache.memo(info, `rank:${k}:${JSON.stringify([x, y])}`, (t) =>
+    rankPlot(t, info.directions, x, y, { objective: k }),
+  );
+};
+
+export const hypervolume: Handler = async (ctx, req) => {
+  const info = await study(ctx, req);
+  return ctx.cache.memo(info, 'hypervolume', (t) => hypervolumePlot(t, info.directions));
 };
 
 export const pareto: Handler = async (ctx, req) => {
@@ -197,11 +213,12 @@ export const analysis: Handler = async (ctx, req) => {
     `analysis:${k}`,
     (all) => {
       const target = (t: TrialRecord) => t.values?.[k] as number;
-      const imp = attempt(() => importance(all, { direction, target, nTrees: 32 }));
+      // The library's defaults (IMPORTANCE_DEFAULTS), as `tunekit importance` and the demo use: one answer.
+      const imp = attempt(() => importance(all, { direction, target }));
       return {
         objective: k,
         importance: imp,
-        interactions: attempt(() => interactions(all, { target, nTrees: 32, maxTrials: 300 })),
+        interactions: attempt(() => interactions(all, { target })),
         advice: attempt(() =>
           advice(all, { direction, target, ...('result' in imp ? { importance: imp.result } : {}) }),
         ),

@@ -23,4 +23,13 @@ export const paths = {
 };
 
 export type PlotName =
-  'history' | 'intermediate' | 'parallel' | 'slice' | 'contour' | 'pareto' | 'timeline' | 'edf';
+  | 'history'
+  | 'intermediate'
+  | 'parallel'
+  | 'slice'
+  | 'contour'
+  | 'rank'
+  | 'pareto'
+  | 'hypervolume'
+  | 'timeline'
+  | 'edf';

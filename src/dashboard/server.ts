@@ -44,6 +44,8 @@ export const ROUTES: readonly Route[] = [
   route('GET', '/api/studies/:study/plots/slice', api.slice),
   route('GET', '/api/studies/:study/plots/contour', api.contour),
   route('GET', '/api/studies/:study/plots/pareto', api.pareto),
+  route('GET', '/api/studies/:study/plots/rank', api.rank),
+  route('GET', '/api/studies/:study/plots/hypervolume', api.hypervolume),
   route('GET', '/api/studies/:study/plots/timeline', api.timeline),
   route('GET', '/api/studies/:study/plots/edf', api.edf),
   route('GET', '/api/studies/:study/analysis', api.analysis),

@@ -7,6 +7,7 @@ import { clear, h } from './dom.js';
 import { listPage } from './pages/list.js';
 import { studyPage } from './pages/study.js';
 import { trialPage } from './pages/trial.js';
+import { hashParts } from './url.js';
 
 const embedded = document.getElementById('tunekit-report');
 const src: Source = embedded
@@ -16,11 +17,16 @@ const report = embedded ? (JSON.parse(embedded.textContent ?? '{}') as ReportDat
 const root = document.getElementById('app') as HTMLElement;
 let cleanup: () => void = () => undefined;
 let allowWrites = false;
+let routed = '';
 
 function route(): void {
+  // A hash change that only rewrote the query (a section link) is not a new page.
+  const page = hashParts().path.join('/');
+  if (page === routed) return;
+  routed = page;
   cleanup();
   window.scrollTo(0, 0);
-  const parts = location.hash.replace(/^#\/?/, '').split('/');
+  const parts = hashParts().path;
   if (parts[0] === 'study' && parts[1] !== undefined) {
     const name = decodeURIComponent(parts[1]);
     document.title = `${name} · tunekit`;

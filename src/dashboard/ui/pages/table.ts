@@ -1,9 +1,11 @@
 // The trials table of a study page: sort by any column, filter by state and by parameter (or value)
 // ranges, page through. Filtering happens on the server (or, in a report, with the same library code).
+// Sort, filters and page live in the address, so Back and reload keep them.
 import type { ParamAxis, TrialTable } from '../../../analysis/plots/index.js';
 import { paths } from '../../paths.js';
 import type { Source } from '../data.js';
 import { clear, fmt, fmtDuration, h, trialHref } from '../dom.js';
+import { hashParts, updateHashQuery } from '../url.js';
 
 const STATES = ['complete', 'pruned', 'fail', 'running', 'waiting'];
 const PAGE = 50;
@@ -14,13 +16,20 @@ export interface TrialsTable {
 }
 
 export function trialsTable(study: string, src: Source, notes: () => Record<number, string>): TrialsTable {
+  const initial = hashParts().query;
   const state = {
-    sort: 'number',
-    order: 'asc' as 'asc' | 'desc',
-    states: new Set<string>(),
-    ranges: [] as { field: string; min: string; max: string }[],
-    offset: 0,
+    sort: initial.get('sort') ?? 'number',
+    order: (initial.get('order') === 'desc' ? 'desc' : 'asc') as 'asc' | 'desc',
+    states: new Set<string>((initial.get('state') ?? '').split(',').filter((s) => STATES.includes(s))),
+    ranges: initial.getAll('range').flatMap((raw) => {
+      const parts = raw.split(':');
+      return parts.length < 3
+        ? []
+        : [{ field: parts.slice(0, -2).join(':'), min: parts.at(-2) ?? '', max: parts.at(-1) ?? '' }];
+    }),
+    offset: Math.max(0, Number(initial.get('offset')) || 0),
   };
+  const rangeError = h('span', { class: 'error', id: 'range-error' });
   let params: ParamAxis[] = [];
   let directions: string[] = [];
   const head = h('thead');
@@ -39,6 +48,7 @@ export function trialsTable(study: string, src: Source, notes: () => Record<numb
       h('input', {
         type: 'checkbox',
         'data-state': s,
+        checked: state.states.has(s),
         onchange: (e: Event) => {
           if ((e.target as HTMLInputElement).checked) state.states.add(s);
           else state.states.delete(s);
@@ -56,6 +66,10 @@ export function trialsTable(study: string, src: Source, notes: () => Record<numb
       type: 'button',
       onclick: () => {
         if (!field.value) return;
+        // Refused here with the reason, rather than a filter that silently matches nothing.
+        if (min.value !== '' && max.value !== '' && Number(min.value) > Number(max.value))
+          return void clear(rangeError, `min ${min.value} is above max ${max.value}`);
+        clear(rangeError);
         state.ranges.push({ field: field.value, min: min.value, max: max.value });
         state.offset = 0;
         min.value = '';
@@ -70,7 +84,7 @@ export function trialsTable(study: string, src: Source, notes: () => Record<numb
     'div',
     {},
     h('div', { class: 'filters' }, h('span', {}, 'state: '), ...stateBoxes),
-    h('div', { class: 'filters' }, h('span', {}, 'range: '), field, min, max, addRange, ranges),
+    h('div', { class: 'filters' }, h('span', {}, 'range: '), field, min, max, addRange, rangeError, ranges),
     h('div', { class: 'filters' }, info, pager),
     h('div', { class: 'table-wrap' }, h('table', { class: 'grid', id: 'trials-table' }, head, body)),
   );
@@ -123,7 +137,11 @@ export function trialsTable(study: string, src: Source, notes: () => Record<numb
           params.find((p) => `param:${p.name}` === c.key)?.kind !== 'categorical'),
     );
     const current = field.value;
-    clear(field, ...numeric.map((c) => h('option', { value: c.key }, c.label)));
+    // Durations are shown as "1.2 s" but filtered in milliseconds: the option says which.
+    clear(
+      field,
+      ...numeric.map((c) => h('option', { value: c.key }, c.key === 'duration' ? 'duration (ms)' : c.label)),
+    );
     if (current) field.value = current;
     clear(
       ranges,
@@ -158,6 +176,13 @@ export function trialsTable(study: string, src: Source, notes: () => Record<numb
     });
     if (state.states.size > 0) q.set('state', [...state.states].join(','));
     for (const r of state.ranges) q.append('range', `${r.field}:${r.min}:${r.max}`);
+    updateHashQuery({
+      sort: state.sort === 'number' ? null : state.sort,
+      order: state.order === 'asc' ? null : state.order,
+      state: q.get('state'),
+      range: q.getAll('range'),
+      offset: state.offset > 0 ? String(state.offset) : null,
+    });
     const t = await src.get<TrialTable>(paths.trials(study, q.toString()));
     renderHead();
     const n = notes();
