@@ -74,6 +74,9 @@ export function draw(
     { notMerge: true },
   );
   el.dataset.points = String(points);
+  // The end-to-end test measures where things are drawn through the chart itself (convertToPixel, the
+  // rendered elements); the instance is reachable from the element for that, and for nothing else.
+  (el as HTMLElement & { chart?: echarts.ECharts }).chart = chart;
   return chart;
 }
 

@@ -24,6 +24,9 @@ export function paramAxis(axis: ParamAxis, extra: object = {}): object {
       name: axis.name,
       data: axis.choices,
       boundaryGap: true,
+      // Every choice labelled: ECharts would otherwise drop labels that crowd, leaving bands unnamed.
+      axisLabel: { interval: 0, overflow: 'truncate', width: 90 },
+      axisTick: { alignWithLabel: true },
       splitLine: { show: false },
       ...edge,
       ...extra,
