@@ -17,7 +17,7 @@ const report = embedded ? (JSON.parse(embedded.textContent ?? '{}') as ReportDat
 const root = document.getElementById('app') as HTMLElement;
 let cleanup: () => void = () => undefined;
 let allowWrites = false;
-let routed = '';
+let routed: string | null = null;
 
 function route(): void {
   // A hash change that only rewrote the query (a section link) is not a new page.
