@@ -76,16 +76,33 @@ function attempt<T>(compute: () => T): { result: T } | { error: { code: string; 
 
 export const health: Handler = async (ctx) => ({ ok: true, allowWrites: ctx.allowWrites });
 
-export const listStudies: Handler = async (ctx) => ({
-  studies: (await ctx.storage.listStudies()).map((s) => ({
-    name: s.study.name,
-    directions: s.study.directions,
-    createdAt: s.study.createdAt,
-    trialCounts: s.trialCounts,
-    bestValue: s.bestValue,
-    lastActivityAt: s.lastActivityAt,
-  })),
-});
+/** Points in a study list's sparkline: the best value so far, evenly spaced over the complete trials. */
+const SPARKLINE_POINTS = 40;
+
+export const listStudies: Handler = async (ctx) => {
+  const studies = await ctx.storage.listStudies();
+  return {
+    studies: await Promise.all(
+      studies.map(async (s) => ({
+        name: s.study.name,
+        directions: s.study.directions,
+        createdAt: s.study.createdAt,
+        trialCounts: s.trialCounts,
+        bestValue: s.bestValue,
+        lastActivityAt: s.lastActivityAt,
+        // Through the trial cache, so a list refresh reads only the unfinished tail of each study.
+        sparkline: await ctx.cache.memo(s.study, 'sparkline', (trials) => {
+          const best = historyPlot(trials, s.study.directions, 0).best;
+          if (best.length <= SPARKLINE_POINTS) return best;
+          return Array.from(
+            { length: SPARKLINE_POINTS },
+            (_, k) => best[Math.round((k * (best.length - 1)) / (SPARKLINE_POINTS - 1))] as number,
+          );
+        }),
+      })),
+    ),
+  };
+};
 
 export const getStudy: Handler = async (ctx, req) => {
   const info = await study(ctx, req);

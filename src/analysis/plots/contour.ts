@@ -47,6 +47,10 @@ export interface ContourOptions {
 
 /** Beyond this many kernel widths from every trial, the surface is left empty rather than extrapolated. */
 const REACH = 2.5;
+/** Trials further than this many widths add under 1e-5 of a near one's weight: skipped. */
+const CUTOFF = 5;
+/** The surface is fitted on at most this many trials, evenly spaced (not the best: that would bias it). */
+const MAX_FIT = 2000;
 
 export function contourPlot(
   trials: readonly TrialRecord[],
@@ -79,7 +83,18 @@ export function contourPlot(
   const px = inPlane.map((t) => axisValue(x.axis, t.params[xName]) as number);
   const py = inPlane.map((t) => axisValue(y.axis, t.params[yName]) as number);
   const values = inPlane.map((t) => objectiveValue(t, objective) as number);
-  const z = smooth(x, y, px, py, values, bandwidth);
+  const fit = downsample(
+    inPlane.map((_, i) => i),
+    MAX_FIT,
+  );
+  const z = smooth(
+    x,
+    y,
+    fit.map((i) => px[i] as number),
+    fit.map((i) => py[i] as number),
+    fit.map((i) => values[i] as number),
+    bandwidth,
+  );
   const categorical = x.axis.kind === 'categorical' || y.axis.kind === 'categorical';
   const drawn = downsample(
     inPlane.map((_, i) => i),
@@ -148,10 +163,11 @@ function smooth(
   values: number[],
   bandwidth: number,
 ): (number | null)[][] {
-  const ux = px.map((v) => unit(x.axis, v));
-  const uy = py.map((v) => unit(y.axis, v));
+  const ux = Float64Array.from(px, (v) => unit(x.axis, v));
+  const uy = Float64Array.from(py, (v) => unit(y.axis, v));
   const inv = 1 / (2 * bandwidth * bandwidth);
   const reach2 = (REACH * bandwidth) ** 2;
+  const cutoff2 = (CUTOFF * bandwidth) ** 2;
   return y.nodes.map((ny) => {
     const vy = unit(y.axis, ny);
     return x.nodes.map((nx) => {
@@ -163,13 +179,13 @@ function smooth(
         const dx = x.axis.kind === 'categorical' ? (ux[i] === vx ? 0 : Infinity) : (ux[i] as number) - vx;
         const dy = y.axis.kind === 'categorical' ? (uy[i] === vy ? 0 : Infinity) : (uy[i] as number) - vy;
         const d2 = dx * dx + dy * dy;
-        if (!(d2 < Infinity)) continue;
+        if (!(d2 <= cutoff2)) continue;
         if (d2 <= reach2) near = true;
         const w = Math.exp(-d2 * inv);
         weight += w;
         sum += w * (values[i] as number);
       }
-      return near && weight > 0 ? sum / weight : null;
+      return near ? sum / weight : null;
     });
   });
 }

@@ -85,7 +85,7 @@ export function analysisSection(): { el: HTMLElement; render(a: AnalysisAnswer):
                 ': ',
                 p.kind === 'categorical'
                   ? `best trials use ${p.top.map((t) => `${JSON.stringify(t.choice)} ×${t.count}`).join(', ')}${p.never.length ? `; never best: ${p.never.map((c) => JSON.stringify(c)).join(', ')}` : ''}${p.untried.length ? `; untried: ${p.untried.map((c) => JSON.stringify(c)).join(', ')}` : ''}`
-                  : `best trials span ${fmt(p.low)} … ${fmt(p.high)}${p.log ? ' (log)' : ''}, ${fmt(p.span * 100)}% of the range`,
+                  : `best trials span ${fmt(p.low)} … ${fmt(p.high)}${p.log ? ' (log)' : ''}, ${pct(p.span)} of the range`,
               ),
             ),
           ),
