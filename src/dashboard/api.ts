@@ -25,6 +25,7 @@ import {
 } from '../index.js';
 import type { Distribution, ParamValue, StudyInfo, StudyStorage, TrialRecord } from '../index.js';
 import type { TrialCache } from './cache.js';
+import { STUDY_NOTE_KEY, markedTrials, studyMarks } from './notes.js';
 import { intQuery, objectBody, requiredQuery, tableQuery } from './query.js';
 
 export interface ApiContext {
@@ -123,6 +124,7 @@ export const getStudy: Handler = async (ctx, req) => {
     params,
     hasIntermediate,
     notes: info.notes,
+    marks: studyMarks(info.notes),
     testEvaluations: info.testEvaluations,
     stopRequests: stopRequests(info),
     revision,
@@ -137,7 +139,17 @@ export const revision: Handler = async (ctx, req) => {
 export const trials: Handler = async (ctx, req) => {
   const info = await study(ctx, req);
   const { trials: all } = await ctx.cache.load(info);
-  return trialTable(all, tableQuery(req.query));
+  const mark = req.query.get('mark');
+  if (!mark) return trialTable(all, tableQuery(req.query));
+  const marked = markedTrials(info.notes, mark);
+  // `total` stays the study's count, so "3 of 40 trials match" reads the same with a mark as with a filter.
+  return {
+    ...trialTable(
+      all.filter((t) => marked.has(t.number)),
+      tableQuery(req.query),
+    ),
+    total: all.length,
+  };
 };
 
 export const trial: Handler = async (ctx, req) => {
@@ -256,6 +268,16 @@ export const setNote: Handler = async (ctx, req) => {
     throw new TunekitError('invalid_argument', 'note must be a string of at most 10,000 characters');
   // Finished trials are immutable, so notes live on the study, keyed by trial number.
   await ctx.storage.writeStudy(info.id, { notes: { [record.number]: note } });
+  return { ok: true, note };
+};
+
+/** The study's own note, in markdown, stored in its notes under STUDY_NOTE_KEY. */
+export const setStudyNote: Handler = async (ctx, req) => {
+  const info = await study(ctx, req);
+  const note = objectBody(req.body, 'note').note;
+  if (typeof note !== 'string' || note.length > 100_000)
+    throw new TunekitError('invalid_argument', 'note must be a string of at most 100,000 characters');
+  await ctx.storage.writeStudy(info.id, { notes: { [STUDY_NOTE_KEY]: note } });
   return { ok: true, note };
 };
 

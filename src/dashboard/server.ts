@@ -50,6 +50,7 @@ export const ROUTES: readonly Route[] = [
   route('GET', '/api/studies/:study/plots/edf', api.edf),
   route('GET', '/api/studies/:study/analysis', api.analysis),
   route('POST', '/api/studies/:study/trials/:number/note', api.setNote),
+  route('POST', '/api/studies/:study/note', api.setStudyNote),
   route('POST', '/api/studies/:study/enqueue', api.enqueue),
   route('POST', '/api/studies/:study/stop', api.stop),
 ];

@@ -28,6 +28,7 @@ import { hashParts, updateHashQuery } from '../url.js';
 import { actionsSection } from './actions.js';
 import { analysisSection } from './advice.js';
 import type { AnalysisAnswer } from './advice.js';
+import { studyNotes } from './notes.js';
 import { paramSections } from './params.js';
 import { trialsTable } from './table.js';
 
@@ -40,14 +41,18 @@ export interface StudyAnswer {
   params: ParamAxis[];
   hasIntermediate: boolean;
   notes: Record<number, string>;
+  marks: string[];
   revision: string;
   stopRequests: number;
 }
 
 const POLL_MS = 1500;
 
+const nextFrame = () => new Promise<void>((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+
 /** Sections in page order, with the label their link shows. */
 const SECTIONS: [string, string][] = [
+  ['notes', 'notes'],
   ['history', 'history'],
   ['curves', 'learning curves'],
   ['importance', 'importance'],
@@ -127,6 +132,7 @@ export function studyPage(root: HTMLElement, src: Source, name: string, allowWri
   const analysis = analysisSection();
   const params = paramSections(name, src);
   const table = trialsTable(name, src, () => study?.notes ?? {});
+  const studyNote = studyNotes(name, src, allowWrites);
   const error = h('p', { class: 'error', id: 'study-error' });
 
   const sections = new Map<string, HTMLElement>();
@@ -156,6 +162,7 @@ export function studyPage(root: HTMLElement, src: Source, name: string, allowWri
     header,
     error,
     h('nav', { class: 'toc' }, ...links),
+    section('notes', 'Notes', studyNote.el),
     section(
       'history',
       'Optimisation history',
@@ -307,6 +314,7 @@ export function studyPage(root: HTMLElement, src: Source, name: string, allowWri
     const s = await src.get<StudyAnswer>(paths.study(name));
     study = s;
     renderHeader(s);
+    studyNote.render(s.notes);
     const multi = s.directions.length > 1;
     const valueNames = s.directions.map((d, i) => `value ${i} (${d})`);
     fillSelect(objectiveSelect, valueNames, objective);
@@ -332,6 +340,8 @@ export function studyPage(root: HTMLElement, src: Source, name: string, allowWri
         chip.append(h('a', { href: trialHref(name, bestNumber) }, ` (trial ${bestNumber})`));
       drawHistory();
     });
+    // Let the history reach the screen before the other answers are parsed and drawn.
+    await nextFrame();
     bestParams = null;
     await Promise.all([
       s.hasIntermediate
@@ -381,7 +391,7 @@ export function studyPage(root: HTMLElement, src: Source, name: string, allowWri
       }),
       multi ? step(notes.hypervolume, drawPareto) : null,
       multi ? step(notes.hypervolume, drawHypervolume) : null,
-      table.refresh(s.params, s.directions),
+      table.refresh(s.params, s.directions, s.marks),
       bestNumber !== null
         ? src
             .get<{ trial: { params: Record<string, unknown> } }>(paths.trial(name, bestNumber))

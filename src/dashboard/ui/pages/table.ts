@@ -12,7 +12,7 @@ const PAGE = 50;
 
 export interface TrialsTable {
   readonly el: HTMLElement;
-  refresh(params: ParamAxis[], directions: string[]): Promise<void>;
+  refresh(params: ParamAxis[], directions: string[], marks: string[]): Promise<void>;
 }
 
 export function trialsTable(study: string, src: Source, notes: () => Record<number, string>): TrialsTable {
@@ -28,7 +28,17 @@ export function trialsTable(study: string, src: Source, notes: () => Record<numb
         : [{ field: parts.slice(0, -2).join(':'), min: parts.at(-2) ?? '', max: parts.at(-1) ?? '' }];
     }),
     offset: Math.max(0, Number(initial.get('offset')) || 0),
+    mark: initial.get('mark') ?? '',
   };
+  const markSelect = h('select', {
+    id: 'mark-filter',
+    onchange: () => {
+      state.mark = markSelect.value;
+      state.offset = 0;
+      void load();
+    },
+  });
+  const markLabel = h('label', { hidden: true }, 'mark ', markSelect);
   const rangeError = h('span', { class: 'error', id: 'range-error' });
   let params: ParamAxis[] = [];
   let directions: string[] = [];
@@ -83,7 +93,7 @@ export function trialsTable(study: string, src: Source, notes: () => Record<numb
   const el = h(
     'div',
     {},
-    h('div', { class: 'filters' }, h('span', {}, 'state: '), ...stateBoxes),
+    h('div', { class: 'filters' }, h('span', {}, 'state: '), ...stateBoxes, markLabel),
     h('div', { class: 'filters' }, h('span', {}, 'range: '), field, min, max, addRange, rangeError, ranges),
     h('div', { class: 'filters' }, info, pager),
     h('div', { class: 'table-wrap' }, h('table', { class: 'grid', id: 'trials-table' }, head, body)),
@@ -175,6 +185,7 @@ export function trialsTable(study: string, src: Source, notes: () => Record<numb
       limit: String(PAGE),
     });
     if (state.states.size > 0) q.set('state', [...state.states].join(','));
+    if (state.mark) q.set('mark', state.mark);
     for (const r of state.ranges) q.append('range', `${r.field}:${r.min}:${r.max}`);
     updateHashQuery({
       sort: state.sort === 'number' ? null : state.sort,
@@ -182,6 +193,7 @@ export function trialsTable(study: string, src: Source, notes: () => Record<numb
       state: q.get('state'),
       range: q.getAll('range'),
       offset: state.offset > 0 ? String(state.offset) : null,
+      mark: state.mark || null,
     });
     const t = await src.get<TrialTable>(paths.trials(study, q.toString()));
     renderHead();
@@ -236,9 +248,18 @@ export function trialsTable(study: string, src: Source, notes: () => Record<numb
 
   return {
     el,
-    async refresh(p, d) {
+    async refresh(p, d, marks) {
       params = p;
       directions = d;
+      markLabel.hidden = marks.length === 0 && !state.mark;
+      clear(
+        markSelect,
+        h('option', { value: '' }, 'any'),
+        ...[...new Set([...marks, ...(state.mark ? [state.mark] : [])])].map((m) =>
+          h('option', { value: m }, `#${m}`),
+        ),
+      );
+      markSelect.value = state.mark;
       await load();
     },
   };
