@@ -137,6 +137,27 @@ describe('views in Chromium', () => {
     await page.screenshot({ path: `${ARTIFACTS}trial-fields.png`, fullPage: true });
   });
 
+  it('compares the best-so-far and the EDF of studies ticked in the list', async () => {
+    await page.goto(writable.url);
+    await page.waitForSelector('#study-list tbody tr');
+    await page.check('tr[data-study="alpha"] input.pick');
+    await page.check('tr[data-study="gamma-long"] input.pick');
+    await page.click('#compare-link');
+    for (const id of ['compare-history', 'compare-edf']) {
+      await page.waitForSelector(`[data-chart="${id}"][data-points]`);
+      const series = await page.$eval(`[data-chart="${id}"]`, (el) =>
+        (el as unknown as { chart: { getOption(): { series: { name: string; data: unknown[] }[] } } }).chart
+          .getOption()
+          .series.map((s) => [s.name, s.data.length]),
+      );
+      expect(series).toEqual([
+        ['alpha', 20],
+        ['gamma-long', 40],
+      ]);
+    }
+    await page.screenshot({ path: `${ARTIFACTS}compare.png`, fullPage: true });
+  });
+
   it('raised no error in the page', () => {
     expect(pageErrors).toEqual([]);
   });

@@ -4,6 +4,7 @@ import { paths } from '../paths.js';
 import { HttpSource, ReportSource } from './data.js';
 import type { ReportData, Source } from './data.js';
 import { clear, h } from './dom.js';
+import { comparePage } from './pages/compare.js';
 import { listPage } from './pages/list.js';
 import { studyPage } from './pages/study.js';
 import { trialPage } from './pages/trial.js';
@@ -21,7 +22,8 @@ let routed: string | null = null;
 
 function route(): void {
   // A hash change that only rewrote the query (a section link) is not a new page.
-  const page = hashParts().path.join('/');
+  const { path, query } = hashParts();
+  const page = path[0] === 'compare' ? `compare?${query.toString()}` : path.join('/');
   if (page === routed) return;
   routed = page;
   cleanup();
@@ -34,6 +36,9 @@ function route(): void {
       parts[2] === 'trial' && parts[3] !== undefined
         ? trialPage(root, src, name, Number(parts[3]), allowWrites)
         : studyPage(root, src, name, allowWrites);
+  } else if (parts[0] === 'compare' && !report) {
+    document.title = 'compare · tunekit';
+    cleanup = comparePage(root, src, hashParts().query.getAll('study'));
   } else if (report) {
     location.hash = `#/study/${encodeURIComponent(report.study)}`;
   } else {

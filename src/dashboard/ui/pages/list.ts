@@ -54,6 +54,17 @@ export function listPage(root: HTMLElement, src: Source): () => void {
   const status = h('p', { class: 'muted' }, 'loading…');
   const query = hashParts().query;
   let studies: StudyRow[] = [];
+  // Ticked studies, kept across the list's refreshes; the link opens them on one page.
+  const picked = new Set<string>();
+  const compare = h('a', { id: 'compare-link', class: 'chip', hidden: true }, 'compare');
+  const updateCompare = () => {
+    compare.hidden = picked.size < 2;
+    compare.setAttribute(
+      'href',
+      `#/compare?${new URLSearchParams([...picked].map((n): [string, string] => ['study', n])).toString()}`,
+    );
+    clear(compare, `compare ${picked.size} studies`);
+  };
   const search = h('input', {
     id: 'study-search',
     type: 'search',
@@ -79,7 +90,7 @@ export function listPage(root: HTMLElement, src: Source): () => void {
   clear(
     root,
     h('h1', {}, 'Studies'),
-    h('div', { class: 'filters' }, search, h('label', {}, 'sort by ', sort)),
+    h('div', { class: 'filters' }, search, h('label', {}, 'sort by ', sort), compare),
     status,
     h(
       'table',
@@ -90,7 +101,7 @@ export function listPage(root: HTMLElement, src: Source): () => void {
         h(
           'tr',
           {},
-          ...['study', 'directions', ...STATES, 'best value', 'best so far', 'last activity'].map((c) =>
+          ...['', 'study', 'directions', ...STATES, 'best value', 'best so far', 'last activity'].map((c) =>
             h('th', {}, c),
           ),
         ),
@@ -113,6 +124,21 @@ export function listPage(root: HTMLElement, src: Source): () => void {
         h(
           'tr',
           { 'data-study': s.name },
+          h(
+            'td',
+            {},
+            h('input', {
+              type: 'checkbox',
+              class: 'pick',
+              title: 'compare',
+              checked: picked.has(s.name),
+              onchange: (e: Event) => {
+                if ((e.target as HTMLInputElement).checked) picked.add(s.name);
+                else picked.delete(s.name);
+                updateCompare();
+              },
+            }),
+          ),
           h('td', {}, h('a', { href: studyHref(s.name), class: 'study-link' }, s.name)),
           h('td', {}, s.directions.join(', ')),
           ...STATES.map((state) =>
