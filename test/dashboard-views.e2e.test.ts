@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RandomSampler, createStudy } from '../src/index.js';
-import { serveDashboard } from '../src/dashboard/index.js';
+import { saveArtifact, serveDashboard } from '../src/dashboard/index.js';
 import type { Dashboard } from '../src/dashboard/index.js';
 import { STUDY_NOTE_KEY } from '../src/dashboard/notes.js';
 import { launchChromium } from '../src/dashboard/testing/chromium.js';
@@ -62,7 +62,7 @@ describe('views in Chromium', () => {
     await page.waitForSelector('#study-list tbody tr');
     // The best so far only improves (minimising): the line's last point is at or below its first.
     const ys = await page.$eval('tr[data-study="gamma-long"] polyline', (l) =>
-      (l.getAttribute('points') ?? '').split(' ').map((p) => Number(p.split(',')[1])),
+      (l.getAttribute('points') ?? '').split(' ').map((p: string) => Number(p.split(',')[1])),
     );
     expect(ys.length).toBeGreaterThan(10);
     for (let i = 1; i < ys.length; i++) expect(ys[i]!).toBeGreaterThanOrEqual(ys[i - 1]!);
@@ -156,6 +156,33 @@ describe('views in Chromium', () => {
       ]);
     }
     await page.screenshot({ path: `${ARTIFACTS}compare.png`, fullPage: true });
+  });
+
+  it("lists a trial's artifacts, saved beside the SQLite file, and downloads them", async () => {
+    const url = `sqlite:${join(dir, 'tunekit.db')}`;
+    const path = await saveArtifact({
+      storage: url,
+      study: 'beta',
+      trial: 1,
+      name: 'weights.json',
+      data: '[1,2,3]',
+    });
+    expect(path).toBe(join(`${join(dir, 'tunekit.db')}.artifacts`, 'beta', '1', 'weights.json'));
+    await expect(
+      saveArtifact({ storage: url, study: 'beta', trial: 1, name: '../escape', data: 'x' }),
+    ).rejects.toMatchObject({ code: 'invalid_argument' });
+    await page.goto('about:blank');
+    await page.goto(`${readOnly.url}#/study/beta/trial/1`);
+    await page.waitForSelector('#artifact-list a');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#artifact-list a')]);
+    expect(download.suggestedFilename()).toBe('weights.json');
+    const res = await fetch(`${readOnly.url}api/studies/beta/trials/1/artifacts/weights.json`);
+    expect(res.headers.get('content-disposition')).toBe('attachment; filename="weights.json"');
+    expect(res.headers.get('content-type')).toBe('application/octet-stream');
+    expect(await res.text()).toBe('[1,2,3]');
+    expect((await fetch(`${readOnly.url}api/studies/beta/trials/1/artifacts/..%2F..%2Fx`)).status).toBe(400);
+    expect((await fetch(`${readOnly.url}api/studies/beta/trials/1/artifacts/missing.bin`)).status).toBe(404);
+    await page.screenshot({ path: `${ARTIFACTS}trial-artifacts.png`, fullPage: true });
   });
 
   it('raised no error in the page', () => {

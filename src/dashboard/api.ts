@@ -24,6 +24,7 @@ import {
   trialTable,
 } from '../index.js';
 import type { Distribution, ParamValue, StudyInfo, StudyStorage, TrialRecord } from '../index.js';
+import { listArtifacts, readArtifact } from './artifacts.js';
 import type { TrialCache } from './cache.js';
 import { STUDY_NOTE_KEY, markedTrials, studyMarks } from './notes.js';
 import { intQuery, objectBody, requiredQuery, tableQuery } from './query.js';
@@ -32,6 +33,15 @@ export interface ApiContext {
   readonly storage: StudyStorage;
   readonly cache: TrialCache;
   readonly allowWrites: boolean;
+  /** Where trial artifacts are kept (see artifacts.ts); null when the dashboard was given none. */
+  readonly artifactsDir?: string | null;
+}
+
+/** A route's answer that is a file to download rather than JSON. */
+export interface FileAnswer {
+  readonly kind: 'file';
+  readonly name: string;
+  readonly body: Buffer;
 }
 
 export interface ApiRequest {
@@ -255,6 +265,28 @@ export const analysis: Handler = async (ctx, req) => {
     },
     IMPORTANCE_MAX_AGE_MS,
   );
+};
+
+export const artifacts: Handler = async (ctx, req) => {
+  const info = await study(ctx, req);
+  const record = trialByNumber((await ctx.cache.load(info)).trials, info, req.params.number as string);
+  if (!ctx.artifactsDir) return { folder: null, artifacts: [] };
+  return {
+    folder: ctx.artifactsDir,
+    artifacts: await listArtifacts(ctx.artifactsDir, info.name, record.number),
+  };
+};
+
+export const artifact: Handler = async (ctx, req): Promise<FileAnswer> => {
+  const info = await study(ctx, req);
+  const record = trialByNumber((await ctx.cache.load(info)).trials, info, req.params.number as string);
+  if (!ctx.artifactsDir)
+    throw new TunekitError(
+      'not_found',
+      'this dashboard has no artifacts folder (serveDashboard artifacts option)',
+    );
+  const name = req.params.name as string;
+  return { kind: 'file', name, body: await readArtifact(ctx.artifactsDir, info.name, record.number, name) };
 };
 
 // Writes: only reachable when the server was started with allowWrites (the server checks before calling).

@@ -115,6 +115,7 @@ export function trialPage(
     const curve = h('div', { class: 'chart', 'data-chart': 'trial-curve' });
     const noteBox = h('textarea', { id: 'note', rows: 3, value: a.note ?? '' });
     const noteResult = h('span', { class: 'muted' });
+    const artifactList = h('div', { id: 'artifact-list' });
     clear(
       root,
       h('p', {}, h('a', { href: studyHref(study), id: 'back' }, `← ${study}`)),
@@ -226,8 +227,45 @@ export function trialPage(
             )
           : h('p', { id: 'note-text' }, a.note ?? h('span', { class: 'muted' }, 'none')),
       ),
+      h('section', { id: 'trial-artifacts' }, h('h2', {}, 'Artifacts'), artifactList),
       bookkeeping(t, study),
     );
+    // Files the trial's code saved beside the study; each link downloads one.
+    src
+      .get<{ folder: string | null; artifacts: { name: string; bytes: number }[] }>(
+        `${paths.trial(study, number)}/artifacts`,
+      )
+      .then((r) =>
+        clear(
+          artifactList,
+          r.artifacts.length === 0
+            ? h(
+                'p',
+                { class: 'muted' },
+                r.folder ? `none saved (folder ${r.folder})` : 'no artifacts folder for this storage',
+              )
+            : h(
+                'ul',
+                {},
+                ...r.artifacts.map((f) =>
+                  h(
+                    'li',
+                    {},
+                    h(
+                      'a',
+                      {
+                        href: `${paths.trial(study, number)}/artifacts/${encodeURIComponent(f.name)}`,
+                        download: f.name,
+                      },
+                      f.name,
+                    ),
+                    ` (${fmt(f.bytes)} bytes)`,
+                  ),
+                ),
+              ),
+        ),
+      )
+      .catch((e: Error) => clear(artifactList, h('p', { class: 'muted' }, e.message)));
     if (steps.length > 0)
       draw(
         curve,
