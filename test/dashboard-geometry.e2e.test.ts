@@ -119,6 +119,24 @@ async function pointPixels(p: Page, selector: string, seriesType: string): Promi
   );
 }
 
+/** Dark (axis) lines spanning the grid lie on its edges: none runs through a zero or a first category. */
+function expectAxisLinesAtEdges(d: Drawn): void {
+  const dark = (stroke: string) =>
+    /^#[0-9a-f]{6}$/i.test(stroke) &&
+    [1, 3, 5].reduce((sum, i) => sum + parseInt(stroke.slice(i, i + 2), 16), 0) < 3 * 0x90;
+  const g = d.grid!;
+  const axisLines = d.lines.filter((l) => dark(l.stroke));
+  const horizontal = axisLines.filter(
+    (l) => Math.abs(l.y1 - l.y2) < 0.5 && Math.abs(l.x2 - l.x1) > g.width * 0.9,
+  );
+  const vertical = axisLines.filter(
+    (l) => Math.abs(l.x1 - l.x2) < 0.5 && Math.abs(l.y2 - l.y1) > g.height * 0.9,
+  );
+  expect(horizontal.length).toBeGreaterThan(0);
+  for (const l of horizontal) expect(Math.abs(l.y1 - (g.y + g.height))).toBeLessThan(1.5);
+  for (const l of vertical) expect(Math.abs(l.x1 - g.x)).toBeLessThan(1.5);
+}
+
 async function waitDrawn(p: Page, selector: string): Promise<void> {
   await p.waitForSelector(`${selector}[data-points]`, { timeout: 20_000 });
 }
@@ -193,20 +211,12 @@ describe('plot geometry in Chromium', () => {
     expect(Math.abs(points[k]![0]! - label.x)).toBeLessThan(band * 0.1);
     for (const choice of ['sgd', 'rmsprop']) expect(d.texts.some((t) => t.text === choice)).toBe(true);
     // The objective spans 0; the x axis line must sit at the bottom edge, the y axis line at the left edge.
-    // Axis lines are dark; split lines are light grey and span the grid too.
-    const dark = (stroke: string) =>
-      /^#[0-9a-f]{6}$/i.test(stroke) &&
-      [1, 3, 5].reduce((sum, i) => sum + parseInt(stroke.slice(i, i + 2), 16), 0) < 3 * 0x90;
-    const axisLines = d.lines.filter((l) => dark(l.stroke));
-    const horizontal = axisLines.filter(
-      (l) => Math.abs(l.y1 - l.y2) < 0.5 && Math.abs(l.x2 - l.x1) > d.grid!.width * 0.9,
-    );
-    const vertical = axisLines.filter(
-      (l) => Math.abs(l.x1 - l.x2) < 0.5 && Math.abs(l.y2 - l.y1) > d.grid!.height * 0.9,
-    );
-    expect(horizontal.length).toBeGreaterThan(0);
-    for (const l of horizontal) expect(Math.abs(l.y1 - (d.grid!.y + d.grid!.height))).toBeLessThan(1.5);
-    for (const l of vertical) expect(Math.abs(l.x1 - d.grid!.x)).toBeLessThan(1.5);
+    expectAxisLinesAtEdges(d);
+    // The same in the history and the EDF, whose values span 0 too.
+    for (const id of ['history', 'edf']) {
+      await waitDrawn(page, `[data-chart="${id}"]`);
+      expectAxisLinesAtEdges(await drawn(page, `[data-chart="${id}"]`));
+    }
   });
 
   it('labels every contour band at its centre, with a trial of that choice on it', async () => {

@@ -70,7 +70,7 @@ export function draw(
   if (onClick)
     chart.on('click', (p: { data?: unknown; seriesIndex?: number }) => onClick(p.data, p.seriesIndex ?? 0));
   chart.setOption(
-    { animation: false, textStyle: { fontFamily: 'system-ui, sans-serif' }, ...option },
+    { animation: false, textStyle: { fontFamily: 'system-ui, sans-serif' }, ...atEdges(option) },
     { notMerge: true },
   );
   el.dataset.points = String(points);
@@ -82,6 +82,22 @@ export function draw(
   if (el.dataset.drawnAt === undefined)
     requestAnimationFrame(() => (el.dataset.drawnAt ??= String(Math.round(performance.now()))));
   return chart;
+}
+
+/**
+ * Every cartesian axis line at the plot's edge: ECharts otherwise draws an axis through the other axis's
+ * zero (or its first category), a stray line that reads as data.
+ */
+function atEdges(option: Option): Option {
+  const fix = (axis: unknown) =>
+    axis && typeof axis === 'object' && !Array.isArray(axis)
+      ? { ...axis, axisLine: { ...((axis as { axisLine?: object }).axisLine ?? {}), onZero: false } }
+      : axis;
+  return {
+    ...option,
+    ...(option.xAxis ? { xAxis: fix(option.xAxis) } : {}),
+    ...(option.yAxis ? { yAxis: fix(option.yAxis) } : {}),
+  };
 }
 
 export function dispose(el: HTMLElement): void {
