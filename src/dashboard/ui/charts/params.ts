@@ -57,7 +57,7 @@ export function parallelOption(p: ParallelPlot, objectiveNames: string[], branch
         name: axis.name,
         type: axis.kind === 'categorical' ? 'category' : axis.log ? 'log' : 'value',
         ...(axis.kind === 'categorical'
-          ? { data: axis.choices }
+          ? { data: axis.choices, axisLabel: { interval: 0 } }
           : {
               scale: true,
               ...(axis.kind === 'int' && !axis.log ? { minInterval: 1 } : {}),
