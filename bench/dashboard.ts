@@ -55,7 +55,7 @@ async function main(): Promise<void> {
   const file = join(dir, 'bench.db');
   const storage = new SqliteStorage(file);
   const study = await storage.createStudy(STUDY, ['minimize']);
-  let start = performance.now();
+  const start = performance.now();
   const trials = syntheticTrials(N, { seed: 1, steps: STEPS, workers: 8 }).map((t) => ({
     ...t,
     studyId: study.id,
@@ -109,12 +109,22 @@ async function main(): Promise<void> {
   const browser = await launchChromium();
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   const drawn: number[] = [];
+  const first: number[] = [];
   for (let r = 0; r < 3; r++) {
-    start = performance.now();
     await page.goto(`${base}/#/study/${STUDY}`);
     for (const id of STUDY_CHARTS)
       await page.waitForSelector(`[data-chart="${id}"][data-points]`, { timeout: 60_000 });
-    drawn.push(performance.now() - start);
+    // When each chart first reached the screen (the page stamps the frame, in ms since navigation):
+    // polling from here would only see it once the page is idle, after every chart.
+    const stamps = await page.$$eval('[data-chart][data-drawn-at]', (els) =>
+      els.map((el) => [el.getAttribute('data-chart'), Number(el.getAttribute('data-drawn-at'))] as const),
+    );
+    first.push(Math.min(...stamps.map(([, t]) => t)));
+    drawn.push(
+      Math.max(
+        ...stamps.filter(([id]) => (STUDY_CHARTS as readonly string[]).includes(id ?? '')).map(([, t]) => t),
+      ),
+    );
     await page.goto('about:blank');
   }
   await browser.close();
@@ -135,7 +145,8 @@ async function main(): Promise<void> {
   console.log(`  unchanged study:            ${median(unchanged).toFixed(1)} ms`);
   console.log(`  one new trial since poll:   ${median(changed).toFixed(1)} ms`);
   console.log(`  total size:                 ${(total / 1024).toFixed(0)} KiB`);
-  console.log(`Chromium, navigation → every chart drawn, median of 3: ${median(drawn).toFixed(0)} ms`);
+  console.log(`Chromium, navigation → first chart on screen, median of 3: ${median(first).toFixed(0)} ms`);
+  console.log(`Chromium, navigation → every chart on screen, median of 3: ${median(drawn).toFixed(0)} ms`);
   mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
   writeFileSync(
     new URL('./results/dashboard.json', import.meta.url),
@@ -147,6 +158,7 @@ async function main(): Promise<void> {
         pageUnchangedMs: median(unchanged),
         pageChangedMs: median(changed),
         totalBytes: total,
+        browserFirstChartMs: median(first),
         browserDrawnMs: median(drawn),
         node: process.version,
         at: new Date().toISOString(),

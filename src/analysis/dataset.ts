@@ -20,6 +20,15 @@ export interface TrialData extends Dataset {
   readonly distributions: readonly Distribution[];
   /** Parameters left out because they have a single possible value (their importance is 0). */
   readonly constant: readonly string[];
+  /** Parameters some complete trials have and others lack (a conditional space), or drawn from several distributions. */
+  readonly excluded: readonly ExcludedParam[];
+}
+
+export interface ExcludedParam {
+  readonly param: string;
+  /** Complete trials that have it. */
+  readonly trials: number;
+  readonly reason: 'conditional' | 'several_distributions';
 }
 
 export function trialData(trials: readonly TrialRecord[], options: TargetOptions = {}): TrialData {
@@ -81,7 +90,22 @@ export function trialData(trials: readonly TrialRecord[], options: TargetOptions
     rows: used,
     distributions: varying.map((n) => distributions.get(n)!),
     constant: names.filter((n) => !varying.includes(n)),
+    excluded: options.params ? [] : excludedParams(complete, names),
   };
+}
+
+/** Why each parameter of the complete trials is not among `shared`: it is missing from some, or its distribution differs. */
+function excludedParams(complete: readonly TrialRecord[], shared: readonly string[]): ExcludedParam[] {
+  const seen = new Map<string, number>();
+  for (const t of complete)
+    for (const name of Object.keys(t.distributions)) seen.set(name, (seen.get(name) ?? 0) + 1);
+  return [...seen]
+    .filter(([name]) => !shared.includes(name))
+    .map(([param, trials]) => ({
+      param,
+      trials,
+      reason: trials < complete.length ? 'conditional' : 'several_distributions',
+    }));
 }
 
 function singleValue(trial: TrialRecord): number {

@@ -4,12 +4,25 @@ import { TunekitError } from '../errors.js';
 import { Rng } from '../random.js';
 import type { Direction, TrialRecord } from '../study/types.js';
 import { trialData } from './dataset.js';
-import type { TargetOptions, TrialData } from './dataset.js';
+import type { ExcludedParam, TargetOptions, TrialData } from './dataset.js';
 import { fanova } from './fanova.js';
 import { fitForest } from './forest.js';
 import { pedAnova } from './ped-anova.js';
 
 export type ImportanceEvaluator = 'fanova' | 'ped-anova';
+
+/**
+ * The one importance configuration: `tunekit importance`, the dashboard, the report and the demo all fit
+ * with these, so one study gives one answer wherever it is read.
+ */
+export const IMPORTANCE_DEFAULTS = {
+  nTrees: 64,
+  maxDepth: 64,
+  seed: 0,
+  quantile: 0.1,
+  /** Interactions fit a forest on at most this many trials (seeded subsample): pairs cost far more than main effects. */
+  interactionTrials: 300,
+} as const;
 
 /**
  * fANOVA while a study is small enough to fit a forest quickly; PED-ANOVA above. The threshold is where
@@ -46,6 +59,8 @@ export interface ImportanceResult {
   readonly nTrials: number;
   /** Most important first; parameters with a single possible value come last with 0. */
   readonly params: readonly ParamImportance[];
+  /** Parameters not ranked, with why: conditional ones (absent from some trials) cannot enter one forest. */
+  readonly excluded: readonly ExcludedParam[];
 }
 
 export function chooseEvaluator(
@@ -75,7 +90,7 @@ export function importance(
     const sign = (options.direction ?? 'minimize') === 'maximize' ? -1 : 1;
     raw = pedAnova(
       { ...data, y: data.y.map((v) => sign * v) },
-      options.quantile === undefined ? {} : { quantile: options.quantile },
+      { quantile: options.quantile ?? IMPORTANCE_DEFAULTS.quantile },
     ).map((value) => ({ value }));
   }
   const total = raw.reduce((a, r) => a + r.value, 0);
@@ -94,13 +109,14 @@ export function importance(
     evaluator,
     nTrials: data.y.length,
     params: [...params, ...data.constant.map((param) => ({ param, importance: 0 }))],
+    excluded: data.excluded,
   };
 }
 
 export interface InteractionOptions extends Omit<ImportanceOptions, 'evaluator' | 'quantile' | 'direction'> {
   /** Pairs to return, strongest first. Default 5. */
   top?: number;
-  /** Trials the forest is fitted on; a bigger study is subsampled (seeded). Default FANOVA_MAX_TRIALS. */
+  /** Trials the forest is fitted on; a bigger study is subsampled (seeded). Default IMPORTANCE_DEFAULTS.interactionTrials. */
   maxTrials?: number;
 }
 
@@ -125,9 +141,9 @@ export function interactions(
   trials: readonly TrialRecord[],
   options: InteractionOptions = {},
 ): InteractionResult {
-  const { top = 5, maxTrials = FANOVA_MAX_TRIALS } = options;
+  const { top = 5, maxTrials = IMPORTANCE_DEFAULTS.interactionTrials } = options;
   let data = load(trials, options);
-  if (data.y.length > maxTrials) data = subsample(data, maxTrials, options.seed ?? 0);
+  if (data.y.length > maxTrials) data = subsample(data, maxTrials, options.seed ?? IMPORTANCE_DEFAULTS.seed);
   const result = fanova(forestFor(data, options), data);
   const pairs: Interaction[] = result.pairs.map((p) => ({
     params: [data.params[p.features[0]]!, data.params[p.features[1]]!] as const,
@@ -154,9 +170,9 @@ function load(trials: readonly TrialRecord[], options: TargetOptions): TrialData
 
 function forestFor(data: TrialData, options: ImportanceOptions) {
   return fitForest(data, {
-    nTrees: options.nTrees ?? 64,
-    maxDepth: options.maxDepth ?? 64,
-    seed: options.seed ?? 0,
+    nTrees: options.nTrees ?? IMPORTANCE_DEFAULTS.nTrees,
+    maxDepth: options.maxDepth ?? IMPORTANCE_DEFAULTS.maxDepth,
+    seed: options.seed ?? IMPORTANCE_DEFAULTS.seed,
   });
 }
 

@@ -1,5 +1,11 @@
 // Analysis: pure functions of a study's trial records (importance, interactions, advice on what to tune next).
-export { FANOVA_MAX_TRIALS, chooseEvaluator, importance, interactions } from './importance.js';
+export {
+  FANOVA_MAX_TRIALS,
+  IMPORTANCE_DEFAULTS,
+  chooseEvaluator,
+  importance,
+  interactions,
+} from './importance.js';
 export type {
   ImportanceEvaluator,
   ImportanceOptions,
@@ -11,6 +17,6 @@ export type {
 } from './importance.js';
 export { advice, formatRange, formatValue, narrowedSpace } from './advice.js';
 export type { Advice, AdviceOptions, CategoricalAdvice, NumericAdvice, ParamAdvice } from './advice.js';
-export type { TargetOptions } from './dataset.js';
+export type { ExcludedParam, TargetOptions } from './dataset.js';
 export { studyAdvice, studyImportance, studyInteractions } from './study.js';
 export type { AnalysableStudy } from './study.js';

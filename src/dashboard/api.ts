@@ -17,18 +17,31 @@ import {
   paramAxes,
   parallelPlot,
   paretoPlot,
+  hypervolumePlot,
+  rankPlot,
   slicePlots,
   timelinePlot,
   trialTable,
 } from '../index.js';
 import type { Distribution, ParamValue, StudyInfo, StudyStorage, TrialRecord } from '../index.js';
+import { listArtifacts, readArtifact } from './artifacts.js';
 import type { TrialCache } from './cache.js';
+import { STUDY_NOTE_KEY, markedTrials, studyMarks } from './notes.js';
 import { intQuery, objectBody, requiredQuery, tableQuery } from './query.js';
 
 export interface ApiContext {
   readonly storage: StudyStorage;
   readonly cache: TrialCache;
   readonly allowWrites: boolean;
+  /** Where trial artifacts are kept (see artifacts.ts); null when the dashboard was given none. */
+  readonly artifactsDir?: string | null;
+}
+
+/** A route's answer that is a file to download rather than JSON. */
+export interface FileAnswer {
+  readonly kind: 'file';
+  readonly name: string;
+  readonly body: Buffer;
 }
 
 export interface ApiRequest {
@@ -74,16 +87,33 @@ function attempt<T>(compute: () => T): { result: T } | { error: { code: string; 
 
 export const health: Handler = async (ctx) => ({ ok: true, allowWrites: ctx.allowWrites });
 
-export const listStudies: Handler = async (ctx) => ({
-  studies: (await ctx.storage.listStudies()).map((s) => ({
-    name: s.study.name,
-    directions: s.study.directions,
-    createdAt: s.study.createdAt,
-    trialCounts: s.trialCounts,
-    bestValue: s.bestValue,
-    lastActivityAt: s.lastActivityAt,
-  })),
-});
+/** Points in a study list's sparkline: the best value so far, evenly spaced over the complete trials. */
+const SPARKLINE_POINTS = 40;
+
+export const listStudies: Handler = async (ctx) => {
+  const studies = await ctx.storage.listStudies();
+  return {
+    studies: await Promise.all(
+      studies.map(async (s) => ({
+        name: s.study.name,
+        directions: s.study.directions,
+        createdAt: s.study.createdAt,
+        trialCounts: s.trialCounts,
+        bestValue: s.bestValue,
+        lastActivityAt: s.lastActivityAt,
+        // Through the trial cache, so a list refresh reads only the unfinished tail of each study.
+        sparkline: await ctx.cache.memo(s.study, 'sparkline', (trials) => {
+          const best = historyPlot(trials, s.study.directions, 0).best;
+          if (best.length <= SPARKLINE_POINTS) return best;
+          return Array.from(
+            { length: SPARKLINE_POINTS },
+            (_, k) => best[Math.round((k * (best.length - 1)) / (SPARKLINE_POINTS - 1))] as number,
+          );
+        }),
+      })),
+    ),
+  };
+};
 
 export const getStudy: Handler = async (ctx, req) => {
   const info = await study(ctx, req);
@@ -104,6 +134,7 @@ export const getStudy: Handler = async (ctx, req) => {
     params,
     hasIntermediate,
     notes: info.notes,
+    marks: studyMarks(info.notes),
     testEvaluations: info.testEvaluations,
     stopRequests: stopRequests(info),
     revision,
@@ -118,7 +149,17 @@ export const revision: Handler = async (ctx, req) => {
 export const trials: Handler = async (ctx, req) => {
   const info = await study(ctx, req);
   const { trials: all } = await ctx.cache.load(info);
-  return trialTable(all, tableQuery(req.query));
+  const mark = req.query.get('mark');
+  if (!mark) return trialTable(all, tableQuery(req.query));
+  const marked = markedTrials(info.notes, mark);
+  // `total` stays the study's count, so "3 of 40 trials match" reads the same with a mark as with a filter.
+  return {
+    ...trialTable(
+      all.filter((t) => marked.has(t.number)),
+      tableQuery(req.query),
+    ),
+    total: all.length,
+  };
 };
 
 export const trial: Handler = async (ctx, req) => {
@@ -161,10 +202,24 @@ export const contour: Handler = async (ctx, req) => {
   const info = await study(ctx, req);
   const [x, y] = [requiredQuery(req.query, 'x'), requiredQuery(req.query, 'y')];
   const k = objective(info, req);
-  const bins = intQuery(req.query, 'bins', 20, [2, 100]);
-  return ctx.cache.memo(info, `contour:${k}:${bins}:${JSON.stringify([x, y])}`, (t) =>
-    contourPlot(t, info.directions, x, y, { objective: k, bins }),
+  const resolution = intQuery(req.query, 'resolution', 40, [2, 100]);
+  return ctx.cache.memo(info, `contour:${k}:${resolution}:${JSON.stringify([x, y])}`, (t) =>
+    contourPlot(t, info.directions, x, y, { objective: k, resolution }),
   );
+};
+
+export const rank: Handler = async (ctx, req) => {
+  const info = await study(ctx, req);
+  const [x, y] = [requiredQuery(req.query, 'x'), requiredQuery(req.query, 'y')];
+  const k = objective(info, req);
+  return ctx.cache.memo(info, `rank:${k}:${JSON.stringify([x, y])}`, (t) =>
+    rankPlot(t, info.directions, x, y, { objective: k }),
+  );
+};
+
+export const hypervolume: Handler = async (ctx, req) => {
+  const info = await study(ctx, req);
+  return ctx.cache.memo(info, 'hypervolume', (t) => hypervolumePlot(t, info.directions));
 };
 
 export const pareto: Handler = async (ctx, req) => {
@@ -197,11 +252,12 @@ export const analysis: Handler = async (ctx, req) => {
     `analysis:${k}`,
     (all) => {
       const target = (t: TrialRecord) => t.values?.[k] as number;
-      const imp = attempt(() => importance(all, { direction, target, nTrees: 32 }));
+      // The library's defaults (IMPORTANCE_DEFAULTS), as `tunekit importance` and the demo use: one answer.
+      const imp = attempt(() => importance(all, { direction, target }));
       return {
         objective: k,
         importance: imp,
-        interactions: attempt(() => interactions(all, { target, nTrees: 32, maxTrials: 300 })),
+        interactions: attempt(() => interactions(all, { target })),
         advice: attempt(() =>
           advice(all, { direction, target, ...('result' in imp ? { importance: imp.result } : {}) }),
         ),
@@ -209,6 +265,28 @@ export const analysis: Handler = async (ctx, req) => {
     },
     IMPORTANCE_MAX_AGE_MS,
   );
+};
+
+export const artifacts: Handler = async (ctx, req) => {
+  const info = await study(ctx, req);
+  const record = trialByNumber((await ctx.cache.load(info)).trials, info, req.params.number as string);
+  if (!ctx.artifactsDir) return { folder: null, artifacts: [] };
+  return {
+    folder: ctx.artifactsDir,
+    artifacts: await listArtifacts(ctx.artifactsDir, info.name, record.number),
+  };
+};
+
+export const artifact: Handler = async (ctx, req): Promise<FileAnswer> => {
+  const info = await study(ctx, req);
+  const record = trialByNumber((await ctx.cache.load(info)).trials, info, req.params.number as string);
+  if (!ctx.artifactsDir)
+    throw new TunekitError(
+      'not_found',
+      'this dashboard has no artifacts folder (serveDashboard artifacts option)',
+    );
+  const name = req.params.name as string;
+  return { kind: 'file', name, body: await readArtifact(ctx.artifactsDir, info.name, record.number, name) };
 };
 
 // Writes: only reachable when the server was started with allowWrites (the server checks before calling).
@@ -222,6 +300,16 @@ export const setNote: Handler = async (ctx, req) => {
     throw new TunekitError('invalid_argument', 'note must be a string of at most 10,000 characters');
   // Finished trials are immutable, so notes live on the study, keyed by trial number.
   await ctx.storage.writeStudy(info.id, { notes: { [record.number]: note } });
+  return { ok: true, note };
+};
+
+/** The study's own note, in markdown, stored in its notes under STUDY_NOTE_KEY. */
+export const setStudyNote: Handler = async (ctx, req) => {
+  const info = await study(ctx, req);
+  const note = objectBody(req.body, 'note').note;
+  if (typeof note !== 'string' || note.length > 100_000)
+    throw new TunekitError('invalid_argument', 'note must be a string of at most 100,000 characters');
+  await ctx.storage.writeStudy(info.id, { notes: { [STUDY_NOTE_KEY]: note } });
   return { ok: true, note };
 };
 

@@ -3,12 +3,15 @@
 import { fileURLToPath } from 'node:url';
 import { openStorage as resolveStorage } from '../index.js';
 import type { StudyStorage } from '../index.js';
+import { defaultArtifactsDir } from './artifacts.js';
 import { isLoopback, newToken } from './guard.js';
 import { createDashboardServer } from './server.js';
 
 export { createDashboardServer, ROUTES } from './server.js';
 export type { ServerOptions } from './server.js';
 export { writeReport, renderReport } from './report.js';
+export { defaultArtifactsDir, listArtifacts, readArtifact, saveArtifact } from './artifacts.js';
+export type { ArtifactEntry, SaveArtifactOptions } from './artifacts.js';
 export type { ReportOptions } from './report.js';
 
 export interface DashboardOptions {
@@ -24,6 +27,8 @@ export interface DashboardOptions {
   token?: string | null;
   /** Extra host names requests may carry (behind a reverse proxy). */
   allowedHosts?: readonly string[];
+  /** Folder of trial artifacts (`saveArtifact`). Default: beside a SQLite file (`<file>.artifacts`); none otherwise. */
+  artifacts?: string | null;
 }
 
 export interface Dashboard {
@@ -55,6 +60,7 @@ export async function serveDashboard(options: DashboardOptions): Promise<Dashboa
     ...(token ? { token } : {}),
     ...(options.allowedHosts ? { allowedHosts: options.allowedHosts } : {}),
     uiDir: UI_DIR,
+    artifactsDir: options.artifacts === undefined ? defaultArtifactsDir(options.storage) : options.artifacts,
   });
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', reject);

@@ -18,9 +18,19 @@ export const paths = {
   analysis: (study: string, objective: number) =>
     `/api/studies/${enc(study)}/analysis?objective=${objective}`,
   note: (study: string, number: number) => `/api/studies/${enc(study)}/trials/${number}/note`,
+  studyNote: (study: string) => `/api/studies/${enc(study)}/note`,
   enqueue: (study: string) => `/api/studies/${enc(study)}/enqueue`,
   stop: (study: string) => `/api/studies/${enc(study)}/stop`,
 };
 
 export type PlotName =
-  'history' | 'intermediate' | 'parallel' | 'slice' | 'contour' | 'pareto' | 'timeline' | 'edf';
+  | 'history'
+  | 'intermediate'
+  | 'parallel'
+  | 'slice'
+  | 'contour'
+  | 'rank'
+  | 'pareto'
+  | 'hypervolume'
+  | 'timeline'
+  | 'edf';

@@ -52,6 +52,11 @@ export function tableQuery(query: URLSearchParams): TrialTableQuery {
     const [min, max] = parts.slice(-2).map((p) => (p === '' ? undefined : Number(p)));
     if ((min !== undefined && !Number.isFinite(min)) || (max !== undefined && !Number.isFinite(max)))
       throw new TunekitError('invalid_argument', `range bounds must be numbers, got ${JSON.stringify(raw)}`);
+    if (min !== undefined && max !== undefined && min > max)
+      throw new TunekitError(
+        'invalid_argument',
+        `range ${JSON.stringify(raw)}: min ${min} is above max ${max}; swap them`,
+      );
     return {
       field: parts.slice(0, -2).join(':'),
       ...(min !== undefined ? { min } : {}),

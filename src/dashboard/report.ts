@@ -66,7 +66,10 @@ export async function renderReport(options: ReportOptions): Promise<string> {
     await answer(paths.plot(name, 'parallel'));
     await answer(paths.plot(name, 'timeline'));
     if (study.hasIntermediate) await answer(paths.plot(name, 'intermediate'));
-    if (info.directions.length > 1) await answer(paths.plot(name, 'pareto'));
+    if (info.directions.length > 1) {
+      await answer(paths.plot(name, 'pareto'));
+      await answer(paths.plot(name, 'hypervolume'));
+    }
     for (let k = 0; k < info.directions.length; k++) {
       await answer(paths.plot(name, 'history', { objective: k }));
       await answer(paths.plot(name, 'slice', { objective: k }));
@@ -84,7 +87,9 @@ export async function renderReport(options: ReportOptions): Promise<string> {
       for (const x of names) for (const y of names) if (x !== y) pairs.add(JSON.stringify([x, y]));
       for (const pair of pairs) {
         const [x, y] = JSON.parse(pair) as [string, string?];
-        if (y !== undefined) await answer(paths.plot(name, 'contour', { x, y, objective: k }), false);
+        if (y === undefined) continue;
+        await answer(paths.plot(name, 'contour', { x, y, objective: k }), false);
+        await answer(paths.plot(name, 'rank', { x, y, objective: k }), false);
       }
     }
     const data = { study: name, generatedAt: Date.now(), responses, trials };

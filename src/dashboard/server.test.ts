@@ -175,14 +175,32 @@ describe('read routes', () => {
   });
 
   it('GET plots/contour needs two known parameters', async () => {
-    const c = await api('/api/studies/curves/plots/contour?x=lr&y=optimizer&bins=10');
-    expect(c.x.edges).toHaveLength(11);
-    expect(c.y.edges).toEqual([-0.5, 0.5, 1.5, 2.5]);
-    expect(c.cells.reduce((n: number, cell: number[]) => n + (cell[3] as number), 0)).toBe(c.totalPoints);
+    const c = await api('/api/studies/curves/plots/contour?x=lr&y=optimizer&resolution=10');
+    expect(c.x.nodes).toHaveLength(10);
+    expect(c.y.nodes).toEqual([0, 1, 2]);
+    expect(c.z).toHaveLength(3);
+    expect(c.z[0]).toHaveLength(10);
+    expect(c.points.x).toHaveLength(c.totalPoints);
+    expect((await get('/api/studies/curves/plots/contour?x=lr&y=optimizer&resolution=1')).status).toBe(400);
     expect((await get('/api/studies/curves/plots/contour?x=lr')).status).toBe(400);
     expect((await get('/api/studies/curves/plots/contour?x=lr&y=nope')).json.error.code).toBe(
       'invalid_argument',
     );
+  });
+
+  it('GET plots/rank and plots/hypervolume', async () => {
+    const r = await api('/api/studies/curves/plots/rank?x=lr&y=optimizer');
+    expect(Math.min(...r.rank)).toBe(0);
+    expect(Math.max(...r.rank)).toBe(1);
+    const hv = await api(`/api/studies/${enc('two objectives')}/plots/hypervolume`);
+    expect(hv.values.at(-1)).toBeGreaterThan(0);
+    expect((await get('/api/studies/curves/plots/hypervolume')).status).toBe(400);
+  });
+
+  it('GET trials refuses a range whose min is above its max, naming both', async () => {
+    const r = await get('/api/studies/curves/trials?range=param:lr:0.1:0.01');
+    expect(r.status).toBe(400);
+    expect(r.json.error.message).toMatch(/min 0.1 is above max 0.01/);
   });
 
   it('GET plots/pareto for several objectives, 400 for one', async () => {
@@ -214,7 +232,7 @@ describe('read routes', () => {
 
   it('has a test for every route', () => {
     // Keeps this file honest when a route is added.
-    expect(ROUTES.map((r) => `${r.method} ${r.parts.join('/')}`)).toHaveLength(18);
+    expect(ROUTES.map((r) => `${r.method} ${r.parts.join('/')}`)).toHaveLength(23);
   });
 });
 

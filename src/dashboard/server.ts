@@ -21,6 +21,8 @@ export interface ServerOptions {
   allowedHosts?: readonly string[];
   /** Folder holding the built page. */
   uiDir: string;
+  /** Where trial artifacts are kept; none if absent. */
+  artifactsDir?: string | null;
 }
 
 type Route = { method: 'GET' | 'POST'; parts: string[]; handler: Handler };
@@ -38,16 +40,21 @@ export const ROUTES: readonly Route[] = [
   route('GET', '/api/studies/:study/revision', api.revision),
   route('GET', '/api/studies/:study/trials', api.trials),
   route('GET', '/api/studies/:study/trials/:number', api.trial),
+  route('GET', '/api/studies/:study/trials/:number/artifacts', api.artifacts),
+  route('GET', '/api/studies/:study/trials/:number/artifacts/:name', api.artifact),
   route('GET', '/api/studies/:study/plots/history', api.history),
   route('GET', '/api/studies/:study/plots/intermediate', api.intermediate),
   route('GET', '/api/studies/:study/plots/parallel', api.parallel),
   route('GET', '/api/studies/:study/plots/slice', api.slice),
   route('GET', '/api/studies/:study/plots/contour', api.contour),
   route('GET', '/api/studies/:study/plots/pareto', api.pareto),
+  route('GET', '/api/studies/:study/plots/rank', api.rank),
+  route('GET', '/api/studies/:study/plots/hypervolume', api.hypervolume),
   route('GET', '/api/studies/:study/plots/timeline', api.timeline),
   route('GET', '/api/studies/:study/plots/edf', api.edf),
   route('GET', '/api/studies/:study/analysis', api.analysis),
   route('POST', '/api/studies/:study/trials/:number/note', api.setNote),
+  route('POST', '/api/studies/:study/note', api.setStudyNote),
   route('POST', '/api/studies/:study/enqueue', api.enqueue),
   route('POST', '/api/studies/:study/stop', api.stop),
 ];
@@ -113,6 +120,10 @@ export function findRoute(
   throw new TunekitError('not_found', `no API route ${pathname}`);
 }
 
+function isFileAnswer(x: unknown): x is api.FileAnswer {
+  return typeof x === 'object' && x !== null && (x as { kind?: unknown }).kind === 'file' && 'body' in x;
+}
+
 function send(
   res: ServerResponse,
   status: number,
@@ -156,6 +167,7 @@ export function createDashboardServer(options: ServerOptions): Server {
     storage: options.storage,
     cache: new TrialCache(options.storage),
     allowWrites: options.allowWrites,
+    artifactsDir: options.artifactsDir ?? null,
   };
   const hosts = allowedHosts(options.host, options.allowedHosts);
 
@@ -201,6 +213,11 @@ export function createDashboardServer(options: ServerOptions): Server {
       }
       const body = r.method === 'POST' ? await readBody(req) : undefined;
       const result = await r.handler(ctx, { params, query: url.searchParams, body });
+      if (isFileAnswer(result))
+        // A download, never shown inline: a saved .html or .svg must not run as this page's origin.
+        return send(res, 200, result.body, 'application/octet-stream', {
+          'content-disposition': `attachment; filename="${result.name}"`,
+        });
       return send(res, 200, JSON.stringify(result), 'application/json; charset=utf-8');
     }
     if (req.method !== 'GET' && req.method !== 'HEAD')

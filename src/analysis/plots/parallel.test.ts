@@ -25,6 +25,11 @@ describe('parallelPlot', () => {
       [0.01, null, 0.5],
     ]);
     expect(plot.numbers).toEqual([0, 1]);
+    // Trial 1 has no optimizer: it is its own group, drawn without that axis.
+    expect(plot.branches).toEqual([
+      { params: [0, 1], rows: [0], totalTrials: 1 },
+      { params: [0], rows: [1], totalTrials: 1 },
+    ]);
   });
 
   it('caps the rows and keeps the best trial', () => {

@@ -38,7 +38,8 @@ describe('tunekit importance', () => {
     const text = await run(['s', '--storage', url]);
     expect(text.code).toBe(0);
     expect(text.out).toMatch(/^study "s": 60 complete trials, fANOVA/);
-    expect(text.out).toMatch(/\na\s+0\.9\d\d\s+█{30}\n/);
+    // Importance, its spread over the trees, then the bar.
+    expect(text.out).toMatch(/\na\s+0\.9\d\d\s+0\.\d{3}\s+█{30}\n/);
     expect(text.out).toMatch(/\na × b\s+0\.\d{3}/);
     expect(text.out).toMatch(/advice: narrow a to [\d.]+ \.\. [\d.]+; b and c barely matter$/);
     const json = JSON.parse((await run(['s', '--storage', url, '--json', '--evaluator', 'ped-anova'])).out);

@@ -1,7 +1,7 @@
 // `tunekit importance <study>`: which hyperparameters matter (a table with bars), which pairs interact,
 // and the advice on what to tune next.
 import { TunekitError, advice, importance, interactions } from '../../index.js';
-import type { Direction, ImportanceOptions, TrialRecord } from '../../index.js';
+import type { Direction, ExcludedParam, ImportanceOptions, TrialRecord } from '../../index.js';
 import { defineCommand } from '../args.js';
 import type { ParsedArgs } from '../args.js';
 import { JSON_OUTPUT, STORAGE, STUDY, printJson, storageUrl, withStorage } from '../common.js';
@@ -54,16 +54,20 @@ export const importanceCommand = defineCommand({
         `study "${name}": ${imp.nTrials} complete trials, ${imp.evaluator === 'fanova' ? 'fANOVA' : 'PED-ANOVA'}`,
       );
       console.log('');
+      // The spread over the forest's trees: a 6-trial study's ranking is a guess, and this says so.
       console.log(
         table(
-          ['param', 'importance', ''],
+          ['param', 'importance', '± over trees', ''],
           imp.params.map((p) => [
             p.param,
             p.importance.toFixed(3),
+            p.std === undefined ? '' : p.std.toFixed(3),
             bar(p.importance, imp.params[0]!.importance),
           ]),
         ),
       );
+      for (const e of imp.excluded)
+        console.log(dim(`not ranked: ${e.param} (${excludedReason(e, imp.nTrials)})`));
       if (pairs && pairs.pairs.length > 0) {
         console.log('');
         const top = pairs.pairs[0]!.share;
@@ -108,6 +112,12 @@ function analysisOptions(
       `--objective must be an integer in 0..${directions.length - 1}, got ${index}`,
     );
   return { evaluator, seed, direction: directions[index]!, target: (t: TrialRecord) => t.values![index]! };
+}
+
+function excludedReason(e: ExcludedParam, complete: number): string {
+  return e.reason === 'conditional'
+    ? `set in ${e.trials} of ${complete} complete trials; importance compares trials that all have it`
+    : 'drawn from several distributions';
 }
 
 /** A bar proportional to `value`, the largest value filling the width. */

@@ -16,6 +16,7 @@ export const STUDY_CHARTS = [
   'parallel',
   'slice',
   'contour',
+  'rank',
   'timeline',
   'edf',
 ] as const;

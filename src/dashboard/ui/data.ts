@@ -2,6 +2,7 @@
 // (the same paths, precomputed; the trials table is filtered in the page with the library's own code).
 import { trialTable } from '../../analysis/plots/index.js';
 import type { TrialRecord } from '../../index.js';
+import { markedTrials } from '../notes.js';
 import { tableQuery } from '../query.js';
 
 export class ApiError extends Error {
@@ -60,8 +61,17 @@ export class ReportSource implements Source {
     if (path in this.data.responses) return this.data.responses[path] as T;
     const url = new URL(path, 'http://report.invalid');
     const [, , , , kind, number] = url.pathname.split('/');
-    if (kind === 'trials' && number === undefined)
-      return trialTable(this.data.trials, tableQuery(url.searchParams)) as T;
+    if (kind === 'trials' && number === undefined) {
+      const mark = url.searchParams.get('mark');
+      const notes = (
+        this.data.responses[`/api/studies/${encodeURIComponent(this.data.study)}`] as {
+          notes: Record<number, string>;
+        }
+      ).notes;
+      const marked = mark ? markedTrials(notes, mark) : null;
+      const rows = marked ? this.data.trials.filter((t) => marked.has(t.number)) : this.data.trials;
+      return { ...trialTable(rows, tableQuery(url.searchParams)), total: this.data.trials.length } as T;
+    }
     if (kind === 'trials' && number !== undefined) {
       const trial = this.data.trials[Number(number)];
       if (!trial) throw new ApiError('trial_not_found', `no trial number ${number} in this report`);

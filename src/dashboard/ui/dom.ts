@@ -51,6 +51,24 @@ export function fmt(v: unknown): string {
   return a !== 0 && (a < 1e-3 || a >= 1e6) ? v.toExponential(3) : String(Number(v.toPrecision(5)));
 }
 
+/**
+ * Tick labels for one axis in one notation: exponent form for every tick when the axis reaches below 1e-3
+ * or beyond 1e6 (no "1.000e-4" beside "0.001"), plain numbers otherwise, with no trailing zeros.
+ */
+export function fmtAxis(low: number, high: number, log: boolean): (v: number) => string {
+  const exponent =
+    Math.min(Math.abs(low), Math.abs(high)) < 1e-3 || Math.max(Math.abs(low), Math.abs(high)) >= 1e6;
+  return (v: number) => {
+    if (v === 0 || !Number.isFinite(v)) return String(v);
+    if (exponent && (log || Math.abs(v) < 1e-3 || Math.abs(v) >= 1e6))
+      return Number(v.toPrecision(3)).toExponential().replace('e+', 'e');
+    return String(Number(v.toPrecision(4)));
+  };
+}
+
+/** A share as a percentage with one decimal ("12.3%"), for every importance and share the page shows. */
+export const pct = (share: number): string => `${(share * 100).toFixed(1)}%`;
+
 export function fmtTime(ms: number | null | undefined): string {
   if (ms === null || ms === undefined) return '–';
   const d = new Date(ms);

@@ -85,8 +85,22 @@ export function curvesOption(p: IntermediatePlot, smoothing: Smoothing, bestNumb
       emphasis: { focus: 'series', lineStyle: { width: 3, opacity: 1 } },
     });
   }
+  // What the colours mean: empty series named after each kind of curve give the legend its entries.
+  const legend = [
+    ['best trial', COLORS.best],
+    ['complete', COLORS.complete],
+    ['pruned (×)', COLORS.pruned],
+    ['running', COLORS.running],
+  ] as const;
+  for (const [name, color] of legend)
+    series.push({ name, type: 'line', data: [], lineStyle: { color }, itemStyle: { color } });
   return {
-    grid: { left: 64, right: 24, top: 20, bottom: 48 },
+    grid: { left: 64, right: 24, top: 32, bottom: 48 },
+    legend: {
+      top: 0,
+      data: [...legend.map(([name]) => name), ...(p.band && p.totalCurves > 1 ? ['median', '10–90%'] : [])],
+      selectedMode: false,
+    },
     tooltip: {
       trigger: 'item',
       formatter: (q: { seriesName: string; data: { value: number[] } | number[] }) => {

@@ -29,9 +29,42 @@ export function importanceOption(r: ImportanceResult): Option {
         itemStyle: { color: COLORS.complete },
         label: {
           show: true,
-          position: 'right',
+          position: 'insideLeft',
+          color: '#fff',
           formatter: (q: { value: number }) => `${(q.value * 100).toFixed(1)}%`,
         },
+      },
+      {
+        // The spread over the forest's trees, as a whisker from importance - std to importance + std.
+        type: 'custom',
+        name: 'spread',
+        data: params.flatMap((p, i) =>
+          p.std === undefined ? [] : [[i, Math.max(0, p.importance - p.std), p.importance + p.std]],
+        ),
+        renderItem: (
+          _p: unknown,
+          api: {
+            value: (i: number) => number;
+            coord: (v: number[]) => number[];
+            size: (v: number[]) => number[];
+          },
+        ) => {
+          const a = api.coord([api.value(1), api.value(0)]);
+          const b = api.coord([api.value(2), api.value(0)]);
+          const cap = (api.size([0, 1])[1] as number) * 0.2;
+          const line = (x1: number, y1: number, x2: number, y2: number) => ({
+            type: 'line',
+            shape: { x1, y1, x2, y2 },
+            style: { stroke: '#222', lineWidth: 1.5 },
+          });
+          const [x1, y, x2] = [a[0] as number, a[1] as number, b[0] as number];
+          return {
+            type: 'group',
+            children: [line(x1, y, x2, y), line(x1, y - cap, x1, y + cap), line(x2, y - cap, x2, y + cap)],
+          };
+        },
+        encode: { x: [1, 2], y: 0 },
+        silent: true,
       },
     ],
   };

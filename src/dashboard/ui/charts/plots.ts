@@ -1,6 +1,12 @@
 // Chart options for the optimisation history, the empirical distribution, the timeline and the Pareto
 // front: each turns one API answer into an ECharts option, escaping every string a tooltip shows.
-import type { EdfPlot, HistoryPlot, ParetoPlot, TimelinePlot } from '../../../analysis/plots/index.js';
+import type {
+  EdfPlot,
+  HistoryPlot,
+  HypervolumePlot,
+  ParetoPlot,
+  TimelinePlot,
+} from '../../../analysis/plots/index.js';
 import { esc, fmt, fmtDuration } from '../dom.js';
 import { COLORS } from './core.js';
 import type { Option } from './core.js';
@@ -12,9 +18,12 @@ const valueAxis = (name: string) => ({
   nameLocation: 'middle',
   nameGap: 44,
   scale: true,
+  axisLabel: { formatter: (v: number) => fmt(v) },
+  // At the plot's edge, not through 0 when the range spans it.
+  axisLine: { onZero: false },
 });
 
-export function historyOption(h: HistoryPlot, label: string): Option {
+export function historyOption(h: HistoryPlot, label: string, log = false): Option {
   return {
     grid,
     legend: { top: 4, data: [label, 'best so far'] },
@@ -24,8 +33,8 @@ export function historyOption(h: HistoryPlot, label: string): Option {
         `trial ${esc(p.data[0])}<br>${esc(p.seriesName)}: ${esc(fmt(p.data[1]))}`,
     },
     dataZoom: [{ type: 'inside' }],
-    xAxis: { type: 'value', name: 'trial', nameLocation: 'middle', nameGap: 28, min: 0 },
-    yAxis: valueAxis(label),
+    xAxis: { type: 'value', name: 'trial', nameLocation: 'middle', nameGap: 28, min: 0, minInterval: 1 },
+    yAxis: log ? { ...valueAxis(`${label} (log)`), type: 'log' } : valueAxis(label),
     series: [
       {
         name: label,
@@ -57,7 +66,15 @@ export function edfOption(e: EdfPlot, label: string): Option {
         `${esc(label)} ≤ ${esc(fmt(ps[0]?.data[0]))}: ${esc(((ps[0]?.data[1] ?? 0) * 100).toFixed(1))}% of trials`,
     },
     xAxis: { ...valueAxis(label), nameGap: 28 },
-    yAxis: { type: 'value', name: 'share of trials', nameLocation: 'middle', nameGap: 44, min: 0, max: 1 },
+    yAxis: {
+      type: 'value',
+      name: 'share of trials',
+      nameLocation: 'middle',
+      nameGap: 44,
+      min: 0,
+      max: 1,
+      axisLabel: { formatter: (v: number) => `${Math.round(v * 100)}%` },
+    },
     series: [
       {
         type: 'line',
@@ -71,6 +88,29 @@ export function edfOption(e: EdfPlot, label: string): Option {
   };
 }
 
+export function hypervolumeOption(hv: HypervolumePlot): Option {
+  return {
+    grid,
+    tooltip: {
+      trigger: 'item',
+      formatter: (p: { data: number[] }) => `after trial ${esc(p.data[0])}: ${esc(fmt(p.data[1]))}`,
+    },
+    xAxis: { type: 'value', name: 'trial', nameLocation: 'middle', nameGap: 28, min: 0, minInterval: 1 },
+    yAxis: valueAxis('hypervolume'),
+    series: [
+      {
+        type: 'line',
+        step: 'end',
+        showSymbol: false,
+        lineStyle: { color: COLORS.best, width: 2 },
+        data: hv.numbers.map((n, i) => [n, hv.values[i]]),
+      },
+    ],
+  };
+}
+
+const TIMELINE_STATES = ['complete', 'pruned', 'fail', 'running', 'waiting'] as const;
+
 export function timelineOption(t: TimelinePlot): Option {
   const data = t.numbers.map((n, i) => ({
     value: [t.worker[i], t.start[i], t.end[i], n],
@@ -79,6 +119,8 @@ export function timelineOption(t: TimelinePlot): Option {
   }));
   return {
     grid: { ...grid, left: 140 },
+    // The bars' colours are per item; empty series named after the states give them a legend.
+    legend: { top: 4, data: TIMELINE_STATES.filter((s) => t.states.includes(s)) },
     tooltip: {
       formatter: (p: { data: { value: number[]; state: string } }) =>
         `trial ${esc(p.data.value[3])} (${esc(p.data.state)})<br>worker ${esc(t.workers[p.data.value[0] as number])}<br>${esc(fmtDuration((p.data.value[2] as number) - (p.data.value[1] as number)))}`,
@@ -115,6 +157,12 @@ export function timelineOption(t: TimelinePlot): Option {
           };
         },
       },
+      ...TIMELINE_STATES.map((state) => ({
+        name: state,
+        type: 'scatter',
+        data: [],
+        itemStyle: { color: COLORS[state] },
+      })),
     ],
   };
 }

@@ -2,7 +2,7 @@
 import type { Advice, ImportanceResult, InteractionResult } from '../../../analysis/index.js';
 import { draw } from '../charts/core.js';
 import { importanceOption, interactionsOption } from '../charts/importance.js';
-import { clear, fmt, h } from '../dom.js';
+import { clear, fmt, h, pct } from '../dom.js';
 
 type Attempt<T> = { result: T } | { error: { code: string; message: string } };
 
@@ -30,9 +30,27 @@ export function analysisSection(): { el: HTMLElement; render(a: AnalysisAnswer):
     render(a) {
       if ('result' in a.importance) {
         const r = a.importance.result;
+        // The spread over trees says how far to trust the ranking; conditional parameters say why they are absent.
+        const unsure = r.params.some(
+          (p) => p.std !== undefined && p.importance > 0 && p.std > p.importance / 2,
+        );
         clear(
           importanceNote,
-          `${r.evaluator === 'fanova' ? 'fANOVA' : 'PED-ANOVA'} over ${r.nTrials} complete trials`,
+          `${r.evaluator === 'fanova' ? 'fANOVA' : 'PED-ANOVA'} over ${r.nTrials} complete trials${r.evaluator === 'fanova' ? '; whiskers: ± one standard deviation over the trees' : ''}`,
+          unsure
+            ? h(
+                'span',
+                { class: 'warn', id: 'importance-unsure' },
+                ` The trees disagree (spread over half the importance): read the ranking as rough${r.nTrials < 20 ? `, ${r.nTrials} trials are few` : ''}.`,
+              )
+            : '',
+          ...r.excluded.map((e) =>
+            h(
+              'span',
+              { class: 'excluded', 'data-excluded': e.param },
+              ` Not ranked: ${e.param} (${e.reason === 'conditional' ? `set in ${e.trials} of ${r.nTrials} trials; importance compares trials that all have it` : 'drawn from several distributions'}).`,
+            ),
+          ),
         );
         importance.style.height = `${Math.max(140, 28 * r.params.length + 40)}px`;
         draw(importance, importanceOption(r), r.params.length);
@@ -41,7 +59,7 @@ export function analysisSection(): { el: HTMLElement; render(a: AnalysisAnswer):
         const r = a.interactions.result;
         clear(
           interactionsNote,
-          `pairs explain ${fmt(r.pairs.reduce((s, p) => s + p.share, 0) * 100)}% of the variance; main effects and pairs together ${fmt(r.explained * 100)}%`,
+          `pairs explain ${pct(r.pairs.reduce((s, p) => s + p.share, 0))} of the variance; main effects and pairs together ${pct(r.explained)}`,
         );
         interactions.style.height = `${Math.max(140, 28 * r.pairs.length + 40)}px`;
         draw(interactions, interactionsOption(r), r.pairs.length);
@@ -63,11 +81,11 @@ export function analysisSection(): { el: HTMLElement; render(a: AnalysisAnswer):
                 'li',
                 {},
                 h('b', {}, p.param),
-                p.importance !== undefined ? ` (importance ${fmt(p.importance * 100)}%)` : '',
+                p.importance !== undefined ? ` (importance ${pct(p.importance)})` : '',
                 ': ',
                 p.kind === 'categorical'
                   ? `best trials use ${p.top.map((t) => `${JSON.stringify(t.choice)} ×${t.count}`).join(', ')}${p.never.length ? `; never best: ${p.never.map((c) => JSON.stringify(c)).join(', ')}` : ''}${p.untried.length ? `; untried: ${p.untried.map((c) => JSON.stringify(c)).join(', ')}` : ''}`
-                  : `best trials span ${fmt(p.low)} … ${fmt(p.high)}${p.log ? ' (log)' : ''}, ${fmt(p.span * 100)}% of the range`,
+                  : `best trials span ${fmt(p.low)} … ${fmt(p.high)}${p.log ? ' (log)' : ''}, ${pct(p.span)} of the range`,
               ),
             ),
           ),

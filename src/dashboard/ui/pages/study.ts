@@ -1,10 +1,10 @@
-// A study page: header, every plot, the advice and the trials table. While the study runs, the page asks
-// for its revision every 1.5 s and redraws in place when it changed (no reload, controls keep their state).
-// A little over 400 lines: one page whose sections share the state the live refresh redraws in place.
+// A study page: header, every plot, the advice and the trials table. It draws progressively (header, then
+// history, then each chart as its answer arrives, importance last), and while the study runs it asks for
+// the revision every 1.5 s and redraws in place when it changed (no reload, controls keep their state).
 import type {
-  ContourPlot,
   EdfPlot,
   HistoryPlot,
+  HypervolumePlot,
   IntermediatePlot,
   ParallelPlot,
   ParamAxis,
@@ -15,14 +15,22 @@ import type {
 import { paths } from '../../paths.js';
 import { draw } from '../charts/core.js';
 import { curvesOption } from '../charts/curves.js';
-import { contourOption, parallelOption, sliceOption } from '../charts/params.js';
-import { edfOption, historyOption, paretoOption, timelineOption } from '../charts/plots.js';
-import type { Source } from '../data.js';
+import {
+  edfOption,
+  historyOption,
+  hypervolumeOption,
+  paretoOption,
+  timelineOption,
+} from '../charts/plots.js';
+import type { ApiError, Source } from '../data.js';
 import { ago, clear, fmt, h, trialHref } from '../dom.js';
+import { hashParts, updateHashQuery } from '../url.js';
 import { actionsSection } from './actions.js';
 import { analysisSection } from './advice.js';
 import { stageStrip } from './stages.js';
 import type { AnalysisAnswer } from './advice.js';
+import { studyNotes } from './notes.js';
+import { paramSections } from './params.js';
 import { trialsTable } from './table.js';
 
 export interface StudyAnswer {
@@ -34,6 +42,7 @@ export interface StudyAnswer {
   params: ParamAxis[];
   hasIntermediate: boolean;
   notes: Record<number, string>;
+  marks: string[];
   revision: string;
   stopRequests: number;
   userAttrs?: Record<string, unknown>;
@@ -41,34 +50,46 @@ export interface StudyAnswer {
 
 const POLL_MS = 1500;
 
+const nextFrame = () => new Promise<void>((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+
+/** Sections in page order, with the label their link shows. */
+const SECTIONS: [string, string][] = [
+  ['notes', 'notes'],
+  ['history', 'history'],
+  ['curves', 'learning curves'],
+  ['importance', 'importance'],
+  ['parallel', 'parallel'],
+  ['slice', 'slices'],
+  ['contour', 'contour & rank'],
+  ['pareto', 'Pareto front'],
+  ['hypervolume', 'hypervolume'],
+  ['timeline', 'timeline'],
+  ['edf', 'EDF'],
+  ['trials', 'trials'],
+];
+
 export function studyPage(root: HTMLElement, src: Source, name: string, allowWrites: boolean): () => void {
   let study: StudyAnswer | null = null;
   let objective = 0;
   let bestParams: Record<string, unknown> | null = null;
   const smoothing = { weight: 0, biasCorrection: true };
   let curves: IntermediatePlot | null = null;
+  let history: HistoryPlot | null = null;
   let bestNumber: number | null = null;
 
   const chart = (id: string, cls = 'chart') => h('div', { class: cls, 'data-chart': id });
   const charts = {
     history: chart('history'),
     curves: chart('intermediate'),
-    parallel: chart('parallel', 'chart tall'),
-    contour: chart('contour', 'chart tall'),
     pareto: chart('pareto'),
+    hypervolume: chart('hypervolume'),
     timeline: chart('timeline'),
     edf: chart('edf'),
   };
   const header = h('div', { class: 'study-header' });
   const live = h('span', { class: 'live', id: 'live-status' });
-  const slices = h('div', { class: 'slices' });
-  const notes = {
-    history: h('p', { class: 'muted' }),
-    curves: h('p', { class: 'muted' }),
-    parallel: h('p', { class: 'muted' }),
-    contour: h('p', { class: 'muted' }),
-    timeline: h('p', { class: 'muted' }),
-  };
+  const note = () => h('p', { class: 'muted' });
+  const notes = { history: note(), curves: note(), timeline: note(), hypervolume: note(), edf: note() };
   const objectiveSelect = h('select', {
     id: 'objective',
     onchange: () => {
@@ -76,10 +97,17 @@ export function studyPage(root: HTMLElement, src: Source, name: string, allowWri
       void refresh();
     },
   });
-  const contourX = h('select', { id: 'contour-x', onchange: () => void drawContour() });
-  const contourY = h('select', { id: 'contour-y', onchange: () => void drawContour() });
   const paretoX = h('select', { id: 'pareto-x', onchange: () => void drawPareto() });
   const paretoY = h('select', { id: 'pareto-y', onchange: () => void drawPareto() });
+  const logBox = h('input', {
+    id: 'history-log',
+    type: 'checkbox',
+    checked: hashParts().query.get('log') === '1',
+    onchange: () => {
+      updateHashQuery({ log: logBox.checked ? '1' : null });
+      drawHistory();
+    },
+  });
   const weightLabel = h('span', {}, '0');
   const slider = h('input', {
     id: 'smoothing',
@@ -104,19 +132,47 @@ export function studyPage(root: HTMLElement, src: Source, name: string, allowWri
     },
   });
   const analysis = analysisSection();
+  const params = paramSections(name, src);
   const table = trialsTable(name, src, () => study?.notes ?? {});
-  const error = h('p', { class: 'error' });
+  const studyNote = studyNotes(name, src, allowWrites);
+  const error = h('p', { class: 'error', id: 'study-error' });
 
-  const section = (id: string, title: string, ...children: (Node | string)[]) =>
-    h('section', { id }, h('h2', {}, title), ...children);
-  const sections = {
-    pareto: section(
-      'pareto',
-      'Pareto front',
-      h('div', { class: 'filters' }, 'x ', paretoX, ' y ', paretoY),
-      charts.pareto,
+  const sections = new Map<string, HTMLElement>();
+  const section = (id: string, title: string, ...children: (Node | string)[]) => {
+    const el = h('section', { id }, h('h2', {}, title), ...children);
+    sections.set(id, el);
+    return el;
+  };
+  const links = SECTIONS.map(([id, text]) =>
+    h(
+      'a',
+      {
+        // A link of its own per section, so it can be opened, copied and restored on reload.
+        href: `#/study/${encodeURIComponent(name)}?section=${id}`,
+        'data-target': id,
+        onclick: (e: Event) => {
+          e.preventDefault();
+          updateHashQuery({ section: id });
+          document.getElementById(id)?.scrollIntoView();
+        },
+      },
+      text,
     ),
-    curves: section(
+  );
+  clear(
+    root,
+    header,
+    error,
+    h('nav', { class: 'toc' }, ...links),
+    section('notes', 'Notes', studyNote.el),
+    section(
+      'history',
+      'Optimisation history',
+      h('div', { class: 'filters' }, h('label', {}, logBox, ' log scale')),
+      notes.history,
+      charts.history,
+    ),
+    section(
       'curves',
       'Learning curves',
       h(
@@ -128,55 +184,19 @@ export function studyPage(root: HTMLElement, src: Source, name: string, allowWri
       notes.curves,
       charts.curves,
     ),
-  };
-  clear(
-    root,
-    header,
-    error,
-    h(
-      'nav',
-      { class: 'toc' },
-      ...[
-        'history',
-        'curves',
-        'importance',
-        'parallel',
-        'slice',
-        'contour',
-        'pareto',
-        'timeline',
-        'edf',
-        'trials',
-      ].map((id) =>
-        h(
-          'a',
-          {
-            href: `#/study/${encodeURIComponent(name)}`,
-            'data-target': id,
-            onclick: (e: Event) => {
-              e.preventDefault();
-              document.getElementById(id)?.scrollIntoView();
-            },
-          },
-          id,
-        ),
-      ),
-    ),
-    section('history', 'Optimisation history', notes.history, charts.history),
-    sections.curves,
     section('importance', 'Importance and advice', analysis.el),
-    section('parallel', 'Parallel coordinates', notes.parallel, charts.parallel),
-    section('slice', 'Slices', slices),
+    section('parallel', 'Parallel coordinates', params.parallel),
+    section('slice', 'Slices', params.slice),
+    section('contour', 'Contour and rank of two parameters', params.contour),
     section(
-      'contour',
-      'Contour',
-      h('div', { class: 'filters' }, 'x ', contourX, ' y ', contourY),
-      notes.contour,
-      charts.contour,
+      'pareto',
+      'Pareto front',
+      h('div', { class: 'filters' }, 'x ', paretoX, ' y ', paretoY),
+      charts.pareto,
     ),
-    sections.pareto,
+    section('hypervolume', 'Hypervolume history', notes.hypervolume, charts.hypervolume),
     section('timeline', 'Timeline', notes.timeline, charts.timeline),
-    section('edf', 'Empirical distribution of values', charts.edf),
+    section('edf', 'Empirical distribution of values (EDF)', notes.edf, charts.edf),
     section('trials', 'Trials', table.el),
     ...(allowWrites && src.live
       ? [
@@ -188,6 +208,13 @@ export function studyPage(root: HTMLElement, src: Source, name: string, allowWri
         ]
       : []),
   );
+
+  /** Hides a section and its link together: no link leads to a section that is not there. */
+  const show = (id: string, visible: boolean) => {
+    const el = sections.get(id);
+    if (el) el.hidden = !visible;
+    for (const a of links) if (a.dataset.target === id) a.hidden = !visible;
+  };
 
   const label = () => (study && study.directions.length > 1 ? `value ${objective}` : 'value');
 
@@ -207,14 +234,7 @@ export function studyPage(root: HTMLElement, src: Source, name: string, allowWri
             h('span', { class: `chip state-${state}`, 'data-count': state }, `${n} ${state}`),
           ),
         s.bestValue !== null
-          ? h(
-              'span',
-              { class: 'chip best' },
-              `best ${fmt(s.bestValue)}`,
-              bestNumber !== null
-                ? h('a', { href: trialHref(name, bestNumber) }, ` (trial ${bestNumber})`)
-                : '',
-            )
+          ? h('span', { class: 'chip best', id: 'best-chip' }, `best ${fmt(s.bestValue)}`)
           : '',
         h('span', { class: 'muted' }, `last activity ${ago(s.lastActivityAt)}`),
         s.stopRequests > 0 ? h('span', { class: 'chip state-fail' }, 'stop requested') : '',
@@ -227,16 +247,7 @@ export function studyPage(root: HTMLElement, src: Source, name: string, allowWri
 
   function fillSelect(select: HTMLSelectElement, options: string[], fallback: number): void {
     const current = select.value;
-    clear(
-      select,
-      ...options.map((o, i) =>
-        h(
-          'option',
-          { value: select === objectiveSelect || select === paretoX || select === paretoY ? String(i) : o },
-          o,
-        ),
-      ),
-    );
+    clear(select, ...options.map((o, i) => h('option', { value: String(i) }, o)));
     select.value =
       current && [...select.options].some((o) => o.value === current)
         ? current
@@ -253,26 +264,25 @@ export function studyPage(root: HTMLElement, src: Source, name: string, allowWri
       );
   }
 
+  function drawHistory(): void {
+    if (!history) return;
+    // A log axis cannot show zero or negative values: say so instead of dropping points.
+    const positive = history.values.every((v) => v > 0);
+    logBox.disabled = !positive;
+    logBox.title = positive ? '' : 'some values are zero or negative';
+    draw(
+      charts.history,
+      historyOption(history, label(), logBox.checked && positive),
+      history.numbers.length,
+      (d) => openTrial(d),
+    );
+  }
+
   const openTrial = (d: unknown) => {
     const v = (d as { value?: number[] })?.value ?? (d as number[]);
     const number = Array.isArray(v) ? (v[2] ?? v[0]) : undefined;
     if (typeof number === 'number') location.hash = trialHref(name, number);
   };
-
-  async function drawContour(): Promise<void> {
-    if (!study || study.params.length < 2 || !contourX.value || !contourY.value)
-      return void clear(notes.contour, 'needs two parameters');
-    if (contourX.value === contourY.value) return void clear(notes.contour, 'pick two different parameters');
-    try {
-      const c = await src.get<ContourPlot>(
-        paths.plot(name, 'contour', { x: contourX.value, y: contourY.value, objective }),
-      );
-      clear(notes.contour, `best ${label()} per cell over ${c.totalPoints} complete trials`);
-      draw(charts.contour, contourOption(c, label()), c.cells.length + c.points.x.length);
-    } catch (e) {
-      clear(notes.contour, (e as Error).message);
-    }
-  }
 
   async function drawPareto(): Promise<void> {
     if (!study || study.directions.length < 2) return;
@@ -286,110 +296,123 @@ export function studyPage(root: HTMLElement, src: Source, name: string, allowWri
     );
   }
 
+  async function drawHypervolume(): Promise<void> {
+    if (!study || study.directions.length < 2) return;
+    const hv = await src.get<HypervolumePlot>(paths.plot(name, 'hypervolume'));
+    clear(
+      notes.hypervolume,
+      `reference point (${hv.reference.map((r) => fmt(r)).join(', ')}): ${hv.referenceFrom === 'worst' ? "each objective's worst value pushed out by a tenth of its range" : 'given'}`,
+    );
+    draw(charts.hypervolume, hypervolumeOption(hv), hv.numbers.length, (d) => openTrial(d));
+  }
+
+  /** Runs one section's request and drawing; a failure is shown in that section, not the whole page. */
+  const step = (where: HTMLElement, work: () => Promise<unknown>) =>
+    work().catch((e: Error) => clear(where, e.message));
+
   async function refresh(): Promise<void> {
+    // The history is asked for with the header, not after it: one round trip less before the first chart.
+    const historyAnswer = src.get<HistoryPlot>(paths.plot(name, 'history', { objective }));
+    historyAnswer.catch(() => undefined);
     const s = await src.get<StudyAnswer>(paths.study(name));
     study = s;
-    const [history, inter, parallel, slice, timeline, edf] = await Promise.all([
-      src.get<HistoryPlot>(paths.plot(name, 'history', { objective })),
-      s.hasIntermediate ? src.get<IntermediatePlot>(paths.plot(name, 'intermediate')) : Promise.resolve(null),
-      src.get<ParallelPlot>(paths.plot(name, 'parallel')),
-      src.get<{ plots: SlicePlot[] }>(paths.plot(name, 'slice', { objective })),
-      src.get<TimelinePlot>(paths.plot(name, 'timeline')),
-      src.get<EdfPlot>(paths.plot(name, 'edf', { objective })),
-    ]);
-    bestNumber = history.bestNumber;
     renderHeader(s);
-    fillSelect(
-      objectiveSelect,
-      s.directions.map((d, i) => `value ${i} (${d})`),
-      objective,
-    );
-    const names = s.params.map((p) => p.name);
-    fillSelect(contourX, names, 0);
-    fillSelect(contourY, names, 1);
-    sections.pareto.hidden = s.directions.length < 2;
-    if (s.directions.length > 1) {
-      fillSelect(
-        paretoX,
-        s.directions.map((d, i) => `value ${i} (${d})`),
-        0,
-      );
-      fillSelect(
-        paretoY,
-        s.directions.map((d, i) => `value ${i} (${d})`),
-        1,
-      );
+    studyNote.render(s.notes);
+    const multi = s.directions.length > 1;
+    const valueNames = s.directions.map((d, i) => `value ${i} (${d})`);
+    fillSelect(objectiveSelect, valueNames, objective);
+    show('pareto', multi);
+    show('hypervolume', multi);
+    show('curves', s.hasIntermediate);
+    if (multi) {
+      fillSelect(paretoX, valueNames, 0);
+      fillSelect(paretoY, valueNames, 1);
     }
-
-    clear(
-      notes.history,
-      history.numbers.length
-        ? `${history.numbers.length} complete trials; best ${fmt(history.best.at(-1))} at trial ${history.bestNumber}`
-        : 'no complete trial yet',
-    );
-    draw(charts.history, historyOption(history, label()), history.numbers.length, (d) => openTrial(d));
-    sections.curves.hidden = inter === null;
-    curves = inter;
-    if (inter)
+    // History first: it is what a user opens the page for.
+    await step(notes.history, async () => {
+      history = await historyAnswer;
+      bestNumber = history.bestNumber;
       clear(
-        notes.curves,
-        `${inter.curves.length === inter.totalCurves ? `all ${inter.totalCurves}` : `${inter.curves.length} of ${inter.totalCurves} (running, best and evenly spaced)`} curves; the band is the 10–90% range over all of them. Pruned trials end in ×.`,
+        notes.history,
+        history.numbers.length
+          ? `${history.numbers.length} complete trials; best ${fmt(history.best.at(-1))} at trial ${history.bestNumber}`
+          : 'no complete trial yet',
       );
-    redrawCurves();
-    clear(
-      notes.parallel,
-      parallel.rows.length < parallel.totalTrials
-        ? `${parallel.rows.length} of ${parallel.totalTrials} trials (the best and evenly spaced); drag along an axis to select`
-        : 'drag along an axis to select a range',
-    );
-    draw(
-      charts.parallel,
-      parallelOption(
-        parallel,
-        s.directions.map((d, i) => (s.directions.length > 1 ? `value ${i}` : 'value')),
-      ),
-      parallel.rows.length,
-    );
-    renderSlices(slice.plots);
-    clear(
-      notes.timeline,
-      timeline.numbers.length < timeline.totalTrials
-        ? `the last ${timeline.numbers.length} of ${timeline.totalTrials} trials`
-        : `${timeline.workers.length} worker(s)`,
-    );
-    draw(charts.timeline, timelineOption(timeline), timeline.numbers.length, (d) =>
-      openTrial({ value: [0, 0, (d as { value: number[] }).value[3]] }),
-    );
-    draw(charts.edf, edfOption(edf, label()), edf.x.length);
+      const chip = document.getElementById('best-chip');
+      if (chip && bestNumber !== null)
+        chip.append(h('a', { href: trialHref(name, bestNumber) }, ` (trial ${bestNumber})`));
+      drawHistory();
+    });
+    // Let the history reach the screen before the other answers are parsed and drawn.
+    await nextFrame();
     bestParams = null;
     await Promise.all([
-      drawContour(),
-      drawPareto(),
-      table.refresh(s.params, s.directions),
-      history.bestNumber !== null
+      s.hasIntermediate
+        ? step(notes.curves, async () => {
+            const inter = await src.get<IntermediatePlot>(paths.plot(name, 'intermediate'));
+            curves = inter;
+            clear(
+              notes.curves,
+              `${inter.curves.length === inter.totalCurves ? `all ${inter.totalCurves}` : `${inter.curves.length} of ${inter.totalCurves} (running, best and evenly spaced)`} curves; the band is the 10–90% range over all of them. Pruned trials end in ×.`,
+            );
+            redrawCurves();
+          })
+        : null,
+      step(params.parallel, async () =>
+        params.drawParallel(
+          await src.get<ParallelPlot>(paths.plot(name, 'parallel')),
+          s.directions.map((_, i) => (multi ? `value ${i}` : 'value')),
+        ),
+      ),
+      step(params.slice, async () =>
+        params.drawSlices(
+          (await src.get<{ plots: SlicePlot[] }>(paths.plot(name, 'slice', { objective }))).plots,
+          label(),
+          openTrial,
+        ),
+      ),
+      params.drawPair(
+        s.params.map((p) => p.name),
+        objective,
+        label(),
+      ),
+      step(notes.timeline, async () => {
+        const timeline = await src.get<TimelinePlot>(paths.plot(name, 'timeline'));
+        clear(
+          notes.timeline,
+          timeline.numbers.length < timeline.totalTrials
+            ? `the last ${timeline.numbers.length} of ${timeline.totalTrials} trials`
+            : `${timeline.workers.length} worker(s)`,
+        );
+        draw(charts.timeline, timelineOption(timeline), timeline.numbers.length, (d) =>
+          openTrial({ value: [0, 0, (d as { value: number[] }).value[3]] }),
+        );
+      }),
+      step(notes.edf, async () => {
+        const edf = await src.get<EdfPlot>(paths.plot(name, 'edf', { objective }));
+        draw(charts.edf, edfOption(edf, label()), edf.x.length);
+      }),
+      multi ? step(notes.hypervolume, drawPareto) : null,
+      multi ? step(notes.hypervolume, drawHypervolume) : null,
+      table.refresh(s.params, s.directions, s.marks),
+      bestNumber !== null
         ? src
-            .get<{ trial: { params: Record<string, unknown> } }>(paths.trial(name, history.bestNumber))
+            .get<{ trial: { params: Record<string, unknown> } }>(paths.trial(name, bestNumber))
             .then((t) => (bestParams = t.trial.params))
         : null,
-      src.get<AnalysisAnswer>(paths.analysis(name, objective)).then((a) => analysis.render(a)),
     ]);
+    // Importance last: its forest fit holds the server for a while, and no chart should wait behind it.
+    await src.get<AnalysisAnswer>(paths.analysis(name, objective)).then((a) => analysis.render(a));
   }
 
-  function renderSlices(plots: SlicePlot[]): void {
-    // Keep one element per parameter so a live refresh redraws in place.
-    const existing = new Map(
-      [...slices.children].map((el) => [(el as HTMLElement).dataset.param, el as HTMLElement]),
-    );
-    const wanted = plots.map(
-      (p) =>
-        existing.get(p.axis.name) ??
-        h('div', { class: 'chart small', 'data-chart': 'slice', 'data-param': p.axis.name }),
-    );
-    slices.replaceChildren(...wanted);
-    plots.forEach((p, i) =>
-      draw(wanted[i] as HTMLElement, sliceOption(p, label()), p.x.length, (d) => openTrial(d)),
-    );
-  }
+  // Back to the section named in the address (a reload, Back from a trial page, a shared link).
+  const wanted = hashParts().query.get('section');
+  let restored = false;
+  const restore = () => {
+    if (restored || !wanted) return;
+    restored = true;
+    document.getElementById(wanted)?.scrollIntoView();
+  };
 
   let revision = '';
   let stopped = false;
@@ -399,12 +422,18 @@ export function studyPage(root: HTMLElement, src: Source, name: string, allowWri
       if (r.revision !== revision) {
         revision = r.revision;
         await refresh();
+        restore();
         clear(live, `live · updated ${new Date().toLocaleTimeString()}`);
         live.dataset.revision = revision;
       }
       clear(error);
     } catch (e) {
       clear(error, (e as Error).message);
+      // An unknown study will not appear by asking again: stop, and offer the way back.
+      if ((e as ApiError).code === 'study_not_found') {
+        stopped = true;
+        error.append(' ', h('a', { href: '#/' }, 'back to the study list'));
+      }
     }
     if (!stopped && src.live) timer = setTimeout(() => void tick(), POLL_MS);
   };
@@ -412,7 +441,7 @@ export function studyPage(root: HTMLElement, src: Source, name: string, allowWri
   if (src.live) void tick();
   else
     void refresh()
-      .then(() => clear(live, 'static report'))
+      .then(() => (restore(), clear(live, 'static report')))
       .catch((e: Error) => clear(error, e.message));
   return () => {
     stopped = true;

@@ -1,26 +1,45 @@
 // The trials table of a study page: sort by any column, filter by state and by parameter (or value)
 // ranges, page through. Filtering happens on the server (or, in a report, with the same library code).
+// Sort, filters and page live in the address, so Back and reload keep them.
 import type { ParamAxis, TrialTable } from '../../../analysis/plots/index.js';
 import { paths } from '../../paths.js';
 import type { Source } from '../data.js';
 import { clear, fmt, fmtDuration, h, trialHref } from '../dom.js';
+import { hashParts, updateHashQuery } from '../url.js';
 
 const STATES = ['complete', 'pruned', 'fail', 'running', 'waiting'];
 const PAGE = 50;
 
 export interface TrialsTable {
   readonly el: HTMLElement;
-  refresh(params: ParamAxis[], directions: string[]): Promise<void>;
+  refresh(params: ParamAxis[], directions: string[], marks: string[]): Promise<void>;
 }
 
 export function trialsTable(study: string, src: Source, notes: () => Record<number, string>): TrialsTable {
+  const initial = hashParts().query;
   const state = {
-    sort: 'number',
-    order: 'asc' as 'asc' | 'desc',
-    states: new Set<string>(),
-    ranges: [] as { field: string; min: string; max: string }[],
-    offset: 0,
+    sort: initial.get('sort') ?? 'number',
+    order: (initial.get('order') === 'desc' ? 'desc' : 'asc') as 'asc' | 'desc',
+    states: new Set<string>((initial.get('state') ?? '').split(',').filter((s) => STATES.includes(s))),
+    ranges: initial.getAll('range').flatMap((raw) => {
+      const parts = raw.split(':');
+      return parts.length < 3
+        ? []
+        : [{ field: parts.slice(0, -2).join(':'), min: parts.at(-2) ?? '', max: parts.at(-1) ?? '' }];
+    }),
+    offset: Math.max(0, Number(initial.get('offset')) || 0),
+    mark: initial.get('mark') ?? '',
   };
+  const markSelect = h('select', {
+    id: 'mark-filter',
+    onchange: () => {
+      state.mark = markSelect.value;
+      state.offset = 0;
+      void load();
+    },
+  });
+  const markLabel = h('label', { hidden: true }, 'mark ', markSelect);
+  const rangeError = h('span', { class: 'error', id: 'range-error' });
   let params: ParamAxis[] = [];
   let directions: string[] = [];
   const head = h('thead');
@@ -39,6 +58,7 @@ export function trialsTable(study: string, src: Source, notes: () => Record<numb
       h('input', {
         type: 'checkbox',
         'data-state': s,
+        checked: state.states.has(s),
         onchange: (e: Event) => {
           if ((e.target as HTMLInputElement).checked) state.states.add(s);
           else state.states.delete(s);
@@ -56,6 +76,10 @@ export function trialsTable(study: string, src: Source, notes: () => Record<numb
       type: 'button',
       onclick: () => {
         if (!field.value) return;
+        // Refused here with the reason, rather than a filter that silently matches nothing.
+        if (min.value !== '' && max.value !== '' && Number(min.value) > Number(max.value))
+          return void clear(rangeError, `min ${min.value} is above max ${max.value}`);
+        clear(rangeError);
         state.ranges.push({ field: field.value, min: min.value, max: max.value });
         state.offset = 0;
         min.value = '';
@@ -69,8 +93,8 @@ export function trialsTable(study: string, src: Source, notes: () => Record<numb
   const el = h(
     'div',
     {},
-    h('div', { class: 'filters' }, h('span', {}, 'state: '), ...stateBoxes),
-    h('div', { class: 'filters' }, h('span', {}, 'range: '), field, min, max, addRange, ranges),
+    h('div', { class: 'filters' }, h('span', {}, 'state: '), ...stateBoxes, markLabel),
+    h('div', { class: 'filters' }, h('span', {}, 'range: '), field, min, max, addRange, rangeError, ranges),
     h('div', { class: 'filters' }, info, pager),
     h('div', { class: 'table-wrap' }, h('table', { class: 'grid', id: 'trials-table' }, head, body)),
   );
@@ -123,7 +147,11 @@ export function trialsTable(study: string, src: Source, notes: () => Record<numb
           params.find((p) => `param:${p.name}` === c.key)?.kind !== 'categorical'),
     );
     const current = field.value;
-    clear(field, ...numeric.map((c) => h('option', { value: c.key }, c.label)));
+    // Durations are shown as "1.2 s" but filtered in milliseconds: the option says which.
+    clear(
+      field,
+      ...numeric.map((c) => h('option', { value: c.key }, c.key === 'duration' ? 'duration (ms)' : c.label)),
+    );
     if (current) field.value = current;
     clear(
       ranges,
@@ -157,7 +185,16 @@ export function trialsTable(study: string, src: Source, notes: () => Record<numb
       limit: String(PAGE),
     });
     if (state.states.size > 0) q.set('state', [...state.states].join(','));
+    if (state.mark) q.set('mark', state.mark);
     for (const r of state.ranges) q.append('range', `${r.field}:${r.min}:${r.max}`);
+    updateHashQuery({
+      sort: state.sort === 'number' ? null : state.sort,
+      order: state.order === 'asc' ? null : state.order,
+      state: q.get('state'),
+      range: q.getAll('range'),
+      offset: state.offset > 0 ? String(state.offset) : null,
+      mark: state.mark || null,
+    });
     const t = await src.get<TrialTable>(paths.trials(study, q.toString()));
     renderHead();
     const n = notes();
@@ -211,9 +248,18 @@ export function trialsTable(study: string, src: Source, notes: () => Record<numb
 
   return {
     el,
-    async refresh(p, d) {
+    async refresh(p, d, marks) {
       params = p;
       directions = d;
+      markLabel.hidden = marks.length === 0 && !state.mark;
+      clear(
+        markSelect,
+        h('option', { value: '' }, 'any'),
+        ...[...new Set([...marks, ...(state.mark ? [state.mark] : [])])].map((m) =>
+          h('option', { value: m }, `#${m}`),
+        ),
+      );
+      markSelect.value = state.mark;
       await load();
     },
   };

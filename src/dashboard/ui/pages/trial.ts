@@ -16,6 +16,53 @@ interface TrialAnswer {
 
 const json = (v: unknown) => h('pre', { class: 'json' }, JSON.stringify(v, null, 2));
 
+/** Record fields this page lays out itself; any other field (a new one such as `constraints`) is listed generically. */
+const SHOWN = new Set([
+  'id',
+  'studyId',
+  'number',
+  'state',
+  'values',
+  'params',
+  'distributions',
+  'intermediateValues',
+  'userAttrs',
+  'fixedParams',
+  'gridId',
+  'retriedFrom',
+  'retriedBy',
+  'retryCount',
+  'samplerMemo',
+  'failReason',
+  'worker',
+  'startedAt',
+  'finishedAt',
+]);
+
+/** A value as a reader wants it: times as dates (a field named ...At or at), numbers formatted, objects as nested rows. */
+function show(key: string, v: unknown): Node | string {
+  if (typeof v === 'number' && (/At$/.test(key) || key === 'at') && v > 1e11) return fmtTime(v);
+  if (v === null || v === undefined) return '–';
+  if (Array.isArray(v))
+    return v.every((x) => typeof x !== 'object' || x === null)
+      ? v.map((x) => fmt(x)).join(', ')
+      : h('div', {}, ...v.map((x, i) => kv(x, String(i))));
+  if (typeof v === 'object') return kv(v as Record<string, unknown>);
+  return fmt(v);
+}
+
+function kv(v: unknown, caption?: string): HTMLElement {
+  if (v === null || typeof v !== 'object') return h('span', {}, show('', v));
+  return h(
+    'table',
+    { class: 'kv' },
+    caption !== undefined ? h('caption', {}, caption) : '',
+    ...Object.entries(v as Record<string, unknown>).map(([k, x]) =>
+      h('tr', {}, h('th', {}, k), h('td', {}, show(k, x))),
+    ),
+  );
+}
+
 function describe(d: TrialRecord['distributions'][string] | undefined): string {
   if (!d) return '';
   if (d.kind === 'categorical') return `one of ${d.choices.map((c) => JSON.stringify(c)).join(', ')}`;
@@ -68,6 +115,7 @@ export function trialPage(
     const curve = h('div', { class: 'chart', 'data-chart': 'trial-curve' });
     const noteBox = h('textarea', { id: 'note', rows: 3, value: a.note ?? '' });
     const noteResult = h('span', { class: 'muted' });
+    const artifactList = h('div', { id: 'artifact-list' });
     clear(
       root,
       h('p', {}, h('a', { href: studyHref(study), id: 'back' }, `← ${study}`)),
@@ -134,14 +182,20 @@ export function trialPage(
         'section',
         {},
         h('h2', {}, 'User attributes'),
-        Object.keys(t.userAttrs).length ? json(t.userAttrs) : h('p', { class: 'muted' }, 'none'),
+        Object.keys(t.userAttrs).length ? kv(t.userAttrs) : h('p', { class: 'muted' }, 'none'),
+      ),
+      h(
+        'section',
+        { id: 'trial-other' },
+        h('h2', {}, 'Other fields'),
+        kv(Object.fromEntries(Object.entries(t).filter(([k]) => !SHOWN.has(k)))),
       ),
       a.testEvaluations.length > 0
         ? h(
             'section',
             { id: 'test-set' },
             h('h2', {}, 'Test-set evaluations of this configuration'),
-            json(a.testEvaluations),
+            ...a.testEvaluations.map((e, i) => kv(e, `evaluation ${i + 1}`)),
           )
         : '',
       h(
@@ -173,8 +227,45 @@ export function trialPage(
             )
           : h('p', { id: 'note-text' }, a.note ?? h('span', { class: 'muted' }, 'none')),
       ),
+      h('section', { id: 'trial-artifacts' }, h('h2', {}, 'Artifacts'), artifactList),
       bookkeeping(t, study),
     );
+    // Files the trial's code saved beside the study; each link downloads one.
+    src
+      .get<{ folder: string | null; artifacts: { name: string; bytes: number }[] }>(
+        `${paths.trial(study, number)}/artifacts`,
+      )
+      .then((r) =>
+        clear(
+          artifactList,
+          r.artifacts.length === 0
+            ? h(
+                'p',
+                { class: 'muted' },
+                r.folder ? `none saved (folder ${r.folder})` : 'no artifacts folder for this storage',
+              )
+            : h(
+                'ul',
+                {},
+                ...r.artifacts.map((f) =>
+                  h(
+                    'li',
+                    {},
+                    h(
+                      'a',
+                      {
+                        href: `${paths.trial(study, number)}/artifacts/${encodeURIComponent(f.name)}`,
+                        download: f.name,
+                      },
+                      f.name,
+                    ),
+                    ` (${fmt(f.bytes)} bytes)`,
+                  ),
+                ),
+              ),
+        ),
+      )
+      .catch((e: Error) => clear(artifactList, h('p', { class: 'muted' }, e.message)));
     if (steps.length > 0)
       draw(
         curve,
