@@ -16,7 +16,7 @@ const TYPES: Record<string, string> = {
   json: 'application/json',
 };
 
-export async function servePages(files: Record<string, string | Uint8Array>): Promise<PageServer> {
+export async function servePages(files: Record<string, string | Uint8Array>, port = 0): Promise<PageServer> {
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
     const body = files[path === '/' ? '/index.html' : path];
@@ -28,10 +28,10 @@ export async function servePages(files: Record<string, string | Uint8Array>): Pr
     });
     res.end(body);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const address = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${address.port}`,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
