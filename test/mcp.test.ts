@@ -88,8 +88,15 @@ describe('tunekit mcp', () => {
       const study = await call<{
         trialCounts: Record<string, number>;
         best: { number: number; values: number[]; params: Record<string, unknown> };
+        lastTrials: { number: number }[];
       }>(client, 'describe_study', { study: 'quad' });
       expect(study.trialCounts.complete).toBe(20);
+      expect(study.lastTrials.map((t) => t.number)).toEqual([15, 16, 17, 18, 19]);
+      const none = await call<{ lastTrials: unknown[] }>(client, 'describe_study', {
+        study: 'quad',
+        last: 0,
+      });
+      expect(none.lastTrials).toEqual([]);
       // The enqueued optimum ran first and stays the best.
       expect(study.best).toMatchObject({ number: 0, values: [0], params: { x: 1, y: -2, c: 'b' } });
       expect(Math.min(...told)).toBe(0);

@@ -134,7 +134,7 @@ export const TOOLS: readonly Tool[] = [
           : { paretoFront: paretoFront(trials, info.directions).map(trialSummary) }),
         space: info.userAttrs[SPACE_ATTR] ?? null,
         distributions: space,
-        lastTrials: trials.slice(-(last as number) || trials.length).map(trialSummary),
+        lastTrials: (last === 0 ? [] : trials.slice(-(last as number))).map(trialSummary),
       };
     },
   },
