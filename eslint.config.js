@@ -51,6 +51,8 @@ const PUBLIC = [
   'dashboard/index.js',
   'storage/sqlite/index.js',
   'storage/postgres/index.js',
+  'storage/indexeddb/index.js',
+  'mcp/index.js',
 ];
 const APPS = ['cli', 'dashboard', 'config'];
 
@@ -123,6 +125,7 @@ export default tseslint.config(
   // The protocol uses studies, the trainer and data, but no back end and no application.
   ...boundary('evaluate', { forbidden: ['storage/sqlite', 'storage/postgres', 'samplers', ...APPS] }),
   ...boundary('cli', { only: PUBLIC }),
+  ...boundary('mcp', { only: PUBLIC }),
   // errors.ts too: a leaf the page's bundle shares with the server (the core entry would pull in storage).
   ...boundary('dashboard', { only: [...PUBLIC, 'errors.js'], ignores: ['src/dashboard/ui/**'] }),
   // The page is a separate browser bundle that draws what the API returns: it may name the API's types,

@@ -17,8 +17,39 @@ export interface ReportingTrial {
   shouldPrune(): Promise<boolean>;
 }
 
-/** What it reads of an epoch's logs (the trainer's EpochLogs has it). */
-export type EpochValues = MonitoredLogs;
+/**
+ * What it reads of an epoch's logs: the trainer's EpochLogs, or the flat logs of TensorFlow.js and Keras
+ * (`{ loss, val_loss, acc, val_acc }`), so the callback can be tfjs' `onEpochEnd` as it is.
+ */
+export type EpochValues = MonitoredLogs | Readonly<Record<string, number>>;
+
+/** Flat log names meaning the same value: tfjs logs the metric 'accuracy' as `acc` / `val_acc`. */
+const FLAT_ALIASES: Readonly<Record<string, readonly string[]>> = {
+  accuracy: ['accuracy', 'acc'],
+  acc: ['acc', 'accuracy'],
+  val_accuracy: ['val_accuracy', 'val_acc'],
+  val_acc: ['val_acc', 'val_accuracy'],
+};
+
+/** The value named `name` in flat epoch logs (tfjs, Keras), trying its aliases; undefined when absent. */
+export function flatLogValue(logs: Readonly<Record<string, unknown>>, name: string): number | undefined {
+  for (const key of FLAT_ALIASES[name] ?? [name]) {
+    const value = logs[key];
+    if (typeof value === 'number') return value;
+  }
+  return undefined;
+}
+
+/** The names an epoch's logs hold, for an error that shows what could be monitored instead. */
+export function logNames(logs: object | undefined): string {
+  if (!logs) return 'no logs at all';
+  const names = Object.entries(logs).flatMap(([k, v]) =>
+    k === 'val' && v && typeof v === 'object'
+      ? Object.keys(v).map((m) => `val_${m}`)
+      : [k === 'valLoss' ? 'val_loss' : k],
+  );
+  return names.length === 0 ? 'no values' : names.join(', ');
+}
 
 export interface PruningCallbackOptions {
   /**
@@ -35,14 +66,17 @@ export interface PruningCallbackOptions {
 export function pruningCallback(
   trial: ReportingTrial,
   options: PruningCallbackOptions = {},
-): (epoch: number, logs: EpochValues) => Promise<void> {
+): (epoch: number, logs?: EpochValues) => Promise<void> {
   const monitor = checkMonitor(options.monitor ?? DEFAULT_MONITOR, 'monitor');
   return async (epoch, logs) => {
-    const value = monitoredValue(logs, monitor);
+    const value =
+      logs &&
+      (monitoredValue(logs as MonitoredLogs, monitor) ??
+        flatLogValue(logs as Readonly<Record<string, unknown>>, monitor));
     if (value === undefined)
       throw new TunekitError(
         'invalid_argument',
-        `pruningCallback: monitor "${monitor}" is not in the epoch logs; use val_loss (with validation data), loss, or val_<metric> for a metric the trainer computes`,
+        `pruningCallback: monitor "${monitor}" is not in the epoch logs (they hold ${logNames(logs)}); use val_loss (with validation data), loss, or val_<metric> for a metric the trainer computes`,
         { option: 'monitor' },
       );
     const step = epoch + 1;

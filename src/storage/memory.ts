@@ -30,7 +30,7 @@ function freeze<T>(value: T): T {
 }
 
 /** Attributes as the SQL storages keep them: a JSON copy; `invalid_argument` for what JSON cannot hold. */
-function jsonCopy<T>(value: T): T {
+export function jsonCopy<T>(value: T): T {
   if (value === undefined) return value;
   try {
     return JSON.parse(JSON.stringify(value)) as T;
@@ -275,7 +275,7 @@ export class InMemoryStorage implements StudyStorage {
 }
 
 /** A waiting trial's own fields, copied. */
-function waitingFields(t: NewWaitingTrial): Partial<Mutable<TrialRecord>> {
+export function waitingFields(t: NewWaitingTrial): Partial<Mutable<TrialRecord>> {
   return jsonCopy({
     fixedParams: { ...t.fixedParams },
     userAttrs: { ...t.userAttrs },

@@ -33,9 +33,14 @@ export async function resolveStorage(
     )) as typeof import('./postgres/index.js');
     return openPostgresStorage(storage);
   }
+  if (storage.startsWith('indexeddb:')) {
+    // A literal import: the IndexedDB storage has no dependencies, so a browser bundle may carry it.
+    const { openIndexedDbStorage } = await import('./indexeddb/index.js');
+    return openIndexedDbStorage(storage);
+  }
   throw new TunekitError(
     'invalid_argument',
-    `storage URL ${JSON.stringify(storage)} is not supported; use 'memory:', 'sqlite:./tunekit.db', ` +
+    `storage URL ${JSON.stringify(storage)} is not supported; use 'memory:', 'sqlite:./tunekit.db', 'indexeddb:NAME' (in a browser), ` +
       `'postgres://user@host:5432/db' or pass a StudyStorage object`,
   );
 }

@@ -8,6 +8,7 @@ import { deleteCommand } from './delete.js';
 import { demo } from './demo.js';
 import { enqueue } from './enqueue.js';
 import { exportCommand } from './export.js';
+import { mcp } from './mcp.js';
 import { nestedCv } from './nested-cv.js';
 import { rename } from './rename.js';
 import { importanceCommand } from './importance.js';
@@ -40,4 +41,5 @@ export const commands: Record<string, Command> = {
   'nested-cv': nestedCv,
   dashboard,
   report,
+  mcp,
 };
