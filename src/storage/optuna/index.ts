@@ -1,0 +1,90 @@
+// tunekit/optuna: storages over Optuna's own RDB schema (SQLite or PostgreSQL), so Python Optuna and tunekit
+// workers share studies. Its own entry point: it loads better-sqlite3 or pg only when asked for.
+import { TunekitError } from '../../errors.js';
+import { OptunaStorage } from './storage.js';
+import { ensureOptunaSchema } from './schema.js';
+import type { Sql } from './sql.js';
+
+export { OptunaStorage };
+export { OPTUNA_REVISION } from './schema.js';
+
+export interface OptunaStorageOptions {
+  /** false: a database holding no Optuna schema is refused instead of given one. Default true. */
+  create?: boolean;
+  /** SQLite: how long a write waits for another process's lock. Default 30 s. */
+  busyTimeoutMs?: number;
+}
+
+/**
+ * Opens `optuna+sqlite:./optuna.db` or `optuna+postgres://user@host/db`: the Optuna schema is created in an
+ * empty database, and a database of another Optuna schema revision is refused (`storage_version`).
+ */
+export async function openOptunaStorage(
+  url: string,
+  options: OptunaStorageOptions = {},
+): Promise<OptunaStorage> {
+  const create = options.create ?? true;
+  const sql = await connect(url, create, options.busyTimeoutMs ?? 30_000);
+  try {
+    await ensureOptunaSchema(sql, create);
+  } catch (error) {
+    await sql.close().catch(() => {});
+    throw error;
+  }
+  return new OptunaStorage(sql);
+}
+
+async function connect(url: string, create: boolean, busyTimeoutMs: number): Promise<Sql> {
+  if (url.startsWith('optuna+sqlite:')) {
+    const { sqlitePath } = await import('../resolve.js');
+    const path = sqlitePath(url.slice('optuna+'.length));
+    const [{ default: Database }, { SqliteSql }, { existsSync }, { resolve }] = await Promise.all([
+      import('better-sqlite3'),
+      import('./sql.js'),
+      import('node:fs'),
+      import('node:path'),
+    ]);
+    if (!create && !existsSync(path))
+      throw new TunekitError('storage_unreachable', `no SQLite database at ${path}; nothing was created`);
+    // The file keeps the journal mode Optuna gave it (switching it to WAL is not tunekit's call) and, as
+    // Optuna leaves them, foreign keys unenforced.
+    let db: InstanceType<typeof Database>;
+    try {
+      // Absolute: the file's name is the key of its call queue (sql.ts).
+      db = new Database(resolve(path), { timeout: busyTimeoutMs });
+    } catch (error) {
+      throw new TunekitError(
+        'storage_unreachable',
+        `cannot open SQLite database ${path}: ${(error as Error).message}`,
+      );
+    }
+    return new SqliteSql(db, `Optuna SQLite database ${path}`);
+  }
+  if (/^optuna\+postgres(ql)?:\/\//.test(url)) {
+    const [{ default: pg }, { PostgresSql }, { redact }] = await Promise.all([
+      import('pg'),
+      import('./sql.js'),
+      import('../postgres/errors.js'),
+    ]);
+    const parsed = new URL(url.slice('optuna+'.length));
+    const poolMax = Number(parsed.searchParams.get('pool_max') ?? 3);
+    parsed.searchParams.delete('pool_max');
+    if (!Number.isInteger(poolMax) || poolMax < 1)
+      throw new TunekitError(
+        'invalid_argument',
+        `Optuna PostgreSQL storage: pool_max must be a positive integer, got ${poolMax}`,
+      );
+    const pool = new pg.Pool({
+      connectionString: parsed.toString(),
+      max: poolMax,
+      allowExitOnIdle: true,
+      idleTimeoutMillis: 10_000,
+    });
+    pool.on('error', () => {});
+    return new PostgresSql(pool, `Optuna PostgreSQL database ${redact(parsed)}`);
+  }
+  throw new TunekitError(
+    'invalid_argument',
+    `storage URL ${JSON.stringify(url)} is not an Optuna one; use 'optuna+sqlite:./optuna.db' or 'optuna+postgres://user@host:5432/db'`,
+  );
+}
