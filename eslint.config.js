@@ -51,6 +51,7 @@ const PUBLIC = [
   'dashboard/index.js',
   'storage/sqlite/index.js',
   'storage/postgres/index.js',
+  'storage/optuna/index.js',
 ];
 const APPS = ['cli', 'dashboard', 'config'];
 
