@@ -79,3 +79,24 @@ describe('optuna storage: the schema check', () => {
     raw.close();
   });
 });
+
+describe('optuna storage: URLs', () => {
+  it('resolveStorage opens optuna+sqlite: and optuna+postgres:// URLs, and refuses other optuna+ forms', async () => {
+    const { resolveStorage } = await import('../resolve.js');
+    const { OptunaStorage } = await import('./index.js');
+    const sqlite = await resolveStorage(`optuna+sqlite:${freshPath()}`);
+    expect(sqlite).toBeInstanceOf(OptunaStorage);
+    await sqlite.close();
+    const db = await createTestDatabase('tunekit_optuna');
+    try {
+      for (const url of [`optuna+${db.url}`, `optuna+${db.url.replace(/^postgres:/, 'postgresql:')}`]) {
+        const pg = await resolveStorage(url);
+        expect(pg).toBeInstanceOf(OptunaStorage);
+        await pg.close();
+      }
+    } finally {
+      await db.drop();
+    }
+    expect((await errorOf(resolveStorage('optuna+mysql://x'))).code).toBe('invalid_argument');
+  });
+});
