@@ -40,7 +40,7 @@ async function connect(url: string, create: boolean, busyTimeoutMs: number): Pro
     const path = sqlitePath(url.slice('optuna+'.length));
     const [{ default: Database }, { SqliteSql }, { existsSync }, { resolve }] = await Promise.all([
       import('better-sqlite3'),
-      import('./sql.js'),
+      import('./sql-sqlite.js'),
       import('node:fs'),
       import('node:path'),
     ]);
@@ -63,7 +63,7 @@ async function connect(url: string, create: boolean, busyTimeoutMs: number): Pro
   if (/^optuna\+postgres(ql)?:\/\//.test(url)) {
     const [{ default: pg }, { PostgresSql }, { redact }] = await Promise.all([
       import('pg'),
-      import('./sql.js'),
+      import('./sql-postgres.js'),
       import('../postgres/errors.js'),
     ]);
     const parsed = new URL(url.slice('optuna+'.length));
