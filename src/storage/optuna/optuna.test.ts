@@ -80,6 +80,18 @@ describe('optuna storage: the schema check', () => {
   });
 });
 
+describe('optuna storage: what its schema cannot hold', () => {
+  it('refuses a fractional step, naming it, and writes nothing of that write', async () => {
+    const storage = await openOptunaStorage(`optuna+sqlite:${freshPath()}`);
+    const s = await storage.createStudy('steps', ['minimize']);
+    const t = (await storage.startTrial(s.id, 'w'))!;
+    const error = await errorOf(storage.writeTrial(t.id, { intermediateValues: { 1: 0.5, 1.5: 0.25 } }));
+    expect(error).toMatchObject({ code: 'invalid_argument', message: expect.stringContaining('step 1.5') });
+    expect((await storage.getTrial(t.id)).intermediateValues).toEqual({});
+    await storage.close();
+  });
+});
+
 describe('optuna storage: URLs', () => {
   it('resolveStorage opens optuna+sqlite: and optuna+postgres:// URLs, and refuses other optuna+ forms', async () => {
     const { resolveStorage } = await import('../resolve.js');

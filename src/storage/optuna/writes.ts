@@ -81,6 +81,11 @@ export async function setIntermediate(
   values: Readonly<Record<number, number>>,
 ): Promise<void> {
   for (const [step, value] of Object.entries(values)) {
+    if (!Number.isSafeInteger(Number(step)))
+      throw new TunekitError(
+        'invalid_argument',
+        `intermediate value at step ${step}: Optuna's schema keeps integer steps only; report at whole steps`,
+      );
     const [stored, type] = valueToStored(value);
     await tx.run(
       `INSERT INTO trial_intermediate_values (trial_id, step, intermediate_value, intermediate_value_type) VALUES (?, ?, ?, ?)
