@@ -38,21 +38,29 @@ async function connect(url: string, create: boolean, busyTimeoutMs: number): Pro
   if (url.startsWith('optuna+sqlite:')) {
     const { sqlitePath } = await import('../resolve.js');
     const path = sqlitePath(url.slice('optuna+'.length));
-    const [{ default: Database }, { SqliteSql }, { existsSync }, { resolve }] = await Promise.all([
-      import('better-sqlite3'),
-      import('./sql-sqlite.js'),
-      import('node:fs'),
-      import('node:path'),
-    ]);
+    const [{ default: Database }, { SqliteSql }, { existsSync, statSync }, { resolve }, { whenUnlocked }] =
+      await Promise.all([
+        import('better-sqlite3'),
+        import('./sql-sqlite.js'),
+        import('node:fs'),
+        import('node:path'),
+        import('../sqlite/open.js'),
+      ]);
     if (!create && !existsSync(path))
       throw new TunekitError('storage_unreachable', `no SQLite database at ${path}; nothing was created`);
-    // The file keeps the journal mode Optuna gave it (switching it to WAL is not tunekit's call) and, as
-    // Optuna leaves them, foreign keys unenforced.
-    let db: InstanceType<typeof Database>;
+    const isNew = !existsSync(path) || statSync(path).size === 0;
+    let db: InstanceType<typeof Database> | undefined;
     try {
-      // Absolute: the file's name is the key of its call queue (sql.ts).
+      // Absolute: the file's name is the key of its call queue (sql-sqlite.ts).
       db = new Database(resolve(path), { timeout: busyTimeoutMs });
+      // A file tunekit creates gets WAL, as its own files do (about 30 times the trials per second on the
+      // development machine: bench:optuna-storage); Python's sqlite3 reads and writes it as usual. A file
+      // Optuna made keeps the journal mode it has: changing it is its owner's call (docs/storage.md).
+      if (isNew) whenUnlocked(busyTimeoutMs, () => db!.pragma('journal_mode = WAL'));
+      // With WAL, NORMAL loses no committed data on a process crash; only a power loss may drop the last commits.
+      if (db.pragma('journal_mode', { simple: true }) === 'wal') db.pragma('synchronous = NORMAL');
     } catch (error) {
+      db?.close();
       throw new TunekitError(
         'storage_unreachable',
         `cannot open SQLite database ${path}: ${(error as Error).message}`,

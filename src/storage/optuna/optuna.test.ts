@@ -80,6 +80,28 @@ describe('optuna storage: the schema check', () => {
   });
 });
 
+describe('optuna storage: SQLite journal mode', () => {
+  it('gives a file it creates WAL, and leaves the journal mode of an existing file alone', async () => {
+    const mode = (path: string): unknown => {
+      const raw = new Database(path);
+      try {
+        return raw.pragma('journal_mode', { simple: true });
+      } finally {
+        raw.close();
+      }
+    };
+    const made = freshPath();
+    await (await openOptunaStorage(`optuna+sqlite:${made}`)).close();
+    expect(mode(made)).toBe('wal');
+    const existing = freshPath();
+    const raw = new Database(existing);
+    raw.exec('CREATE TABLE unrelated (x)');
+    raw.close();
+    await (await openOptunaStorage(`optuna+sqlite:${existing}`)).close();
+    expect(mode(existing)).toBe('delete');
+  });
+});
+
 describe('optuna storage: what its schema cannot hold', () => {
   it('refuses a fractional step, naming it, and writes nothing of that write', async () => {
     const storage = await openOptunaStorage(`optuna+sqlite:${freshPath()}`);
