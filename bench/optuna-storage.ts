@@ -1,7 +1,7 @@
 // npm run bench:optuna-storage — what Optuna's schema costs tunekit: trials per second of tunekit workers
 // on its own schema and on Optuna's (optuna+sqlite:, optuna+postgres://), beside Python Optuna 3.1 on the
 // same workload (bench/storage_optuna.py) when Debian's python3-optuna is installed. Short on purpose:
-// BENCH_TRIALS trials per run (default 400), 1 and 4 workers, 3 runs each, medians.
+// BENCH_TRIALS trials per run (default 400), 1 and 4 workers, BENCH_RUNS runs each (default 3), medians.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,7 +10,7 @@ import { createTestDatabase } from '../src/storage/postgres/testing/database.js'
 import { startWorkers } from './storage-workers.js';
 
 const TRIALS = Number(process.env.BENCH_TRIALS ?? 400);
-const RUNS = 3;
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const PYTHON = '/usr/bin/python3';
 const dir = mkdtempSync(join(tmpdir(), 'tunekit-bench-optuna-'));
 const hasOptuna = spawnSync(PYTHON, ['-c', 'import optuna, psycopg2']).status === 0;
