@@ -58,12 +58,14 @@ async function trialsPerSecond(url: string, form: Form, workers: number): Promis
   return TRIALS / ((performance.now() - t0) / 1000);
 }
 
+// BENCH_STORAGES=sqlite or =postgres runs one back end.
+const only = process.env.BENCH_STORAGES?.split(',');
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const forms: Form[] = hasOptuna
   ? ['tunekit schema', 'optuna schema', 'python optuna']
   : ['tunekit schema', 'optuna schema'];
 const rows: string[][] = [];
-for (const backend of ['sqlite', 'postgres'] as const)
+for (const backend of (['sqlite', 'postgres'] as const).filter((b) => !only || only.includes(b)))
   for (const workers of [1, 4]) {
     const medians: Partial<Record<Form, number>> = {};
     for (const form of forms) {
