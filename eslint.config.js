@@ -53,6 +53,7 @@ const PUBLIC = [
   'storage/postgres/index.js',
   'storage/indexeddb/index.js',
   'mcp/index.js',
+  'storage/optuna/index.js',
 ];
 const APPS = ['cli', 'dashboard', 'config'];
 

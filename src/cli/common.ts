@@ -9,7 +9,7 @@ import type { StudyStorage } from '../index.js';
 export const STORAGE = {
   type: 'string',
   value: 'URL',
-  description: `the storage: sqlite:FILE, postgres://... or memory: (default $${STORAGE_ENV}, else ${DEFAULT_STORAGE})`,
+  description: `the storage: sqlite:FILE, postgres://..., optuna+sqlite:FILE, optuna+postgres://... or memory: (default $${STORAGE_ENV}, else ${DEFAULT_STORAGE})`,
 } as const;
 
 /** --storage of commands that read a config file (tune, worker). */

@@ -149,18 +149,7 @@ export class InMemoryStorage implements StudyStorage {
   }
 
   async writeTrial(trialId: number, write: TrialWrite): Promise<void> {
-    const [userAttrs, samplerMemo] = [jsonCopy(write.userAttrs), jsonCopy(write.samplerMemo)];
-    const t = this.touch(trialId);
-    const params = write.params ?? [];
-    t.params = { ...t.params, ...Object.fromEntries(params.map((p) => [p.name, p.value])) };
-    t.distributions = {
-      ...t.distributions,
-      ...Object.fromEntries(params.map((p) => [p.name, structuredClone(p.distribution)])),
-    };
-    t.intermediateValues = { ...t.intermediateValues, ...write.intermediateValues };
-    t.userAttrs = { ...t.userAttrs, ...userAttrs };
-    t.samplerMemo = { ...t.samplerMemo, ...samplerMemo };
-    if (write.constraints) t.constraints = [...write.constraints];
+    applyTrialWrite(this.touch(trialId), write);
   }
 
   async heartbeat(trialId: number): Promise<void> {
@@ -282,4 +271,23 @@ export function waitingFields(t: NewWaitingTrial): Partial<Mutable<TrialRecord>>
     gridId: t.gridId ?? null,
     retryCount: t.retryCount ?? 0,
   });
+}
+
+/**
+ * A write to a running trial applied to its record in place, as `writeTrial` promises: params and
+ * intermediate values merge, attributes and memo merge key by key, constraints replace. The in-memory and
+ * IndexedDB storages keep whole records, so both apply writes here.
+ */
+export function applyTrialWrite(t: Mutable<TrialRecord>, write: TrialWrite): void {
+  const [userAttrs, samplerMemo] = [jsonCopy(write.userAttrs), jsonCopy(write.samplerMemo)];
+  const params = write.params ?? [];
+  t.params = { ...t.params, ...Object.fromEntries(params.map((p) => [p.name, p.value])) };
+  t.distributions = {
+    ...t.distributions,
+    ...Object.fromEntries(params.map((p) => [p.name, structuredClone(p.distribution)])),
+  };
+  t.intermediateValues = { ...t.intermediateValues, ...write.intermediateValues };
+  t.userAttrs = { ...t.userAttrs, ...userAttrs };
+  t.samplerMemo = { ...t.samplerMemo, ...samplerMemo };
+  if (write.constraints) t.constraints = [...write.constraints];
 }

@@ -26,6 +26,13 @@ export async function resolveStorage(
     )) as typeof import('./sqlite/index.js');
     return new SqliteStorage(path, { create: options.create ?? true });
   }
+  if (storage.startsWith('optuna+')) {
+    const { openOptunaStorage } = (await loadBackEnd(
+      './optuna/index.js',
+      storage,
+    )) as typeof import('./optuna/index.js');
+    return openOptunaStorage(storage, { create: options.create ?? true });
+  }
   if (/^postgres(ql)?:\/\//.test(storage)) {
     const { openPostgresStorage } = (await loadBackEnd(
       './postgres/index.js',
@@ -41,7 +48,8 @@ export async function resolveStorage(
   throw new TunekitError(
     'invalid_argument',
     `storage URL ${JSON.stringify(storage)} is not supported; use 'memory:', 'sqlite:./tunekit.db', 'indexeddb:NAME' (in a browser), ` +
-      `'postgres://user@host:5432/db' or pass a StudyStorage object`,
+      `'postgres://user@host:5432/db', 'optuna+sqlite:./optuna.db', 'optuna+postgres://user@host:5432/db' ` +
+      `(Optuna's own schema) or pass a StudyStorage object`,
   );
 }
 

@@ -1,5 +1,6 @@
 // `tunekit copy <study> --to URL`: copies a study with all its trials to another storage (e.g. a SQLite
-// file to PostgreSQL when a study outgrows one machine), optionally under a new name.
+// file to PostgreSQL when a study outgrows one machine, or between tunekit's schema and Optuna's with an
+// optuna+sqlite: or optuna+postgres:// URL on either side), optionally under a new name.
 import { copyStudy } from '../../index.js';
 import { defineCommand } from '../args.js';
 import { QUIET, STORAGE, STUDY, storageUrl, withStorage } from '../common.js';
@@ -12,7 +13,8 @@ export const copy = defineCommand({
     to: {
       type: 'string',
       value: 'URL',
-      description: 'the target storage, e.g. postgres://user@host:5432/db (created if needed)',
+      description:
+        'the target storage, e.g. postgres://user@host:5432/db, or optuna+sqlite:FILE for Optuna to read (created if needed)',
       required: true,
     },
     storage: { ...STORAGE, description: `the source storage (never created); ${STORAGE.description}` },

@@ -17,7 +17,7 @@ import type {
 } from '../../study/storage.js';
 import { isFinished, noBookkeeping } from '../../study/types.js';
 import type { Direction, StudyInfo, TrialRecord, TrialState } from '../../study/types.js';
-import { jsonCopy, waitingFields } from '../memory.js';
+import { applyTrialWrite, jsonCopy, waitingFields } from '../memory.js';
 import { asFailed } from '../stale.js';
 import { summarizeStudy } from '../summary.js';
 import { keyRange, openDatabase, request, transaction } from './idb.js';
@@ -169,18 +169,9 @@ export class IndexedDbStorage implements StudyStorage {
   }
 
   async writeTrial(trialId: number, write: TrialWrite): Promise<void> {
-    const [userAttrs, samplerMemo] = [jsonCopy(write.userAttrs), jsonCopy(write.samplerMemo)];
-    const params = write.params ?? [];
     await this.tx([TRIALS], 'readwrite', async (tx) => {
       const t = await unfinished(tx, trialId);
-      t.params = { ...t.params, ...Object.fromEntries(params.map((p) => [p.name, p.value])) };
-      t.distributions = {
-        ...t.distributions,
-        ...Object.fromEntries(params.map((p) => [p.name, structuredClone(p.distribution)])),
-      };
-      t.intermediateValues = { ...t.intermediateValues, ...write.intermediateValues };
-      t.userAttrs = { ...t.userAttrs, ...userAttrs };
-      t.samplerMemo = { ...t.samplerMemo, ...samplerMemo };
+      applyTrialWrite(t, write);
       // A write to a running trial counts as a heartbeat.
       if (t.state === 'running') t.heartbeatAt = Date.now();
       await request(tx.objectStore(TRIALS).put(t));
@@ -329,6 +320,7 @@ async function addTrial(
     distributions: {},
     intermediateValues: {},
     userAttrs: {},
+    constraints: null,
     ...noBookkeeping(),
     failReason: null,
     worker,
