@@ -206,13 +206,14 @@ describe('tunekit installed into another project', () => {
     expect(cli.stderr).toContain('[dependency_missing]');
   });
 
-  it('keeps tunekit-cli in step: the same version of tunekit, the drivers tunekit is tested with', () => {
+  it('keeps tunekit-cli in step: the same version of tunekit, the drivers and MCP SDK tunekit is tested with', () => {
     const cli = readManifest(join(root, 'packages', 'cli'));
     expect(cli.version).toBe(manifest.version);
     expect(cli.dependencies).toEqual({
       tunekit: manifest.version,
       'better-sqlite3': manifest.peerDependencies['better-sqlite3'],
       pg: manifest.peerDependencies.pg,
+      '@modelcontextprotocol/sdk': manifest.peerDependencies['@modelcontextprotocol/sdk'],
     });
     for (const driver of ['better-sqlite3', 'pg'])
       expect(manifest.devDependencies[driver], driver).toBe(manifest.peerDependencies[driver]);

@@ -38,9 +38,9 @@ async function connect(url: string, create: boolean, busyTimeoutMs: number): Pro
   if (url.startsWith('optuna+sqlite:')) {
     const { sqlitePath } = await import('../resolve.js');
     const path = sqlitePath(url.slice('optuna+'.length));
-    const [{ default: Database }, { SqliteSql }, { existsSync, statSync }, { resolve }, { whenUnlocked }] =
+    const [{ Database }, { SqliteSql }, { existsSync, statSync }, { resolve }, { whenUnlocked }] =
       await Promise.all([
-        import('better-sqlite3'),
+        import('../sqlite/driver.js'),
         import('./sql-sqlite.js'),
         import('node:fs'),
         import('node:path'),
@@ -52,7 +52,7 @@ async function connect(url: string, create: boolean, busyTimeoutMs: number): Pro
     let db: InstanceType<typeof Database> | undefined;
     try {
       // Absolute: the file's name is the key of its call queue (sql-sqlite.ts).
-      db = new Database(resolve(path), { timeout: busyTimeoutMs });
+      db = new Database(resolve(path), { readonly: false, timeout: busyTimeoutMs });
       // A file tunekit creates gets WAL, as its own files do (about 30 times the trials per second on the
       // development machine: bench:optuna-storage); Python's sqlite3 reads and writes it as usual. A file
       // Optuna made keeps the journal mode it has: changing it is its owner's call (docs/storage.md).
@@ -69,8 +69,8 @@ async function connect(url: string, create: boolean, busyTimeoutMs: number): Pro
     return new SqliteSql(db, `Optuna SQLite database ${path}`);
   }
   if (/^optuna\+postgres(ql)?:\/\//.test(url)) {
-    const [{ default: pg }, { PostgresSql }, { redact }] = await Promise.all([
-      import('pg'),
+    const [{ pg }, { PostgresSql }, { redact }] = await Promise.all([
+      import('../postgres/driver.js'),
       import('./sql-postgres.js'),
       import('../postgres/errors.js'),
     ]);

@@ -1,6 +1,6 @@
 // The Sql interface over a pg pool: a write transaction is READ COMMITTED with the row locks its statements
 // take (the study row FOR UPDATE, as Optuna's RDBStorage takes it), a read one REPEATABLE READ (one snapshot).
-import type pg from 'pg';
+import type { PgPool } from '../postgres/driver.js';
 import { TunekitError } from '../../errors.js';
 import { asStorageError } from '../postgres/errors.js';
 import type { Row, Sql } from './sql.js';
@@ -18,7 +18,7 @@ export class PostgresSql implements Sql {
   private opened = false;
 
   constructor(
-    private readonly pool: pg.Pool,
+    private readonly pool: PgPool,
     readonly where: string,
   ) {}
 

@@ -1,6 +1,6 @@
 // The Sql interface over better-sqlite3: a write transaction is BEGIN IMMEDIATE (the file's write lock,
 // which Optuna's own writes wait for), a read one BEGIN DEFERRED (one snapshot).
-import type Database from 'better-sqlite3';
+import type { SqliteDatabase, SqliteStatement } from '../sqlite/driver.js';
 import { asDiskError } from '../sqlite/open.js';
 import type { Row, Sql } from './sql.js';
 
@@ -13,12 +13,12 @@ const queues = new Map<string, Promise<unknown>>();
 
 export class SqliteSql implements Sql {
   readonly dialect = 'sqlite';
-  private readonly statements = new Map<string, Database.Statement>();
+  private readonly statements = new Map<string, SqliteStatement>();
   /** The same statements without queueing, for code already inside `serial` (a transaction's body). */
   private readonly direct: Sql;
 
   constructor(
-    private readonly db: Database.Database,
+    private readonly db: SqliteDatabase,
     readonly where: string,
   ) {
     this.direct = {
@@ -67,7 +67,7 @@ export class SqliteSql implements Sql {
     });
   }
 
-  private prepare(text: string): Database.Statement {
+  private prepare(text: string): SqliteStatement {
     let statement = this.statements.get(text);
     if (!statement) this.statements.set(text, (statement = this.db.prepare(text)));
     return statement;

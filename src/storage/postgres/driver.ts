@@ -19,6 +19,7 @@ export interface PgPoolClient extends PgClient {
 export interface PgPool {
   /** One statement on any idle connection; `name` makes the server keep its plan per connection. */
   query(config: { name?: string; text: string; values: unknown[] }): Promise<PgResult<unknown>>;
+  query<R = Record<string, unknown>>(text: string, values?: unknown[]): Promise<PgResult<R>>;
   connect(): Promise<PgPoolClient>;
   on(event: 'error', listener: (error: Error) => void): unknown;
   end(): Promise<void>;

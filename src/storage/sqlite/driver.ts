@@ -4,6 +4,8 @@ import { importDriver } from '../driver.js';
 
 /** A prepared statement; its rows come back as `unknown`, and each caller says what it selected. */
 export interface SqliteStatement {
+  /** Whether the statement returns rows (a SELECT, or a write with RETURNING). */
+  readonly reader: boolean;
   run(...params: unknown[]): { changes: number };
   get(...params: unknown[]): unknown;
   all(...params: unknown[]): unknown[];
@@ -12,9 +14,11 @@ export interface SqliteStatement {
 /** One connection to a database file. */
 export interface SqliteDatabase {
   readonly open: boolean;
+  readonly name: string;
+  readonly inTransaction: boolean;
   prepare(sql: string): SqliteStatement;
   exec(sql: string): unknown;
-  pragma(sql: string): unknown;
+  pragma(sql: string, options?: { simple: boolean }): unknown;
   /** `fn` as a transaction, run in BEGIN DEFERRED or BEGIN IMMEDIATE (the write lock taken up front). */
   transaction<T>(fn: () => T): { deferred(): T; immediate(): T };
   close(): unknown;
