@@ -35,7 +35,6 @@ import {
 const root = new URL('..', import.meta.url).pathname;
 const bin = join(root, 'dist/cli/main.js');
 const tsx = join(root, 'node_modules/tsx/dist/cli.mjs');
-const tsc = join(root, 'node_modules/typescript/bin/tsc');
 
 /** Commands of ```sh blocks that this test does not run, and why. Everything else runs. */
 const NOT_RUN: { pattern: RegExp; reason: string }[] = [
@@ -98,7 +97,7 @@ const pages = [...new Set(blocks.map((b) => b.page))];
 
 /** The consumer's project: every ```ts block as a file, tunekit and @types resolved through node_modules. */
 const project = mkdtempSync(join(tmpdir(), 'tunekit-docs-project-'));
-let typeErrors: Promise<Map<string, string[]>>;
+let typeErrors: Map<string, string[]>;
 let database: TestDatabase | undefined;
 const env: Record<string, string> = {};
 
@@ -125,7 +124,7 @@ beforeAll(async () => {
     }),
   );
   for (const block of blocks.filter((b) => b.lang === 'ts')) writeFileSync(join(project, blockFile(block)), block.text);
-  typeErrors = run(tsc, ['-p', project, '--pretty', 'false'], project, {}).then(parseTscOutput);
+  typeErrors = typeCheck();
   database = await createTestDatabase('tunekit_docs');
   env.DATABASE_URL = database.url;
 }, 120_000);
@@ -135,25 +134,34 @@ afterAll(async () => {
   rmSync(project, { recursive: true, force: true });
 });
 
-function parseTscOutput(r: Run): Map<string, string[]> {
+/** Each block's type errors, syntactic and semantic (tsc alone stops at the first file's syntax error). */
+function typeCheck(): Map<string, string[]> {
+  const config = ts.getParsedCommandLineOfConfigFile(join(project, 'tsconfig.json'), {}, {
+    ...ts.sys,
+    onUnRecoverableConfigFileDiagnostic: (d) => {
+      throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+    },
+  })!;
+  const program = ts.createProgram(config.fileNames, config.options);
   const errors = new Map<string, string[]>();
-  let last: string[] | undefined;
-  for (const line of r.stdout.split('\n')) {
-    const m = /^(.+?\.ts)\((\d+),(\d+)\): (error .*)$/.exec(line);
-    if (m) {
-      const file = m[1]!.split('/').at(-1)!;
-      last = errors.get(file) ?? [];
-      errors.set(file, last);
-      last.push(`line ${m[2]} of the block: ${m[4]}`);
-    } else if (line.startsWith(' ') && last) last[last.length - 1] += `\n${line}`;
-    else if (line.trim() !== '') errors.set('(project)', [...(errors.get('(project)') ?? []), line]);
+  const global = [...config.errors, ...program.getOptionsDiagnostics(), ...program.getGlobalDiagnostics()];
+  if (global.length > 0) errors.set('(project)', global.map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n')));
+  for (const file of config.fileNames) {
+    const source = program.getSourceFile(file)!;
+    const found = [...program.getSyntacticDiagnostics(source), ...program.getSemanticDiagnostics(source)];
+    errors.set(
+      file.split('/').at(-1)!,
+      found.map((d) => {
+        const line = d.start === undefined ? 0 : source.getLineAndCharacterOfPosition(d.start).line + 1;
+        return `line ${line} of the block: TS${d.code}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
+      }),
+    );
   }
-  if (r.code !== 0 && errors.size === 0) errors.set('(project)', [describeRun(r)]);
   return errors;
 }
 
 async function checkTs(block: CodeBlock, dir: string): Promise<void> {
-  const errors = await typeErrors;
+  const errors = typeErrors;
   expect(errors.get('(project)') ?? [], 'the docs project does not type-check').toEqual([]);
   expect(errors.get(blockFile(block)) ?? [], 'type errors').toEqual([]);
   if (typeOnly(block.text)) return;
