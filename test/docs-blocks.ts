@@ -28,7 +28,8 @@ export function extractBlocks(page: string, markdown: string): CodeBlock[] {
   lines.forEach((raw, i) => {
     const fence = /^( *)(`{3,}|~{3,})\s*([^`\s]*)/.exec(raw);
     if (!open) {
-      if (fence) open = { line: i + 1, lang: fence[3]!, fence: fence[2]!, indent: fence[1]!.length, body: [] };
+      if (fence)
+        open = { line: i + 1, lang: fence[3]!, fence: fence[2]!, indent: fence[1]!.length, body: [] };
       return;
     }
     if (fence && fence[2]!.startsWith(open.fence) && fence[3] === '') {

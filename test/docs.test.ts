@@ -12,8 +12,8 @@
 //   (stdout, then stderr); `...` on a line stands for any lines, `<name>` for any text within a line.
 //   An output ending in `[code]` means the exit code of that error code. Examples of output that is not a
 //   transcript (a log line, a grammar) are fenced ```text and not checked.
-// Blocks of one page run in order in one fresh directory (holding a copy of examples/), so a later block
-// may use what an earlier one created, as a reader following the page would.
+// Blocks of one page run in order in one fresh directory (an ES-module project with tunekit installed and
+// a copy of examples/), so a later block may use what an earlier one created, as a reader would.
 import { execFile } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -40,8 +40,14 @@ const tsx = join(root, 'node_modules/tsx/dist/cli.mjs');
 const NOT_RUN: { pattern: RegExp; reason: string }[] = [
   { pattern: /^npm install\b/, reason: 'installs packages; this test runs in the installed checkout' },
   { pattern: /^npm test\b/, reason: 'the whole suite, of which this test is a part' },
-  { pattern: /^npm run test:reliability/, reason: 'the reliability suites restart PostgreSQL and load the machine' },
-  { pattern: /^npm run demo\b/, reason: 'tunes on every core for ~20 s; test/cli.test.ts and bench:demo run it' },
+  {
+    pattern: /^npm run test:reliability/,
+    reason: 'the reliability suites restart PostgreSQL and load the machine',
+  },
+  {
+    pattern: /^npm run demo\b/,
+    reason: 'tunes on every core for ~20 s; test/cli.test.ts and bench:demo run it',
+  },
   { pattern: /^tunekit dashboard\b(?!.*--help)/, reason: 'serves until stopped; test/dashboard-cli.test.ts' },
   {
     pattern: /postgres:\/\/(?:[^@/\s]*@)?(?!127\.0\.0\.1|localhost)/,
@@ -123,7 +129,8 @@ beforeAll(async () => {
       include: ['*.ts'],
     }),
   );
-  for (const block of blocks.filter((b) => b.lang === 'ts')) writeFileSync(join(project, blockFile(block)), block.text);
+  for (const block of blocks.filter((b) => b.lang === 'ts'))
+    writeFileSync(join(project, blockFile(block)), block.text);
   typeErrors = typeCheck();
   database = await createTestDatabase('tunekit_docs');
   env.DATABASE_URL = database.url;
@@ -136,16 +143,24 @@ afterAll(async () => {
 
 /** Each block's type errors, syntactic and semantic (tsc alone stops at the first file's syntax error). */
 function typeCheck(): Map<string, string[]> {
-  const config = ts.getParsedCommandLineOfConfigFile(join(project, 'tsconfig.json'), {}, {
-    ...ts.sys,
-    onUnRecoverableConfigFileDiagnostic: (d) => {
-      throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+  const config = ts.getParsedCommandLineOfConfigFile(
+    join(project, 'tsconfig.json'),
+    {},
+    {
+      ...ts.sys,
+      onUnRecoverableConfigFileDiagnostic: (d) => {
+        throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+      },
     },
-  })!;
+  )!;
   const program = ts.createProgram(config.fileNames, config.options);
   const errors = new Map<string, string[]>();
   const global = [...config.errors, ...program.getOptionsDiagnostics(), ...program.getGlobalDiagnostics()];
-  if (global.length > 0) errors.set('(project)', global.map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n')));
+  if (global.length > 0)
+    errors.set(
+      '(project)',
+      global.map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n')),
+    );
   for (const file of config.fileNames) {
     const source = program.getSourceFile(file)!;
     const found = [...program.getSyntacticDiagnostics(source), ...program.getSemanticDiagnostics(source)];
@@ -192,10 +207,14 @@ async function checkSh(block: CodeBlock, dir: string): Promise<void> {
 async function checkTranscript(block: CodeBlock, dir: string): Promise<void> {
   for (const step of transcriptSteps(block.text)) {
     const [first, ...rest] = shellCommands(step.command);
-    if (!first?.tunekitArgs || rest.length > 0) throw new Error(`"${step.command}": a transcript runs one tunekit command`);
+    if (!first?.tunekitArgs || rest.length > 0)
+      throw new Error(`"${step.command}": a transcript runs one tunekit command`);
     const r = await run(bin, first.tunekitArgs, dir, env);
     const output = r.stdout + r.stderr;
-    expect(matchesTranscript(step.expected, output), `$ ${step.command}\nexpected:\n${step.expected}\ngot:\n${output}`).toBe(true);
+    expect(
+      matchesTranscript(step.expected, output),
+      `$ ${step.command}\nexpected:\n${step.expected}\ngot:\n${output}`,
+    ).toBe(true);
     const code = /\[([a-z_]+)\]\s*$/.exec(step.expected)?.[1];
     expect(r.code, `$ ${step.command}: exit code`).toBe(code ? EXIT.forCode(code as ErrorCode) : 0);
   }
@@ -203,7 +222,13 @@ async function checkTranscript(block: CodeBlock, dir: string): Promise<void> {
 
 describe.each(pages)('code blocks of %s', (page) => {
   const dir = mkdtempSync(join(tmpdir(), 'tunekit-docs-run-'));
-  beforeAll(() => cpSync(join(root, 'examples'), join(dir, 'examples'), { recursive: true }));
+  beforeAll(() => {
+    // A reader's project: tunekit installed, ES modules, and the repository's examples at hand.
+    cpSync(join(root, 'examples'), join(dir, 'examples'), { recursive: true });
+    mkdirSync(join(dir, 'node_modules'));
+    symlinkSync(root, join(dir, 'node_modules', 'tunekit'));
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module', private: true }));
+  });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   for (const block of blocks.filter((b) => b.page === page)) {
@@ -214,7 +239,9 @@ describe.each(pages)('code blocks of %s', (page) => {
       else if (block.lang === 'sh') await checkSh(block, dir);
       else if (block.lang === '') await checkTranscript(block, dir);
       else if (block.lang !== 'text')
-        throw new Error(`no rule for \`\`\`${block.lang} blocks: add one to test/docs.test.ts, or fence it \`\`\`text`);
+        throw new Error(
+          `no rule for \`\`\`${block.lang} blocks: add one to test/docs.test.ts, or fence it \`\`\`text`,
+        );
     });
   }
 });
