@@ -78,7 +78,7 @@ function run(file: string, args: string[], cwd: string, env: Record<string, stri
 }
 
 function childEnv(): NodeJS.ProcessEnv {
-  const env = { ...process.env, NO_COLOR: '1' };
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
   delete env.TUNEKIT_STORAGE; // the docs' commands name their storage, or mean the default
   delete env.FORCE_COLOR;
   return env;
