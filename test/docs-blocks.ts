@@ -28,7 +28,9 @@ export function extractBlocks(page: string, markdown: string): CodeBlock[] {
   lines.forEach((raw, i) => {
     const fence = /^( *)(`{3,}|~{3,})\s*([^`\s]*)/.exec(raw);
     if (!open) {
-      if (fence)
+      // As in CommonMark, a backtick fence's info string holds no backtick (```` ```ts ```` is inline code).
+      const inline = fence?.[2]!.startsWith('`') && raw.slice(fence[0].length).includes('`');
+      if (fence && !inline)
         open = { line: i + 1, lang: fence[3]!, fence: fence[2]!, indent: fence[1]!.length, body: [] };
       return;
     }
