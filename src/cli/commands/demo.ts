@@ -24,7 +24,7 @@ export function demoConfig(name: string, storage: string, trials: number, seed: 
       learning_rate: { type: 'float', low: 1e-4, high: 0.1, log: true },
       optimizer: { type: 'categorical', choices: ['adam', 'momentum', 'rmsprop'] },
       layers: { type: 'int', low: 1, high: 3 },
-      units: { type: 'int', low: 16, high: 256, log: true },
+      units: { type: 'int', low: 16, high: 128, log: true },
       activation: { type: 'categorical', choices: ['relu', 'tanh', 'gelu'] },
       dropout: { type: 'float', low: 0, high: 0.5 },
       batch_size: { type: 'categorical', choices: [32, 64, 128, 'full'] },
@@ -43,7 +43,7 @@ export function demoConfig(name: string, storage: string, trials: number, seed: 
           },
         },
         fit: {
-          epochs: 20,
+          epochs: 15,
           batchSize: '$batch_size',
           optimizer: { kind: '$optimizer', lr: '$learning_rate' },
           penalty: { l2: '$l2' },
