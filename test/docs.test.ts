@@ -49,7 +49,10 @@ const NOT_RUN: { pattern: RegExp; reason: string }[] = [
     reason: 'tunes on every core; test/cli.test.ts and bench:demo run it',
   },
   { pattern: /^tunekit dashboard\b(?!.*--help)/, reason: 'serves until stopped; test/dashboard-cli.test.ts' },
-  { pattern: /^tunekit mcp\b(?!.*--help)/, reason: 'serves an agent until stopped; test/mcp.test.ts drives it' },
+  {
+    pattern: /^tunekit mcp\b(?!.*--help)/,
+    reason: 'serves an agent until stopped; test/mcp.test.ts drives it',
+  },
   {
     pattern: /postgres:\/\/(?:[^@/\s]*@)?(?!127\.0\.0\.1|localhost)/,
     reason: 'a PostgreSQL server on another host',
