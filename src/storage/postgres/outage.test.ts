@@ -1,11 +1,11 @@
 // A worker rides through a lost connection to PostgreSQL. The outage is real: the client talks to the real
 // server through a TCP relay that the test cuts (every open connection dropped, new ones refused) and then
 // opens again, the way a server restart or a network blip looks from the worker.
-import net from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createStudy } from '../../create-study.js';
 import { isTunekitError } from '../../errors.js';
 import type { Trial } from '../../study/trial.js';
+import { Relay } from '../testing/relay.js';
 import { ADMIN_URL, createTestDatabase, serverReachable } from './testing/database.js';
 import type { TestDatabase } from './testing/database.js';
 
@@ -15,41 +15,11 @@ afterAll(async () => {
   await Promise.all(databases.map((db) => db.drop()));
 });
 
-/** Relays connections on a local port to the PostgreSQL server, until cut. */
-class Relay {
-  private server: net.Server | null = null;
-  private readonly sockets = new Set<net.Socket>();
-  port = 0;
-
-  async open(): Promise<void> {
-    const target = new URL(ADMIN_URL);
-    this.server = net.createServer((client) => {
-      const upstream = net.connect(Number(target.port || 5432), target.hostname);
-      for (const socket of [client, upstream]) {
-        this.sockets.add(socket);
-        socket.on('close', () => this.sockets.delete(socket));
-        socket.on('error', () => {});
-      }
-      client.pipe(upstream).pipe(client);
-    });
-    await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', resolve));
-    this.port = (this.server.address() as net.AddressInfo).port;
-  }
-
-  cut(): void {
-    this.server?.close();
-    this.server = null;
-    for (const socket of this.sockets) socket.destroy();
-  }
-}
-
 async function throughRelay(relay: Relay): Promise<string> {
   const db = await createTestDatabase('tunekit_outage');
   databases.push(db);
   await relay.open();
-  const url = new URL(db.url);
-  url.port = String(relay.port);
-  return url.toString();
+  return relay.url(db.url);
 }
 
 const objective = (relay: Relay, cutAt: number, downMs: number) => {
@@ -69,7 +39,7 @@ const objective = (relay: Relay, cutAt: number, downMs: number) => {
 
 describe.skipIf(!reachable)('PostgreSQL connection lost under a running study', () => {
   it('optimize waits for the server, goes on, and leaves the interrupted trial to the stale check', async () => {
-    const relay = new Relay();
+    const relay = Relay.to(ADMIN_URL);
     const url = await throughRelay(relay);
     // The grace period outlasts the outage, so the interrupted trial is still running when optimize returns.
     const study = await createStudy({
@@ -100,7 +70,7 @@ describe.skipIf(!reachable)('PostgreSQL connection lost under a running study', 
   });
 
   it('gives up with storage_unreachable once storageOutageMs has passed', async () => {
-    const relay = new Relay();
+    const relay = Relay.to(ADMIN_URL);
     const url = await throughRelay(relay);
     const study = await createStudy({
       storage: url,
