@@ -91,7 +91,7 @@ export async function optimize<S>(
 
   /** Finishes a trial, starting the next in the same write when nothing must run between the two. */
   const finish = async (trial: Trial, result: TellResult, failReason?: string): Promise<Settled> => {
-    if (runner.separateStarts || !budget.allowsAnother() || callbacks.length > 0 || budget.pollDue())
+    if (runner.separateStarts || !budget.allowsAnother() || callbacks.length > 0)
       return runner.finish(trial, result, failReason);
     budget.take();
     let next: StartOptions;
@@ -133,7 +133,7 @@ export async function optimize<S>(
         outages = 0;
         pending = settled.started;
         for (const callback of callbacks) await callback(runner.study, settled.record);
-        if (pending === undefined && (await budget.stopAsked())) budget.halt();
+        if (budget.stopSeen()) budget.halt();
       } catch (error) {
         if (!isDisconnect(error) || ++outages > MAX_OUTAGES_IN_A_ROW) throw error;
         // Storage answers again (the guard waited for it), but whether the last write arrived is unknown:
@@ -156,7 +156,11 @@ export async function optimize<S>(
   if (failure) throw failure.reason;
 }
 
-/** This call's limits: trials started, time, stop requests from this process or any other. */
+/**
+ * This call's limits: trials started, time, stop requests from this process or any other. Other processes'
+ * requests are looked up in the background, at most once a second, so no trial waits for the lookup; a
+ * worker sees a request within about a second and then starts no trial but one it had already started.
+ */
 class Budget {
   private readonly nTrials: number;
   private readonly deadline: number;
@@ -164,6 +168,8 @@ class Budget {
   private halted = false;
   private lastStopCheck = Date.now();
   private stopsAtStart = 0;
+  private stopsSeen = 0;
+  private looking = false;
 
   constructor(
     options: { nTrials?: number; timeoutMs?: number },
@@ -177,13 +183,17 @@ class Budget {
 
   /** Notes the stop requests made before this call, so only later ones stop it. */
   async begin(): Promise<void> {
-    this.stopsAtStart = await this.runner.stopRequests();
+    this.stopsAtStart = this.stopsSeen = await this.runner.stopRequests();
     this.lastStopCheck = Date.now();
   }
 
   allowsAnother(): boolean {
     return (
-      !this.halted && !this.runner.stopped() && this.started < this.nTrials && Date.now() < this.deadline
+      !this.halted &&
+      !this.runner.stopped() &&
+      !this.stopSeen() &&
+      this.started < this.nTrials &&
+      Date.now() < this.deadline
     );
   }
 
@@ -199,16 +209,22 @@ class Budget {
     this.halted = true;
   }
 
-  /** A look at the study's stop requests is due: nothing may start in the same write as a finish. */
-  pollDue(): boolean {
-    return Date.now() - this.lastStopCheck >= STOP_POLL_MS;
-  }
-
-  /** Whether any process asked the study to stop since this call began (looked up at most once a second). */
-  async stopAsked(): Promise<boolean> {
-    if (!this.pollDue()) return false;
-    this.lastStopCheck = Date.now();
-    return (await this.runner.stopRequests()) !== this.stopsAtStart;
+  /** Whether a stop was requested since this call began, as last looked up; starts a lookup when one is due. */
+  stopSeen(): boolean {
+    if (!this.looking && Date.now() - this.lastStopCheck >= STOP_POLL_MS) {
+      this.looking = true;
+      this.lastStopCheck = Date.now();
+      this.runner
+        .stopRequests()
+        .then(
+          (n) => (this.stopsSeen = n),
+          // A lookup that failed (storage down) is made again a second later; the trials' own storage
+          // calls report the outage.
+          () => {},
+        )
+        .finally(() => (this.looking = false));
+    }
+    return this.stopsSeen !== this.stopsAtStart;
   }
 }
 

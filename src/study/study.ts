@@ -3,8 +3,9 @@
 import { TunekitError, isTunekitError } from '../errors.js';
 import { validateDistribution } from '../search-space/index.js';
 import type { Distribution, ParamValue } from '../search-space/index.js';
-import { OutageGuard } from '../storage/outage.js';
+import { OutageGuard, isDisconnect } from '../storage/outage.js';
 import { bestOf, paretoFront } from './pareto.js';
+import { nopPruner } from './pruner.js';
 import type { Pruner } from './pruner.js';
 import { Heartbeat } from './heartbeat.js';
 import { trialFinished } from './logger.js';
@@ -14,7 +15,7 @@ import type { Logger } from './logger.js';
 import type { Sampler, SamplerContext } from './sampler.js';
 import { ReproducibleHistory, checkReproducible } from './reproducible.js';
 import type { Placed, ReproducibleOptions } from './reproducible.js';
-import { TrialSnapshot } from './snapshot.js';
+import { ReadAhead, TrialSnapshot, fixedHistory } from './snapshot.js';
 import { requestStop, stopRequests } from './stop.js';
 import type { StartOptions, StudyStorage, TrialQuery, TrialResult } from './storage.js';
 import { describeError, optimize as runOptimize } from './optimize.js';
@@ -29,7 +30,7 @@ import { addTrials, enqueueTrial } from './add-trial.js';
 import type { NewTrial } from './add-trial.js';
 import { trialResult } from './result.js';
 import { Trial, toJson } from './trial.js';
-import { isFeasible } from './types.js';
+import { isFeasible, isFinished } from './types.js';
 import type { Direction, JsonValue, StudyInfo, TrialRecord } from './types.js';
 
 export type { CatchRule, Objective, ObjectiveResult, TellResult } from './optimize.js';
@@ -68,6 +69,10 @@ export class Study {
   /** The best complete trial this process has seen (single objective), for the log line. */
   private bestSeen: TrialRecord | null = null;
   private stopRequested = false;
+  /** Whether an objective in this process asked the pruner (then trials read the history ahead for it). */
+  private askedPruner = false;
+  /** Trials this process finished that the last history read may predate, by id (kept while pruning). */
+  private finishedHere = new Map<number, TrialRecord>();
   /** Null unless the study runs reproducibly. */
   private readonly reproducible: ReproducibleHistory | null;
 
@@ -186,7 +191,11 @@ export class Study {
     try {
       const placed = this.reproducible && (await this.reproducible.place(record));
       const seen = placed ? placed.dress(record) : record;
-      const view = this.sampler.ignoresHistory ? null : await this.samplerView(seen, placed);
+      // The study as the sampler sees it. For a sampler that ignores history it is read in the background,
+      // for the pruner, once this process's objective has asked the pruner anything.
+      const readAhead = this.askedPruner && this.pruner !== nopPruner;
+      const loaded = placed || (this.sampler.ignoresHistory && !readAhead) ? null : this.snapshot.load();
+      const view = this.sampler.ignoresHistory ? null : await this.samplerView(seen, placed, loaded);
       const context: SamplerContext = {
         study: this.info,
         get trials() {
@@ -208,10 +217,17 @@ export class Study {
         study: this.info,
         context,
         relative,
-        loadTrials: placed
-          ? async () => [...placed.history, placed.dress(await this.storage.getTrial(record.id))]
-          : () => this.snapshot.load(),
-        markFirstWrite: placed !== null,
+        history: placed
+          ? fixedHistory(placed.history)
+          : new ReadAhead(
+              () => {
+                this.askedPruner = true;
+                return this.snapshot.load();
+              },
+              loaded,
+              (read) => this.upToDate(read),
+            ),
+        ...(placed ? { dress: placed.dress, markFirstWrite: true } : {}),
       });
       this.live.set(record.number, { trial, context });
       return trial;
@@ -251,16 +267,20 @@ export class Study {
     const live = this.live.get(number);
     let writeError: unknown = null;
     if (live) await live.trial.flush().catch((error: unknown) => (writeError = error));
+    // A write that lost its connection may or may not have arrived: the trial is given up, not finished
+    // (optimize leaves it to the stale-trial check), as when the objective itself saw the lost write.
+    if (isDisconnect(writeError)) throw writeError;
     const id = live?.trial.id ?? (await this.trialByNumber(number)).id;
     const outcome =
       writeError !== null
         ? ({ state: 'fail', failReason: `could not store the trial: ${describeError(writeError)}` } as const)
-        : await this.outcome(id, result, failReason);
+        : await this.outcome(id, result, failReason, live?.trial.intermediateValues);
     const settled: Settled = await this.storage
       .finishTrial(id, outcome, next && { worker: this.worker, options: next })
       .then(({ finished, started }) => ({ record: finished, started }))
       .finally(() => this.heartbeat.untrack(id));
     this.live.delete(number);
+    if (this.askedPruner) this.finishedHere.set(settled.record.id, settled.record);
     this.logFinished(settled.record);
     try {
       if (live) await this.sampler.afterTrial?.(live.context, settled.record);
@@ -458,11 +478,34 @@ export class Study {
   }
 
   /** The trials the sampler may model for a trial that just started. */
-  private async samplerView(record: TrialRecord, placed: Placed | null): Promise<readonly TrialRecord[]> {
-    const all = placed ? [...placed.history, record] : await this.snapshot.load();
+  private async samplerView(
+    record: TrialRecord,
+    placed: Placed | null,
+    loaded: Promise<readonly TrialRecord[]> | null,
+  ): Promise<readonly TrialRecord[]> {
+    const all = placed ? [...placed.history, record] : await (loaded ?? this.snapshot.load());
     if (this.log && this.info.directions.length === 1) this.bestSeen = bestOf(all, this.info.directions[0]!);
     // A pruner may choose what the sampler models (Hyperband: the trial's bracket, or one rung's values).
     return this.pruner.samplerView ? this.pruner.samplerView({ study: this.info, trials: all }, record) : all;
+  }
+
+  /**
+   * A history read brought up to date with what this process did since it was made: its live trials as they
+   * are now and the trials it finished. With one process, a decision so sees exactly what a fresh read
+   * would; other processes' trials are as of the read.
+   */
+  private upToDate(read: readonly TrialRecord[]): readonly TrialRecord[] {
+    const mine = new Map(this.finishedHere);
+    for (const { trial } of this.live.values()) mine.set(trial.id, trial.asStored());
+    if (mine.size === 0) return read;
+    const trials = read.map((t) => {
+      const newer = mine.get(t.id);
+      mine.delete(t.id);
+      // A finished trial the read already holds is immutable: nothing left to bring up to date.
+      if (isFinished(t.state)) this.finishedHere.delete(t.id);
+      return newer ?? t;
+    });
+    return mine.size === 0 ? trials : [...trials, ...mine.values()].sort((a, b) => a.number - b.number);
   }
 
   /** One log line per finished trial, naming the best trial this process has seen. */
@@ -481,9 +524,15 @@ export class Study {
     return record;
   }
 
-  private async outcome(trialId: number, result: TellResult, failReason?: string): Promise<TrialResult> {
-    // Only a pruned trial needs what it reported: its last value is kept.
-    const reported = result === 'pruned' ? (await this.storage.getTrial(trialId)).intermediateValues : {};
+  private async outcome(
+    trialId: number,
+    result: TellResult,
+    failReason?: string,
+    known?: Readonly<Record<number, number>>,
+  ): Promise<TrialResult> {
+    // Only a pruned trial needs what it reported: its last value is kept. A live trial knows its values.
+    const reported =
+      result !== 'pruned' ? {} : (known ?? (await this.storage.getTrial(trialId)).intermediateValues);
     return trialResult(result, this.info.directions.length, reported, failReason);
   }
 }

@@ -1,7 +1,7 @@
 // A running trial, define-by-run: the objective asks for hyperparameters as it goes (`suggest*`), reports
-// intermediate values and asks whether to stop. Suggestions are synchronous; their storage writes are
-// queued in order and flushed before anything that reads storage (shouldPrune, tell). Writes the objective
-// makes in one go (its suggestions, then a report) reach storage together, in one write.
+// intermediate values and asks whether to stop. Storage writes are queued in order and sent in the background,
+// so a worker far from its database does not wait a round trip per report; writes the objective makes in one
+// go (its suggestions, then a report) reach storage together, in one write. The trial's end waits for them.
 import { TrialPruned, TunekitError } from '../errors.js';
 import {
   categoricalDistribution,
@@ -26,10 +26,24 @@ export interface TrialDeps {
   readonly study: StudyInfo;
   readonly context: SamplerContext;
   readonly relative: RelativeSample | null;
-  /** Loads a fresh snapshot of the study's trials (for pruning decisions). */
-  readonly loadTrials: () => Promise<readonly TrialRecord[]>;
+  /** The other trials the pruner judges this one against (see PruneHistory). */
+  readonly history: PruneHistory;
+  /** The trial as the pruner sees it (reproducible mode numbers it by its place); identity by default. */
+  readonly dress?: (self: TrialRecord) => TrialRecord;
   /** Reproducible mode: the first write names the params it carries (what other trials' placeholders show). */
   readonly markFirstWrite?: boolean;
+}
+
+/**
+ * The study's trials for pruning decisions. `latest` gives the newest read at hand, waiting only for a read
+ * in flight, brought up to date with what this process did since (see Study); `refresh` starts the next read
+ * in the background. A trial refreshes after each decision, so its next decision sees other processes' trials
+ * as they were at most one report earlier, and a worker far from its storage does not wait a round trip per
+ * decision: the read overlaps the training between two reports.
+ */
+export interface PruneHistory {
+  latest(): Promise<readonly TrialRecord[]>;
+  refresh(): void;
 }
 
 export class Trial {
@@ -48,7 +62,7 @@ export class Trial {
   private sentOnce = false;
 
   constructor(
-    record: TrialRecord,
+    private readonly record: TrialRecord,
     private readonly deps: TrialDeps,
   ) {
     this.id = record.id;
@@ -121,7 +135,11 @@ export class Trial {
     return value;
   }
 
-  /** Records an intermediate value (e.g. validation loss after an epoch). A step is reported once. */
+  /**
+   * Records an intermediate value (e.g. validation loss after an epoch). A step is reported once. Resolves
+   * once the value is queued: it reaches storage in the background, and before the trial finishes; a write
+   * that failed is thrown by the next report, `shouldPrune` or the trial's end (`flush` waits for storage).
+   */
   report(value: number, step: number): Promise<void> {
     if (typeof value !== 'number')
       throw new TunekitError('invalid_argument', `report: value must be a number, got ${typeof value}`);
@@ -131,21 +149,51 @@ export class Trial {
         'invalid_argument',
         `report: step must be a non-negative integer below 2^53, got ${String(step)}`,
       );
-    if (this.reported.has(step)) return this.flush();
-    // -0 is stored as 0 (JSON has no -0): the same value on every storage.
-    if (Object.is(value, -0)) value = 0;
-    this.reported.set(step, value);
-    this.queue().intermediateValues[step] = value;
-    return this.flush();
+    if (!this.reported.has(step)) {
+      // -0 is stored as 0 (JSON has no -0): the same value on every storage.
+      if (Object.is(value, -0)) value = 0;
+      this.reported.set(step, value);
+      this.queue().intermediateValues[step] = value;
+    }
+    return this.raiseWriteError();
   }
 
-  /** Asks the study's pruner whether this trial should stop, given what it reported so far. */
+  /**
+   * Asks the study's pruner whether this trial should stop, given what it reported so far, against the
+   * study's other trials as read at most one report earlier (see PruneHistory).
+   */
   async shouldPrune(): Promise<boolean> {
-    await this.flush();
+    await this.raiseWriteError();
     if (this.reported.size === 0) return false;
-    const trials = await this.deps.loadTrials();
-    const self = trials.find((t) => t.id === this.id) ?? (await this.deps.storage.getTrial(this.id));
-    return this.deps.pruner.prune({ study: this.deps.study, trials }, self);
+    const self = this.dressed();
+    const history = await this.deps.history.latest();
+    // This trial as it is now, in its place in the history (or last, if the read predates it).
+    const trials = history.some((t) => t.id === this.id)
+      ? history.map((t) => (t.id === this.id ? self : t))
+      : [...history, self];
+    try {
+      return await this.deps.pruner.prune({ study: this.deps.study, trials }, self);
+    } finally {
+      this.deps.history.refresh();
+    }
+  }
+
+  /** The trial as the pruner sees it: as stored once its queued writes land, dressed in reproducible mode. */
+  private dressed(): TrialRecord {
+    const record = this.asStored();
+    return this.deps.dress ? this.deps.dress(record) : record;
+  }
+
+  /** The trial's record as storage will hold it once the queued writes land. */
+  asStored(): TrialRecord {
+    return {
+      ...this.record,
+      params: this.params,
+      distributions: this.distributions,
+      intermediateValues: this.intermediateValues,
+      userAttrs: this.userAttrs,
+      constraints: this.constraints,
+    };
   }
 
   /** Stops the objective as pruned (throws TrialPruned). */
@@ -188,11 +236,15 @@ export class Trial {
   /** Waits until every queued write reached storage; rethrows the first write error. */
   async flush(): Promise<void> {
     await this.pending;
-    if (this.writeError !== null) {
-      const error = this.writeError;
-      this.writeError = null;
-      throw error;
-    }
+    return this.raiseWriteError();
+  }
+
+  /** Rethrows (once) the error of a queued write that failed, without waiting for the writes in flight. */
+  private raiseWriteError(): Promise<void> {
+    if (this.writeError === null) return Promise.resolve();
+    const error = this.writeError;
+    this.writeError = null;
+    return Promise.reject(error);
   }
 
   private choose(name: string, distribution: Distribution): ParamValue {

@@ -1,0 +1,227 @@
+// bench:scale's measuring parts: start W workers (tunekit's scale-worker fixture, or Optuna's script) in
+// processes of at most PER_PROCESS workers, release them together, and collect what each worker spent
+// training and waiting; meanwhile sample what the PostgreSQL server was doing.
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import pg from 'pg';
+import { ADMIN_URL } from '../src/storage/postgres/testing/database.js';
+import type { ScaleWorkerArgs, WorkerStats } from '../test/fixtures/scale-worker.js';
+
+const FIXTURE = join(import.meta.dirname, '..', 'test', 'fixtures', 'scale-worker.ts');
+const OPTUNA = join(import.meta.dirname, 'scale_optuna.py');
+export const PYTHON = '/usr/bin/python3';
+const PER_PROCESS = 16;
+
+export interface Workload {
+  workers: number;
+  trialMs: number;
+  reports: number;
+  trialsPerWorker: number;
+}
+
+/** What the workers did: elapsed from go to the last trial, and each worker's trials, wall and train time. */
+export interface Run {
+  elapsedMs: number;
+  trials: number;
+  wallMs: number;
+  trainMs: number;
+  errors: string[];
+}
+
+interface Launched {
+  go(): Promise<Run>;
+  kill(): void;
+}
+
+/** Spawns the processes; resolves once every worker is connected and waiting. */
+async function launch(
+  commands: Array<{ cmd: string; args: string[] }>,
+  readStats: (
+    done: Record<string, unknown>,
+  ) => Array<{ trials: number; wallMs: number; trainMs: number; error?: string }>,
+): Promise<Launched> {
+  const children = commands.map(({ cmd, args }) => {
+    const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
+    const lines = createInterface({ input: child.stdout! });
+    const events: Record<string, unknown>[] = [];
+    const waiters: Array<() => void> = [];
+    lines.on('line', (line) => {
+      if (!line.startsWith('{')) return;
+      events.push(JSON.parse(line) as Record<string, unknown>);
+      waiters.splice(0).forEach((w) => w());
+    });
+    const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+    void exited.then(() => waiters.splice(0).forEach((w) => w()));
+    const next = async (kind: string): Promise<Record<string, unknown>> => {
+      for (;;) {
+        const found = events.find((e) => e.event === kind);
+        if (found) return found;
+        if (child.exitCode !== null || child.signalCode !== null)
+          throw new Error(
+            `worker process exited before "${kind}": ${stderr.trim().split('\n').slice(-3).join(' | ')}`,
+          );
+        await new Promise<void>((w) => waiters.push(w));
+      }
+    };
+    return { child, next };
+  });
+  try {
+    await Promise.all(children.map((c) => c.next('ready')));
+  } catch (error) {
+    for (const c of children) c.child.kill('SIGKILL');
+    throw error;
+  }
+  return {
+    kill: () => children.forEach((c) => c.child.kill('SIGKILL')),
+    go: async () => {
+      for (const c of children) c.child.stdin!.write('go\n');
+      const stats = (await Promise.all(children.map((c) => c.next('done')))).flatMap(readStats);
+      return {
+        elapsedMs: Math.max(...stats.map((s) => s.wallMs)),
+        trials: sum(stats.map((s) => s.trials)),
+        wallMs: sum(stats.map((s) => s.wallMs)),
+        trainMs: sum(stats.map((s) => s.trainMs)),
+        errors: stats.flatMap((s) => (s.error ? [s.error] : [])),
+      };
+    },
+  };
+}
+
+function split(workers: number): number[] {
+  const sizes: number[] = [];
+  for (let left = workers; left > 0; left -= PER_PROCESS) sizes.push(Math.min(PER_PROCESS, left));
+  return sizes;
+}
+
+export function launchTunekit(
+  url: string,
+  study: string,
+  load: Workload,
+  extra: Partial<ScaleWorkerArgs> = {},
+): Promise<Launched> {
+  const commands = split(load.workers).map((workers, p) => {
+    const args: ScaleWorkerArgs = {
+      storages: [url],
+      study,
+      workers,
+      prefix: `p${p}`,
+      trialMs: load.trialMs,
+      reports: load.reports,
+      nTrials: load.trialsPerWorker,
+      waitForGo: true,
+      ...extra,
+    };
+    return { cmd: process.execPath, args: ['--import', 'tsx', FIXTURE, JSON.stringify(args)] };
+  });
+  return launch(commands, (done) => done.stats as WorkerStats[]);
+}
+
+export function launchOptuna(url: string, study: string, load: Workload): Promise<Launched> {
+  const commands = split(load.workers).map((workers) => ({
+    cmd: PYTHON,
+    args: [
+      OPTUNA,
+      url,
+      study,
+      String(workers),
+      String(load.trialMs),
+      String(load.reports),
+      String(load.trialsPerWorker),
+    ],
+  }));
+  return launch(commands, (done) =>
+    (done.stats as Array<{ trials: number; wall_s: number; train_s: number }>).map((s) => ({
+      trials: s.trials,
+      wallMs: s.wall_s * 1000,
+      trainMs: s.train_s * 1000,
+    })),
+  );
+}
+
+/** What the server did during a run, for the database `db`. */
+export interface ServerEvidence {
+  /** Most connections to the database seen at once. */
+  maxConnections: number;
+  /** Mean backends running a statement (not idle). */
+  meanActive: number;
+  /** Share of active-backend samples per wait ("running" when not waiting). */
+  waits: Record<string, number>;
+  commitsPerS: number;
+  walSyncsPerS: number | null;
+  /** Machine cores busy, 0..1 (all processes: workers, relay and server share the cores). */
+  cpuBusy: number;
+}
+
+export async function watchServer(db: string): Promise<{ stop(): Promise<ServerEvidence> }> {
+  const client = new pg.Client({ connectionString: ADMIN_URL });
+  await client.connect();
+  const counters = async () => {
+    const { rows } = await client.query<{ commits: string; syncs: string | null }>(
+      `SELECT (SELECT xact_commit FROM pg_stat_database WHERE datname = $1) AS commits,
+              (SELECT wal_sync FROM pg_stat_wal) AS syncs`,
+      [db],
+    );
+    return {
+      commits: Number(rows[0]!.commits),
+      syncs: rows[0]!.syncs === null ? null : Number(rows[0]!.syncs),
+      at: performance.now(),
+      cpu: cpuTicks(),
+    };
+  };
+  const before = await counters();
+  let maxConnections = 0;
+  let activeSamples = 0;
+  let samples = 0;
+  const waits: Record<string, number> = {};
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const { rows } = await client.query<{ state: string | null; wait: string | null }>(
+        `SELECT state, wait_event_type || ':' || wait_event AS wait FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`,
+        [db],
+      );
+      samples++;
+      maxConnections = Math.max(maxConnections, rows.length);
+      for (const r of rows) {
+        if (r.state !== 'active') continue;
+        activeSamples++;
+        const what = r.wait ?? 'running';
+        waits[what] = (waits[what] ?? 0) + 1;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  })();
+  return {
+    stop: async () => {
+      running = false;
+      await loop;
+      const after = await counters();
+      await client.end();
+      const seconds = (after.at - before.at) / 1000;
+      const active = Object.values(waits).reduce((a, b) => a + b, 0) || 1;
+      return {
+        maxConnections,
+        meanActive: activeSamples / Math.max(1, samples),
+        waits: Object.fromEntries(Object.entries(waits).map(([k, v]) => [k, v / active])),
+        commitsPerS: (after.commits - before.commits) / seconds,
+        walSyncsPerS:
+          after.syncs === null || before.syncs === null ? null : (after.syncs - before.syncs) / seconds,
+        cpuBusy: (after.cpu.busy - before.cpu.busy) / Math.max(1, after.cpu.total - before.cpu.total),
+      };
+    },
+  };
+}
+
+function cpuTicks(): { busy: number; total: number } {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const total = fields.reduce((a, b) => a + b, 0);
+  return { busy: total - fields[3]! - fields[4]!, total };
+}
+
+function sum(values: readonly number[]): number {
+  return values.reduce((a, b) => a + b, 0);
+}

@@ -1,0 +1,229 @@
+// npm run bench:scale — how a PostgreSQL study scales when its workers are elsewhere: each trial "trains"
+// by sleeping (1 s or 10 s, in 10 steps, each followed by a report and the pruner's question), so what is
+// measured is coordination, not compute. Table 1: 1 to 128 workers on loopback against the ideal (workers ÷
+// trial time) and Optuna's RDB storage on the same server, with what the server was doing (connections,
+// commits and WAL flushes per second, waits, busy cores). Table 2: workers 1, 10 and 50 ms away through a
+// delaying relay: round trips per trial and the share of a worker's time lost to coordination.
+// Writes bench/results/scale.json. `-- --quick` runs a smaller grid; BENCH_WORKERS, BENCH_TRIAL_MS,
+// BENCH_RTT_MS and BENCH_OPTUNA=0 narrow a run.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { Relay } from '../src/storage/testing/relay.js';
+import { createTestDatabase } from '../src/storage/postgres/testing/database.js';
+import { PYTHON, launchOptuna, launchTunekit, watchServer } from './scale-run.js';
+import type { Run, ServerEvidence, Workload } from './scale-run.js';
+
+const quick = process.argv.includes('--quick');
+const list = (name: string, fallback: number[]): number[] =>
+  process.env[name]?.split(',').map(Number) ?? fallback;
+const WORKERS = list('BENCH_WORKERS', quick ? [1, 16, 64] : [1, 4, 16, 64, 128]);
+const TRIAL_MS = list('BENCH_TRIAL_MS', quick ? [1000] : [1000, 10_000]);
+const RTT_MS = list('BENCH_RTT_MS', quick ? [50] : [1, 10, 50]);
+const RTT_WORKERS = Number(process.env.BENCH_RTT_WORKERS ?? 16);
+const REPORTS = 10;
+// Enough trials per worker that the start (every worker at once) and the tail weigh little.
+const trialsPerWorker = (trialMs: number): number => (trialMs >= 10_000 ? 3 : 8);
+const withOptuna =
+  process.env.BENCH_OPTUNA !== '0' &&
+  spawnSync(PYTHON, ['-c', 'import optuna, psycopg2'], { encoding: 'utf8' }).status === 0;
+if (!withOptuna)
+  console.error(`Optuna columns left empty (BENCH_OPTUNA=0, or optuna/psycopg2 missing for ${PYTHON})`);
+
+interface Measured {
+  run: Run;
+  server: ServerEvidence;
+  roundTripsPerTrial: number | null;
+}
+
+interface Row {
+  trialMs: number;
+  workers: number;
+  rttMs: number;
+  idealPerS: number;
+  tunekit: Measured | { error: string };
+  optuna: Measured | { error: string } | null;
+}
+
+/** One library on a fresh database, directly or through a relay `rttMs` away. */
+async function measure(
+  library: 'tunekit' | 'optuna',
+  load: Workload,
+  rttMs: number | null,
+): Promise<Measured> {
+  const db = await createTestDatabase('tunekit_scale');
+  const relay = rttMs === null ? null : Relay.to(db.url, { delayMs: rttMs });
+  try {
+    await relay?.open();
+    const url = relay ? relay.url(db.url) : db.url;
+    if (library === 'optuna') createOptunaStudy(db.url);
+    const launched =
+      library === 'tunekit'
+        ? await launchTunekit(url, 'scale', load)
+        : await launchOptuna(url.replace(/^postgres:/, 'postgresql+psycopg2:'), 'scale', load);
+    const tripsBefore = relay?.roundTrips ?? 0;
+    const server = await watchServer(db.name);
+    let run: Run;
+    try {
+      run = await launched.go();
+    } finally {
+      launched.kill();
+    }
+    const evidence = await server.stop();
+    const roundTripsPerTrial = relay ? (relay.roundTrips - tripsBefore) / Math.max(1, run.trials) : null;
+    if (run.errors.length > 0) throw new Error(`${run.errors.length} workers failed: ${run.errors[0]}`);
+    return { run, server: evidence, roundTripsPerTrial };
+  } finally {
+    await relay?.close();
+    await db.drop().catch(() => {});
+  }
+}
+
+function createOptunaStudy(url: string): void {
+  const made = spawnSync(
+    PYTHON,
+    [
+      '-c',
+      `import optuna, sys; optuna.logging.set_verbosity(30); optuna.create_study(study_name="scale", storage=sys.argv[1])`,
+      url.replace(/^postgres:/, 'postgresql+psycopg2:'),
+    ],
+    { encoding: 'utf8' },
+  );
+  if (made.status !== 0)
+    throw new Error(`optuna create_study failed: ${made.stderr.trim().split('\n').at(-1)}`);
+}
+
+async function row(trialMs: number, workers: number, rttMs: number | null): Promise<Row> {
+  const load: Workload = { workers, trialMs, reports: REPORTS, trialsPerWorker: trialsPerWorker(trialMs) };
+  const attempt = async (library: 'tunekit' | 'optuna') =>
+    measure(library, load, rttMs).catch((error: unknown) => ({
+      error: (error as Error).message.slice(0, 300),
+    }));
+  const tunekit = await attempt('tunekit');
+  const optuna = withOptuna ? await attempt('optuna') : null;
+  const r: Row = {
+    trialMs,
+    workers,
+    rttMs: rttMs ?? 0,
+    idealPerS: workers / (trialMs / 1000),
+    tunekit,
+    optuna,
+  };
+  console.error(
+    `${label(r)}: tunekit ${brief(tunekit, r)}; optuna ${optuna ? brief(optuna, r) : '-'}  (load ${loadavg()[0]!.toFixed(1)})`,
+  );
+  return r;
+}
+
+const label = (r: Row): string => `${r.trialMs / 1000} s trials, ${r.workers} workers, +${r.rttMs} ms`;
+const brief = (m: Measured | { error: string }, r: Row): string =>
+  'error' in m ? `error: ${m.error}` : `${perS(m).toFixed(2)}/s (${pct(perS(m) / r.idealPerS)} of ideal)`;
+const perS = (m: Measured): number => m.run.trials / (m.run.elapsedMs / 1000);
+const overheadMs = (m: Measured): number => (m.run.wallMs - m.run.trainMs) / Math.max(1, m.run.trials);
+const lost = (m: Measured): number => 1 - m.run.trainMs / m.run.wallMs;
+const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
+
+const scaling: Row[] = [];
+for (const trialMs of TRIAL_MS)
+  for (const workers of WORKERS) scaling.push(await row(trialMs, workers, null));
+const network: Row[] = [];
+for (const trialMs of TRIAL_MS) for (const rtt of RTT_MS) network.push(await row(trialMs, RTT_WORKERS, rtt));
+
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i]!)).join('  ');
+  return [line(header), ...rows.map(line)].join('\n');
+}
+
+const cells = (
+  m: Measured | { error: string } | null,
+  r: Row,
+  extra: (m: Measured) => string[],
+): string[] => {
+  if (m === null) return ['-', '-', '-', ...extra({} as Measured).map(() => '-')];
+  if ('error' in m) return ['failed', '-', '-', ...extra({} as Measured).map(() => '-')];
+  return [perS(m).toFixed(2), pct(perS(m) / r.idealPerS), overheadMs(m).toFixed(0), ...extra(m)];
+};
+const topWait = (m: Measured): string => {
+  const [what, share] = Object.entries(m.server.waits).sort((a, b) => b[1] - a[1])[0] ?? ['-', 0];
+  return `${what} ${pct(share)}`;
+};
+
+console.log(
+  `\nTable 1. Coordination-bound scaling on PostgreSQL (loopback): trials sleep in ${REPORTS} steps, a report and the pruner's question after each; random sampler, median pruner; load average ${loadavg()[0]!.toFixed(1)} at the end`,
+);
+console.log(
+  table(
+    [
+      'trial',
+      'workers',
+      'ideal/s',
+      'tunekit/s',
+      'of ideal',
+      'ms/trial',
+      'conns',
+      'commits/s',
+      'WAL syncs/s',
+      'active',
+      'top wait',
+      'cores busy',
+      'optuna/s',
+      'of ideal',
+      'ms/trial',
+      'conns',
+    ],
+    scaling.map((r) => [
+      `${r.trialMs / 1000} s`,
+      String(r.workers),
+      r.idealPerS.toFixed(2),
+      ...cells(r.tunekit, r, (m) =>
+        m.server
+          ? [
+              String(m.server.maxConnections),
+              m.server.commitsPerS.toFixed(0),
+              m.server.walSyncsPerS?.toFixed(0) ?? '-',
+              m.server.meanActive.toFixed(1),
+              topWait(m),
+              pct(m.server.cpuBusy),
+            ]
+          : ['', '', '', '', '', ''],
+      ),
+      ...cells(r.optuna, r, (m) => (m.server ? [String(m.server.maxConnections)] : [''])),
+    ]),
+  ),
+);
+console.log(
+  `\nTable 2. Workers ${RTT_WORKERS} at a distance (a relay on 127.0.0.1 adds the round trip): coordination per trial and its share of a worker's time`,
+);
+console.log(
+  table(
+    [
+      'trial',
+      'RTT ms',
+      'tunekit/s',
+      'of ideal',
+      'ms/trial',
+      'time lost',
+      'round trips/trial',
+      'optuna/s',
+      'of ideal',
+      'ms/trial',
+      'time lost',
+      'round trips/trial',
+    ],
+    network.map((r) => [
+      `${r.trialMs / 1000} s`,
+      String(r.rttMs),
+      ...cells(r.tunekit, r, (m) => (m.run ? [pct(lost(m)), m.roundTripsPerTrial!.toFixed(1)] : ['', ''])),
+      ...cells(r.optuna, r, (m) => (m.run ? [pct(lost(m)), m.roundTripsPerTrial!.toFixed(1)] : ['', ''])),
+    ]),
+  ),
+);
+
+const out = join(import.meta.dirname, 'results');
+mkdirSync(out, { recursive: true });
+writeFileSync(
+  join(out, 'scale.json'),
+  `${JSON.stringify({ at: new Date().toISOString(), scaling, network }, null, 2)}\n`,
+);

@@ -1,0 +1,105 @@
+// A worker far from its storage waits for no round trip per report or pruning decision: writes go out in
+// the background and the pruner's history is read while the objective trains. Shown with a storage whose
+// calls are held until the test lets them through, as a slow network would hold them.
+import { describe, expect, it } from 'vitest';
+import { createStudy } from '../create-study.js';
+import { PercentilePruner } from '../pruners/percentile.js';
+import { RandomSampler } from '../samplers/random.js';
+import { InMemoryStorage } from '../storage/memory.js';
+import type { StudyStorage } from './storage.js';
+
+/** Holds every writeTrial and getTrials call (when `hold` is set) until `release`. */
+function heldStorage(): { storage: StudyStorage; held: () => number; release(): void; hold: boolean } {
+  const inner = new InMemoryStorage();
+  const queue: Array<() => void> = [];
+  const gate = {
+    hold: false,
+    held: () => queue.length,
+    release: () => queue.splice(0).forEach((go) => go()),
+    storage: null as unknown as StudyStorage,
+  };
+  gate.storage = new Proxy(inner, {
+    get(target, name, receiver) {
+      const value: unknown = Reflect.get(target, name, receiver);
+      if (typeof value !== 'function') return value;
+      const call = (...args: unknown[]) => (value as (...a: unknown[]) => unknown).apply(target, args);
+      if (name !== 'writeTrial' && name !== 'getTrials') return call;
+      return (...args: unknown[]) =>
+        gate.hold ? new Promise((resolve) => queue.push(() => resolve(call(...args)))) : call(...args);
+    },
+  });
+  return gate;
+}
+
+describe('a trial far from its storage', () => {
+  it('reports and asks the pruner without waiting for storage; its end waits for every write', async () => {
+    const gate = heldStorage();
+    const study = await createStudy({
+      storage: gate.storage,
+      sampler: new RandomSampler({ seed: 1 }),
+      pruner: new PercentilePruner(50, { nStartupTrials: 1, nWarmupSteps: 0 }),
+      heartbeatIntervalMs: 0,
+    });
+    // A first trial so the pruner has history to judge against.
+    await study.optimize(
+      async (t) => {
+        for (let s = 0; s < 5; s++) await t.report(s, s);
+        return 1;
+      },
+      { nTrials: 1 },
+    );
+
+    const trial = await study.ask();
+    const x = trial.suggestFloat('x', 0, 1);
+    // The first decision reads the history once (nothing read ahead yet in this process's first pruned
+    // trial); from then on each decision uses the read started by the one before.
+    expect(await trial.shouldPrune()).toBe(false); // nothing reported yet: no read at all
+    await trial.report(10, 0);
+    expect(await trial.shouldPrune()).toBe(true); // 10 is worse than the first trial's 0 at step 0
+    gate.hold = true;
+    const decisions: boolean[] = [];
+    for (let s = 1; s < 5; s++) {
+      // Report and decide while this step's write and read are held by "the network": neither waits.
+      await trial.report(x, s);
+      decisions.push(await trial.shouldPrune());
+      expect(gate.held()).toBeGreaterThan(0);
+      // Training until the next report: meanwhile what was sent arrives.
+      gate.release();
+    }
+    expect(decisions).toHaveLength(4);
+    await trial.report(x, 5);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(gate.held()).toBe(1); // the last report's write, on its way
+    // The end of the trial waits for the held writes, and stores every report.
+    const told = study.tell(trial, x);
+    let done = false;
+    void told.then(() => (done = true));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(done).toBe(false);
+    gate.hold = false;
+    gate.release();
+    const record = await told;
+    expect(record.intermediateValues).toEqual({ 0: 10, 1: x, 2: x, 3: x, 4: x, 5: x });
+  });
+
+  it('a write that failed in the background is thrown by the next report', async () => {
+    const inner = new InMemoryStorage();
+    let fail = false;
+    const storage = new Proxy(inner, {
+      get(target, name, receiver) {
+        const value: unknown = Reflect.get(target, name, receiver);
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          if (name === 'writeTrial' && fail) return Promise.reject(new Error('disk full'));
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
+    const study = await createStudy({ storage, heartbeatIntervalMs: 0 });
+    const trial = await study.ask();
+    fail = true;
+    await trial.report(1, 0); // queued; its write fails in the background
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    await expect(trial.report(2, 1)).rejects.toThrow('disk full');
+  });
+});
