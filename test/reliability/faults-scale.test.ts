@@ -420,7 +420,8 @@ describe.skipIf(!ownsServer)(
     // Fails until optimize treats a write refused because the trial was failed as stale meanwhile like a
     // refused finish (the trial keeps that verdict, the worker goes on): now the holders stop with
     // trial_finished at their first report after the cut, and so does any worker that was waiting for a
-    // read to be answered again through the cut or the restart. See docs/reliability.md, "Bugs found".
+    // read to be answered again through the cut or the restart. See docs/reliability.md, "Found, not yet
+    // fixed".
     it.fails(
       'every worker still alive comes back and goes on: no worker error, every cut-off one runs trials again',
       () => {
@@ -463,7 +464,7 @@ describe.skipIf(!ownsServer)(
 
 // The bug the cut and the restart above run into, on its own: a write of the objective's refused because
 // another worker failed the trial as stale meanwhile stops `optimize` with trial_finished. Fails until it
-// is fixed (docs/reliability.md, "Bugs found"); then drop `.fails` here and above.
+// is fixed (docs/reliability.md, "Found, not yet fixed"); then drop `.fails` here and above.
 describe('a trial failed as stale while its objective runs', () => {
   it.fails('the worker goes on; the failed record stays as it was and its retry runs', async () => {
     const storage = new InMemoryStorage();
