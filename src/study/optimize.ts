@@ -52,6 +52,8 @@ export interface Settled {
   readonly record: TrialRecord;
   /** Absent when no next start was asked for; null when storage may start none (budget, exhausted grid). */
   readonly started?: TrialRecord | null;
+  /** Storage refused the finish: another worker had failed the trial as stale, and `record` is that verdict. */
+  readonly refused?: boolean;
 }
 
 /** What the loop needs of a study. */
@@ -129,7 +131,11 @@ export async function optimize<S>(
           'error' in ran
             ? await runner.finish(trial, 'fail', ran.failReason)
             : await finish(trial, ran.result, ran.failReason);
-        if ('error' in ran && !keepGoing(ran.error)) throw ran.error;
+        // A write refused because another worker failed the trial as stale meanwhile (its heartbeats stopped
+        // past the grace period) is no bug in the objective: the trial keeps that verdict and the worker
+        // goes on, as after a refused finish.
+        const takenOver = settled.refused === true && isTunekitError(ran.error, 'trial_finished');
+        if ('error' in ran && !keepGoing(ran.error) && !takenOver) throw ran.error;
         outages = 0;
         pending = settled.started;
         for (const callback of callbacks) await callback(runner.study, settled.record);

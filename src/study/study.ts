@@ -473,7 +473,7 @@ export class Study {
       // Storage refused the finish, so it started no next trial either.
       if (!isTunekitError(error, 'trial_finished')) throw error;
       this.live.delete(trial.number);
-      return { record: await this.storage.getTrial(trial.id) };
+      return { record: await this.storage.getTrial(trial.id), refused: true };
     }
   }
 

@@ -417,26 +417,18 @@ describe.skipIf(!ownsServer)(
       }
     });
 
-    // Fails until optimize treats a write refused because the trial was failed as stale meanwhile like a
-    // refused finish (the trial keeps that verdict, the worker goes on): now the holders stop with
-    // trial_finished at their first report after the cut, and so does any worker that was waiting for a
-    // read to be answered again through the cut or the restart. See docs/reliability.md, "Found, not yet
-    // fixed".
-    it.fails(
-      'every worker still alive comes back and goes on: no worker error, every cut-off one runs trials again',
-      () => {
-        expect(events('error').map((e) => `${e.worker as string}: ${e.message as string}`)).toEqual([]);
-        for (const w of out.cutWorkers) {
-          const p = Number(w.slice(1, w.indexOf('-')));
-          if (out.killed.includes(p)) continue;
-          const after = out.procs[p]!.events.slice(out.eventsAtOpen[p]);
-          const finishedAfter = after.filter(
-            (e) => e.event === 'trial' && e.worker === w && !out.cutTrials.some((t) => t.number === e.number),
-          );
-          expect(finishedAfter.length, `${w} ran trials after the cut`).toBeGreaterThan(0);
-        }
-      },
-    );
+    it('every worker still alive comes back and goes on: no worker error, every cut-off one runs trials again', () => {
+      expect(events('error').map((e) => `${e.worker as string}: ${e.message as string}`)).toEqual([]);
+      for (const w of out.cutWorkers) {
+        const p = Number(w.slice(1, w.indexOf('-')));
+        if (out.killed.includes(p)) continue;
+        const after = out.procs[p]!.events.slice(out.eventsAtOpen[p]);
+        const finishedAfter = after.filter(
+          (e) => e.event === 'trial' && e.worker === w && !out.cutTrials.some((t) => t.number === e.number),
+        );
+        expect(finishedAfter.length, `${w} ran trials after the cut`).toBeGreaterThan(0);
+      }
+    });
 
     it('the killed processes died by SIGKILL; the others and the sweeper exited 0', () => {
       for (const p of out.procs)
@@ -462,11 +454,10 @@ describe.skipIf(!ownsServer)(
   },
 );
 
-// The bug the cut and the restart above run into, on its own: a write of the objective's refused because
-// another worker failed the trial as stale meanwhile stops `optimize` with trial_finished. Fails until it
-// is fixed (docs/reliability.md, "Found, not yet fixed"); then drop `.fails` here and above.
+// What the cut and the restart above run into, on its own: a write of the objective's refused because
+// another worker failed the trial as stale meanwhile leaves the trial to that verdict; the worker goes on.
 describe('a trial failed as stale while its objective runs', () => {
-  it.fails('the worker goes on; the failed record stays as it was and its retry runs', async () => {
+  it('the worker goes on; the failed record stays as it was and its retry runs', async () => {
     const storage = new InMemoryStorage();
     const study = await createStudy({
       quiet: true,
