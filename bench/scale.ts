@@ -56,12 +56,13 @@ async function measure(
   const relay = rttMs === null ? null : Relay.to(db.url, { delayMs: rttMs });
   try {
     await relay?.open();
-    const url = relay ? relay.url(db.url) : db.url;
-    if (library === 'optuna') createOptunaStudy(db.url);
+    // One connection per worker, as a worker on its own machine would hold: 64 workers fit the server's 100.
+    const url = `${relay ? relay.url(db.url) : db.url}?pool_max=1`;
+    if (library === 'optuna') createOptunaStudy(optunaUrl(db.url));
     const launched =
       library === 'tunekit'
         ? await launchTunekit(url, 'scale', load)
-        : await launchOptuna(url.replace(/^postgres:/, 'postgresql+psycopg2:'), 'scale', load);
+        : await launchOptuna(optunaUrl(relay ? relay.url(db.url) : db.url), 'scale', load);
     const tripsBefore = relay?.roundTrips ?? 0;
     const server = await watchServer(db.name);
     let run: Run;
@@ -79,6 +80,8 @@ async function measure(
     await db.drop().catch(() => {});
   }
 }
+
+const optunaUrl = (url: string): string => url.replace(/^postgres:/, 'postgresql+psycopg2:');
 
 function createOptunaStudy(url: string): void {
   const made = spawnSync(

@@ -91,6 +91,7 @@ function openStudy(
     worker: options.worker ?? defaults.worker(),
     failures: resolveFailures(options),
     storageOutageMs: options.storageOutageMs ?? defaults.storageOutageMs,
+    syncIntervalMs: options.syncIntervalMs ?? defaults.syncIntervalMs,
     logger: resolveLogger(options),
     ...(options.reproducible ? { reproducible: options.reproducible } : {}),
   });

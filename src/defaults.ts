@@ -24,6 +24,10 @@ export const defaults = {
   retries: 0,
   // Long enough for a database server to restart.
   storageOutageMs: 60_000,
+  // A running trial writes and reads at most once a second: epochs that last seconds or more see no
+  // difference, and a study of hundreds of workers whose steps take milliseconds costs its storage a few
+  // statements per second per worker (docs/distributed.md).
+  syncIntervalMs: 1000,
   studyName: (): string =>
     `study-${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}-${Math.random().toString(36).slice(2, 8)}`,
   worker: (): string => {

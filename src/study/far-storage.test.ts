@@ -39,6 +39,7 @@ describe('a trial far from its storage', () => {
       sampler: new RandomSampler({ seed: 1 }),
       pruner: new PercentilePruner(50, { nStartupTrials: 1, nWarmupSteps: 0 }),
       heartbeatIntervalMs: 0,
+      syncIntervalMs: 0, // each report is sent at once, each decision reads again
     });
     // A first trial so the pruner has history to judge against.
     await study.optimize(
@@ -101,5 +102,57 @@ describe('a trial far from its storage', () => {
     await trial.report(1, 0); // queued; its write fails in the background
     await new Promise((resolve) => setTimeout(resolve, 0));
     await expect(trial.report(2, 1)).rejects.toThrow('disk full');
+  });
+
+  it('writes and reads at most once per sync interval, and decides as with fresh reads', async () => {
+    const calls: string[] = [];
+    const inner = new InMemoryStorage();
+    const storage = new Proxy(inner, {
+      get(target, name, receiver) {
+        const value: unknown = Reflect.get(target, name, receiver);
+        if (typeof value !== 'function' || typeof name !== 'string') return value;
+        return (...args: unknown[]) => {
+          calls.push(name);
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
+    const run = async (syncIntervalMs: number) => {
+      const study = await createStudy({
+        storage,
+        sampler: new RandomSampler({ seed: 2 }),
+        pruner: new PercentilePruner(50, { nStartupTrials: 2, nWarmupSteps: 5 }),
+        heartbeatIntervalMs: 0,
+        syncIntervalMs,
+      });
+      calls.length = 0;
+      await study.optimize(
+        async (t) => {
+          const x = t.suggestFloat('x', 0, 1);
+          for (let s = 0; s < 20; s++) {
+            await t.report((x - 0.5) ** 2 + 1 / (s + 1), s); // steps of a few ms: far shorter than the interval
+            if (await t.shouldPrune()) t.prune();
+            await new Promise((resolve) => setTimeout(resolve, 2));
+          }
+          return x;
+        },
+        { nTrials: 8 },
+      );
+      const trials = await study.trials();
+      return {
+        outcome: trials.map((t) => [t.state, Object.keys(t.intermediateValues).length]),
+        writes: calls.filter((c) => c === 'writeTrial').length,
+        reads: calls.filter((c) => c === 'getTrials').length,
+      };
+    };
+    const fresh = await run(0);
+    const synced = await run(60_000);
+    // One process: the same decisions, the same values stored, whatever the interval.
+    expect(synced.outcome).toEqual(fresh.outcome);
+    // With the interval: a trial's first write (its params and first report) and its end's; one read.
+    expect(fresh.writes).toBeGreaterThan(30);
+    expect(synced.writes).toBeLessThanOrEqual(2 * 8);
+    expect(synced.reads).toBeLessThanOrEqual(2 * 8);
+    expect(fresh.outcome.filter(([state]) => state === 'pruned').length).toBeGreaterThan(0);
   });
 });

@@ -24,6 +24,13 @@ export interface FailureOptions {
    * check, which fails it, and retries it with `retries`.
    */
   storageOutageMs?: number;
+  /**
+   * How often a running trial may write to storage and read it for the pruner, at most: reports made
+   * meanwhile go in one write, and pruning decisions use the last read, brought up to date with this
+   * process's own trials (so one process decides exactly as with fresh reads). Default 1,000; 0 writes
+   * each report at once (still without waiting for it) and reads after every decision.
+   */
+  syncIntervalMs?: number;
 }
 
 export class Heartbeat {

@@ -30,7 +30,7 @@ import { addTrials, enqueueTrial } from './add-trial.js';
 import type { NewTrial } from './add-trial.js';
 import { trialResult } from './result.js';
 import { Trial, toJson } from './trial.js';
-import { isFeasible, isFinished } from './types.js';
+import { isFeasible } from './types.js';
 import type { Direction, JsonValue, StudyInfo, TrialRecord } from './types.js';
 
 export type { CatchRule, Objective, ObjectiveResult, TellResult } from './optimize.js';
@@ -53,6 +53,8 @@ export interface StudyParts {
   readonly logger?: Logger | null;
   /** Trial n's sampler and pruner see exactly the trials placed below n - lag (see reproducible.ts). */
   readonly reproducible?: ReproducibleOptions;
+  /** A running trial writes to storage, and reads it for the pruner, at most once per this many ms. Default 0. */
+  readonly syncIntervalMs?: number;
 }
 
 export class Study {
@@ -61,6 +63,7 @@ export class Study {
   readonly pruner: Pruner;
   private readonly info: StudyInfo;
   private readonly worker: string;
+  private readonly syncIntervalMs: number;
   private readonly snapshot: TrialSnapshot;
   private readonly heartbeat: Heartbeat;
   private readonly live = new Map<number, { trial: Trial; context: SamplerContext }>();
@@ -71,8 +74,6 @@ export class Study {
   private stopRequested = false;
   /** Whether an objective in this process asked the pruner (then trials read the history ahead for it). */
   private askedPruner = false;
-  /** Trials this process finished that the last history read may predate, by id (kept while pruning). */
-  private finishedHere = new Map<number, TrialRecord>();
   /** Null unless the study runs reproducibly. */
   private readonly reproducible: ReproducibleHistory | null;
 
@@ -93,6 +94,12 @@ export class Study {
     this.sampler = parts.sampler;
     this.pruner = parts.pruner;
     this.worker = parts.worker;
+    this.syncIntervalMs = parts.syncIntervalMs ?? 0;
+    if (!(this.syncIntervalMs >= 0 && this.syncIntervalMs < Infinity))
+      throw new TunekitError(
+        'invalid_argument',
+        `syncIntervalMs must be a number >= 0, got ${String(parts.syncIntervalMs)}`,
+      );
     this.snapshot = new TrialSnapshot(this.storage, parts.info.id);
     this.log = parts.logger ?? null;
     this.heartbeat = new Heartbeat(
@@ -225,8 +232,10 @@ export class Study {
                 return this.snapshot.load();
               },
               loaded,
-              (read) => this.upToDate(read),
+              () => this.snapshot.view([...this.live.values()].map(({ trial }) => trial.asStored())),
+              this.syncIntervalMs,
             ),
+        syncIntervalMs: this.syncIntervalMs,
         ...(placed ? { dress: placed.dress, markFirstWrite: true } : {}),
       });
       this.live.set(record.number, { trial, context });
@@ -280,7 +289,7 @@ export class Study {
       .then(({ finished, started }) => ({ record: finished, started }))
       .finally(() => this.heartbeat.untrack(id));
     this.live.delete(number);
-    if (this.askedPruner) this.finishedHere.set(settled.record.id, settled.record);
+    this.snapshot.stored(settled.record);
     this.logFinished(settled.record);
     try {
       if (live) await this.sampler.afterTrial?.(live.context, settled.record);
@@ -455,6 +464,7 @@ export class Study {
 
   /** Stops keeping a trial alive: its heartbeats end, so other workers fail it once the grace period passes. */
   private abandon(trial: Trial): void {
+    trial.discard();
     this.heartbeat.untrack(trial.id);
     this.live.delete(trial.number);
   }
@@ -487,25 +497,6 @@ export class Study {
     if (this.log && this.info.directions.length === 1) this.bestSeen = bestOf(all, this.info.directions[0]!);
     // A pruner may choose what the sampler models (Hyperband: the trial's bracket, or one rung's values).
     return this.pruner.samplerView ? this.pruner.samplerView({ study: this.info, trials: all }, record) : all;
-  }
-
-  /**
-   * A history read brought up to date with what this process did since it was made: its live trials as they
-   * are now and the trials it finished. With one process, a decision so sees exactly what a fresh read
-   * would; other processes' trials are as of the read.
-   */
-  private upToDate(read: readonly TrialRecord[]): readonly TrialRecord[] {
-    const mine = new Map(this.finishedHere);
-    for (const { trial } of this.live.values()) mine.set(trial.id, trial.asStored());
-    if (mine.size === 0) return read;
-    const trials = read.map((t) => {
-      const newer = mine.get(t.id);
-      mine.delete(t.id);
-      // A finished trial the read already holds is immutable: nothing left to bring up to date.
-      if (isFinished(t.state)) this.finishedHere.delete(t.id);
-      return newer ?? t;
-    });
-    return mine.size === 0 ? trials : [...trials, ...mine.values()].sort((a, b) => a.number - b.number);
   }
 
   /** One log line per finished trial, naming the best trial this process has seen. */

@@ -1,7 +1,8 @@
 // A running trial, define-by-run: the objective asks for hyperparameters as it goes (`suggest*`), reports
 // intermediate values and asks whether to stop. Storage writes are queued in order and sent in the background,
-// so a worker far from its database does not wait a round trip per report; writes the objective makes in one
-// go (its suggestions, then a report) reach storage together, in one write. The trial's end waits for them.
+// at most one per sync interval, so a worker far from its database waits no round trip per report and a
+// study of many workers costs its storage a bounded rate of writes; writes the objective makes in one go
+// (its suggestions, then a report) reach storage together, in one write. The trial's end waits for them.
 import { TrialPruned, TunekitError } from '../errors.js';
 import {
   categoricalDistribution,
@@ -28,6 +29,8 @@ export interface TrialDeps {
   readonly relative: RelativeSample | null;
   /** The other trials the pruner judges this one against (see PruneHistory). */
   readonly history: PruneHistory;
+  /** At most one write to storage per this many milliseconds; writes queued meanwhile go together. */
+  readonly syncIntervalMs: number;
   /** The trial as the pruner sees it (reproducible mode numbers it by its place); identity by default. */
   readonly dress?: (self: TrialRecord) => TrialRecord;
   /** Reproducible mode: the first write names the params it carries (what other trials' placeholders show). */
@@ -37,9 +40,9 @@ export interface TrialDeps {
 /**
  * The study's trials for pruning decisions. `latest` gives the newest read at hand, waiting only for a read
  * in flight, brought up to date with what this process did since (see Study); `refresh` starts the next read
- * in the background. A trial refreshes after each decision, so its next decision sees other processes' trials
- * as they were at most one report earlier, and a worker far from its storage does not wait a round trip per
- * decision: the read overlaps the training between two reports.
+ * in the background, unless the last one started less than a sync interval ago. A trial refreshes after each
+ * decision, so a decision sees other processes' trials as they were at most one report or one sync interval
+ * earlier, and a worker far from its storage waits no round trip per decision: the read overlaps training.
  */
 export interface PruneHistory {
   latest(): Promise<readonly TrialRecord[]>;
@@ -60,6 +63,11 @@ export class Trial {
   private unsent: Unsent | null = null;
   private writeError: unknown = null;
   private sentOnce = false;
+  /** A send of `unsent` is chained after the writes in flight. */
+  private chained = false;
+  /** The send of `unsent` waits for the sync interval to pass. */
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private lastSentAt = -Infinity;
 
   constructor(
     private readonly record: TrialRecord,
@@ -160,7 +168,7 @@ export class Trial {
 
   /**
    * Asks the study's pruner whether this trial should stop, given what it reported so far, against the
-   * study's other trials as read at most one report earlier (see PruneHistory).
+   * study's trials: this process's as they are, other processes' as read a little earlier (PruneHistory).
    */
   async shouldPrune(): Promise<boolean> {
     await this.raiseWriteError();
@@ -233,8 +241,9 @@ export class Trial {
     return this.flush();
   }
 
-  /** Waits until every queued write reached storage; rethrows the first write error. */
+  /** Sends the queued writes now and waits until every write reached storage; rethrows the first write error. */
   async flush(): Promise<void> {
+    this.chainSend();
     await this.pending;
     return this.raiseWriteError();
   }
@@ -280,8 +289,31 @@ export class Trial {
   private queue(): Unsent {
     if (this.unsent !== null) return this.unsent;
     const write: Unsent = (this.unsent = { params: [], intermediateValues: {}, userAttrs: {} });
+    // At most one send per sync interval; what is queued meanwhile goes along.
+    const wait = this.lastSentAt + this.deps.syncIntervalMs - Date.now();
+    if (wait <= 0) this.chainSend();
+    else {
+      this.timer = setTimeout(() => this.chainSend(), wait);
+      // unref (Node only): a queued write never keeps a process alive; the trial's end sends it anyway.
+      (this.timer as { unref?: () => void }).unref?.();
+    }
+    return write;
+  }
+
+  /**
+   * Sends the queued writes once the writes in flight are done, in one write: what is queued until then
+   * goes along (a burst of suggestions and the report after it; reports made faster than storage answers).
+   */
+  private chainSend(): void {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.unsent === null || this.chained) return;
+    this.chained = true;
     this.pending = this.pending.then(async () => {
+      const write = this.unsent!;
       this.unsent = null; // what is added from now on goes in the next send
+      this.chained = false;
+      this.lastSentAt = Date.now();
       if (this.writeError !== null) return; // dropped, like everything queued after a failed write
       try {
         await this.send(write);
@@ -289,7 +321,13 @@ export class Trial {
         this.writeError = error;
       }
     });
-    return write;
+  }
+
+  /** Drops the writes not yet sent: the trial was given up (see Study.abandon). */
+  discard(): void {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    if (!this.chained) this.unsent = null;
   }
 
   private async send(write: Unsent): Promise<void> {
