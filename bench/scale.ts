@@ -16,8 +16,11 @@ import { PYTHON, launchOptuna, launchTunekit, watchServer } from './scale-run.js
 import type { Run, ServerEvidence, Workload } from './scale-run.js';
 
 const quick = process.argv.includes('--quick');
-const list = (name: string, fallback: number[]): number[] =>
-  process.env[name]?.split(',').map(Number) ?? fallback;
+// An empty value skips that table.
+const list = (name: string, fallback: number[]): number[] => {
+  const value = process.env[name];
+  return value === undefined ? fallback : value === '' ? [] : value.split(',').map(Number);
+};
 const WORKERS = list('BENCH_WORKERS', quick ? [1, 16, 64] : [1, 4, 16, 64, 128]);
 const TRIAL_MS = list('BENCH_TRIAL_MS', quick ? [1000] : [1000, 10_000]);
 const RTT_MS = list('BENCH_RTT_MS', quick ? [50] : [1, 10, 50]);

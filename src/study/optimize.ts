@@ -150,6 +150,7 @@ export async function optimize<S>(
     }
   };
 
+  budget.watchStops();
   const results = await Promise.allSettled(
     Array.from({ length: concurrency }, () =>
       work().catch((error: unknown) => {
@@ -157,25 +158,25 @@ export async function optimize<S>(
         throw error;
       }),
     ),
-  );
+  ).finally(() => budget.unwatchStops());
   const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failure) throw failure.reason;
 }
 
 /**
  * This call's limits: trials started, time, stop requests from this process or any other. Other processes'
- * requests are looked up in the background, at most once a second, so no trial waits for the lookup; a
- * worker sees a request within about a second and then starts no trial but one it had already started.
+ * requests are looked up once a second in the background, while trials train, so no trial waits for the
+ * lookup; a worker sees a request within about a second and then starts no trial but one it had already
+ * started.
  */
 class Budget {
   private readonly nTrials: number;
   private readonly deadline: number;
   private started = 0;
   private halted = false;
-  private lastStopCheck = Date.now();
   private stopsAtStart = 0;
   private stopsSeen = 0;
-  private looking = false;
+  private timer: ReturnType<typeof setInterval> | null = null;
 
   constructor(
     options: { nTrials?: number; timeoutMs?: number },
@@ -190,7 +191,6 @@ class Budget {
   /** Notes the stop requests made before this call, so only later ones stop it. */
   async begin(): Promise<void> {
     this.stopsAtStart = this.stopsSeen = await this.runner.stopRequests();
-    this.lastStopCheck = Date.now();
   }
 
   allowsAnother(): boolean {
@@ -215,11 +215,17 @@ class Budget {
     this.halted = true;
   }
 
-  /** Whether a stop was requested since this call began, as last looked up; starts a lookup when one is due. */
+  /** Whether a stop was requested since this call began, as last looked up. */
   stopSeen(): boolean {
-    if (!this.looking && Date.now() - this.lastStopCheck >= STOP_POLL_MS) {
-      this.looking = true;
-      this.lastStopCheck = Date.now();
+    return this.stopsSeen !== this.stopsAtStart;
+  }
+
+  /** Looks the study's stop requests up once a second until `unwatchStops`. */
+  watchStops(): void {
+    let looking = false;
+    this.timer = setInterval(() => {
+      if (looking) return;
+      looking = true;
       this.runner
         .stopRequests()
         .then(
@@ -228,9 +234,15 @@ class Budget {
           // calls report the outage.
           () => {},
         )
-        .finally(() => (this.looking = false));
-    }
-    return this.stopsSeen !== this.stopsAtStart;
+        .finally(() => (looking = false));
+    }, STOP_POLL_MS);
+    // unref (Node only; a browser's timers have none): the lookups never keep a process alive.
+    (this.timer as { unref?: () => void }).unref?.();
+  }
+
+  unwatchStops(): void {
+    if (this.timer !== null) clearInterval(this.timer);
+    this.timer = null;
   }
 }
 
