@@ -19,8 +19,8 @@ def main():
     step = trial_ms / 1000 / reports
     studies = []
     for i in range(workers):
-        # One connection per worker, as a worker on its own machine would hold.
-        storage = RDBStorage(url, engine_kwargs={"pool_size": 1, "max_overflow": 0})
+        # Optuna's default pool settings (a pool of one connection cannot open a study).
+        storage = RDBStorage(url)
         sampler = optuna.samplers.RandomSampler(seed=i)
         pruner = optuna.pruners.MedianPruner(n_startup_trials=5, n_warmup_steps=2)
         studies.append(optuna.load_study(study_name=study_name, storage=storage, sampler=sampler, pruner=pruner))
