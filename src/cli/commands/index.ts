@@ -3,6 +3,7 @@ import { add } from './add.js';
 import { ask } from './ask.js';
 import { best } from './best.js';
 import { copy } from './copy.js';
+import { create } from './create.js';
 import { dashboard } from './dashboard.js';
 import { deleteCommand } from './delete.js';
 import { demo } from './demo.js';
@@ -25,6 +26,7 @@ export type { Command } from '../args.js';
 export const commands: Record<string, Command> = {
   demo,
   tune,
+  create,
   worker,
   studies,
   trials,
