@@ -1,5 +1,7 @@
 // End to end, the commands a study on many machines uses (docs/distributed.md): `create` stores the config
-// once and runs nothing, `worker --study` joins by name and exits 0 once the budget is spent.
+// once and runs nothing, `worker --study` joins by name and exits 0 once the budget is spent, `stop` ends
+// every worker after its current trial.
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -94,5 +96,31 @@ describe('tunekit create', () => {
       false,
     ]);
     await cli(['worker', '--study', 'c', '--quiet'], { env });
+  });
+});
+
+describe('tunekit stop', () => {
+  it('ends every worker after its current trial, exit 0; a missing study exits 4', async () => {
+    await cli(['create', config('c.yaml', { trials: 500 }, 0.2), ...STORAGE, '--quiet']);
+    const bin = new URL('../dist/cli/main.js', import.meta.url).pathname;
+    const args = [bin, 'worker', '--study', 'c', ...STORAGE, '--quiet'];
+    const exits = [0, 1].map(
+      () =>
+        new Promise<number>((resolve) =>
+          execFile(process.execPath, args, { cwd: sandbox.dir }, (error) =>
+            resolve(error ? Number(error.code) : 0),
+          ),
+        ),
+    );
+    while ((await trials()).filter((t) => t.state === 'complete').length < 2)
+      await new Promise((r) => setTimeout(r, 100));
+    expect((await cli(['stop', 'c', ...STORAGE])).stdout).toBe(
+      'asked the workers of study "c" to stop after their current trial\n',
+    );
+    expect(await Promise.all(exits)).toEqual([0, 0]);
+    const after = await trials();
+    expect(after.length).toBeLessThan(40);
+    expect(after.every((t) => t.state === 'complete')).toBe(true);
+    expect((await cli(['stop', 'nope', ...STORAGE], { ok: false })).code).toBe(4);
   });
 });

@@ -14,6 +14,7 @@ import { nestedCv } from './nested-cv.js';
 import { rename } from './rename.js';
 import { importanceCommand } from './importance.js';
 import { report } from './report.js';
+import { stop } from './stop.js';
 import { studies } from './studies.js';
 import { tell } from './tell.js';
 import { trials } from './trials.js';
@@ -28,6 +29,7 @@ export const commands: Record<string, Command> = {
   tune,
   create,
   worker,
+  stop,
   studies,
   trials,
   best,
