@@ -3,7 +3,7 @@
 // unknown fields, which the API server refuses but the schema lets through), plus the Job rules the
 // pattern needs; (2) the pods' exact commands, each pod its init container then its worker, run with the
 // built CLI against a throwaway PostgreSQL database: together they run the study to its budget, exit 0,
-// and a late pod finds nothing to do and exits 0 too.
+// and a late pod finds nothing to do and exits 0 too. docs/distributed.md shows both files as they are.
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,6 +17,7 @@ import { loadConfigFile } from '../src/config/index.js';
 import { createTestDatabase } from '../src/storage/postgres/testing/database.js';
 import type { TestDatabase } from '../src/storage/postgres/testing/database.js';
 import { resolveStorage } from '../src/storage/resolve.js';
+import { extractBlocks } from './docs-blocks.js';
 
 const root = new URL('..', import.meta.url).pathname;
 const bin = join(root, 'dist/cli/main.js');
@@ -234,6 +235,23 @@ describe('the pods, run here', () => {
       }
     },
   );
+});
+
+describe('docs/distributed.md', () => {
+  it('shows the manifest and the study config exactly as the files hold them', () => {
+    const page = 'docs/distributed.md';
+    const blocks = extractBlocks(page, readFileSync(join(root, page), 'utf8'));
+    for (const [path, lang] of [
+      [MANIFEST, 'text'],
+      [STUDY_CONFIG, 'yaml'],
+    ] as const) {
+      const text = readFileSync(join(root, path), 'utf8');
+      expect(
+        blocks.some((b) => b.lang === lang && b.text === text),
+        `${page} has a \`\`\`${lang} block equal to ${path}`,
+      ).toBe(true);
+    }
+  });
 });
 
 function childEnv(): Record<string, string> {
