@@ -54,6 +54,11 @@ const NOT_RUN: { pattern: RegExp; reason: string }[] = [
     reason: 'serves an agent until stopped; test/mcp.test.ts drives it',
   },
   {
+    pattern: /^kubectl\b/,
+    reason:
+      'needs a Kubernetes cluster; test/kubernetes.test.ts validates the manifest and runs its commands',
+  },
+  {
     pattern: /postgres:\/\/(?:[^@/\s]*@)?(?!127\.0\.0\.1|localhost)/,
     reason: 'a PostgreSQL server on another host',
   },

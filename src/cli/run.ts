@@ -75,6 +75,19 @@ export function overridesFrom(options: RunValues): TuneOverrides {
   };
 }
 
+/**
+ * Refuses an optimize config without a budget (total trials or a timeout): its workers would never stop.
+ * `where` says where the caller can give one.
+ */
+export function requireBudget(config: TuneConfig, overrides: TuneOverrides, where: string): void {
+  if (
+    config.strategy.kind === 'optimize' &&
+    (overrides.trials ?? config.study.trials) === undefined &&
+    (overrides.timeoutSeconds ?? config.study.timeoutSeconds) === undefined
+  )
+    throw new TunekitError('config_invalid', `study.trials: give a budget (${where})`);
+}
+
 /** What the display shows: none, only failures (--quiet), a bar on a terminal, or a line per trial. */
 export function progressMode(flag: string, quiet: boolean): ProgressMode | null {
   if (flag === 'none') return null;

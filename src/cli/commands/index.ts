@@ -3,6 +3,7 @@ import { add } from './add.js';
 import { ask } from './ask.js';
 import { best } from './best.js';
 import { copy } from './copy.js';
+import { create } from './create.js';
 import { dashboard } from './dashboard.js';
 import { deleteCommand } from './delete.js';
 import { demo } from './demo.js';
@@ -13,6 +14,7 @@ import { nestedCv } from './nested-cv.js';
 import { rename } from './rename.js';
 import { importanceCommand } from './importance.js';
 import { report } from './report.js';
+import { stop } from './stop.js';
 import { studies } from './studies.js';
 import { tell } from './tell.js';
 import { trials } from './trials.js';
@@ -25,7 +27,9 @@ export type { Command } from '../args.js';
 export const commands: Record<string, Command> = {
   demo,
   tune,
+  create,
   worker,
+  stop,
   studies,
   trials,
   best,

@@ -2,10 +2,19 @@
 // processes, with progress on stderr (every worker's trials), each failed trial's reason, and the best trial.
 import { loadConfigFile } from '../../config/index.js';
 import type { SpaceEntry } from '../../config/index.js';
-import { TunekitError, writeAboveProgress } from '../../index.js';
+import { writeAboveProgress } from '../../index.js';
 import { defineCommand } from '../args.js';
 import { CONFIG_FILE, useFastKernels } from '../common.js';
-import { RUN_NOTES, RUN_OPTIONS, finish, overridesFrom, progressMode, runHere, runWorkers } from '../run.js';
+import {
+  RUN_NOTES,
+  RUN_OPTIONS,
+  finish,
+  overridesFrom,
+  progressMode,
+  requireBudget,
+  runHere,
+  runWorkers,
+} from '../run.js';
 
 export const tune = defineCommand({
   name: 'tune',
@@ -24,15 +33,7 @@ export const tune = defineCommand({
   async run({ positionals: [path], options }) {
     const config = loadConfigFile(path!);
     const overrides = overridesFrom(options);
-    if (
-      config.strategy.kind === 'optimize' &&
-      (overrides.trials ?? config.study.trials) === undefined &&
-      (overrides.timeoutSeconds ?? config.study.timeoutSeconds) === undefined
-    )
-      throw new TunekitError(
-        'config_invalid',
-        'study.trials: give a budget (study.trials or study.timeout in the config, or --trials / --timeout)',
-      );
+    requireBudget(config, overrides, 'study.trials or study.timeout in the config, or --trials / --timeout');
     await useFastKernels();
     const progress = progressMode(options.progress, options.quiet);
     const onStep = (label: string, space: readonly SpaceEntry[]) => {

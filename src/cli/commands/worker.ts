@@ -15,7 +15,8 @@ export const worker = defineCommand({
     study: {
       type: 'string',
       value: 'NAME',
-      description: 'join this study with the config stored in it by tune (instead of a config file)',
+      description:
+        'join this study with the config stored in it by tune or create (instead of a config file)',
     },
   },
   notes: [
