@@ -31,8 +31,6 @@ export interface PgDriver {
     max: number;
     allowExitOnIdle: boolean;
     idleTimeoutMillis: number;
-    /** A connection is closed after this many checkouts (1: a new connection per call). */
-    maxUses: number;
     /** How long `connect` (and so `query`) waits for a connection, new or pooled. */
     connectionTimeoutMillis: number;
   }) => PgPool;
