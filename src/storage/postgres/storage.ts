@@ -30,8 +30,6 @@ import {
 import type { StudyRow, SummaryRow, TrialRow } from '../sql/codec.js';
 import { asFailed } from '../stale.js';
 import type { PgPool, PgPoolClient } from './driver.js';
-import { createPool, poolSettings } from './pool.js';
-import type { PoolOptions, PoolSettings } from './pool.js';
 import { migrate, NOW_MS } from './schema.js';
 import { asStorageError, redact } from './errors.js';
 import {
@@ -45,6 +43,8 @@ import {
   finishValues,
   LIST_STUDIES,
 } from './statements.js';
+import { createPool, poolSettings } from './pool.js';
+import type { PoolOptions, PoolSettings } from './pool.js';
 
 /** How the storage connects: pool_max, idle_ms, connect_timeout_ms and prepared (pool.ts). */
 export type PostgresStorageOptions = PoolOptions;
