@@ -69,26 +69,14 @@ async function connect(url: string, create: boolean, busyTimeoutMs: number): Pro
     return new SqliteSql(db, `Optuna SQLite database ${path}`);
   }
   if (/^optuna\+postgres(ql)?:\/\//.test(url)) {
-    const [{ pg }, { PostgresSql }, { redact }] = await Promise.all([
-      import('../postgres/driver.js'),
+    const [{ createPool, poolSettings }, { PostgresSql }, { redact }] = await Promise.all([
+      import('../postgres/pool.js'),
       import('./sql-postgres.js'),
       import('../postgres/errors.js'),
     ]);
     const parsed = new URL(url.slice('optuna+'.length));
-    const poolMax = Number(parsed.searchParams.get('pool_max') ?? 3);
-    parsed.searchParams.delete('pool_max');
-    if (!Number.isInteger(poolMax) || poolMax < 1)
-      throw new TunekitError(
-        'invalid_argument',
-        `Optuna PostgreSQL storage: pool_max must be a positive integer, got ${poolMax}`,
-      );
-    const pool = new pg.Pool({
-      connectionString: parsed.toString(),
-      max: poolMax,
-      allowExitOnIdle: true,
-      idleTimeoutMillis: 10_000,
-    });
-    pool.on('error', () => {});
+    // The same parameters as tunekit's own schema; its statements are never named, so `prepared` changes nothing.
+    const pool = createPool(parsed, poolSettings(parsed, {}, 'Optuna PostgreSQL storage'));
     return new PostgresSql(pool, `Optuna PostgreSQL database ${redact(parsed)}`);
   }
   throw new TunekitError(

@@ -31,6 +31,8 @@ export interface PgDriver {
     max: number;
     allowExitOnIdle: boolean;
     idleTimeoutMillis: number;
+    /** How long `connect` (and so `query`) waits for a connection, new or pooled. */
+    connectionTimeoutMillis: number;
   }) => PgPool;
   /** What the server answered with an error (it carries the SQLSTATE as `code`). */
   DatabaseError: abstract new (...args: never[]) => Error;

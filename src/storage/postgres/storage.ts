@@ -29,7 +29,6 @@ import {
 } from '../sql/codec.js';
 import type { StudyRow, SummaryRow, TrialRow } from '../sql/codec.js';
 import { asFailed } from '../stale.js';
-import { pg } from './driver.js';
 import type { PgPool, PgPoolClient } from './driver.js';
 import { migrate, NOW_MS } from './schema.js';
 import { asStorageError, redact } from './errors.js';
@@ -44,47 +43,35 @@ import {
   finishValues,
   LIST_STUDIES,
 } from './statements.js';
+import { createPool, poolSettings } from './pool.js';
+import type { PoolOptions, PoolSettings } from './pool.js';
 
-export interface PostgresStorageOptions {
-  /** Connections this process may open (the URL's `pool_max` parameter sets it too). Default 3. */
-  poolMax?: number;
-}
+/** How the storage connects: pool_max, idle_ms, connect_timeout_ms and prepared (pool.ts). */
+export type PostgresStorageOptions = PoolOptions;
 
 export class PostgresStorage implements StudyStorage {
   private readonly pool: PgPool;
+  private readonly settings: PoolSettings;
   private readonly where: string;
   private ready: Promise<void> | null = null;
 
   constructor(url: string, options: PostgresStorageOptions = {}) {
     const parsed = new URL(url);
-    const poolMax = options.poolMax ?? Number(parsed.searchParams.get('pool_max') ?? 3);
-    parsed.searchParams.delete('pool_max');
-    if (!Number.isInteger(poolMax) || poolMax < 1)
-      throw new TunekitError(
-        'invalid_argument',
-        `PostgreSQL storage: pool_max must be a positive integer, got ${poolMax}`,
-      );
+    this.settings = poolSettings(parsed, options);
     this.where = `PostgreSQL database ${redact(parsed)}`;
-    // allowExitOnIdle: idle connections do not keep a finished worker process alive.
-    this.pool = new pg.Pool({
-      connectionString: parsed.toString(),
-      max: poolMax,
-      allowExitOnIdle: true,
-      idleTimeoutMillis: 10_000,
-    });
-    // An idle connection the server drops (restart, idle timeout) must not crash the worker; the pool
-    // replaces it on the next query.
-    this.pool.on('error', () => {});
+    this.pool = createPool(parsed, this.settings);
   }
 
   /** Connects and creates or migrates the schema; every other method waits for it. */
   open(): Promise<void> {
     this.ready ??= (async () => {
       const client = await this.pool.connect().catch((error: unknown) => {
-        throw asStorageError(error, this.where, true);
+        throw asStorageError(error, this.where, true, this.settings);
       });
       try {
-        await migrate(client, this.where);
+        await migrate(client, this.where).catch((error: unknown) => {
+          throw asStorageError(error, this.where, true, this.settings);
+        });
       } finally {
         client.release();
       }
@@ -340,7 +327,10 @@ export class PostgresStorage implements StudyStorage {
     await this.pool.end();
   }
 
-  /** One statement on a pooled connection; `name` makes the server keep its plan per connection. */
+  /**
+   * One statement on a pooled connection; `name` makes the server keep its plan per connection, unless
+   * `prepared=false` (a pooler in transaction mode gives each statement any server connection).
+   */
   private async query<R = Record<string, unknown>>(
     text: string,
     values: unknown[] = [],
@@ -348,17 +338,18 @@ export class PostgresStorage implements StudyStorage {
   ): Promise<R[]> {
     await this.open();
     try {
-      const result = await this.pool.query(name ? { name, text, values } : { text, values });
+      const named = name !== undefined && this.settings.prepared;
+      const result = await this.pool.query(named ? { name, text, values } : { text, values });
       return result.rows as R[];
     } catch (error) {
-      throw asStorageError(error, this.where);
+      throw asStorageError(error, this.where, false, this.settings);
     }
   }
 
   private async transaction<T>(fn: (client: PgPoolClient) => Promise<T>): Promise<T> {
     await this.open();
     const client = await this.pool.connect().catch((error: unknown) => {
-      throw asStorageError(error, this.where);
+      throw asStorageError(error, this.where, false, this.settings);
     });
     try {
       await client.query('BEGIN');
@@ -367,7 +358,7 @@ export class PostgresStorage implements StudyStorage {
       return result;
     } catch (error) {
       await client.query('ROLLBACK').catch(() => {});
-      throw asStorageError(error, this.where);
+      throw asStorageError(error, this.where, false, this.settings);
     } finally {
       client.release();
     }
