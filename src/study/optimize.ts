@@ -109,8 +109,12 @@ export async function optimize<S>(
       }
       throw error;
     }
-    const settled = await runner.finish(trial, result, failReason, next);
-    if (settled.started === undefined) budget.giveBack(); // the finish was refused, so nothing started
+    // A finish refused (or whose connection dropped, a write held back until the end) started nothing.
+    const settled = await runner.finish(trial, result, failReason, next).catch((error: unknown) => {
+      budget.giveBack();
+      throw error;
+    });
+    if (settled.started === undefined) budget.giveBack();
     return settled;
   };
 
