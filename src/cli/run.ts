@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline';
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { STORAGE_PRECEDENCE, configObjective, openConfigStudy, runTune } from '../config/index.js';
-import type { SpaceEntry, TuneConfig, TuneOverrides } from '../config/index.js';
+import type { SpaceEntry, TuneConfig, TuneHooks, TuneOverrides } from '../config/index.js';
 import { ProgressDisplay, TunekitError, stderrOutput, writeAboveProgress } from '../index.js';
 import type { LoggingOptions, ProgressMode, Study, TrialRecord } from '../index.js';
 import type { ParsedArgs } from './args.js';
@@ -88,6 +88,12 @@ export function requireBudget(config: TuneConfig, overrides: TuneOverrides, wher
     throw new TunekitError('config_invalid', `study.trials: give a budget (${where})`);
 }
 
+/** A strategy step's line (tune before each step, a worker joining one): its label and its ranges. */
+export function printStep(label: string, space: readonly SpaceEntry[]): void {
+  const ranges = space.map((e) => `${e.name} ${JSON.stringify(e.distribution)}`).join('; ');
+  writeAboveProgress(`${label}: ${ranges}`);
+}
+
 /** What the display shows: none, only failures (--quiet), a bar on a terminal, or a line per trial. */
 export function progressMode(flag: string, quiet: boolean): ProgressMode | null {
   if (flag === 'none') return null;
@@ -137,11 +143,17 @@ export interface Run {
   error?: TunekitError;
 }
 
+export interface RunOptions {
+  progress: ProgressMode | null;
+  /** Called before each strategy step (the CLI prints the step's ranges). */
+  onStep?: (label: string, space: readonly SpaceEntry[]) => void;
+}
+
 /** Runs the config's study in this process, with the progress display. */
 export async function runHere(
   config: TuneConfig,
   overrides: TuneOverrides,
-  options: { progress: ProgressMode | null; onStep?: (label: string, space: readonly SpaceEntry[]) => void },
+  options: RunOptions & { runStep?: TuneHooks['runStep'] },
 ): Promise<Run> {
   let display: ProgressDisplay | null = null;
   const seen = { ran: 0, complete: 0, lastFailure: undefined as string | undefined };
@@ -157,6 +169,7 @@ export async function runHere(
         void display?.refresh();
       },
       ...(options.onStep ? { onStep: options.onStep } : {}),
+      ...(options.runStep ? { runStep: options.runStep } : {}),
     },
   );
   await (display as ProgressDisplay | null)?.stop();
@@ -184,31 +197,24 @@ function withOutcome(run: Run): Run {
 
 /**
  * Runs the study in `count` local worker processes (`tunekit worker --study`), this process only showing
- * progress. The study (with its config) is created here first, so every worker joins the same one.
+ * progress. The study (with its config) is created here first, so every worker joins the same one. A
+ * strategy is driven from here, each of its steps run by `count` workers on the step's study.
  */
 export async function runWorkers(
   config: TuneConfig,
   overrides: TuneOverrides,
   count: number,
-  progress: ProgressMode | null,
+  options: RunOptions,
 ): Promise<Run> {
-  if (config.strategy.kind !== 'optimize')
-    throw new TunekitError(
-      'invalid_argument',
-      `--workers needs strategy optimize; ${config.strategy.kind} rounds run in one process`,
-    );
-  configObjective(config); // the dry run: a config that cannot train is refused before any worker starts
   // Every child gets the storage resolved here, so parent and children cannot disagree on it.
   const url = storageUrl(overrides.storage, config.study.storage);
+  if (config.strategy.kind !== 'optimize')
+    return runStepsInWorkers(config, { ...overrides, storage: url }, count, options);
+  configObjective(config); // the dry run: a config that cannot train is refused before any worker starts
   const study = await openConfigStudy(config, { ...overrides, storage: url, ...LOGGING });
   const before = new Set((await finishedTrials(study)).map((t) => t.id));
-  const display = await startDisplay(study, progress, budgetOf(config, overrides));
-  const argv = ['worker', '--study', study.name, '--storage', url, '--progress', 'none'];
-  if (overrides.trials !== undefined) argv.push('--trials', String(overrides.trials));
-  if (overrides.timeoutSeconds !== undefined) argv.push('--timeout', String(overrides.timeoutSeconds));
-  if (overrides.seed !== undefined) argv.push('--seed', String(overrides.seed));
-  if (overrides.reproducible !== undefined) argv.push('--reproducible', String(overrides.reproducible));
-  const codes = await Promise.all(Array.from({ length: count }, () => spawnWorker(argv)));
+  const display = await startDisplay(study, options.progress, budgetOf(config, overrides));
+  const codes = await spawnWorkers(count, workerArgv(study.name, url, overrides));
   await display?.stop();
   const ran = (await finishedTrials(study)).filter((t) => !before.has(t.id));
   const failed = ran
@@ -224,6 +230,59 @@ export async function runWorkers(
   // A worker whose trials all failed exits 1 too: the run's own outcome says that better.
   if (run.error || bad < 0) return run;
   return { ...run, error: new TunekitError('worker_failed', `worker ${bad} exited with code ${codes[bad]}`) };
+}
+
+/**
+ * A strategy run as in one process (runHere: the same steps, lines and summary), except that each step's
+ * trials run in `count` worker processes on the step's study, which read the step's config from storage.
+ */
+async function runStepsInWorkers(
+  config: TuneConfig,
+  overrides: TuneOverrides & { storage: string },
+  count: number,
+  options: RunOptions,
+): Promise<Run> {
+  let failure: TunekitError | undefined;
+  const run = await runHere(config, overrides, {
+    ...options,
+    runStep: async (study, step, time) => {
+      // A resumed run's finished steps: no process to start for a budget already spent.
+      const held = await study.trials();
+      if (held.length >= step.study.trials! && !held.some((t) => t.state === 'waiting')) return;
+      // The budget is the step's (in its stored config), not --trials; the time is what the run has left.
+      const { trials: _total, ...rest } = overrides;
+      const timeoutSeconds = time.timeoutMs === undefined ? {} : { timeoutSeconds: time.timeoutMs / 1000 };
+      const codes = await spawnWorkers(
+        count,
+        workerArgv(study.name, overrides.storage, { ...rest, ...timeoutSeconds }),
+      );
+      const bad = codes.findIndex((c) => c !== 0);
+      if (bad < 0) return;
+      const error = new TunekitError(
+        'worker_failed',
+        `worker ${bad} of study "${study.name}" exited with code ${codes[bad]}`,
+      );
+      // Workers that all failed before running a trial would fail every later step alike: stop here.
+      if (codes.every((c) => c !== 0) && (await study.trials()).length === held.length) throw error;
+      failure ??= error;
+    },
+  });
+  // As with one study: a worker whose trials all failed exits 1 too, and the run's outcome says that better.
+  return run.error || failure === undefined ? run : { ...run, error: failure };
+}
+
+/** The argv of a `tunekit worker` child on one study: the parent's flags, no progress of its own. */
+function workerArgv(study: string, url: string, overrides: TuneOverrides): string[] {
+  const argv = ['worker', '--study', study, '--storage', url, '--progress', 'none'];
+  if (overrides.trials !== undefined) argv.push('--trials', String(overrides.trials));
+  if (overrides.timeoutSeconds !== undefined) argv.push('--timeout', String(overrides.timeoutSeconds));
+  if (overrides.seed !== undefined) argv.push('--seed', String(overrides.seed));
+  if (overrides.reproducible !== undefined) argv.push('--reproducible', String(overrides.reproducible));
+  return argv;
+}
+
+function spawnWorkers(count: number, argv: readonly string[]): Promise<number[]> {
+  return Promise.all(Array.from({ length: count }, () => spawnWorker(argv)));
 }
 
 function finishedTrials(study: Study): Promise<TrialRecord[]> {

@@ -1,5 +1,6 @@
 // Runs the study a config describes: opens (or creates) it in its storage, builds the objective, and
-// either optimizes or runs coarse-to-fine rounds. The CLI's `tune` and `worker` commands call this.
+// either optimizes or runs its strategy (coarse-to-fine rounds, stages), each step in this process or through
+// a hook (the CLI's worker processes). The CLI's `tune` and `worker` commands call this.
 import { runCommandTrial } from '../command/command-trial.js';
 import { createStudy } from '../create-study.js';
 import { nopPruner } from '../study/pruner.js';
@@ -11,7 +12,9 @@ import { TunekitError } from '../errors.js';
 import { resolveStorage } from '../storage/resolve.js';
 import type { LoggingOptions } from '../study/logger.js';
 import { staged } from './staged.js';
-import { coarseToFine } from './strategy.js';
+import { stepConfig } from './step-config.js';
+import { coarseToFine, runStepHere, withTrialAttrs } from './strategy.js';
+import type { StrategyContext } from './strategy.js';
 import { makePruner, makeSampler } from './plugins.js';
 import { parseConfig } from './schema.js';
 import type { TuneConfig } from './schema.js';
@@ -40,6 +43,13 @@ export interface TuneHooks {
   onTrial?(record: TrialRecord, study: Study): void;
   /** Called before each coarse-to-fine round or stage with its label and the space it will sample. */
   onStep?(label: string, space: readonly SpaceEntry[]): void;
+  /**
+   * Runs one round's or stage's trials somewhere else than this process (the CLI: `tunekit worker --study`
+   * processes). `config` is the step's own config, already stored on `study`: its space, its budget
+   * (`study.trials`, a total). `timeoutMs` is what is left of the run's time. The trials the study gained
+   * meanwhile, from any worker, are then passed to onTrial.
+   */
+  runStep?(study: Study, config: TuneConfig, time: { timeoutMs?: number }): Promise<void>;
 }
 
 export async function openConfigStudy(config: TuneConfig, overrides: TuneOverrides = {}): Promise<Study> {
@@ -98,8 +108,12 @@ function createConfigStudy(config: TuneConfig, overrides: TuneOverrides): Promis
 
 export function configObjective(config: TuneConfig, space: readonly SpaceEntry[] = config.space): Objective {
   const objective = config.objective;
-  if (objective.kind === 'trainer') return planTrainer(objective, space).objective;
-  return (trial: Trial) => runCommandTrial(objective, trial, suggestSpace(trial, space));
+  const run =
+    objective.kind === 'trainer'
+      ? planTrainer(objective, space).objective
+      : (trial: Trial) => runCommandTrial(objective, trial, suggestSpace(trial, space));
+  // A step's config (step-config.ts) tags its trials, as the strategy does in one process.
+  return withTrialAttrs(run, config.step?.trialAttrs);
 }
 
 /** Runs the config's study to its budget (total trials and/or time); returns the study. */
@@ -132,14 +146,15 @@ export async function runTune(
 
   const strategy =
     config.strategy.kind === 'staged' ? staged(config.strategy) : coarseToFine(config.strategy);
-  const result = await strategy.run({
+  const ctx: StrategyContext = {
     space: config.space,
     direction: config.study.directions[0]!,
-    // A stage's study is an ordinary config study in the same storage, named after the parent.
+    // A stage's study is an ordinary study in the same storage, named after the parent; its config is its
+    // step's, stored when the step starts.
     openStudy: async (suffix) =>
       suffix === null
         ? study
-        : openConfigStudy(
+        : createConfigStudy(
             { ...config, study: { ...config.study, name: `${config.study.name}.${suffix}` } },
             overrides,
           ),
@@ -147,11 +162,26 @@ export async function runTune(
     ...(hooks.onStep ? { onStep: hooks.onStep } : {}),
     callbacks,
     ...(deadline === undefined ? {} : { deadline }),
-  });
+    runStep: async (step) => {
+      // Stored first, whoever runs the step, so a worker on any machine can join it from storage alone.
+      const own = stepConfig(config, step);
+      await step.study.storage.writeStudy(step.study.id, { config: own.source as JsonValue });
+      if (!hooks.runStep) return runStepHere(ctx, step);
+      const before = new Set((await finishedTrials(step.study)).map((t) => t.id));
+      await hooks.runStep(step.study, own, remainingTime());
+      const ran = (await finishedTrials(step.study)).filter((t) => !before.has(t.id));
+      ran.sort((a, b) => (a.finishedAt ?? 0) - (b.finishedAt ?? 0));
+      for (const record of ran) for (const callback of callbacks) await callback(step.study, record);
+    },
+  };
+  const result = await strategy.run(ctx);
   // The study holding the best trial, so the caller's summary names it; the parent when nothing completed.
   const holder = result.studies.find((s) => result.best !== null && s.id === result.best.studyId) ?? study;
   // Each stage opened its own connection; only the one returned stays open (the caller closes it).
   for (const s of new Set([study, ...result.studies])) if (s !== holder) await s.storage.close();
   return holder;
-  return study;
+}
+
+function finishedTrials(study: Study): Promise<TrialRecord[]> {
+  return study.trials({ states: ['complete', 'pruned', 'fail'] });
 }

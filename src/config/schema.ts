@@ -1,7 +1,7 @@
 // The config file of `tunekit tune` / `tunekit worker`, parsed from YAML or JSON into plain data with errors
 // that name the field, what was expected and what was found.
 import type { CommandSpec } from '../command/command-trial.js';
-import type { Direction } from '../study/types.js';
+import type { Direction, JsonValue } from '../study/types.js';
 import * as check from './check.js';
 import { parsePlugin } from './plugins.js';
 import type { PluginSpec } from './plugins.js';
@@ -45,17 +45,28 @@ export type StrategyConfig =
     }
   | ({ readonly kind: 'staged' } & StagedOptions);
 
+/**
+ * Marks the config `tune` stores on a strategy step's study (step-config.ts), so a worker that joins the
+ * study runs exactly that step: its label, and the user attributes each of its trials carries.
+ */
+export interface StepMark {
+  readonly label: string;
+  readonly trialAttrs: Readonly<Record<string, JsonValue>>;
+}
+
 export interface TuneConfig {
   readonly study: StudyConfig;
   readonly space: readonly SpaceEntry[];
   readonly objective: ObjectiveConfig;
   readonly strategy: StrategyConfig;
+  /** Present on a strategy step's config only. */
+  readonly step?: StepMark;
   /** The config as written (plain data), stored with the study so `tunekit worker` can run it. */
   readonly source: unknown;
 }
 
 export function parseConfig(raw: unknown): TuneConfig {
-  const root = check.object(raw, 'config', ['study', 'space', 'objective', 'strategy']);
+  const root = check.object(raw, 'config', ['study', 'space', 'objective', 'strategy', 'step']);
   const space = parseSpace(root.space);
   const objective = parseObjective(root.objective, space);
   const config: TuneConfig = {
@@ -63,8 +74,15 @@ export function parseConfig(raw: unknown): TuneConfig {
     space,
     objective,
     strategy: parseStrategy(root.strategy),
+    ...(root.step === undefined ? {} : { step: parseStep(root.step) }),
     source: structuredClone(raw),
   };
+  if (config.step && config.strategy.kind !== 'optimize')
+    throw check.configError(
+      'strategy.kind',
+      'optimize in the config of one step (it has a step field; drop it to run the whole strategy)',
+      config.strategy.kind,
+    );
   if (config.strategy.kind !== 'optimize' && config.study.directions.length > 1)
     throw check.configError(
       'strategy.kind',
@@ -200,6 +218,13 @@ function parseObjective(raw: unknown, space: readonly SpaceEntry[]): ObjectiveCo
     ...(cwd === undefined ? {} : { cwd }),
     ...(timeout === undefined ? {} : { timeoutMs: timeout * 1000 }),
   };
+}
+
+function parseStep(raw: unknown): StepMark {
+  const s = check.object(raw, 'step', ['label', 'trialAttrs']);
+  // Read from YAML or JSON, so its values are JSON already.
+  const attrs = check.optional(s.trialAttrs, (v) => check.object(v, 'step.trialAttrs')) ?? {};
+  return { label: check.string(s.label, 'step.label'), trialAttrs: attrs as Record<string, JsonValue> };
 }
 
 function parseStrategy(raw: unknown): StrategyConfig {

@@ -12,7 +12,7 @@ import { configError } from './check.js';
 import { narrowSpace } from './coarse-to-fine.js';
 import { byPriority } from './priority.js';
 import type { SpaceEntry } from './space.js';
-import { remainingTime } from './strategy.js';
+import { runStep } from './strategy.js';
 import type { Strategy, StrategyContext, StrategyResult } from './strategy.js';
 
 /** What later stages do with the knobs a stage tuned: hold them at its winner, or tune them on, narrowed. */
@@ -92,14 +92,11 @@ export async function runStaged(ctx: StrategyContext, options: StagedOptions): P
     const study = await ctx.openStudy(`stage-${index}`);
     studies.push(study);
     await study.setUserAttr('stage', { parent: parent.name, index, label, params: [...params], fixed });
-    ctx.onStep?.(`stage ${index} (${label})`, space);
+    const step = `stage ${index} (${label})`;
+    ctx.onStep?.(step, space);
+    // maxTrials counts the trials a killed run already made: a rerun resumes here.
     if (ctx.deadline === undefined || Date.now() < ctx.deadline)
-      await study.optimize(ctx.objective(space), {
-        maxTrials: trials, // counts the trials a killed run already made: a rerun resumes here
-        ...remainingTime(ctx),
-        callbacks: ctx.callbacks ?? [],
-        catch: true,
-      });
+      await runStep(ctx, { study, label: step, space, maxTrials: trials });
     const complete = await study.trials({ states: ['complete'] });
     const best = bestOf(complete, ctx.direction);
     const narrowed = narrowSpace(space, complete, ctx.direction, { top, margin });

@@ -3,7 +3,7 @@
 import { isTunekitError } from '../errors.js';
 import { bestOf } from '../study/pareto.js';
 import type { Objective, Study } from '../study/study.js';
-import type { Direction, TrialRecord } from '../study/types.js';
+import type { Direction, JsonValue, TrialRecord } from '../study/types.js';
 import { narrowSpace } from './coarse-to-fine.js';
 import type { SpaceEntry } from './space.js';
 
@@ -24,6 +24,29 @@ export interface StrategyContext {
   readonly callbacks?: readonly ((study: Study, trial: TrialRecord) => void | Promise<void>)[];
   /** Milliseconds since the epoch after which no step starts a trial. */
   readonly deadline?: number;
+  /**
+   * Runs one step's trials on its study, after `onStep`, and returns once the step's budget is spent (or
+   * the deadline passed). Absent: `runStepHere`, in this process. The CLI's `tune --workers N` runs the step
+   * in N worker processes instead; the step must then be plain data, readable by a process that has only
+   * the storage.
+   */
+  runStep?(step: Step): Promise<void>;
+}
+
+/** One step of a strategy: a budget of trials on one study over one space. */
+export interface Step {
+  /** The step's study, as `openStudy` returned it. */
+  readonly study: Study;
+  /** What it is, for humans ("round 2", "stage 1 (learning_rate)"). */
+  readonly label: string;
+  readonly space: readonly SpaceEntry[];
+  /**
+   * The trials the study should hold at the step's end, counting every worker's and a killed run's, so a
+   * rerun or a late worker does not overshoot it.
+   */
+  readonly maxTrials: number;
+  /** User attributes every trial of the step carries (coarse-to-fine: its round). */
+  readonly trialAttrs?: Readonly<Record<string, JsonValue>>;
 }
 
 export interface StrategyResult {
@@ -41,6 +64,34 @@ export interface Strategy {
 /** optimize's time budget for a step that starts now (none when the strategy has no deadline). */
 export function remainingTime(ctx: StrategyContext): { timeoutMs?: number } {
   return ctx.deadline === undefined ? {} : { timeoutMs: Math.max(1, ctx.deadline - Date.now()) };
+}
+
+/** Runs a step through the context's `runStep`, or in this process. */
+export function runStep(ctx: StrategyContext, step: Step): Promise<void> {
+  return ctx.runStep ? ctx.runStep(step) : runStepHere(ctx, step);
+}
+
+/** A step's trials in this process: `optimize` with the context's objective, callbacks and deadline. */
+export async function runStepHere(ctx: StrategyContext, step: Step): Promise<void> {
+  const objective = withTrialAttrs(ctx.objective(step.space), step.trialAttrs);
+  await step.study.optimize(objective, {
+    maxTrials: step.maxTrials,
+    ...remainingTime(ctx),
+    callbacks: ctx.callbacks ?? [],
+    catch: true, // a failed trial is logged with its reason and the step goes on
+  });
+}
+
+/** The objective, setting `attrs` on each trial before it runs. */
+export function withTrialAttrs(
+  objective: Objective,
+  attrs: Readonly<Record<string, JsonValue>> | undefined,
+): Objective {
+  if (attrs === undefined) return objective;
+  return async (trial) => {
+    for (const [key, value] of Object.entries(attrs)) await trial.setUserAttr(key, value);
+    return objective(trial);
+  };
 }
 
 /** The best complete trial of a study, or null. */
@@ -72,22 +123,13 @@ export function coarseToFine(options: CoarseToFineOptions): Strategy {
       const history: Array<{ round: number; space: Record<string, unknown> }> = [];
       for (let round = 1; round <= options.rounds; round++) {
         if (ctx.deadline !== undefined && Date.now() >= ctx.deadline) break;
-        ctx.onStep?.(`round ${round}`, space);
+        const label = `round ${round}`;
+        ctx.onStep?.(label, space);
         history.push({ round, space: Object.fromEntries(space.map((e) => [e.name, e.distribution])) });
         await study.setUserAttr('coarse_to_fine', history as never);
-        const roundObjective = ctx.objective(space);
-        await study.optimize(
-          async (trial) => {
-            await trial.setUserAttr('round', round);
-            return roundObjective(trial);
-          },
-          {
-            nTrials: options.trialsPerRound,
-            ...remainingTime(ctx),
-            callbacks: ctx.callbacks ?? [],
-            catch: true,
-          },
-        );
+        // Each round adds its budget to what the study holds (a rerun starts its rounds over).
+        const maxTrials = (await study.trials()).length + options.trialsPerRound;
+        await runStep(ctx, { study, label, space, maxTrials, trialAttrs: { round } });
         space = narrowSpace(space, await study.trials({ states: ['complete'] }), ctx.direction, options);
       }
       return { best: bestOf(await study.trials({ states: ['complete'] }), ctx.direction), studies: [study] };

@@ -93,7 +93,9 @@ export const demo = defineCommand({
     const started = Date.now();
     const progress = progressMode(options.progress, false);
     const run =
-      workers > 1 ? await runWorkers(config, {}, workers, progress) : await runHere(config, {}, { progress });
+      workers > 1
+        ? await runWorkers(config, {}, workers, { progress })
+        : await runHere(config, {}, { progress });
     const seconds = (Date.now() - started) / 1000;
     const { study } = run;
     try {

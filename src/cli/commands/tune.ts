@@ -2,7 +2,6 @@
 // processes, with progress on stderr (every worker's trials), each failed trial's reason, and the best trial.
 import { loadConfigFile } from '../../config/index.js';
 import type { SpaceEntry } from '../../config/index.js';
-import { writeAboveProgress } from '../../index.js';
 import { defineCommand } from '../args.js';
 import { CONFIG_FILE, useFastKernels } from '../common.js';
 import {
@@ -10,6 +9,7 @@ import {
   RUN_OPTIONS,
   finish,
   overridesFrom,
+  printStep,
   progressMode,
   requireBudget,
   runHere,
@@ -25,7 +25,7 @@ export const tune = defineCommand({
     workers: {
       type: 'int',
       value: 'N',
-      description: 'run N local worker processes on one study',
+      description: "run N local worker processes on the study (a strategy's: on each step's study in turn)",
       default: 1,
     },
   },
@@ -37,13 +37,11 @@ export const tune = defineCommand({
     await useFastKernels();
     const progress = progressMode(options.progress, options.quiet);
     const onStep = (label: string, space: readonly SpaceEntry[]) => {
-      if (options.quiet || options.json) return;
-      const ranges = space.map((e) => `${e.name} ${JSON.stringify(e.distribution)}`).join('; ');
-      writeAboveProgress(`${label}: ${ranges}`);
+      if (!options.quiet && !options.json) printStep(label, space);
     };
     const run =
       options.workers > 1
-        ? await runWorkers(config, overrides, options.workers, progress)
+        ? await runWorkers(config, overrides, options.workers, { progress, onStep })
         : await runHere(config, overrides, { progress, onStep });
     return finish(run, options);
   },

@@ -4,7 +4,7 @@ import { loadConfigFile, loadStudyConfig } from '../../config/index.js';
 import { TunekitError } from '../../index.js';
 import { defineCommand } from '../args.js';
 import { CONFIG_FILE, storageUrl, useFastKernels } from '../common.js';
-import { RUN_NOTES, RUN_OPTIONS, finish, overridesFrom, progressMode, runHere } from '../run.js';
+import { RUN_NOTES, RUN_OPTIONS, finish, overridesFrom, printStep, progressMode, runHere } from '../run.js';
 
 export const worker = defineCommand({
   name: 'worker',
@@ -41,6 +41,9 @@ export const worker = defineCommand({
     }
     await useFastKernels();
     const progress = progressMode(options.progress, options.quiet);
+    // The study is one step of a strategy (tune stored the step's config on it): say which.
+    if (config.step && progress !== null && !options.quiet && !options.json)
+      printStep(config.step.label, config.space);
     const run = await runHere(config, overrides, { progress });
     if (run.ran === 0 && progress !== null && !options.json) {
       const budget = overrides.trials ?? config.study.trials;
