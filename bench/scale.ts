@@ -12,6 +12,8 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Relay } from '../src/storage/testing/relay.js';
 import { createTestDatabase } from '../src/storage/postgres/testing/database.js';
+import { pgbouncerMissing, startPgBouncer } from '../src/storage/postgres/testing/pgbouncer.js';
+import type { PgBouncer } from '../src/storage/postgres/testing/pgbouncer.js';
 import { PYTHON, launchOptuna, launchTunekit, watchServer } from './scale-run.js';
 import type { Run, ServerEvidence, Workload } from './scale-run.js';
 
@@ -25,6 +27,10 @@ const WORKERS = list('BENCH_WORKERS', quick ? [1, 16, 64] : [1, 4, 16, 64, 128])
 const TRIAL_MS = list('BENCH_TRIAL_MS', quick ? [1000] : [1000, 10_000]);
 const RTT_MS = list('BENCH_RTT_MS', quick ? [50] : [1, 10, 50]);
 const RTT_WORKERS = Number(process.env.BENCH_RTT_WORKERS ?? 16);
+// Worker counts also run through PgBouncer in transaction mode: the server's 100 connections cannot take
+// 128 workers' own, and 64 direct ones leave it little room.
+const POOLED = list('BENCH_POOLED', quick ? [64] : [64, 128]).filter(() => pgbouncerMissing() === null);
+const POOL_SIZE = 20;
 const REPORTS = 10;
 // Enough trials per worker that the start (every worker at once) and the tail weigh little.
 const trialsPerWorker = (trialMs: number): number => (trialMs >= 10_000 ? 3 : 8);
@@ -44,28 +50,32 @@ interface Row {
   trialMs: number;
   workers: number;
   rttMs: number;
+  via: 'direct' | 'pgbouncer';
   idealPerS: number;
   tunekit: Measured | { error: string };
   optuna: Measured | { error: string } | null;
 }
 
-/** One library on a fresh database, directly or through a relay `rttMs` away. */
+/** One library on a fresh database: directly, through a relay `rttMs` away, or through PgBouncer. */
 async function measure(
   library: 'tunekit' | 'optuna',
   load: Workload,
   rttMs: number | null,
+  bouncer: PgBouncer | null,
 ): Promise<Measured> {
   const db = await createTestDatabase('tunekit_scale');
   const relay = rttMs === null ? null : Relay.to(db.url, { delayMs: rttMs });
   try {
     await relay?.open();
-    // One connection per worker, as a worker on its own machine would hold: 64 workers fit the server's 100.
-    const url = `${relay ? relay.url(db.url) : db.url}?pool_max=1`;
+    const base = bouncer ? bouncer.url(db.url) : relay ? relay.url(db.url) : db.url;
+    // Direct: one connection per worker, so 64 workers fit the server's 100. Through PgBouncer a worker keeps
+    // its usual pool, and statements go unnamed (PgBouncer 1.18 keeps no prepared statements).
+    const url = `${base}?${bouncer ? 'prepared=false' : 'pool_max=1'}`;
     if (library === 'optuna') createOptunaStudy(optunaUrl(db.url));
     const launched =
       library === 'tunekit'
         ? await launchTunekit(url, 'scale', load)
-        : await launchOptuna(optunaUrl(relay ? relay.url(db.url) : db.url), 'scale', load);
+        : await launchOptuna(optunaUrl(base), 'scale', load);
     const tripsBefore = relay?.roundTrips ?? 0;
     const server = await watchServer(db.name);
     let run: Run;
@@ -100,18 +110,26 @@ function createOptunaStudy(url: string): void {
     throw new Error(`optuna create_study failed: ${made.stderr.trim().split('\n').at(-1)}`);
 }
 
-async function row(trialMs: number, workers: number, rttMs: number | null): Promise<Row> {
+async function row(trialMs: number, workers: number, rttMs: number | null, pooled = false): Promise<Row> {
   const load: Workload = { workers, trialMs, reports: REPORTS, trialsPerWorker: trialsPerWorker(trialMs) };
+  const bouncer = pooled ? await startPgBouncer({ poolSize: POOL_SIZE, queryWaitTimeoutS: 60 }) : null;
   const attempt = async (library: 'tunekit' | 'optuna') =>
-    measure(library, load, rttMs).catch((error: unknown) => ({
+    measure(library, load, rttMs, bouncer).catch((error: unknown) => ({
       error: (error as Error).message.slice(0, 300),
     }));
-  const tunekit = await attempt('tunekit');
-  const optuna = withOptuna ? await attempt('optuna') : null;
+  let tunekit: Row['tunekit'];
+  let optuna: Row['optuna'];
+  try {
+    tunekit = await attempt('tunekit');
+    optuna = withOptuna ? await attempt('optuna') : null;
+  } finally {
+    await bouncer?.stop();
+  }
   const r: Row = {
     trialMs,
     workers,
     rttMs: rttMs ?? 0,
+    via: pooled ? 'pgbouncer' : 'direct',
     idealPerS: workers / (trialMs / 1000),
     tunekit,
     optuna,
@@ -122,7 +140,8 @@ async function row(trialMs: number, workers: number, rttMs: number | null): Prom
   return r;
 }
 
-const label = (r: Row): string => `${r.trialMs / 1000} s trials, ${r.workers} workers, +${r.rttMs} ms`;
+const label = (r: Row): string =>
+  `${r.trialMs / 1000} s trials, ${r.workers} workers, +${r.rttMs} ms${r.via === 'pgbouncer' ? ', PgBouncer' : ''}`;
 const brief = (m: Measured | { error: string }, r: Row): string =>
   'error' in m ? `error: ${m.error}` : `${perS(m).toFixed(2)}/s (${pct(perS(m) / r.idealPerS)} of ideal)`;
 const perS = (m: Measured): number => m.run.trials / (m.run.elapsedMs / 1000);
@@ -131,8 +150,10 @@ const lost = (m: Measured): number => 1 - m.run.trainMs / m.run.wallMs;
 const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
 
 const scaling: Row[] = [];
-for (const trialMs of TRIAL_MS)
+for (const trialMs of TRIAL_MS) {
   for (const workers of WORKERS) scaling.push(await row(trialMs, workers, null));
+  for (const workers of POOLED) scaling.push(await row(trialMs, workers, null, true));
+}
 const network: Row[] = [];
 for (const trialMs of TRIAL_MS) for (const rtt of RTT_MS) network.push(await row(trialMs, RTT_WORKERS, rtt));
 
@@ -142,28 +163,39 @@ function table(header: string[], rows: string[][]): string {
   return [line(header), ...rows.map(line)].join('\n');
 }
 
-const cells = (
+/** trials/s, share of ideal and coordination ms per trial, then `extra`'s cells (`width` of them). */
+function measured(
   m: Measured | { error: string } | null,
   r: Row,
+  width: number,
   extra: (m: Measured) => string[],
-): string[] => {
-  if (m === null) return ['-', '-', '-', ...extra({} as Measured).map(() => '-')];
-  if ('error' in m) return ['failed', '-', '-', ...extra({} as Measured).map(() => '-')];
+): string[] {
+  if (m === null || 'error' in m) return [m === null ? '-' : 'failed', ...Array<string>(2 + width).fill('-')];
   return [perS(m).toFixed(2), pct(perS(m) / r.idealPerS), overheadMs(m).toFixed(0), ...extra(m)];
-};
+}
 const topWait = (m: Measured): string => {
   const [what, share] = Object.entries(m.server.waits).sort((a, b) => b[1] - a[1])[0] ?? ['-', 0];
   return `${what} ${pct(share)}`;
 };
+const server = (m: Measured): string[] => [
+  String(m.server.maxConnections),
+  m.server.commitsPerS.toFixed(0),
+  m.server.walSyncsPerS?.toFixed(0) ?? '-',
+  m.server.meanActive.toFixed(1),
+  topWait(m),
+  pct(m.server.cpuBusy),
+];
 
 console.log(
-  `\nTable 1. Coordination-bound scaling on PostgreSQL (loopback): trials sleep in ${REPORTS} steps, a report and the pruner's question after each; random sampler, median pruner; load average ${loadavg()[0]!.toFixed(1)} at the end`,
+  `\nTable 1. Coordination-bound scaling on PostgreSQL (loopback): trials sleep in ${REPORTS} steps, a report and ` +
+    `the pruner's question after each; random sampler, median pruner; load average ${loadavg()[0]!.toFixed(1)} at the end`,
 );
 console.log(
   table(
     [
       'trial',
       'workers',
+      'via',
       'ideal/s',
       'tunekit/s',
       'of ideal',
@@ -182,26 +214,18 @@ console.log(
     scaling.map((r) => [
       `${r.trialMs / 1000} s`,
       String(r.workers),
+      r.via === 'pgbouncer' ? `PgBouncer ${POOL_SIZE}` : 'direct',
       r.idealPerS.toFixed(2),
-      ...cells(r.tunekit, r, (m) =>
-        m.server
-          ? [
-              String(m.server.maxConnections),
-              m.server.commitsPerS.toFixed(0),
-              m.server.walSyncsPerS?.toFixed(0) ?? '-',
-              m.server.meanActive.toFixed(1),
-              topWait(m),
-              pct(m.server.cpuBusy),
-            ]
-          : ['', '', '', '', '', ''],
-      ),
-      ...cells(r.optuna, r, (m) => (m.server ? [String(m.server.maxConnections)] : [''])),
+      ...measured(r.tunekit, r, 6, server),
+      ...measured(r.optuna, r, 1, (m) => [String(m.server.maxConnections)]),
     ]),
   ),
 );
 console.log(
-  `\nTable 2. Workers ${RTT_WORKERS} at a distance (a relay on 127.0.0.1 adds the round trip): coordination per trial and its share of a worker's time`,
+  `\nTable 2. ${RTT_WORKERS} workers at a distance (a relay on 127.0.0.1 adds the round trip): coordination per ` +
+    `trial and its share of a worker's time`,
 );
+const distance = (m: Measured): string[] => [pct(lost(m)), m.roundTripsPerTrial!.toFixed(1)];
 console.log(
   table(
     [
@@ -221,8 +245,8 @@ console.log(
     network.map((r) => [
       `${r.trialMs / 1000} s`,
       String(r.rttMs),
-      ...cells(r.tunekit, r, (m) => (m.run ? [pct(lost(m)), m.roundTripsPerTrial!.toFixed(1)] : ['', ''])),
-      ...cells(r.optuna, r, (m) => (m.run ? [pct(lost(m)), m.roundTripsPerTrial!.toFixed(1)] : ['', ''])),
+      ...measured(r.tunekit, r, 2, distance),
+      ...measured(r.optuna, r, 2, distance),
     ]),
   ),
 );
