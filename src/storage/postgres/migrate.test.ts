@@ -50,7 +50,7 @@ describe('postgres: a schema-2 database', () => {
     const again = await openPostgresStorage(db.url);
     expect((await again.getStudy('legacy')).stopRequests).toBe(3);
     await again.close();
-    expect(SCHEMA_VERSION).toBe(4);
+    expect(SCHEMA_VERSION).toBe(5);
   });
 });
 

@@ -1,10 +1,11 @@
 // The PostgreSQL schema and its migrations. `migrations[v]` takes a database from version v to v + 1; a
 // database whose version is newer than this code knows is refused, never altered.
+import { TunekitError } from '../../errors.js';
 import { studyFields, trialFields } from '../sql/legacy-attrs.js';
 import { schemaIsCurrent } from '../sql/schema-version.js';
 import type { PgClient } from './driver.js';
 
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 /** Server time in milliseconds: every timestamp comes from one clock, whichever machine a worker runs on. */
 export const NOW_MS = `(extract(epoch from clock_timestamp()) * 1000)::bigint`;
@@ -96,6 +97,39 @@ export const migrations: readonly Migration[] = [
   // 3 -> 4: a trial's constraint values (`trial.setConstraint`) get a column: a JSON array, null when the
   // objective set none. No earlier version stored constraints, so every existing row keeps null.
   `ALTER TABLE tunekit_trials ADD COLUMN constraint_values jsonb;`,
+  // 4 -> 5: intermediate values get a row each (postgres/intermediate.ts). In the jsonb column every report
+  // rewrote all earlier ones, so a trial's n reports cost O(n^2) (5,000 took 21 s). float8 holds NaN and
+  // ±Infinity, kept as strings in the jsonb; a number's JSON text goes to float8 through the correctly
+  // rounded parser, so every value is kept. A step no bigint holds as written (only an older tunekit that let
+  // any integer through, or a direct storage call, could have stored one) is refused first, not altered.
+  async (client) => {
+    const { rows } = await client.query<{ name: string; number: string; key: string; value: string }>(
+      `SELECT st.name, t.number, s.key, s.value::text
+       FROM tunekit_trials t JOIN tunekit_studies st ON st.id = t.study_id, jsonb_each(t.intermediate) AS s
+       WHERE CASE WHEN s.key ~ '^(0|-?[1-9][0-9]{0,18})$'
+                  THEN s.key::numeric NOT BETWEEN -9223372036854775808 AND 9223372036854775807 ELSE true END
+         OR NOT (jsonb_typeof(s.value) = 'number' OR s.value::text IN ('"NaN"', '"Infinity"', '"-Infinity"'))
+       LIMIT 1`,
+    );
+    const bad = rows[0];
+    if (bad)
+      throw new TunekitError(
+        'storage_error',
+        `cannot move intermediate values into rows (schema 5): trial ${bad.number} of study "${bad.name}" holds ` +
+          `step "${bad.key}" = ${bad.value}, which a bigint step and a float8 value cannot keep as written. ` +
+          'The database was not changed; open it with the tunekit that wrote it.',
+      );
+    await client.query(`
+      CREATE TABLE tunekit_intermediate (
+        trial_id bigint NOT NULL REFERENCES tunekit_trials (id) ON DELETE CASCADE,
+        step bigint NOT NULL,
+        value double precision NOT NULL,
+        PRIMARY KEY (trial_id, step)
+      );
+      INSERT INTO tunekit_intermediate (trial_id, step, value)
+        SELECT t.id, s.key::bigint, s.value::float8 FROM tunekit_trials t, jsonb_each_text(t.intermediate) AS s;
+      ALTER TABLE tunekit_trials DROP COLUMN intermediate;`);
+  },
 ];
 
 // Any constant works; it only has to be the same in every tunekit process.

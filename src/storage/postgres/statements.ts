@@ -2,6 +2,7 @@
 // with the next start in one statement, batch inserts from a JSON array, and the study list with its counts.
 import type { NewWaitingTrial, TrialResult } from '../../study/storage.js';
 import { encodeValues } from '../sql/codec.js';
+import { INSERT_STEPS, TRIAL } from './intermediate.js';
 import { NOW_MS } from './schema.js';
 
 export const UNFINISHED = `state IN ('waiting', 'running')`;
@@ -15,7 +16,7 @@ const START_CTES = (study: string, worker: string, create: string, limit: string
     UPDATE tunekit_trials SET state = 'running', worker = ${worker}, started_at = ${NOW_MS}, heartbeat_at = ${NOW_MS}
     WHERE id = (SELECT id FROM tunekit_trials WHERE study_id = ${study} AND state = 'waiting'
                 ORDER BY number LIMIT 1 FOR UPDATE SKIP LOCKED)
-    RETURNING *
+    RETURNING ${TRIAL}
   ), numbered AS (
     UPDATE tunekit_studies SET next_number = next_number + 1
     WHERE id = ${study} AND ${create}::boolean AND next_number < ${limit}::bigint AND NOT EXISTS (SELECT 1 FROM claimed)
@@ -23,31 +24,36 @@ const START_CTES = (study: string, worker: string, create: string, limit: string
   ), created AS (
     INSERT INTO tunekit_trials (study_id, number, state, worker, created_at, started_at, heartbeat_at)
     SELECT ${study}, number, 'running', ${worker}, ${NOW_MS}, ${NOW_MS}, ${NOW_MS} FROM numbered
-    RETURNING *
+    RETURNING ${TRIAL}
   )`;
 export const START_TRIAL = `WITH ${START_CTES('$1', '$2', '$3', '$4')} SELECT * FROM claimed UNION ALL SELECT * FROM created`;
 
 export const FINISH = `UPDATE tunekit_trials SET state = $2, vals = $3::jsonb, fail_reason = $4, finished_at = ${NOW_MS}
-                WHERE id = $1 AND ${UNFINISHED} RETURNING *`;
+                WHERE id = $1 AND ${UNFINISHED} RETURNING ${TRIAL}`;
 // The finish first (a trial row), then the start in the same study (a waiting trial's row, or the study
 // row): the usual lock order. The start happens only if the finish did (otherwise there is no study id).
 export const FINISH_AND_START = `
   WITH finished AS (${FINISH}), ${START_CTES('(SELECT study_id FROM finished)', '$5', '$6', '$7')}
   SELECT true AS was_finished, * FROM finished UNION ALL SELECT false, * FROM claimed UNION ALL SELECT false, * FROM created`;
 
-// Reserves numbers for a batch ($2 trials) and inserts it from a JSON array, in one statement. With a
-// once-key ($3), the batch goes in only if the key is not yet among the study's once-keys.
+// Reserves numbers for a batch ($2 trials) and inserts it from a JSON array, in one statement, with the
+// intermediate values of each element (`intermediateValues`, as encodeSteps makes them; waiting trials have
+// none). With a once-key ($3), the batch goes in only if the key is not yet among the study's once-keys.
 export const ADD_BATCH = (columns: string, values: string): string => `
   WITH numbered AS (
     UPDATE tunekit_studies SET next_number = next_number + $2,
       once_keys = CASE WHEN $3::text IS NULL THEN once_keys ELSE once_keys || jsonb_build_array($3::text) END
     WHERE id = $1 AND ($3::text IS NULL OR NOT once_keys ? $3::text)
     RETURNING next_number - $2 AS first
+  ), batch AS (
+    SELECT n.first + e.ord - 1 AS number, e.t
+    FROM numbered n, jsonb_array_elements($4::jsonb) WITH ORDINALITY AS e(t, ord)
   ), inserted AS (
     INSERT INTO tunekit_trials (study_id, number, ${columns})
-    SELECT $1, n.first + e.ord - 1, ${values}
-    FROM numbered n, jsonb_array_elements($4::jsonb) WITH ORDINALITY AS e(t, ord)
-    RETURNING 1
+    SELECT $1, e.number, ${values} FROM batch e
+    RETURNING id, number
+  ), reported AS (
+    ${INSERT_STEPS('inserted JOIN batch e USING (number)', 'inserted.id', `e.t -> 'intermediateValues'`)}
   )
   SELECT (SELECT count(*) FROM numbered) AS done, (SELECT count(*) FROM inserted) AS added`;
 

@@ -18,18 +18,11 @@ import type {
   TrialResult,
 } from '../../study/storage.js';
 import type { Direction, StudyInfo, TrialRecord } from '../../study/types.js';
-import {
-  encodeIntermediate,
-  encodeNumber,
-  encodeValues,
-  jsonText,
-  studyFromRow,
-  summariesFromRows,
-  trialFromRow,
-} from '../sql/codec.js';
+import { encodeValues, jsonText, studyFromRow, summariesFromRows } from '../sql/codec.js';
 import type { StudyRow, SummaryRow, TrialRow } from '../sql/codec.js';
 import { asFailed } from '../stale.js';
 import type { PgPool, PgPoolClient } from './driver.js';
+import { encodeSteps, INSERT_STEPS, TRIAL, trialFromPg } from './intermediate.js';
 import { migrate, NOW_MS } from './schema.js';
 import { asStorageError, redact } from './errors.js';
 import {
@@ -175,15 +168,15 @@ export class PostgresStorage implements StudyStorage {
     const batch = trials.map((t) => ({
       ...t,
       values: encodeValues(t.values),
-      intermediateValues: encodeIntermediate(t.intermediateValues),
+      intermediateValues: encodeSteps(t.intermediateValues),
     }));
     const ms = (field: string): string => `(e.t ->> '${field}')::bigint`;
     const sql = ADD_BATCH(
-      `state, vals, params, distributions, intermediate, user_attrs, fixed_params, grid_id, retried_from, retried_by,
+      `state, vals, params, distributions, user_attrs, fixed_params, grid_id, retried_from, retried_by,
        retry_count, sampler_memo, fail_reason, worker, created_at, started_at, finished_at, heartbeat_at,
        constraint_values`,
-      `e.t ->> 'state', NULLIF(e.t -> 'values', 'null'), e.t -> 'params', e.t -> 'distributions', e.t -> 'intermediateValues',
-       e.t -> 'userAttrs', NULLIF(e.t -> 'fixedParams', 'null'), ${ms('gridId')}, ${ms('retriedFrom')}, ${ms('retriedBy')},
+      `e.t ->> 'state', NULLIF(e.t -> 'values', 'null'), e.t -> 'params', e.t -> 'distributions', e.t -> 'userAttrs',
+       NULLIF(e.t -> 'fixedParams', 'null'), ${ms('gridId')}, ${ms('retriedFrom')}, ${ms('retriedBy')},
        ${ms('retryCount')}, e.t -> 'samplerMemo', e.t ->> 'failReason', e.t ->> 'worker',
        ${ms('createdAt')}, ${ms('startedAt')}, ${ms('finishedAt')}, ${ms('heartbeatAt')},
        NULLIF(e.t -> 'constraints', 'null')`,
@@ -204,29 +197,27 @@ export class PostgresStorage implements StudyStorage {
       [studyId, worker, !options.onlyWaiting, limit],
       'tunekit_start_trial',
     );
-    return row ? trialFromRow(row) : this.requireStudy(studyId, null);
+    return row ? trialFromPg(row) : this.requireStudy(studyId, null);
   }
 
   async writeTrial(trialId: number, write: TrialWrite): Promise<void> {
     const params = write.params ?? [];
-    const intermediate = Object.entries(write.intermediateValues ?? {}).map(([step, value]) => [
-      step,
-      encodeNumber(value),
-    ]);
+    // One statement: the trial row and its new intermediate rows are written together, or not at all.
     await this.patchTrial(
       trialId,
-      `params = params || $2::jsonb, distributions = distributions || $3::jsonb, intermediate = intermediate || $4::jsonb,
+      `params = params || $2::jsonb, distributions = distributions || $3::jsonb,
        user_attrs = user_attrs || $5::jsonb, sampler_memo = sampler_memo || $6::jsonb,
        constraint_values = COALESCE($7::jsonb, constraint_values)`,
       [
         JSON.stringify(Object.fromEntries(params.map((p) => [p.name, p.value]))),
         JSON.stringify(Object.fromEntries(params.map((p) => [p.name, p.distribution]))),
-        JSON.stringify(Object.fromEntries(intermediate)),
+        JSON.stringify(encodeSteps(write.intermediateValues)),
         jsonText(write.userAttrs ?? {}),
         jsonText(write.samplerMemo ?? {}),
         write.constraints ? JSON.stringify(write.constraints) : null,
       ],
       'tunekit_write_trial',
+      `reported AS (${INSERT_STEPS('trial', 'trial.id', '$4::jsonb')})`,
     );
   }
 
@@ -238,7 +229,7 @@ export class PostgresStorage implements StudyStorage {
     if (!next) {
       const [row] = await this.query<TrialRow>(FINISH, finishValues(trialId, result), 'tunekit_finish_trial');
       if (!row) throw await this.whyNotWritable(trialId);
-      return { finished: trialFromRow(row) };
+      return { finished: trialFromPg(row) };
     }
     const { worker, options = {} } = next;
     const start = [
@@ -254,7 +245,7 @@ export class PostgresStorage implements StudyStorage {
     const finished = rows.find((r) => r.was_finished);
     if (!finished) throw await this.whyNotWritable(trialId);
     const started = rows.find((r) => !r.was_finished);
-    return { finished: trialFromRow(finished), started: started ? trialFromRow(started) : null };
+    return { finished: trialFromPg(finished), started: started ? trialFromPg(started) : null };
   }
 
   async failStaleTrials(studyId: number, graceMs: number, retry?: RetryPolicy): Promise<TrialRecord[]> {
@@ -265,11 +256,11 @@ export class PostgresStorage implements StudyStorage {
     return this.transaction(async (client) => {
       // SKIP LOCKED: a trial another worker is failing (or heartbeating right now) is left to it.
       const locked = await client.query<TrialRow>(
-        `SELECT * ${stale} ORDER BY number FOR UPDATE SKIP LOCKED`,
+        `SELECT ${TRIAL} ${stale} ORDER BY number FOR UPDATE SKIP LOCKED`,
         [studyId, graceMs],
       );
       const failed: TrialRecord[] = [];
-      for (const trial of locked.rows.map(trialFromRow)) {
+      for (const trial of locked.rows.map(trialFromPg)) {
         const record = asFailed(trial, graceMs, Date.now());
         const next = retry?.(record) ?? null;
         let retriedBy: number | null = null;
@@ -296,10 +287,10 @@ export class PostgresStorage implements StudyStorage {
         }
         const updated = await client.query<TrialRow>(
           `UPDATE tunekit_trials SET state = 'fail', fail_reason = $2, finished_at = ${NOW_MS}, retried_by = $3
-           WHERE id = $1 RETURNING *`,
+           WHERE id = $1 RETURNING ${TRIAL}`,
           [trial.id, record.failReason, retriedBy],
         );
-        failed.push(trialFromRow(updated.rows[0]!));
+        failed.push(trialFromPg(updated.rows[0]!));
       }
       return failed;
     });
@@ -307,20 +298,20 @@ export class PostgresStorage implements StudyStorage {
 
   async getTrial(trialId: number): Promise<TrialRecord> {
     const [row] = await this.query<TrialRow>(
-      `SELECT * FROM tunekit_trials WHERE id = $1`,
+      `SELECT ${TRIAL} FROM tunekit_trials WHERE id = $1`,
       [trialId],
       'tunekit_get_trial',
     );
     if (!row) throw new TunekitError('trial_not_found', `no trial with id ${trialId} in ${this.where}`);
-    return trialFromRow(row);
+    return trialFromPg(row);
   }
 
   async getTrials(studyId: number, query: TrialQuery = {}): Promise<TrialRecord[]> {
     const { states, fromNumber = 0 } = query;
-    const sql = `SELECT * FROM tunekit_trials WHERE study_id = $1 AND number >= $2 AND ($3::text[] IS NULL OR state = ANY ($3::text[]))
+    const sql = `SELECT ${TRIAL} FROM tunekit_trials WHERE study_id = $1 AND number >= $2 AND ($3::text[] IS NULL OR state = ANY ($3::text[]))
                  ORDER BY number`;
     const rows = await this.query<TrialRow>(sql, [studyId, fromNumber, states ?? null], 'tunekit_get_trials');
-    return rows.length > 0 ? rows.map(trialFromRow) : this.requireStudy(studyId, []);
+    return rows.length > 0 ? rows.map(trialFromPg) : this.requireStudy(studyId, []);
   }
 
   async close(): Promise<void> {
@@ -364,13 +355,23 @@ export class PostgresStorage implements StudyStorage {
     }
   }
 
-  /** Applies `set` to an unfinished trial ($1 is its id); the write counts as a heartbeat. */
-  private async patchTrial(trialId: number, set: string, values: unknown[], name?: string): Promise<void> {
+  /**
+   * Applies `set` to an unfinished trial ($1 is its id), then `also`: more CTEs, which see the updated row
+   * as `trial` (none if the trial was finished). The write counts as a heartbeat.
+   */
+  private async patchTrial(
+    trialId: number,
+    set: string,
+    values: unknown[],
+    name?: string,
+    also?: string,
+  ): Promise<void> {
     const beat = set.startsWith('heartbeat_at')
       ? ''
       : `, heartbeat_at = CASE WHEN state = 'running' THEN ${NOW_MS} ELSE heartbeat_at END`;
+    const update = `UPDATE tunekit_trials SET ${set}${beat} WHERE id = $1 AND ${UNFINISHED}`;
     const rows = await this.query(
-      `UPDATE tunekit_trials SET ${set}${beat} WHERE id = $1 AND ${UNFINISHED} RETURNING 1`,
+      also ? `WITH trial AS (${update} RETURNING id), ${also} SELECT 1 FROM trial` : `${update} RETURNING 1`,
       [trialId, ...values],
       name,
     );
