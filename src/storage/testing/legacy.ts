@@ -217,3 +217,35 @@ export async function checkMigratedSchema4(storage: StudyStorage, fixture: strin
   const { finished } = await storage.finishTrial(running.id, { state: 'complete', values: [1] });
   expect(finished).toMatchObject({ state: 'complete', constraints: [0.5, -1] });
 }
+
+const bitsOf = (x: number): string => {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, x);
+  return view.getBigUint64(0).toString(16).padStart(16, '0');
+};
+
+/**
+ * Checks a PostgreSQL schema-4 database (src/storage/fixtures/make-postgres-schema-4.ts) once its intermediate
+ * values are rows: every record reads back as that code read it, each intermediate value bit for bit.
+ */
+export async function checkMigratedReports(storage: StudyStorage, fixture: string): Promise<void> {
+  const old = JSON.parse(readFileSync(join(FIXTURES, fixture), 'utf8'), (_key, value) =>
+    value && typeof value === 'object' && 'nonFinite' in value ? Number(value.nonFinite) : value,
+  ) as { studies: StudyInfo[]; trials: Record<string, TrialRecord[]> };
+  for (const oldStudy of old.studies) {
+    const study = await storage.getStudy(oldStudy.name);
+    expect(study).toEqual(oldStudy);
+    const trials = await storage.getTrials(study.id);
+    expect(trials).toHaveLength(old.trials[study.name]!.length);
+    old.trials[study.name]!.forEach((expected, i) => {
+      for (const field of TRIAL_FIELDS)
+        expect(trials[i]![field], `${study.name} trial ${i}: ${field}`).toEqual(expected[field]);
+      const bits = (t: TrialRecord) =>
+        Object.entries(t.intermediateValues)
+          .map(([k, v]) => [Number(k), bitsOf(v)])
+          .sort((a, b) => (a[0] as number) - (b[0] as number));
+      expect(bits(trials[i]!), `${study.name} trial ${i}: intermediate bits`).toEqual(bits(expected));
+      expect(trials[i]).toEqual(expected);
+    });
+  }
+}
