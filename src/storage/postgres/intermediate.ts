@@ -5,10 +5,11 @@ import type { TrialRecord } from '../../study/types.js';
 import { encodeNumber, trialFromRow } from '../sql/codec.js';
 import type { TrialRow } from '../sql/codec.js';
 
-// A trial row's columns plus its intermediate values as "step:bits,step:bits" (bits: the float8's 8 bytes in
-// hex), for SELECT lists and RETURNING clauses on tunekit_trials. Bits rather than float8 text: the text
-// keeps every digit only on PostgreSQL 12 and later with extra_float_digits above 0, a server setting.
-export const TRIAL = `*, (SELECT string_agg(i.step || ':' || encode(float8send(i.value), 'hex'), ',' ORDER BY i.step)
+// A trial row's columns plus its intermediate values, for SELECT lists and RETURNING clauses on tunekit_trials:
+// 16 bytes a value (the step as int8, the value as float8, as PostgreSQL sends them in binary). Bits rather
+// than float8 text: the text keeps every digit only on PostgreSQL 12 and later with extra_float_digits above
+// 0, a server setting; and the driver turns bytea into a Buffer without any parsing of ours.
+export const TRIAL = `*, (SELECT string_agg(int8send(i.step) || float8send(i.value), ''::bytea ORDER BY i.step)
   FROM tunekit_intermediate i WHERE i.trial_id = tunekit_trials.id) AS intermediate`;
 
 /**
@@ -36,17 +37,15 @@ export function encodeSteps(values: Readonly<Record<number, number>> = {}): Reco
   return encoded;
 }
 
-const bits = new DataView(new ArrayBuffer(8));
-
 /** A trial row read with TRIAL, as a record. */
 export function trialFromPg(row: TrialRow): TrialRecord {
-  const intermediate: Record<string, number> = {};
-  if (row.intermediate)
-    for (const pair of (row.intermediate as string).split(',')) {
-      const colon = pair.indexOf(':');
-      bits.setUint32(0, parseInt(pair.slice(colon + 1, colon + 9), 16));
-      bits.setUint32(4, parseInt(pair.slice(colon + 9), 16));
-      intermediate[pair.slice(0, colon)] = bits.getFloat64(0);
+  const intermediateValues: Record<number, number> = {};
+  const bytes = row.intermediate as Buffer | null;
+  // hi * 2^32 + lo is exact for a safe integer, and the nearest double (as Number() of its digits) beyond.
+  if (bytes)
+    for (let at = 0; at < bytes.length; at += 16) {
+      const step = bytes.readInt32BE(at) * 2 ** 32 + bytes.readUInt32BE(at + 4);
+      intermediateValues[step] = bytes.readDoubleBE(at + 8);
     }
-  return trialFromRow({ ...row, intermediate });
+  return { ...trialFromRow({ ...row, intermediate: {} }), intermediateValues };
 }
