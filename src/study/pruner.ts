@@ -4,14 +4,17 @@ import type { StudyInfo, TrialRecord } from './types.js';
 
 export interface PrunerContext {
   readonly study: StudyInfo;
-  /** A fresh snapshot of the study's trials, including the trial being judged. */
+  /**
+   * The study's trials, including the trial being judged: this process's as they are now, other processes'
+   * as last read, at most one report or one sync interval earlier (see PruneHistory in trial.ts).
+   */
   readonly trials: readonly TrialRecord[];
 }
 
 export interface Pruner {
   /**
-   * Called by `trial.shouldPrune()`, after the trial's reports are stored. `trial` is the trial as stored
-   * (its intermediate values include the latest report). Return true to stop it.
+   * Called by `trial.shouldPrune()`. `trial` is the trial with everything it reported so far (the latest
+   * report included, whether or not its write has reached storage yet). Return true to stop it.
    */
   prune(ctx: PrunerContext, trial: TrialRecord): boolean | Promise<boolean>;
   /**
