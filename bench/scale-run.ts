@@ -2,7 +2,7 @@
 // processes of at most PER_PROCESS workers, release them together, and collect what each worker spent
 // training and waiting; meanwhile sample what the PostgreSQL server was doing.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import pg from 'pg';
@@ -33,7 +33,8 @@ export interface Run {
 }
 
 interface Launched {
-  go(): Promise<Run>;
+  /** Releases the workers; rejects if they are not all done within `limitMs`. */
+  go(limitMs: number): Promise<Run>;
   kill(): void;
 }
 
@@ -63,9 +64,7 @@ async function launch(
         const found = events.find((e) => e.event === kind);
         if (found) return found;
         if (child.exitCode !== null || child.signalCode !== null)
-          throw new Error(
-            `worker process exited before "${kind}": ${stderr.trim().split('\n').slice(-3).join(' | ')}`,
-          );
+          throw new Error(`worker process exited before "${kind}": ${why(stderr)}`);
         await new Promise<void>((w) => waiters.push(w));
       }
     };
@@ -79,9 +78,18 @@ async function launch(
   }
   return {
     kill: () => children.forEach((c) => c.child.kill('SIGKILL')),
-    go: async () => {
+    go: async (limitMs: number) => {
       for (const c of children) c.child.stdin!.write('go\n');
-      const stats = (await Promise.all(children.map((c) => c.next('done')))).flatMap(readStats);
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const limit = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`not done within ${Math.round(limitMs / 1000)} s`)),
+          limitMs,
+        );
+      });
+      const all = Promise.all(children.map((c) => c.next('done')));
+      all.catch(() => {}); // the limit may win; the children are killed then
+      const stats = (await Promise.race([all, limit]).finally(() => clearTimeout(timer))).flatMap(readStats);
       return {
         elapsedMs: Math.max(...stats.map((s) => s.wallMs)),
         trials: sum(stats.map((s) => s.trials)),
@@ -91,6 +99,12 @@ async function launch(
       };
     },
   };
+}
+
+/** The line of a crashed worker's stderr that says why (an error's message), else its last line. */
+function why(stderr: string): string {
+  const lines = stderr.trim().split('\n');
+  return lines.find((l) => /^\w*(Error|Exception)\b.*:/.test(l.trim()))?.trim() ?? lines.at(-1) ?? '';
 }
 
 function split(workers: number, perProcess: number): number[] {
@@ -156,6 +170,8 @@ export interface ServerEvidence {
   walSyncsPerS: number | null;
   /** Machine cores busy, 0..1 (all processes: workers, relay and server share the cores). */
   cpuBusy: number;
+  /** The share of the machine's cores the PostgreSQL server's processes used, 0..1. */
+  serverCpu: number;
 }
 
 export async function watchServer(db: string): Promise<{ stop(): Promise<ServerEvidence> }> {
@@ -172,6 +188,7 @@ export async function watchServer(db: string): Promise<{ stop(): Promise<ServerE
       syncs: rows[0]!.syncs === null ? null : Number(rows[0]!.syncs),
       at: performance.now(),
       cpu: cpuTicks(),
+      server: serverTicks(),
     };
   };
   const before = await counters();
@@ -213,6 +230,8 @@ export async function watchServer(db: string): Promise<{ stop(): Promise<ServerE
         walSyncsPerS:
           after.syncs === null || before.syncs === null ? null : (after.syncs - before.syncs) / seconds,
         cpuBusy: (after.cpu.busy - before.cpu.busy) / Math.max(1, after.cpu.total - before.cpu.total),
+        // Backends that exited during the run are missed, so this is a lower bound (workers keep theirs).
+        serverCpu: (after.server - before.server) / Math.max(1, after.cpu.total - before.cpu.total),
       };
     },
   };
@@ -222,6 +241,23 @@ function cpuTicks(): { busy: number; total: number } {
   const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
   const total = fields.reduce((a, b) => a + b, 0);
   return { busy: total - fields[3]! - fields[4]!, total };
+}
+
+/** CPU ticks (user + system) of every PostgreSQL server process now alive. */
+function serverTicks(): number {
+  let ticks = 0;
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      if (!stat.includes('(postgres)')) continue;
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return ticks;
 }
 
 function sum(values: readonly number[]): number {
