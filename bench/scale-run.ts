@@ -231,7 +231,8 @@ export async function watchServer(db: string): Promise<{ stop(): Promise<ServerE
           after.syncs === null || before.syncs === null ? null : (after.syncs - before.syncs) / seconds,
         cpuBusy: (after.cpu.busy - before.cpu.busy) / Math.max(1, after.cpu.total - before.cpu.total),
         // Backends that exited during the run are missed, so this is a lower bound (workers keep theirs).
-        serverCpu: (after.server - before.server) / Math.max(1, after.cpu.total - before.cpu.total),
+        serverCpu:
+          serverTicksBetween(before.server, after.server) / Math.max(1, after.cpu.total - before.cpu.total),
       };
     },
   };
@@ -243,21 +244,28 @@ function cpuTicks(): { busy: number; total: number } {
   return { busy: total - fields[3]! - fields[4]!, total };
 }
 
-/** CPU ticks (user + system) of every PostgreSQL server process now alive. */
-function serverTicks(): number {
-  let ticks = 0;
+/** CPU ticks (user + system) of each PostgreSQL server process now alive, by pid. */
+function serverTicks(): Map<string, number> {
+  const ticks = new Map<string, number>();
   for (const pid of readdirSync('/proc')) {
     if (!/^\d+$/.test(pid)) continue;
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       if (!stat.includes('(postgres)')) continue;
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime
+      ticks.set(pid, Number(fields[11]) + Number(fields[12])); // utime, stime
     } catch {
       // The process ended while we looked.
     }
   }
   return ticks;
+}
+
+/** Ticks the server's processes used between two looks (a backend that ended meanwhile is missed). */
+function serverTicksBetween(before: Map<string, number>, after: Map<string, number>): number {
+  let used = 0;
+  for (const [pid, ticks] of after) used += ticks - (before.get(pid) ?? 0);
+  return used;
 }
 
 function sum(values: readonly number[]): number {
