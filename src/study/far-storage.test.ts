@@ -7,29 +7,23 @@ import { TunekitError } from '../errors.js';
 import { PercentilePruner } from '../pruners/percentile.js';
 import { RandomSampler } from '../samplers/random.js';
 import { InMemoryStorage } from '../storage/memory.js';
+import { intercept } from '../testing/intercept.js';
 import type { StudyStorage } from './storage.js';
 
 /** Holds every writeTrial and getTrials call (when `hold` is set) until `release`. */
 function heldStorage(): { storage: StudyStorage; held: () => number; release(): void; hold: boolean } {
-  const inner = new InMemoryStorage();
   const queue: Array<() => void> = [];
-  const gate = {
-    hold: false,
+  const gate = { hold: false };
+  const storage = intercept(new InMemoryStorage(), (name, _args, call) =>
+    gate.hold && (name === 'writeTrial' || name === 'getTrials')
+      ? new Promise((resolve) => queue.push(() => resolve(call())))
+      : call(),
+  );
+  return Object.assign(gate, {
+    storage,
     held: () => queue.length,
     release: () => queue.splice(0).forEach((go) => go()),
-    storage: null as unknown as StudyStorage,
-  };
-  gate.storage = new Proxy(inner, {
-    get(target, name, receiver) {
-      const value: unknown = Reflect.get(target, name, receiver);
-      if (typeof value !== 'function') return value;
-      const call = (...args: unknown[]) => (value as (...a: unknown[]) => unknown).apply(target, args);
-      if (name !== 'writeTrial' && name !== 'getTrials') return call;
-      return (...args: unknown[]) =>
-        gate.hold ? new Promise((resolve) => queue.push(() => resolve(call(...args)))) : call(...args);
-    },
   });
-  return gate;
 }
 
 describe('a trial far from its storage', () => {
@@ -85,18 +79,10 @@ describe('a trial far from its storage', () => {
   });
 
   it('a write that failed in the background is thrown by the next report', async () => {
-    const inner = new InMemoryStorage();
     let fail = false;
-    const storage = new Proxy(inner, {
-      get(target, name, receiver) {
-        const value: unknown = Reflect.get(target, name, receiver);
-        if (typeof value !== 'function') return value;
-        return (...args: unknown[]) => {
-          if (name === 'writeTrial' && fail) return Promise.reject(new Error('disk full'));
-          return (value as (...a: unknown[]) => unknown).apply(target, args);
-        };
-      },
-    });
+    const storage = intercept(new InMemoryStorage(), (name, _args, call) =>
+      name === 'writeTrial' && fail ? Promise.reject(new Error('disk full')) : call(),
+    );
     const study = await createStudy({ storage, heartbeatIntervalMs: 0 });
     const trial = await study.ask();
     fail = true;
@@ -107,16 +93,9 @@ describe('a trial far from its storage', () => {
 
   it('writes and reads at most once per sync interval, and decides as with fresh reads', async () => {
     const calls: string[] = [];
-    const inner = new InMemoryStorage();
-    const storage = new Proxy(inner, {
-      get(target, name, receiver) {
-        const value: unknown = Reflect.get(target, name, receiver);
-        if (typeof value !== 'function' || typeof name !== 'string') return value;
-        return (...args: unknown[]) => {
-          calls.push(name);
-          return (value as (...a: unknown[]) => unknown).apply(target, args);
-        };
-      },
+    const storage = intercept(new InMemoryStorage(), (name, _args, call) => {
+      calls.push(name);
+      return call();
     });
     const run = async (syncIntervalMs: number) => {
       const study = await createStudy({
@@ -160,20 +139,11 @@ describe('a trial far from its storage', () => {
 
 describe('a trial whose last write lost its connection', () => {
   it('is given up at its end, and the budget still runs every trial it promised', async () => {
-    const inner = new InMemoryStorage();
     let dropNextWrite = false;
-    const storage = new Proxy(inner, {
-      get(target, name, receiver) {
-        const value: unknown = Reflect.get(target, name, receiver);
-        if (typeof value !== 'function') return value;
-        return (...args: unknown[]) => {
-          if (name === 'writeTrial' && dropNextWrite) {
-            dropNextWrite = false;
-            return Promise.reject(new TunekitError('storage_disconnected', 'lost the connection'));
-          }
-          return (value as (...a: unknown[]) => unknown).apply(target, args);
-        };
-      },
+    const storage = intercept(new InMemoryStorage(), (name, _args, call) => {
+      if (name !== 'writeTrial' || !dropNextWrite) return call();
+      dropNextWrite = false;
+      return Promise.reject(new TunekitError('storage_disconnected', 'lost the connection'));
     });
     const study = await createStudy({ storage, heartbeatIntervalMs: 0, quiet: true });
     await study.optimize(

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createStudy } from '../create-study.js';
 import { RandomSampler } from '../samplers/random.js';
 import { InMemoryStorage } from '../storage/memory.js';
+import { intercept } from '../testing/intercept.js';
 import type { Sampler } from './sampler.js';
 import type { StudyStorage } from './storage.js';
 import type { Trial } from './trial.js';
@@ -11,16 +12,9 @@ describe('storage traffic of a trial', () => {
   /** A storage that records the name of every call; a finish that also starts the next trial is `finishTrial+start`. */
   function recording(): { storage: StudyStorage; calls: string[] } {
     const calls: string[] = [];
-    const inner = new InMemoryStorage();
-    const storage = new Proxy(inner, {
-      get(target, name, receiver) {
-        const value: unknown = Reflect.get(target, name, receiver);
-        if (typeof value !== 'function' || typeof name !== 'string') return value;
-        return (...args: unknown[]) => {
-          calls.push(name === 'finishTrial' && args[2] !== undefined ? 'finishTrial+start' : name);
-          return (value as (...a: unknown[]) => unknown).apply(target, args);
-        };
-      },
+    const storage = intercept(new InMemoryStorage(), (name, args, call) => {
+      calls.push(name === 'finishTrial' && args[2] !== undefined ? 'finishTrial+start' : name);
+      return call();
     });
     return { storage, calls };
   }
