@@ -351,7 +351,8 @@ describe.skipIf(!ownsServer)(
     });
 
     it("the cut-off workers' running trials are failed (no heartbeat) and retried exactly once", () => {
-      expect(out.figures.cutMs).toBeGreaterThan(FAILURE.gracePeriodMs);
+      // A trial's last heartbeat came up to one interval before the cut, so it may be failed that much sooner.
+      expect(out.figures.cutMs).toBeGreaterThan(FAILURE.gracePeriodMs - FAILURE.heartbeatIntervalMs);
       expect(out.cutTrials.length).toBeGreaterThanOrEqual(out.holders.size);
       for (const failed of out.cutTrials) {
         const t = out.trials[failed.number]!;
@@ -390,13 +391,13 @@ describe.skipIf(!ownsServer)(
         expect(fingerprint([byNumber.get(before.number)!]), `trial ${before.number}`).toBe(
           fingerprint([before]),
         );
-      // Each holder's first write after the cut was refused (the restart may refuse later ones too).
+      // Each holder's late writes never landed (the fingerprints above). Whether the holder learns it from a
+      // refused report, from a lost connection, or only when its trial's end is refused depends on when its
+      // writes, sent in the background, go out; none of its events claims the trial ended any other way.
       const refused = events('refused');
       for (const t of out.cutTrials.filter((c) => out.holders.has(c.worker ?? '')))
-        expect(
-          refused.filter((e) => e.worker === t.worker).map((e) => e.number),
-          t.worker!,
-        ).toContain(t.number);
+        for (const e of events('trial').filter((e) => e.worker === t.worker && e.number === t.number))
+          expect(e.state, `${t.worker!} on trial ${t.number}`).toBe('fail');
       expect(out.cutTrials.filter((c) => out.holders.has(c.worker ?? '')).length).toBe(out.holders.size);
       // No worker was told a trial finished other than as stored, and none finished a cut-off trial.
       for (const e of [...events('trial'), ...out.sweeper.events.filter((e) => e.event === 'trial')]) {
