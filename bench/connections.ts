@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import pg from 'pg';
 import { openPostgresStorage } from '../src/storage/postgres/index.js';
-import { ADMIN_URL, createTestDatabase } from '../src/storage/postgres/testing/database.js';
+import { ADMIN_URL, admin, createTestDatabase } from '../src/storage/postgres/testing/database.js';
 import type { TestDatabase } from '../src/storage/postgres/testing/database.js';
 import { pgbouncerMissing, startPgBouncer } from '../src/storage/postgres/testing/pgbouncer.js';
 import type { PgBouncer } from '../src/storage/postgres/testing/pgbouncer.js';
@@ -21,16 +21,6 @@ const PER_PROCESS = 25;
 const FIXTURE = join(import.meta.dirname, '..', 'test', 'fixtures', 'scale-worker.ts');
 const role = `tunekit_bench_${process.pid}`;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: ADMIN_URL });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
 
 /** A fresh database owned by the limited role, and its URL as that role. */
 async function roleDatabase(): Promise<{ db: TestDatabase; url: string }> {
