@@ -143,7 +143,6 @@ export async function optimize<S>(
         outages = 0;
         pending = settled.started;
         for (const callback of callbacks) await callback(runner.study, settled.record);
-        if (budget.stopSeen()) budget.halt();
       } catch (error) {
         if (!isDisconnect(error) || ++outages > MAX_OUTAGES_IN_A_ROW) throw error;
         // Storage answers again (the guard waited for it), but whether the last write arrived is unknown:
