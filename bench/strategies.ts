@@ -5,7 +5,10 @@
 // winner, scored once; a two-sided sign test of each method against plain TPE, paired by seed.
 // Flags (the full size is slow on a loaded machine): --datasets digits,fashion --budgets 30,60,120
 // --seeds 10 --epochs 5 --fashion-rows 3000 --methods tpe,default,c2f,staged,auto
-import { existsSync } from 'node:fs';
+// Each finished run (data set, budget, method, seed) is appended to bench/results/strategies.jsonl and not run
+// again, so a long run can be stopped and resumed, or split over sessions (--fresh starts over).
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { configObjective, parseConfig, planTrainer, scoreTestOnce } from '../src/config/index.js';
 import type { StrategyContext, TrainerObjectiveConfig, TuneConfig } from '../src/config/index.js';
@@ -23,8 +26,24 @@ const { values: flags } = parseArgs({
     epochs: { type: 'string', default: '5' },
     'fashion-rows': { type: 'string', default: '3000' },
     methods: { type: 'string', default: 'tpe,default,c2f,staged,auto' },
+    fresh: { type: 'boolean', default: false },
   },
 });
+const resultsDir = join(import.meta.dirname, 'results');
+const resultsFile = join(resultsDir, 'strategies.jsonl');
+mkdirSync(resultsDir, { recursive: true });
+if (flags.fresh) rmSync(resultsFile, { force: true });
+type Run = { val: number; test: number; trials: number };
+/** Runs already measured, by `runKey`. */
+const measured = new Map<string, Run>(
+  existsSync(resultsFile)
+    ? readFileSync(resultsFile, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as Run & { key: string })
+        .map(({ key, ...run }) => [key, run])
+    : [],
+);
 const budgets = flags.budgets.split(',').map(Number);
 const seeds = Array.from({ length: Number(flags.seeds) }, (_, i) => i);
 const methods = flags.methods.split(',');
@@ -185,18 +204,24 @@ for (const dataset of flags.datasets.split(',')) {
     continue;
   }
   const cfg = config(dataset);
+  const label = dataset === 'digits' ? 'digits' : `fashion-mnist ${flags['fashion-rows']} rows`;
   for (const budget of budgets) {
     const results: Record<string, { val: number[]; test: number[]; trials: number[] }> = {};
     for (const method of methods) {
       results[method] = { val: [], test: [], trials: [] };
       for (const seed of seeds) {
-        const r = await runMethod(cfg, method, budget, seed);
+        const key = [label, budget, flags.epochs, method, seed].join('/');
+        let r = measured.get(key);
+        if (!r) {
+          r = await runMethod(cfg, method, budget, seed);
+          appendFileSync(resultsFile, `${JSON.stringify({ key, ...r })}\n`);
+          console.log(`${key}: val ${r.val.toFixed(4)} test ${r.test.toFixed(4)}`);
+        }
         results[method]!.val.push(r.val);
         results[method]!.test.push(r.test);
         results[method]!.trials.push(r.trials);
       }
     }
-    const label = dataset === 'digits' ? 'digits' : `fashion-mnist ${flags['fashion-rows']} rows`;
     console.log(`\n${label}, ${budget} trials x ${flags.epochs} epochs, ${seeds.length} seeds`);
     console.log(
       '| method | best val accuracy, median [IQR] | test accuracy, median [IQR] | vs TPE (val) | vs TPE (test) |',

@@ -1,6 +1,8 @@
 // The strategy interface: a driver that runs ordinary studies (one, or one per step) over a declared space
 // and returns the best trial it found. Coarse-to-fine rounds and staged tuning (staged.ts) both implement it.
-import { isTunekitError } from '../errors.js';
+import { TunekitError, isTunekitError } from '../errors.js';
+import { distributionsEqual } from '../search-space/index.js';
+import type { Distribution } from '../search-space/index.js';
 import { bestOf } from '../study/pareto.js';
 import type { Objective, Study } from '../study/study.js';
 import type { Direction, JsonValue, TrialRecord } from '../study/types.js';
@@ -113,26 +115,65 @@ export interface CoarseToFineOptions {
   readonly margin: number;
 }
 
-/** Rounds in one study, each narrowing every range to the span of the best trials so far. */
+/** One round as recorded on the study (`userAttrs.coarse_to_fine`): the space it tuned and where it began. */
+export interface RoundRecord {
+  readonly round: number;
+  /** The study's trial count when the round began: the round's trials are numbered from here. */
+  readonly from: number;
+  readonly space: Readonly<Record<string, Distribution>>;
+}
+
+/**
+ * Rounds in one study, each narrowing every range to the span of the best trials so far. Each round is
+ * recorded on the study before it runs, so rerunning a killed run resumes at the round it was in: a
+ * finished round runs nothing, and the next round's ranges come from the same trials as before.
+ */
 export function coarseToFine(options: CoarseToFineOptions): Strategy {
   return {
     kind: 'coarse-to-fine',
     async run(ctx) {
       const study = await ctx.openStudy(null);
+      const recorded = recordedRounds((await study.userAttrs()).coarse_to_fine);
       let space = ctx.space;
-      const history: Array<{ round: number; space: Record<string, unknown> }> = [];
+      const history: RoundRecord[] = [];
       for (let round = 1; round <= options.rounds; round++) {
         if (ctx.deadline !== undefined && Date.now() >= ctx.deadline) break;
         const label = `round ${round}`;
+        const here = Object.fromEntries(space.map((e) => [e.name, e.distribution]));
+        const before = recorded[round - 1];
+        if (before && !sameSpace(before.space, here))
+          throw new TunekitError(
+            'config_invalid',
+            `study ${study.name} holds a coarse-to-fine run whose ${label} tuned another space than this config gives ` +
+              `(the space, top or margin changed since it started); resume it with the config it started with, or ` +
+              `give study.name a new name`,
+            { path: 'strategy', study: study.name, round },
+          );
         ctx.onStep?.(label, space);
-        history.push({ round, space: Object.fromEntries(space.map((e) => [e.name, e.distribution])) });
-        await study.setUserAttr('coarse_to_fine', history as never);
-        // Each round adds its budget to what the study holds (a rerun starts its rounds over).
-        const maxTrials = (await study.trials()).length + options.trialsPerRound;
-        await runStep(ctx, { study, label, space, maxTrials, trialAttrs: { round } });
-        space = narrowSpace(space, await study.trials({ states: ['complete'] }), ctx.direction, options);
+        history.push({ round, from: before?.from ?? (await study.trials()).length, space: here });
+        if (!before) await study.setUserAttr('coarse_to_fine', history as unknown as JsonValue);
+        const end = history[round - 1]!.from + options.trialsPerRound;
+        await runStep(ctx, { study, label, space, maxTrials: end, trialAttrs: { round } });
+        // The trials of this round and the earlier ones, as on the first run however many rounds followed.
+        const complete = (await study.trials({ states: ['complete'] })).filter((t) => t.number < end);
+        space = narrowSpace(space, complete, ctx.direction, options);
       }
       return { best: bestOf(await study.trials({ states: ['complete'] }), ctx.direction), studies: [study] };
     },
   };
+}
+
+function sameSpace(a: RoundRecord['space'], b: RoundRecord['space']): boolean {
+  const names = Object.keys(b);
+  return (
+    Object.keys(a).length === names.length &&
+    names.every((name) => a[name] !== undefined && distributionsEqual(a[name], b[name]!))
+  );
+}
+
+/** The rounds a study records; an older record without `from` (it could not resume) counts as none. */
+function recordedRounds(value: JsonValue | undefined): RoundRecord[] {
+  if (!Array.isArray(value)) return [];
+  const rounds = value as unknown as Partial<RoundRecord>[];
+  return rounds.every((r) => typeof r.from === 'number') ? (rounds as RoundRecord[]) : [];
 }
