@@ -5,6 +5,9 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadConfigFile } from '../src/config/index.js';
+import { openStorage } from '../src/index.js';
+import type { JsonValue } from '../src/index.js';
 import { cli, freshDirEachTest, sandbox, writeConfig } from './cli-helpers.js';
 
 freshDirEachTest();
@@ -86,6 +89,21 @@ describe('tunekit create', () => {
     expect((await cli(['create', config('c.yaml'), '--trials', '3'], { ok: false })).stderr).toContain(
       'unknown option --trials',
     );
+  });
+
+  it('waits for a study another create has just made to get its config (every pod runs create at once)', async () => {
+    const cfg = config('c.yaml');
+    // The other create, between its two writes: the study exists, its config is not stored yet.
+    const storage = await openStorage(`sqlite:${join(sandbox.dir, 'c.db')}`);
+    try {
+      const { id } = await storage.createStudy('c', ['minimize']);
+      const mine = cli(['create', cfg, ...STORAGE]);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      await storage.writeStudy(id, { config: loadConfigFile(cfg).source as JsonValue });
+      expect((await mine).stdout).toBe('study "c" already holds this config; nothing changed\n');
+    } finally {
+      await storage.close();
+    }
   });
 
   it('finds its storage by the one rule: $TUNEKIT_STORAGE before the config', async () => {

@@ -59,14 +59,28 @@ export const create = defineCommand({
   },
 });
 
-/** The study's stored config (null: it has none), or undefined when there is no such study. */
+/** How long a new study without trials may take to get its config from the `create` that made it. */
+const CREATOR_WRITE_MS = 5_000;
+
+/**
+ * The study's stored config (null: it has none), or undefined when there is no such study. A study that
+ * holds neither config nor trials may be another `create`'s, between creating the study and storing its
+ * config (every pod of a cluster runs `create` at once): its config is waited for, for a few seconds.
+ */
 async function storedConfig(storage: StudyStorage, name: string): Promise<unknown> {
+  let info;
   try {
-    return asJson((await storage.getStudy(name)).config);
+    info = await storage.getStudy(name);
   } catch (error) {
     if (isTunekitError(error, 'study_not_found')) return undefined;
     throw error;
   }
+  if (info.config === null && (await storage.getTrials(info.id)).length === 0)
+    for (const started = Date.now(); info.config === null && Date.now() - started < CREATOR_WRITE_MS;) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      info = await storage.getStudy(name);
+    }
+  return asJson(info.config);
 }
 
 function asJson(value: unknown): unknown {
