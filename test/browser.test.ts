@@ -2,14 +2,9 @@
 // bundled by esbuild for the browser with nothing marked external, then run in headless Chromium (Debian's,
 // through playwright-core): a TPE study and a default-sampler study run to the end, and the log reaches
 // the page's console.
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { hasChromium, launchChromium } from '../src/dashboard/testing/chromium.js';
-
-const root = new URL('..', import.meta.url).pathname;
+import { bundleAsConsumer } from './browser-helpers.js';
 
 const program = `
 import { createStudy, TpeSampler } from 'tunekit';
@@ -32,55 +27,33 @@ window.result = {
 
 describe.skipIf(!hasChromium())('the core in a browser', () => {
   it('bundles for the browser with nothing external and runs TPE and the default sampler in Chromium', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tunekit-browser-'));
-    try {
-      // A consumer's project: tunekit as a dependency (this checkout, built), resolved through its exports.
-      mkdirSync(join(dir, 'node_modules'));
-      symlinkSync(root, join(dir, 'node_modules', 'tunekit'));
-      writeFileSync(join(dir, 'main.js'), program);
-      const bundle = await build({
-        entryPoints: [join(dir, 'main.js')],
-        absWorkingDir: dir,
-        bundle: true,
-        platform: 'browser',
-        format: 'esm',
-        target: 'es2022',
-        write: false,
-        logLevel: 'silent',
-      });
-      expect(bundle.errors).toEqual([]);
-      const code = bundle.outputFiles[0]!.text;
-      expect(code).not.toMatch(/better-sqlite3|from "pg"/);
+    const code = await bundleAsConsumer(program);
+    expect(code).not.toMatch(/better-sqlite3|from "pg"/);
 
-      const browser = await launchChromium();
-      try {
-        const page = await browser.newPage();
-        const errors: string[] = [];
-        const console: string[] = [];
-        page.on('pageerror', (e) => errors.push(e.message));
-        page.on('console', (m) => console.push(m.text()));
-        await page.goto('about:blank');
-        await page.addScriptTag({ content: code, type: 'module' });
-        await page.waitForFunction('"result" in window', null, { timeout: 30_000 }).catch(() => {});
-        expect(errors).toEqual([]);
-        const result = (await page.evaluate('window.result')) as {
-          tpeBest: number;
-          tpeTrials: number;
-          autoTrials: number;
-          firstLog: string;
-        };
-        expect(result.tpeTrials).toBe(40);
-        expect(result.tpeBest).toBeLessThan(0.5);
-        expect(result.autoTrials).toBe(15);
-        expect(result.firstLog).toMatch(/^Trial 0 finished with value /);
-        expect(console).toContainEqual(
-          expect.stringMatching(/^\[tunekit info\] Trial 14 finished with value/),
-        );
-      } finally {
-        await browser.close();
-      }
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      const console: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      page.on('console', (m) => console.push(m.text()));
+      await page.goto('about:blank');
+      await page.addScriptTag({ content: code, type: 'module' });
+      await page.waitForFunction('"result" in window', null, { timeout: 30_000 }).catch(() => {});
+      expect(errors).toEqual([]);
+      const result = (await page.evaluate('window.result')) as {
+        tpeBest: number;
+        tpeTrials: number;
+        autoTrials: number;
+        firstLog: string;
+      };
+      expect(result.tpeTrials).toBe(40);
+      expect(result.tpeBest).toBeLessThan(0.5);
+      expect(result.autoTrials).toBe(15);
+      expect(result.firstLog).toMatch(/^Trial 0 finished with value /);
+      expect(console).toContainEqual(expect.stringMatching(/^\[tunekit info\] Trial 14 finished with value/));
     } finally {
-      rmSync(dir, { recursive: true, force: true });
+      await browser.close();
     }
   });
 });

@@ -1,13 +1,12 @@
 // The IndexedDB storage in headless Chromium (Debian's, via playwright-core) on a page served from
 // 127.0.0.1: the shared storage contract suite, two tabs as two workers of one study, and a reload.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { hasChromium, launchChromium } from '../src/dashboard/testing/chromium.js';
 import { servePages, type PageServer } from '../src/storage/indexeddb/testing/page-server.js';
+import { bundleAsConsumer } from './browser-helpers.js';
 
 const root = new URL('..', import.meta.url).pathname;
 
@@ -42,38 +41,21 @@ const page = (script: string) =>
 describe.skipIf(!hasChromium())('IndexedDB storage in Chromium', () => {
   let server: PageServer;
   let browser: Browser;
-  let dir = '';
   beforeAll(async () => {
     const contract = await bundle('src/storage/indexeddb/testing/contract-page.ts', {
       vitest: `${root}src/storage/indexeddb/testing/vitest-shim.ts`,
-    });
-    // A consumer's project: tunekit as a dependency (this checkout, built), resolved through its exports.
-    dir = mkdtempSync(join(tmpdir(), 'tunekit-idb-'));
-    mkdirSync(join(dir, 'node_modules'));
-    symlinkSync(root, join(dir, 'node_modules', 'tunekit'));
-    writeFileSync(join(dir, 'app.js'), APP);
-    const app = await build({
-      entryPoints: [join(dir, 'app.js')],
-      absWorkingDir: dir,
-      bundle: true,
-      platform: 'browser',
-      format: 'esm',
-      target: 'es2022',
-      write: false,
-      logLevel: 'silent',
     });
     server = await servePages({
       '/contract.html': page('contract.js'),
       '/contract.js': contract,
       '/index.html': page('app.js'),
-      '/app.js': app.outputFiles[0]!.text,
+      '/app.js': await bundleAsConsumer(APP),
     });
     browser = await launchChromium();
   }, 120_000);
   afterAll(async () => {
     await browser?.close();
     await server?.close();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   const open = async (path: string): Promise<Page> => {
