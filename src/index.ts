@@ -30,6 +30,7 @@ export { bestFirst, bestOf, dominates, paretoFront } from './study/pareto.js';
 export type {
   Direction,
   JsonValue,
+  StageLink,
   StudyInfo,
   TestEvaluation,
   TestScore,
@@ -37,6 +38,8 @@ export type {
   TrialState,
 } from './study/types.js';
 export { isFeasible, violation } from './study/types.js';
+export { stagesOf } from './study/stages.js';
+export type { StageSummary } from './study/stages.js';
 
 // Search space
 export {

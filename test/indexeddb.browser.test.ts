@@ -158,4 +158,47 @@ describe.skipIf(!hasChromium())('IndexedDB storage in Chromium', () => {
     expect((p as Page & { errors: string[] }).errors).toEqual([]);
     await p.close();
   }, 120_000);
+
+  it('a study stored before stages had a field reads as no stage, and takes one', async () => {
+    const p = await open('/');
+    await p.waitForFunction('window.ready === true');
+    const read = await p.evaluate(async () => {
+      const { IndexedDbStorage } = (globalThis as any).tunekit; // eslint-disable-line @typescript-eslint/no-explicit-any
+      const storage = await IndexedDbStorage.open('older');
+      const { id } = await storage.createStudy('old', ['minimize']);
+      // The record as an older tunekit stored it: no `stage` property at all.
+      const idb = (globalThis as any).indexedDB; // eslint-disable-line @typescript-eslint/no-explicit-any
+      const db = await new Promise<typeof idb>((resolve, reject) => {
+        const req = idb.open('tunekit:older', 1);
+        req.onsuccess = () => resolve(req.result);
+        req.onerror = () => reject(req.error);
+      });
+      await new Promise<void>((resolve, reject) => {
+        const tx = db.transaction(['studies'], 'readwrite');
+        const store = tx.objectStore('studies');
+        const get = store.get(id);
+        get.onsuccess = () => {
+          const { stage: _stage, ...older } = get.result;
+          store.put(older);
+        };
+        tx.oncomplete = () => resolve();
+        tx.onerror = () => reject(tx.error);
+      });
+      db.close();
+      const got = (await storage.getStudy('old')).stage;
+      const listed = (await storage.listStudies())[0].study.stage;
+      const link = { parent: 'run', index: 1, label: 'lr', params: ['lr'], fixed: { units: 8 } };
+      const written = (await storage.writeStudy(id, { userAttrs: { a: 1 } })).stage;
+      const linked = (await storage.writeStudy(id, { stage: link })).stage;
+      await storage.close();
+      return { got, listed, written, linked };
+    });
+    expect(read).toEqual({
+      got: null,
+      listed: null,
+      written: null,
+      linked: { parent: 'run', index: 1, label: 'lr', params: ['lr'], fixed: { units: 8 } },
+    });
+    await p.close();
+  }, 120_000);
 });

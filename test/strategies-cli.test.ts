@@ -51,6 +51,11 @@ describe('tunekit tune with strategy staged', () => {
       }>
     ).map((s) => s.study.name);
     expect(names.sort()).toEqual(['st', 'st.stage-1', 'st.stage-2', 'st.stage-3']);
+    // The listing marks each stage with its index and parent.
+    const listing = (await cli(['studies', '--storage', 'sqlite:./s.db'])).stdout;
+    expect(listing).toMatch(/^study +stage +directions /m);
+    expect(listing).toMatch(/^st +(minimize|maximize) /m);
+    expect(listing).toMatch(/^st\.stage-2 +2 of st +(minimize|maximize) /m);
     const first = await trialsOf('st.stage-1', 'sqlite:./s.db');
     expect(first).toHaveLength(4);
     for (const t of first) expect([t.params.units, t.params.activation]).toEqual([8, 'relu']);

@@ -86,13 +86,12 @@ describe('tunekit tune --workers 2 with a strategy', () => {
       expect(b[name]!.trials).toHaveLength(budget);
       expect(b[name]!.trials.map(essence)).toEqual(a[name]!.trials.map(essence));
       if (budget >= 4) expect(workersOf(b[name]!.trials)).toBe(2);
-      // Knobs the stage held are where its record says, in every trial.
-      const { fixed } = b[name]!.info.userAttrs.stage as { fixed: Record<string, unknown> };
-      for (const t of b[name]!.trials) expect(t.params).toMatchObject(fixed);
+      // Knobs the stage held are where its link says, in every trial.
+      for (const t of b[name]!.trials) expect(t.params).toMatchObject(b[name]!.info.stage!.fixed);
     }
     const winner = b['st.stage-1']!.trials.reduce((x, y) => (x.values![0]! <= y.values![0]! ? x : y));
-    expect(b['st.stage-1']!.info.userAttrs.stage).toMatchObject({ fixed: { units: 8, act: 'relu' } });
-    expect(b['st.stage-2']!.info.userAttrs.stage).toMatchObject({ fixed: { lr: winner.params.lr } });
+    expect(b['st.stage-1']!.info.stage).toMatchObject({ parent: 'st', fixed: { units: 8, act: 'relu' } });
+    expect(b['st.stage-2']!.info.stage).toMatchObject({ index: 2, fixed: { lr: winner.params.lr } });
     // Each stage's study holds its own config: the stage's space, its budget, no strategy.
     const stored = b['st.stage-2']!.info.config as Record<string, unknown>;
     expect(stored.step).toEqual({ label: 'stage 2 (units+act)' });

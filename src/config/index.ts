@@ -12,7 +12,7 @@ export { coarseToFine, runStep, runStepHere } from './strategy.js';
 export type { CoarseToFineOptions, Step, Strategy, StrategyContext, StrategyResult } from './strategy.js';
 export { spaceSource, stepConfig } from './step-config.js';
 export { checkStaged, packStages, rankKnobs, runStaged, staged } from './staged.js';
-export type { AutoStages, StageCarry, StageRecord, StageSpec, StagedOptions } from './staged.js';
+export type { AutoStages, StageCarry, StageSpec, StagedOptions } from './staged.js';
 export { PRIORITY_CATEGORIES, byPriority, priorityRank } from './priority.js';
 export { openConfigStudy, runTune, configObjective, loadStudyConfig } from './run.js';
 export type { TuneHooks, TuneOverrides } from './run.js';

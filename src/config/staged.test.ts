@@ -1,10 +1,13 @@
-// Staged tuning on a cheap objective in memory: what each stage holds still and where, the plan on the
-// parent study, resuming at the stage a run stopped in, auto ordering, and the config's defaults check.
+// Staged tuning on a cheap objective in memory: what each stage holds still and where, the stage links and
+// the stages derived from them, resuming at the stage a run stopped in, auto ordering, and the config's
+// defaults check.
 import { describe, expect, it } from 'vitest';
 import { createStudy } from '../create-study.js';
 import { isTunekitError } from '../errors.js';
+import { stagesOf } from '../study/stages.js';
 import { TpeSampler } from '../samplers/tpe/sampler.js';
 import { InMemoryStorage } from '../storage/memory.js';
+import type { StudyStorage } from '../study/storage.js';
 import type { Study } from '../study/study.js';
 import { byPriority } from './priority.js';
 import { parseConfig } from './schema.js';
@@ -27,7 +30,7 @@ const loss = (p: Record<string, unknown>): number =>
   (p.activation === 'relu' ? 0 : 0.05);
 
 function context(
-  storage = new InMemoryStorage(),
+  storage: StudyStorage = new InMemoryStorage(),
   calls = { n: 0 },
 ): StrategyContext & { calls: { n: number } } {
   return {
@@ -57,8 +60,9 @@ const hand: StagedOptions = {
 };
 
 describe('runStaged', () => {
-  it('holds untuned knobs at their defaults, then earlier winners fixed; records the plan on the parent', async () => {
-    const ctx = context();
+  it('holds untuned knobs at their defaults, then earlier winners fixed; links each stage to its parent', async () => {
+    const storage = new InMemoryStorage();
+    const ctx = context(storage);
     const { best, studies } = await runStaged(ctx, hand);
     const [first, second] = studies as [Study, Study];
     expect([first.name, second.name]).toEqual(['p.stage-1', 'p.stage-2']);
@@ -69,13 +73,23 @@ describe('runStaged', () => {
     const two = await second.trials();
     for (const t of two) expect(t.params.learning_rate).toBe(winner);
     expect(new Set(two.map((t) => t.params.units)).size).toBeGreaterThan(1);
-    const parent = await ctx.openStudy(null);
-    const plan = (await parent.userAttrs()).staged as { stages: Array<Record<string, unknown>> };
-    expect(plan.stages.map((s) => [s.study, s.params, s.fixed])).toEqual([
-      ['p.stage-1', ['learning_rate'], { units: 16, activation: 'tanh' }],
-      ['p.stage-2', ['units', 'activation'], { learning_rate: winner }],
+    expect((await storage.getStudy('p.stage-2')).stage).toEqual({
+      parent: 'p',
+      index: 2,
+      label: 'units+activation',
+      params: ['units', 'activation'],
+      fixed: { learning_rate: winner },
+    });
+    // The parent keeps nothing about its stages: they are the studies whose link names it.
+    const parent = await storage.getStudy('p');
+    expect([parent.stage, parent.userAttrs]).toEqual([null, {}]);
+    const stages = stagesOf(await storage.listStudies(), 'p');
+    expect(stages.map((s) => [s.index, s.study, s.label, s.params, s.fixed])).toEqual([
+      [1, 'p.stage-1', 'learning_rate', ['learning_rate'], { units: 16, activation: 'tanh' }],
+      [2, 'p.stage-2', 'units+activation', ['units', 'activation'], { learning_rate: winner }],
     ]);
-    expect((await second.userAttrs()).stage).toMatchObject({ parent: 'p', index: 2 });
+    expect(stages.map((s) => s.bestValue)).toEqual([await first.bestValue(), await second.bestValue()]);
+    expect(stagesOf(await storage.listStudies(), 'p.stage-1')).toEqual([]);
     expect(best!.values![0]).toBeLessThanOrEqual((await first.bestValue()) + 1e-12);
   });
 
@@ -127,7 +141,8 @@ describe('runStaged', () => {
       source: 'prior',
       order: ['learning_rate', 'units', 'activation'],
     });
-    const big = context();
+    const storage = new InMemoryStorage();
+    const big = context(storage);
     const { studies } = await runStaged(big, {
       stages: { kind: 'auto', explore: 24, trialsPerStage: 4, paramsPerStage: 1, minRankTrials: 10 },
     });
@@ -135,10 +150,9 @@ describe('runStaged', () => {
     expect(ranked.source).toBe('fanova');
     expect(ranked.order[0]).toBe('learning_rate');
     // Explore, then every knob tuned in exactly one ordered stage (a strongly interacting pair shares one).
-    const stages = (
-      (await (await big.openStudy(null)).userAttrs()).staged as { stages: Array<{ params: string[] }> }
-    ).stages;
-    expect(stages).toHaveLength(studies.length);
+    const stages = stagesOf(await storage.listStudies(), 'p');
+    expect(stages.map((s) => s.study)).toEqual(studies.map((s) => s.name));
+    expect(stages[0]!.label).toBe('explore');
     expect(
       stages
         .slice(1)

@@ -1,13 +1,15 @@
 // Staged tuning by priority: each stage is an ordinary study (`<name>.stage-<k>`) that tunes a few knobs while
 // the rest sit at their defaults or at earlier stages' winners; `auto` orders the stages by fANOVA importance
-// after an exploratory stage. Rerunning a killed run resumes at the stage it was in (each stage has a budget).
+// after an exploratory stage. Each stage study holds its link to the run's study (`StudyInfo.stage`), from
+// which `stagesOf` derives the run's stages. Rerunning a killed run resumes at the stage it was in (each
+// stage has a budget).
 import { importance, interactions } from '../analysis/index.js';
 import { TunekitError, isTunekitError } from '../errors.js';
 import { categoricalDistribution, floatDistribution, intDistribution } from '../search-space/index.js';
 import type { Distribution, ParamValue } from '../search-space/index.js';
 import { bestOf } from '../study/pareto.js';
 import type { Study } from '../study/study.js';
-import type { JsonValue, TrialRecord } from '../study/types.js';
+import type { TrialRecord } from '../study/types.js';
 import { configError } from './check.js';
 import { narrowSpace } from './coarse-to-fine.js';
 import { byPriority } from './priority.js';
@@ -52,37 +54,25 @@ export interface StagedOptions {
   readonly margin?: number;
 }
 
-/** One stage as stored on the parent study (`userAttrs.staged`) and on its own study (`userAttrs.stage`). */
-export interface StageRecord {
-  readonly index: number;
-  readonly label: string;
-  readonly study: string;
-  readonly params: readonly string[];
-  /** The knobs held still in this stage and where. */
-  readonly fixed: Readonly<Record<string, ParamValue>>;
-  readonly trials: number;
-  readonly best: number | null;
-}
-
 /** Staged tuning as a strategy (see strategy.ts). */
 export function staged(options: StagedOptions): Strategy {
   return { kind: 'staged', run: (ctx) => runStaged(ctx, options) };
 }
 
-/** Runs (or resumes) the stages; the context's own study records the plan, each stage has its own study. */
+/**
+ * Runs (or resumes) the stages, each in its own study linked to the context's own study (the parent); an
+ * auto ranking is stored on the parent as `userAttrs.staged.order`.
+ */
 export async function runStaged(ctx: StrategyContext, options: StagedOptions): Promise<StrategyResult> {
   checkStaged(ctx.space, options);
   const { top = 5, margin = 0.1 } = options;
   const parent = await ctx.openStudy(null);
-  const records: StageRecord[] = [];
   const studies: Study[] = [];
   // Per knob, once a stage tuned it: its winner, its narrowed range, and what later stages do with it.
   const tuned = new Map<string, { winner: ParamValue; narrowed: Distribution; then: StageCarry }>();
-  const note = async (extra: Record<string, JsonValue> = {}) =>
-    parent.setUserAttr('staged', { stages: records as unknown as JsonValue, ...extra });
 
   const runStage = async (label: string, params: readonly string[], trials: number, then: StageCarry) => {
-    const index = records.length + 1;
+    const index = studies.length + 1;
     const space = ctx.space.map((entry) => stageEntry(entry, params, tuned));
     const fixed = Object.fromEntries(
       space
@@ -91,7 +81,8 @@ export async function runStaged(ctx: StrategyContext, options: StagedOptions): P
     );
     const study = await ctx.openStudy(`stage-${index}`);
     studies.push(study);
-    await study.setUserAttr('stage', { parent: parent.name, index, label, params: [...params], fixed });
+    const stage = { parent: parent.name, index, label, params: [...params], fixed };
+    await study.storage.writeStudy(study.id, { stage });
     const step = `stage ${index} (${label})`;
     ctx.onStep?.(step, space);
     // maxTrials counts the trials a killed run already made: a rerun resumes here.
@@ -106,17 +97,15 @@ export async function runStaged(ctx: StrategyContext, options: StagedOptions): P
       const carry = params.includes(entry.name) ? then : tuned.get(entry.name)!.then;
       tuned.set(entry.name, { winner: best.params[entry.name]!, narrowed: entry.distribution, then: carry });
     }
-    records.push({ index, label, study: study.name, params, fixed, trials, best: best?.values?.[0] ?? null });
     return complete;
   };
 
-  let order: { source: string; order: string[]; pairs: string[][] } | undefined;
   if ('kind' in options.stages) {
     const auto = options.stages;
     const explored = await runStage('explore', names(ctx.space), auto.explore, 'narrow');
     tuned.clear(); // exploring ranks the knobs; it fixes and narrows nothing
-    order = rankKnobs(explored, ctx, auto);
-    await note({ order });
+    const order = rankKnobs(explored, ctx, auto);
+    await parent.setUserAttr('staged', { order });
     const then = auto.then ?? 'fix';
     const groups = packStages(order.order, order.pairs, auto.paramsPerStage ?? 3);
     for (const [i, group] of groups.entries()) {
@@ -125,17 +114,13 @@ export async function runStaged(ctx: StrategyContext, options: StagedOptions): P
           ? auto.trialsPerStage
           : Math.floor(auto.trials / groups.length) + (i < auto.trials % groups.length ? 1 : 0);
       await runStage(group.join('+'), group, Math.max(1, share), then);
-      await note({ order });
     }
   } else
-    for (const stage of options.stages) {
+    for (const stage of options.stages)
       await runStage(stage.params.join('+'), stage.params, stage.trials, stage.then ?? 'fix');
-      await note();
-    }
   if (options.final) {
     for (const [name, t] of tuned) tuned.set(name, { ...t, then: 'narrow' });
     await runStage('final', names(ctx.space), options.final.trials, 'narrow');
-    await note(order ? { order } : {});
   }
   const all: TrialRecord[] = [];
   for (const study of studies) all.push(...(await study.trials({ states: ['complete'] })));

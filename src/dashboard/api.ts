@@ -20,6 +20,7 @@ import {
   hypervolumePlot,
   rankPlot,
   slicePlots,
+  stagesOf,
   timelinePlot,
   trialTable,
 } from '../index.js';
@@ -137,6 +138,9 @@ export const getStudy: Handler = async (ctx, req) => {
     marks: studyMarks(info.notes),
     testEvaluations: info.testEvaluations,
     stopRequests: stopRequests(info),
+    stage: info.stage,
+    // Derived from the other studies' links, so a stage shows on its parent as soon as it starts.
+    stages: stagesOf(await ctx.storage.listStudies(), info.name),
     revision,
   };
 };

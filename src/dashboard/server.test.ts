@@ -80,6 +80,46 @@ describe('read routes', () => {
     expect(missing.json.error.code).toBe('study_not_found');
   });
 
+  it("GET /api/studies/:study gives a stage its link and a parent its stages, with each stage's best value", async () => {
+    const parent = await storage.createStudy('run', ['minimize']);
+    const second = await storage.createStudy('run.stage-2', ['minimize']);
+    const link = { parent: 'run', index: 2, label: 'units', params: ['units'], fixed: { lr: 0.01 } };
+    await storage.writeStudy(second.id, { stage: link });
+    const first = await storage.createStudy('run.stage-1', ['minimize']);
+    await storage.writeStudy(first.id, {
+      stage: { parent: 'run', index: 1, label: 'lr', params: ['lr'], fixed: { units: 16 } },
+    });
+    const t = (await storage.startTrial(first.id, 'w'))!;
+    await storage.finishTrial(t.id, { state: 'complete', values: [0.5] });
+    try {
+      expect(await api('/api/studies/run')).toMatchObject({
+        stage: null,
+        stages: [
+          {
+            index: 1,
+            label: 'lr',
+            study: 'run.stage-1',
+            params: ['lr'],
+            fixed: { units: 16 },
+            bestValue: 0.5,
+          },
+          {
+            index: 2,
+            label: 'units',
+            study: 'run.stage-2',
+            params: ['units'],
+            fixed: { lr: 0.01 },
+            bestValue: null,
+          },
+        ],
+      });
+      expect(await api('/api/studies/run.stage-2')).toMatchObject({ stage: link, stages: [] });
+      expect(await api('/api/studies/curves')).toMatchObject({ stage: null, stages: [] });
+    } finally {
+      for (const s of [parent, first, second]) await storage.deleteStudy(s.id);
+    }
+  });
+
   it('decodes study names in the path (spaces, markup)', async () => {
     expect((await api(`/api/studies/${enc('two objectives')}`)).directions).toEqual(['minimize', 'maximize']);
     expect((await api(`/api/studies/${enc(HOSTILE_NAME)}`)).name).toBe(HOSTILE_NAME);

@@ -16,7 +16,14 @@ describe('copyStudy', () => {
     const file = `sqlite:${join(dir, 'src.db')}`;
     const src = await resolveStorage(file);
     const s = await src.createStudy('search', ['maximize']);
-    await src.writeStudy(s.id, { userAttrs: { dataset: 'digits' } });
+    const stage = {
+      parent: 'runs',
+      index: 2,
+      label: 'lr',
+      params: ['lr'],
+      fixed: { units: 64, act: 'relu' },
+    };
+    await src.writeStudy(s.id, { userAttrs: { dataset: 'digits' }, stage });
     await src.enqueueTrials(s.id, [{ fixedParams: { lr: 0.1 } }], { onceKey: 'grid:abc' });
     for (let i = 0; i < 4; i++) {
       const t = (await src.startTrial(s.id, 'w'))!;
@@ -39,6 +46,7 @@ describe('copyStudy', () => {
         userAttrs: { dataset: 'digits' },
       });
       expect(info.onceKeys).toEqual(['grid:abc']);
+      expect(info.stage).toEqual(stage);
       const dst = await resolveStorage(db.url);
       const after = await dst.getTrials(info.id);
       const strip = ({ id: _i, studyId: _s, ...rest }: (typeof before)[number]) => rest;

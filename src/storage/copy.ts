@@ -29,8 +29,8 @@ export async function copyStudy(
     const trials = await source.getTrials(study.id);
     const copy = await target.createStudy(options.toName ?? name, study.directions);
     try {
-      const { userAttrs, stopRequests, testEvaluations, config, notes } = study;
-      await target.writeStudy(copy.id, { userAttrs, stopRequests, testEvaluations, config, notes });
+      const { userAttrs, stopRequests, testEvaluations, config, notes, stage } = study;
+      await target.writeStudy(copy.id, { userAttrs, stopRequests, testEvaluations, config, notes, stage });
       // Enqueueing nothing under a key records the key: a copied grid is not enqueued again.
       for (const key of study.onceKeys) await target.enqueueTrials(copy.id, [], { onceKey: key });
       await target.addTrials(copy.id, trials);

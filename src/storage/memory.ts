@@ -62,6 +62,7 @@ export class InMemoryStorage implements StudyStorage {
       config: null,
       notes: {},
       onceKeys: [],
+      stage: null,
       createdAt: Date.now(),
       trials: [],
     };
@@ -98,12 +99,7 @@ export class InMemoryStorage implements StudyStorage {
 
   async writeStudy(studyId: number, write: StudyWrite): Promise<StudyInfo> {
     const row = this.study(studyId);
-    const { userAttrs, stopRequests, testEvaluations, config, notes } = jsonCopy(write);
-    row.userAttrs = { ...row.userAttrs, ...userAttrs };
-    row.notes = { ...row.notes, ...notes };
-    if (stopRequests !== undefined) row.stopRequests = stopRequests;
-    if (testEvaluations !== undefined) row.testEvaluations = testEvaluations;
-    if (config !== undefined) row.config = config;
+    Object.assign(row, studyWritten(row, write));
     return this.info(row);
   }
 
@@ -261,6 +257,23 @@ export class InMemoryStorage implements StudyStorage {
       );
     return t;
   }
+}
+
+/**
+ * A study's fields after `write`, as `writeStudy` promises: user attributes and notes merge key by key, the
+ * others replace. The in-memory and IndexedDB storages keep whole records, so both apply writes here.
+ */
+export function studyWritten<T extends StudyInfo>(row: T, write: StudyWrite): T {
+  const { userAttrs, stopRequests, testEvaluations, config, notes, stage } = jsonCopy(write);
+  return {
+    ...row,
+    userAttrs: { ...row.userAttrs, ...userAttrs },
+    notes: { ...row.notes, ...notes },
+    ...(stopRequests === undefined ? {} : { stopRequests }),
+    ...(testEvaluations === undefined ? {} : { testEvaluations }),
+    ...(config === undefined ? {} : { config }),
+    ...(stage === undefined ? {} : { stage }),
+  };
 }
 
 /** A waiting trial's own fields, copied. */

@@ -110,6 +110,32 @@ export function storageContract(label: string, factory: StorageFactory): void {
       expect((await storage.listStudies())[0]!.study).toEqual(after);
     });
 
+    it("keeps a stage's link to its parent: written, read and listed, kept by writes of other fields", async () => {
+      const parent = await storage.createStudy('run', ['minimize']);
+      const s = await storage.createStudy('run.stage-2', ['minimize']);
+      expect(s.stage).toBeNull();
+      const stage = {
+        parent: 'run',
+        index: 2,
+        label: 'units+act',
+        params: ['units', 'act'],
+        fixed: { lr: 0.0031622776601683794, norm: null, bias: true, opt: 'adam ☃' },
+      };
+      expect((await storage.writeStudy(s.id, { stage })).stage).toEqual(stage);
+      await storage.writeStudy(s.id, { userAttrs: { u: 1 }, notes: { 0: 'n' }, config: { a: 1 } });
+      await storage.writeStudy(s.id, { stopRequests: 1 });
+      const info = await storage.getStudy('run.stage-2');
+      expect(info).toMatchObject({ stage, userAttrs: { u: 1 } });
+      const listed = await storage.listStudies();
+      expect(listed.find((x) => x.study.id === s.id)!.study).toEqual(info);
+      expect(listed.find((x) => x.study.id === parent.id)!.study.stage).toBeNull();
+      // A link is replaced as a whole, and null removes it.
+      const other = { ...stage, index: 3, params: ['act'], fixed: {} };
+      expect((await storage.writeStudy(s.id, { stage: other })).stage).toEqual(other);
+      expect((await storage.writeStudy(s.id, { stage: null })).stage).toBeNull();
+      expect((await storage.getStudy('run.stage-2')).stage).toBeNull();
+    });
+
     it('numbers trials densely and uniquely under concurrent starts', async () => {
       const s = await storage.createStudy('dense', ['minimize']);
       const trials = await Promise.all(

@@ -9,7 +9,15 @@
 // - A waiting trial is claimed by exactly one `startTrial` call, however many workers race for it.
 // - Every write to a running trial (`writeTrial`) also counts as a heartbeat.
 import type { Distribution, ParamValue } from '../search-space/index.js';
-import type { Direction, JsonValue, StudyInfo, TestEvaluation, TrialRecord, TrialState } from './types.js';
+import type {
+  Direction,
+  JsonValue,
+  StageLink,
+  StudyInfo,
+  TestEvaluation,
+  TrialRecord,
+  TrialState,
+} from './types.js';
 
 export interface StudySummary {
   readonly study: StudyInfo;
@@ -57,6 +65,8 @@ export interface StudyWrite {
   readonly testEvaluations?: readonly TestEvaluation[];
   readonly config?: JsonValue | null;
   readonly notes?: Readonly<Record<number, string>>;
+  /** The study's stage link (null: not a stage). */
+  readonly stage?: StageLink | null;
 }
 
 export interface TrialResult {

@@ -26,8 +26,27 @@ export interface StudyInfo {
   readonly notes: Readonly<Record<number, string>>;
   /** The `enqueueTrials` once-keys used so far, so a grid is enqueued once (and a copied grid not again). */
   readonly onceKeys: readonly string[];
+  /** For a stage of a staged run (docs/strategies.md), its link to the run's study; null for any other study. */
+  readonly stage: StageLink | null;
   /** Milliseconds since the epoch. */
   readonly createdAt: number;
+}
+
+/**
+ * What makes a study a stage of a staged run: the run's own study (the parent) and what the stage tunes.
+ * Kept on the stage only; a parent's stages are the studies whose link names it, in index order (`stagesOf`).
+ */
+export interface StageLink {
+  /** The name of the parent study; the stage's own name is `<parent>.stage-<index>`. */
+  readonly parent: string;
+  /** 1, 2, ... in the order the stages run. */
+  readonly index: number;
+  /** What the stage is, for people: its knobs joined by `+`, or `explore`, or `final`. */
+  readonly label: string;
+  /** The knobs the stage tunes. */
+  readonly params: readonly string[];
+  /** The knobs the stage holds still, and where. */
+  readonly fixed: Readonly<Record<string, ParamValue>>;
 }
 
 // There is no bag of system attributes: each thing tunekit keeps on a record is a field of its own, read

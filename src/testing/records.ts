@@ -36,6 +36,7 @@ export function studyRecord(fields: Partial<StudyInfo> = {}): StudyInfo {
     config: null,
     notes: {},
     onceKeys: [],
+    stage: null,
     createdAt: 0,
     ...fields,
   };

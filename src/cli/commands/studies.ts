@@ -1,4 +1,5 @@
-// `tunekit studies`: the studies in a storage with their trial counts, best values and last activity.
+// `tunekit studies`: the studies in a storage with their trial counts, best values and last activity, and
+// which stage of which staged run a study is (a column shown only when some study is a stage).
 import { defineCommand } from '../args.js';
 import { JSON_OUTPUT, STORAGE, printJson, storageUrl, withStorage } from '../common.js';
 import { formatNumber, table } from '../format.js';
@@ -13,10 +14,13 @@ export const studies = defineCommand({
       const list = await storage.listStudies();
       if (options.json) return (printJson(list), 0);
       if (list.length === 0) return (console.log('no studies yet'), 0);
+      const staged = list.some((s) => s.study.stage !== null);
       const rows = list.map((s) => {
         const c = s.trialCounts;
+        const stage = s.study.stage;
         return [
           s.study.name,
+          ...(staged ? [stage ? `${stage.index} of ${stage.parent}` : ''] : []),
           s.study.directions.join(','),
           String(c.complete),
           String(c.pruned),
@@ -26,12 +30,8 @@ export const studies = defineCommand({
           new Date(s.lastActivityAt).toISOString().replace('T', ' ').slice(0, 19),
         ];
       });
-      console.log(
-        table(
-          ['study', 'directions', 'complete', 'pruned', 'fail', 'running', 'best', 'last activity'],
-          rows,
-        ),
-      );
+      const header = ['study', ...(staged ? ['stage'] : []), 'directions', 'complete', 'pruned', 'fail'];
+      console.log(table([...header, 'running', 'best', 'last activity'], rows));
       return 0;
     }),
 });

@@ -17,7 +17,7 @@ import type {
 } from '../../study/storage.js';
 import { isFinished, noBookkeeping } from '../../study/types.js';
 import type { Direction, StudyInfo, TrialRecord, TrialState } from '../../study/types.js';
-import { applyTrialWrite, jsonCopy, waitingFields } from '../memory.js';
+import { applyTrialWrite, studyWritten, waitingFields } from '../memory.js';
 import { asFailed } from '../stale.js';
 import { summarizeStudy } from '../summary.js';
 import { keyRange, openDatabase, request, transaction } from './idb.js';
@@ -72,6 +72,7 @@ export class IndexedDbStorage implements StudyStorage {
         config: null,
         notes: {},
         onceKeys: [],
+        stage: null,
         createdAt: Date.now(),
       };
       const id = (await request(studies.add(row))) as number;
@@ -81,15 +82,15 @@ export class IndexedDbStorage implements StudyStorage {
 
   async getStudy(name: string): Promise<StudyInfo> {
     return this.tx([STUDIES], 'readonly', async (tx) => {
-      const row = (await request(tx.objectStore(STUDIES).index('name').get(name))) as StudyInfo | undefined;
+      const row = (await request(tx.objectStore(STUDIES).index('name').get(name))) as StoredStudy | undefined;
       if (!row) throw new TunekitError('study_not_found', `no study named "${name}" in this storage`);
-      return row;
+      return studyOf(row);
     });
   }
 
   async listStudies(): Promise<StudySummary[]> {
     return this.tx(BOTH, 'readonly', async (tx) => {
-      const studies = (await request(tx.objectStore(STUDIES).getAll())) as StudyInfo[];
+      const studies = ((await request(tx.objectStore(STUDIES).getAll())) as StoredStudy[]).map(studyOf);
       const summaries: StudySummary[] = [];
       for (const s of studies) summaries.push(summarizeStudy(s, await trialsOf(tx, s.id)));
       return summaries;
@@ -122,14 +123,8 @@ export class IndexedDbStorage implements StudyStorage {
   }
 
   async writeStudy(studyId: number, write: StudyWrite): Promise<StudyInfo> {
-    const { userAttrs, stopRequests, testEvaluations, config, notes } = jsonCopy(write);
     return this.tx([STUDIES], 'readwrite', async (tx) => {
-      const row = await studyRow(tx, studyId);
-      row.userAttrs = { ...row.userAttrs, ...userAttrs };
-      row.notes = { ...row.notes, ...notes };
-      if (stopRequests !== undefined) row.stopRequests = stopRequests;
-      if (testEvaluations !== undefined) row.testEvaluations = testEvaluations;
-      if (config !== undefined) row.config = config;
+      const row = studyWritten(await studyRow(tx, studyId), write);
       await request(tx.objectStore(STUDIES).put(row));
       return row;
     });
@@ -253,10 +248,15 @@ export class IndexedDbStorage implements StudyStorage {
   }
 }
 
+/** A study as the store holds it: one written before stages had a field has none. */
+type StoredStudy = Omit<StudyInfo, 'stage'> & Partial<Pick<StudyInfo, 'stage'>>;
+
+const studyOf = (row: StoredStudy): Mutable<StudyInfo> => ({ ...row, stage: row.stage ?? null });
+
 async function studyRow(tx: Tx, studyId: number): Promise<Mutable<StudyInfo>> {
-  const row = (await request(tx.objectStore(STUDIES).get(studyId))) as Mutable<StudyInfo> | undefined;
+  const row = (await request(tx.objectStore(STUDIES).get(studyId))) as StoredStudy | undefined;
   if (!row) throw new TunekitError('study_not_found', `no study with id ${studyId} in this storage`);
-  return row;
+  return studyOf(row);
 }
 
 async function trialRow(tx: Tx, trialId: number): Promise<TrialRow> {

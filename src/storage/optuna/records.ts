@@ -87,6 +87,7 @@ export async function readStudies(sql: Sql, ids: readonly number[] | null): Prom
       config: sys[`${NS}config`] ?? null,
       notes,
       onceKeys,
+      stage: (sys[`${NS}stage`] ?? null) as StudyInfo['stage'],
       // A study Optuna created has no creation time: its first trial's start stands in.
       createdAt: num(sys[`${NS}created_at`]) ?? timeFromOptuna(s.first_start) ?? 0,
     };

@@ -131,6 +131,7 @@ export class OptunaStorage implements StudyStorage {
     if (write.testEvaluations !== undefined)
       system[`${NS}test_evaluations`] = attrText(write.testEvaluations as never);
     if (write.config !== undefined) system[`${NS}config`] = attrText(write.config);
+    if (write.stage !== undefined) system[`${NS}stage`] = attrText(write.stage as never);
     const user = textAttrs(write.userAttrs ?? {});
     return this.sql.transaction(async (tx) => {
       await lockStudy(tx, studyId);

@@ -1,4 +1,4 @@
-// Opening PostgreSQL databases written by earlier tunekits (committed pg_dumps of schemas 2, 3 and 4, each
+// Opening PostgreSQL databases written by earlier tunekits (committed pg_dumps of schemas 2 to 5, each
 // restored into a fresh database): migrated in place with every value kept.
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -9,6 +9,7 @@ import {
   checkMigratedLegacy,
   checkMigratedReports,
   checkMigratedSchema4,
+  checkMigratedStages,
   FIXTURES,
 } from '../testing/legacy.js';
 import { openPostgresStorage } from './index.js';
@@ -57,7 +58,7 @@ describe('postgres: a schema-2 database', () => {
     const again = await openPostgresStorage(db.url);
     expect((await again.getStudy('legacy')).stopRequests).toBe(3);
     await again.close();
-    expect(SCHEMA_VERSION).toBe(5);
+    expect(SCHEMA_VERSION).toBe(6);
   });
 });
 
@@ -100,7 +101,7 @@ describe('postgres: a schema-4 database (intermediate values in a jsonb column)'
     const storage = await openPostgresStorage(db.url);
     await checkMigratedReports(storage, 'postgres-schema-4.json');
     await storage.close();
-    expect(await schemaVersion(client)).toBe(5);
+    expect(await schemaVersion(client)).toBe(SCHEMA_VERSION);
     // 50 + 1,500 + 2 + 5 + 1 in the first study, 50 + 2 in its copy.
     expect(await count(`SELECT count(*) AS n FROM tunekit_intermediate`)).toBe(1610);
     const column = `SELECT count(*) AS n FROM information_schema.columns WHERE table_name = 'tunekit_trials' AND column_name = 'intermediate'`;
@@ -129,6 +130,33 @@ describe('postgres: a schema-4 database (intermediate values in a jsonb column)'
     await storage.deleteStudy((await storage.getStudy('reports-copy')).id);
     expect(await count(`SELECT count(*) AS n FROM tunekit_intermediate`)).toBe(1559);
     await storage.close();
+  });
+});
+
+describe('postgres: a schema-5 database (staged runs linked through user attributes)', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    const problem = await serverReachable();
+    if (problem) throw new Error(problem);
+    db = await createTestDatabase('tunekit_schema5_test');
+    restore(db.name, 'postgres-schema-5.sql');
+  });
+  afterAll(async () => db?.drop());
+
+  it('is migrated in place: each stage link moves into its column, the parents keep no copies', async () => {
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    try {
+      expect(await schemaVersion(client)).toBe(5);
+      const storage = await openPostgresStorage(db.url);
+      await checkMigratedStages(storage, 'schema-5.postgres.json');
+      await storage.close();
+      expect(await schemaVersion(client)).toBe(6);
+      const { rows } = await client.query(`SELECT name FROM tunekit_studies WHERE stage IS NOT NULL`);
+      expect(rows).toHaveLength(6);
+    } finally {
+      await client.end();
+    }
   });
 });
 

@@ -1,11 +1,11 @@
 // The PostgreSQL schema and its migrations. `migrations[v]` takes a database from version v to v + 1; a
 // database whose version is newer than this code knows is refused, never altered.
 import { TunekitError } from '../../errors.js';
-import { studyFields, trialFields } from '../sql/legacy-attrs.js';
+import { stageFields, studyFields, trialFields } from '../sql/legacy-attrs.js';
 import { schemaIsCurrent } from '../sql/schema-version.js';
 import type { PgClient } from './driver.js';
 
-export const SCHEMA_VERSION = 5;
+export const SCHEMA_VERSION = 6;
 
 /** Server time in milliseconds: every timestamp comes from one clock, whichever machine a worker runs on. */
 export const NOW_MS = `(extract(epoch from clock_timestamp()) * 1000)::bigint`;
@@ -134,6 +134,23 @@ export const migrations: readonly Migration[] = [
         SELECT t.id, s.key::bigint, s.value::float8 FROM tunekit_trials t, jsonb_each_text(t.intermediate) AS s;
       ALTER TABLE tunekit_trials DROP COLUMN intermediate;
       ANALYZE tunekit_intermediate;`);
+  },
+  // 5 -> 6: a stage of a staged run gets a column for its link to the run's study (null for any other
+  // study). Staged runs kept the link in user attributes: it moves from there into the column, and a parent's
+  // copies of its stages' links go (sql/legacy-attrs.ts, shared with SQLite), in one statement, as 2 -> 3.
+  async (client) => {
+    await client.query(`ALTER TABLE tunekit_studies ADD COLUMN stage jsonb;`);
+    const { rows } = await client.query<{ id: string; user_attrs: Record<string, never> }>(
+      `SELECT id, user_attrs FROM tunekit_studies
+       WHERE jsonb_typeof(user_attrs -> 'stage') = 'object' OR jsonb_typeof(user_attrs -> 'staged') = 'object'`,
+    );
+    const studies = rows.map((r) => ({ id: r.id, ...stageFields(r.user_attrs) }));
+    await client.query(
+      `UPDATE tunekit_studies s SET stage = r.stage, user_attrs = r."userAttrs"
+       FROM jsonb_to_recordset($1::jsonb) AS r(id bigint, stage jsonb, "userAttrs" jsonb)
+       WHERE s.id = r.id`,
+      [JSON.stringify(studies)],
+    );
   },
 ];
 

@@ -127,7 +127,8 @@ export class PostgresStorage implements StudyStorage {
       `UPDATE tunekit_studies SET user_attrs = user_attrs || $2::jsonb, notes = notes || $3::jsonb,
          stop_requests = COALESCE($4::bigint, stop_requests),
          test_evaluations = CASE WHEN $5::jsonb IS NULL THEN test_evaluations ELSE $5::jsonb END,
-         config = CASE WHEN $6::boolean THEN $7::text ELSE config END
+         config = CASE WHEN $6::boolean THEN $7::text ELSE config END,
+         stage = CASE WHEN $8::boolean THEN $9::jsonb ELSE stage END
        WHERE id = $1 RETURNING *`,
       [
         studyId,
@@ -137,6 +138,8 @@ export class PostgresStorage implements StudyStorage {
         write.testEvaluations === undefined ? null : jsonText(write.testEvaluations),
         write.config !== undefined,
         write.config === undefined || write.config === null ? null : jsonText(write.config),
+        write.stage !== undefined,
+        write.stage === undefined || write.stage === null ? null : jsonText(write.stage),
       ],
     );
     if (!row) throw this.noStudy(studyId);

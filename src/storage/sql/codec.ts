@@ -41,6 +41,7 @@ export interface StudyRow {
   config: unknown;
   notes: unknown;
   once_keys: unknown;
+  stage: unknown;
   created_at: number | string;
 }
 
@@ -117,6 +118,7 @@ export function studyFromRow(row: StudyRow): StudyInfo {
     config: parse(row.config ?? null) as StudyInfo['config'],
     notes: parse(row.notes) as StudyInfo['notes'],
     onceKeys: parse(row.once_keys) as StudyInfo['onceKeys'],
+    stage: parse(row.stage ?? null) as StudyInfo['stage'],
     createdAt: Number(row.created_at),
   };
 }

@@ -1,8 +1,10 @@
-// How the SQL migrations (SQLite 3 -> 4, PostgreSQL 2 -> 3) split the old system-attributes bag of a study
-// or trial into the typed fields that replace it. Every value is kept: a key that is not one of tunekit's
-// own (or holds a value of the wrong shape) moves to the user attributes as `system:<key>`.
+// How the SQL migrations move what tunekit once kept in attribute bags into the typed fields that replace it:
+// the old system-attributes bag of a study or trial (SQLite 3 -> 4, PostgreSQL 2 -> 3; a key that is not one
+// of tunekit's own, or holds a value of the wrong shape, moves to the user attributes as `system:<key>`), and
+// a staged run's links in the user attributes (both 5 -> 6). Every value is kept.
+import type { ParamValue } from '../../search-space/index.js';
 import { noBookkeeping } from '../../study/types.js';
-import type { JsonValue } from '../../study/types.js';
+import type { JsonValue, StageLink } from '../../study/types.js';
 
 type Bag = Record<string, JsonValue>;
 
@@ -74,3 +76,41 @@ export function studyFields(bag: Bag, userAttrs: Bag): StudyFields {
   });
   return { ...fields, userAttrs: rest };
 }
+
+/**
+ * A study's stage link out of its user attributes, where staged runs kept it before it was a field: a stage
+ * held `stage: {parent, index, label, params, fixed}`, which becomes the link, and a parent held a copy of
+ * every stage's in `staged.stages`, which goes (a parent's stages are derived from the links now; the auto
+ * ranking beside it, `staged.order`, stays). An attribute of another shape is the user's own and stays.
+ */
+export function stageFields(userAttrs: Bag): { stage: StageLink | null; userAttrs: Bag } {
+  const link = isLink(userAttrs.stage) ? userAttrs.stage : null;
+  const kept: Bag = {};
+  for (const [key, value] of Object.entries(userAttrs)) {
+    if (key === 'stage' && link) continue;
+    if (key === 'staged' && isObject(value) && isStageCopies(value.stages)) {
+      const { stages: _copies, ...others } = value;
+      if (Object.keys(others).length > 0) kept[key] = others;
+    } else kept[key] = value;
+  }
+  return { stage: link, userAttrs: kept };
+}
+
+function isLink(v: JsonValue | undefined): v is StageLink & Bag {
+  return (
+    isObject(v) &&
+    typeof v.parent === 'string' &&
+    isInteger(v.index) &&
+    typeof v.label === 'string' &&
+    Array.isArray(v.params) &&
+    v.params.every((p) => typeof p === 'string') &&
+    isObject(v.fixed) &&
+    Object.values(v.fixed).every(isParamValue)
+  );
+}
+
+const isParamValue = (v: JsonValue): v is ParamValue =>
+  v === null || ['number', 'string', 'boolean'].includes(typeof v);
+
+const isStageCopies = (v: JsonValue | undefined): boolean =>
+  Array.isArray(v) && v.every((s) => isObject(s) && typeof s.study === 'string' && isInteger(s.index));

@@ -1,11 +1,16 @@
-// Opening a SQLite file written by today's main before typed record fields (schema 3, the committed
-// fixture): migrated in place to the current schema with every value kept.
+// Opening SQLite files written by earlier tunekits (committed fixtures of schemas 3, 4 and 5): migrated in
+// place to the current schema with every value kept.
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkMigratedLegacy, checkMigratedSchema4, FIXTURES } from '../testing/legacy.js';
+import {
+  checkMigratedLegacy,
+  checkMigratedSchema4,
+  checkMigratedStages,
+  FIXTURES,
+} from '../testing/legacy.js';
 import { schemaVersion, SCHEMA_VERSION } from './schema.js';
 import { SqliteStorage } from './storage.js';
 
@@ -67,7 +72,25 @@ describe('sqlite: a schema-4 database (before trials had constraints)', () => {
     await checkMigratedSchema4(storage, 'schema-4.sqlite.json');
     await storage.close();
     const after = new Database(path, { readonly: true });
-    expect(schemaVersion(after)).toBe(5);
+    expect(schemaVersion(after)).toBe(SCHEMA_VERSION);
+    after.close();
+  });
+});
+
+describe('sqlite: a schema-5 database (staged runs linked through user attributes)', () => {
+  it('is migrated in place: each stage link moves into its column, the parents keep no copies', async () => {
+    const path = join(dir, 'schema-5.db');
+    copyFileSync(join(FIXTURES, 'schema-5.db'), path);
+    const before = new Database(path, { readonly: true });
+    expect(schemaVersion(before)).toBe(5);
+    before.close();
+    const storage = new SqliteStorage(path);
+    await checkMigratedStages(storage, 'schema-5.sqlite.json');
+    await storage.close();
+    const after = new Database(path, { readonly: true });
+    expect(schemaVersion(after)).toBe(6);
+    const links = after.prepare(`SELECT name FROM tunekit_studies WHERE stage IS NOT NULL`).all();
+    expect(links).toHaveLength(6);
     after.close();
   });
 });

@@ -1,11 +1,11 @@
 // The SQLite schema and its migrations. `migrations[v]` takes a database from version v to v + 1; a
 // database whose version is newer than this code knows is refused, never altered.
 import { TunekitError } from '../../errors.js';
-import { studyFields, trialFields } from '../sql/legacy-attrs.js';
+import { stageFields, studyFields, trialFields } from '../sql/legacy-attrs.js';
 import { schemaIsCurrent } from '../sql/schema-version.js';
 import type { SqliteDatabase } from './driver.js';
 
-export const SCHEMA_VERSION = 5;
+export const SCHEMA_VERSION = 6;
 
 export const migrations: ReadonlyArray<(db: SqliteDatabase) => void> = [
   // 0 -> 1: studies and trials. Tables are prefixed so a file shared with other tools (Optuna has a
@@ -134,6 +134,22 @@ export const migrations: ReadonlyArray<(db: SqliteDatabase) => void> = [
   // 4 -> 5: a trial's constraint values (`trial.setConstraint`) get a column: a JSON array, null when the
   // objective set none. No earlier version stored constraints, so every existing row keeps null.
   (db) => db.exec(`ALTER TABLE tunekit_trials ADD COLUMN constraint_values TEXT;`),
+  // 5 -> 6: a stage of a staged run gets a column for its link to the run's study (JSON, null for any other
+  // study). Staged runs kept the link in user attributes: it moves from there into the column, and a parent's
+  // copies of its stages' links go (sql/legacy-attrs.ts). Through JavaScript, like 3 -> 4.
+  (db) => {
+    db.exec(`ALTER TABLE tunekit_studies ADD COLUMN stage TEXT;`);
+    const set = db.prepare(`UPDATE tunekit_studies SET stage = ?, user_attrs = ? WHERE id = ?`);
+    for (const row of db
+      .prepare(
+        `SELECT id, user_attrs FROM tunekit_studies
+         WHERE json_type(user_attrs, '$.stage') = 'object' OR json_type(user_attrs, '$.staged') = 'object'`,
+      )
+      .all() as Array<{ id: number; user_attrs: string }>) {
+      const f = stageFields(JSON.parse(row.user_attrs));
+      set.run(f.stage === null ? null : JSON.stringify(f.stage), JSON.stringify(f.userAttrs), row.id);
+    }
+  },
 ];
 
 export function schemaVersion(db: SqliteDatabase): number {

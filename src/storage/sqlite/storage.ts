@@ -135,8 +135,8 @@ export class SqliteStorage implements StudyStorage {
           value === undefined ? column : value === null ? null : jsonText(value);
         const updated = this.rows
           .sql(
-            `UPDATE tunekit_studies SET user_attrs = ?, stop_requests = ?, test_evaluations = ?, config = ?, notes = ?
-           WHERE id = ? RETURNING *`,
+            `UPDATE tunekit_studies SET user_attrs = ?, stop_requests = ?, test_evaluations = ?, config = ?, notes = ?,
+             stage = ? WHERE id = ? RETURNING *`,
           )
           .get(
             merged(row.user_attrs, write.userAttrs),
@@ -144,6 +144,7 @@ export class SqliteStorage implements StudyStorage {
             replaced(row.test_evaluations, write.testEvaluations),
             replaced(row.config, write.config),
             merged(row.notes, write.notes),
+            replaced(row.stage, write.stage),
             studyId,
           );
         return studyFromRow(updated as StudyRow);

@@ -4,14 +4,20 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import type { StudyStorage } from '../../study/storage.js';
+import { stagesOf } from '../../study/stages.js';
 import type { JsonValue, StudyInfo, TrialRecord } from '../../study/types.js';
 
 export const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
 
 type Bag = Record<string, JsonValue>;
-type OldStudy = Omit<StudyInfo, 'stopRequests' | 'testEvaluations' | 'config' | 'notes' | 'onceKeys'> & {
+type OldStudy = Omit<
+  StudyInfo,
+  'stopRequests' | 'testEvaluations' | 'config' | 'notes' | 'onceKeys' | 'stage'
+> & {
   systemAttrs: Bag;
 };
+/** A study as schemas before 6 read it: no stage link. */
+type OldInfo = Omit<StudyInfo, 'stage'>;
 type OldTrial = Omit<
   TrialRecord,
   'fixedParams' | 'gridId' | 'retriedFrom' | 'retriedBy' | 'retryCount' | 'samplerMemo' | 'constraints'
@@ -42,6 +48,7 @@ function expectedStudy(old: OldStudy): StudyInfo {
     config: bag.config ?? null,
     notes,
     onceKeys,
+    stage: null,
   };
 }
 
@@ -204,10 +211,10 @@ export async function checkMigratedLegacy(storage: StudyStorage, fixture: string
 export async function checkMigratedSchema4(storage: StudyStorage, fixture: string): Promise<void> {
   const old = JSON.parse(readFileSync(join(FIXTURES, fixture), 'utf8'), (_key, value) =>
     value && typeof value === 'object' && 'nonFinite' in value ? Number(value.nonFinite) : value,
-  ) as { studies: StudyInfo[]; trials: Record<string, Omit<TrialRecord, 'constraints'>[]> };
+  ) as { studies: OldInfo[]; trials: Record<string, Omit<TrialRecord, 'constraints'>[]> };
   for (const oldStudy of old.studies) {
     const study = await storage.getStudy(oldStudy.name);
-    expect(study).toEqual(oldStudy);
+    expect(study).toEqual({ ...oldStudy, stage: null });
     const trials = await storage.getTrials(study.id);
     expect(trials).toEqual(old.trials[study.name]!.map((t) => ({ ...t, constraints: null })));
   }
@@ -231,10 +238,10 @@ const bitsOf = (x: number): string => {
 export async function checkMigratedReports(storage: StudyStorage, fixture: string): Promise<void> {
   const old = JSON.parse(readFileSync(join(FIXTURES, fixture), 'utf8'), (_key, value) =>
     value && typeof value === 'object' && 'nonFinite' in value ? Number(value.nonFinite) : value,
-  ) as { studies: StudyInfo[]; trials: Record<string, TrialRecord[]> };
+  ) as { studies: OldInfo[]; trials: Record<string, TrialRecord[]> };
   for (const oldStudy of old.studies) {
     const study = await storage.getStudy(oldStudy.name);
-    expect(study).toEqual(oldStudy);
+    expect(study).toEqual({ ...oldStudy, stage: null });
     const trials = await storage.getTrials(study.id);
     expect(trials).toHaveLength(old.trials[study.name]!.length);
     old.trials[study.name]!.forEach((expected, i) => {
@@ -248,4 +255,69 @@ export async function checkMigratedReports(storage: StudyStorage, fixture: strin
       expect(trials[i]).toEqual(expected);
     });
   }
+}
+
+/**
+ * Checks a schema-5 database (src/storage/fixtures/make-schema-5.ts) once migrated: each stage's link moved
+ * from its user attributes into its `stage` field, the parents' copies of the links gone (an auto ranking
+ * kept), attributes of the user's own under those names untouched, and everything else as that code read it.
+ * The stages derived from the links are the ones the parents listed.
+ */
+export async function checkMigratedStages(storage: StudyStorage, fixture: string): Promise<void> {
+  const old = JSON.parse(readFileSync(join(FIXTURES, fixture), 'utf8')) as {
+    studies: OldInfo[];
+    trials: Record<string, TrialRecord[]>;
+  };
+  const oldStudy = (name: string) => old.studies.find((s) => s.name === name)!;
+  for (const before of old.studies) {
+    const study = await storage.getStudy(before.name);
+    const { stage, staged, ...rest } = before.userAttrs as Bag;
+    if (/\.stage-\d+$/.test(before.name))
+      expect(study).toEqual({ ...before, stage, userAttrs: { ...rest, ...(staged ? { staged } : {}) } });
+    else if (before.name === 'plain') expect(study).toEqual({ ...before, stage: null });
+    else {
+      const { order } = staged as { order?: JsonValue };
+      expect(study).toEqual({
+        ...before,
+        stage: null,
+        userAttrs: { ...rest, ...(order ? { staged: { order } } : {}) },
+      });
+    }
+    expect(await storage.getTrials(study.id)).toEqual(old.trials[before.name]);
+  }
+
+  // The same, spelled out as make-schema-5.ts wrote them.
+  const lr = (oldStudy('hand.stage-2').userAttrs.stage as { fixed: { lr: number } }).fixed.lr;
+  expect(await storage.getStudy('hand.stage-2')).toMatchObject({
+    stage: { parent: 'hand', index: 2, label: 'units+act', params: ['units', 'act'], fixed: { lr } },
+    userAttrs: { reviewed: true },
+  });
+  expect((await storage.getStudy('hand')).userAttrs).toEqual({ dataset: 'digits' });
+  expect((await storage.getStudy('auto')).userAttrs).toEqual({
+    staged: { order: { source: 'prior', order: ['lr', 'units', 'act'], pairs: [] } },
+  });
+  expect(await storage.getStudy('plain')).toMatchObject({
+    stage: null,
+    userAttrs: { stage: { parent: 'elsewhere' }, staged: { stages: 'mine' }, round: 2 },
+  });
+  const list = await storage.listStudies();
+  for (const parent of ['hand', 'auto']) {
+    const listed = (oldStudy(parent).userAttrs.staged as { stages: Bag[] }).stages;
+    expect(listed.length).toBeGreaterThan(1);
+    expect(stagesOf(list, parent)).toEqual(
+      listed.map(({ index, label, study, params, fixed, best }) => ({
+        index,
+        label,
+        study,
+        params,
+        fixed,
+        bestValue: best,
+      })),
+    );
+  }
+
+  // A migrated stage takes a new link like any study.
+  const second = await storage.getStudy('hand.stage-2');
+  const relinked = { parent: 'hand', index: 2, label: 'act', params: ['act'], fixed: {} };
+  expect((await storage.writeStudy(second.id, { stage: relinked })).stage).toEqual(relinked);
 }

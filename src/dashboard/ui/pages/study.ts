@@ -22,6 +22,8 @@ import {
   paretoOption,
   timelineOption,
 } from '../charts/plots.js';
+import type { StageSummary } from '../../../study/stages.js';
+import type { StageLink } from '../../../study/types.js';
 import type { ApiError, Source } from '../data.js';
 import { ago, clear, fmt, h, trialHref } from '../dom.js';
 import { hashParts, updateHashQuery } from '../url.js';
@@ -45,7 +47,10 @@ export interface StudyAnswer {
   marks: string[];
   revision: string;
   stopRequests: number;
-  userAttrs?: Record<string, unknown>;
+  /** The study's own stage link (null: not a stage). */
+  stage: StageLink | null;
+  /** The stages of a staged run's parent, by index (none for other studies). */
+  stages: StageSummary[];
 }
 
 const POLL_MS = 1500;
@@ -240,7 +245,7 @@ export function studyPage(root: HTMLElement, src: Source, name: string, allowWri
         s.stopRequests > 0 ? h('span', { class: 'chip state-fail' }, 'stop requested') : '',
         live,
       ),
-      stageStrip(s.userAttrs),
+      stageStrip(s),
       s.directions.length > 1 ? h('label', {}, 'objective ', objectiveSelect) : '',
     );
   }
