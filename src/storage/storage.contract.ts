@@ -555,7 +555,10 @@ export function storageContract(label: string, factory: StorageFactory): void {
       const alive = (await storage.startTrial(s.id, 'w'))!;
       // Not before the grace period ends.
       expect(await storage.failStaleTrials(s.id, 60_000)).toEqual([]);
-      await sleep(150);
+      // The live trial's heartbeat must stay younger than the grace period through the checks below, however
+      // loaded the machine: a second leaves room; the dead trials' are older by then.
+      const grace = 1_000;
+      await sleep(grace + 100);
       await storage.finishTrial(finished.id, { state: 'complete', values: [1] });
       await storage.heartbeat(alive.id);
       const seen: TrialRecord[] = [];
@@ -565,7 +568,7 @@ export function storageContract(label: string, factory: StorageFactory): void {
           ? null
           : { fixedParams: f.params, userAttrs: { again: true }, gridId: 7, retryCount: 1 };
       };
-      const results = await Promise.all([1, 2, 3, 4].map(() => storage.failStaleTrials(s.id, 100, retry)));
+      const results = await Promise.all([1, 2, 3, 4].map(() => storage.failStaleTrials(s.id, grace, retry)));
       const failed = results.flat();
       expect(failed.map((t) => t.number).sort()).toEqual([0, 1, 2]);
       expect(seen.map((t) => t.number).sort()).toEqual([0, 1, 2]);
@@ -586,7 +589,7 @@ export function storageContract(label: string, factory: StorageFactory): void {
       expect(await codeOf(storage.finishTrial(dead[0]!.id, { state: 'complete', values: [0] }))).toBe(
         'trial_finished',
       );
-      expect(await storage.failStaleTrials(s.id, 100, retry)).toEqual([]);
+      expect(await storage.failStaleTrials(s.id, grace, retry)).toEqual([]);
     });
   });
 }
