@@ -11,7 +11,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     // Vitest's default is one file at a time on 2 cores (cores - 1), but most end-to-end files wait on child
-    // processes, Chromium and PostgreSQL: two at a time take about a third off the suite's time there.
+    // processes, Chromium and PostgreSQL, so two at a time keep both cores busy.
     maxWorkers: Math.max(2, availableParallelism() - 1),
     // A study logs every trial to stderr by default; show a test's output only when it fails.
     silent: 'passed-only',
