@@ -51,7 +51,6 @@ export interface LoadStudyOptions extends FailureOptions, LoggingOptions {
 export async function createStudy(options: CreateStudyOptions = {}): Promise<Study> {
   const directions = resolveDirections(options);
   const mode = askedMode(options);
-  const storage = await resolveStorage(options.storage ?? defaults.storage());
   const name = options.studyName ?? defaults.studyName();
   if (typeof name !== 'string' || name.trim() === '')
     throw new TunekitError('invalid_argument', 'studyName must be a non-empty string');
@@ -64,29 +63,47 @@ export async function createStudy(options: CreateStudyOptions = {}): Promise<Stu
       'invalid_argument',
       `studyName ${JSON.stringify(name.slice(0, 80))} holds a NUL or an unpaired surrogate; use printable Unicode text`,
     );
-  let info;
-  try {
-    // The mode rides in the creating write: a worker opening the study a moment later already sees it.
-    info = await storage.createStudy(name, directions, { reproducible: mode });
-  } catch (error) {
-    if (!(options.loadIfExists && isTunekitError(error, 'duplicate_study'))) throw error;
-    info = await storage.getStudy(name);
-    if (info.directions.join() !== directions.join())
-      throw new TunekitError(
-        'invalid_argument',
-        `study "${name}" exists with directions [${info.directions.join(', ')}], not [${directions.join(', ')}]; ` +
-          'pass the same directions or another studyName',
-      );
-    info = await joinMode(info, storage, mode);
-  }
-  return openStudy(info, storage, options);
+  return withStorage(options.storage ?? defaults.storage(), async (storage) => {
+    let info;
+    try {
+      // The mode rides in the creating write: a worker opening the study a moment later already sees it.
+      info = await storage.createStudy(name, directions, { reproducible: mode });
+    } catch (error) {
+      if (!(options.loadIfExists && isTunekitError(error, 'duplicate_study'))) throw error;
+      info = await storage.getStudy(name);
+      if (info.directions.join() !== directions.join())
+        throw new TunekitError(
+          'invalid_argument',
+          `study "${name}" exists with directions [${info.directions.join(', ')}], not [${directions.join(', ')}]; ` +
+            'pass the same directions or another studyName',
+        );
+      info = await joinMode(info, storage, mode);
+    }
+    return openStudy(info, storage, options);
+  });
 }
 
 export async function loadStudy(options: LoadStudyOptions): Promise<Study> {
   const mode = askedMode(options);
-  const storage = await resolveStorage(options.storage);
-  const info = await joinMode(await storage.getStudy(options.studyName), storage, mode);
-  return openStudy(info, storage, options);
+  return withStorage(options.storage, async (storage) => {
+    const info = await joinMode(await storage.getStudy(options.studyName), storage, mode);
+    return openStudy(info, storage, options);
+  });
+}
+
+/** Opens a study on `given`; a storage opened here from a URL is closed again when that fails. */
+async function withStorage(
+  given: StudyStorage | string,
+  open: (storage: StudyStorage) => Promise<Study>,
+): Promise<Study> {
+  const storage = await resolveStorage(given);
+  try {
+    return await open(storage);
+  } catch (error) {
+    // A refused study must not leave a connection pool keeping the caller's process alive.
+    if (typeof given === 'string') await storage.close().catch(() => undefined);
+    throw error;
+  }
 }
 
 /** The mode the options ask for (null: none), checked before anything is opened or stored. */
