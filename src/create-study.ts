@@ -1,4 +1,5 @@
-// createStudy / loadStudy: resolve the plug-ins (or their defaults) and open the study in storage.
+// createStudy / loadStudy: resolve the plug-ins (or their defaults) and open the study in storage. Also the
+// one home of the rules for what an option must agree on with a stored study: directions, reproducible mode.
 import { defaults } from './defaults.js';
 import { TunekitError, isTunekitError } from './errors.js';
 import { resolveStorage } from './storage/resolve.js';
@@ -6,11 +7,12 @@ import type { FailureOptions } from './study/heartbeat.js';
 import { resolveLogger } from './study/logger.js';
 import type { LoggingOptions } from './study/logger.js';
 import type { Pruner } from './study/pruner.js';
+import { checkReproducible } from './study/reproducible.js';
 import type { ReproducibleOptions } from './study/reproducible.js';
 import type { Sampler } from './study/sampler.js';
 import type { StudyStorage } from './study/storage.js';
 import { Study } from './study/study.js';
-import type { Direction, StudyInfo } from './study/types.js';
+import type { Direction, ReproducibleMode, StudyInfo } from './study/types.js';
 
 export interface CreateStudyOptions extends FailureOptions, LoggingOptions {
   studyName?: string;
@@ -27,7 +29,11 @@ export interface CreateStudyOptions extends FailureOptions, LoggingOptions {
   seed?: number;
   /** Names this process in the trials it runs. */
   worker?: string;
-  /** Same trials whatever the number of workers: trial n's sampler and pruner see the trials below n - lag. */
+  /**
+   * Same trials whatever the number of workers: trial n's sampler and pruner see the trials below n - lag.
+   * The lag is the study's: stored when the study is created, and a study that stores one runs with it even
+   * when this is absent (docs/reproducibility.md).
+   */
   reproducible?: ReproducibleOptions;
 }
 
@@ -38,12 +44,13 @@ export interface LoadStudyOptions extends FailureOptions, LoggingOptions {
   pruner?: Pruner;
   seed?: number;
   worker?: string;
+  /** As createStudy's: the lag must be the study's own, or the study must hold no trials yet. */
   reproducible?: ReproducibleOptions;
 }
 
 export async function createStudy(options: CreateStudyOptions = {}): Promise<Study> {
   const directions = resolveDirections(options);
-  const storage = await resolveStorage(options.storage ?? defaults.storage());
+  const mode = askedMode(options);
   const name = options.studyName ?? defaults.studyName();
   if (typeof name !== 'string' || name.trim() === '')
     throw new TunekitError('invalid_argument', 'studyName must be a non-empty string');
@@ -56,25 +63,82 @@ export async function createStudy(options: CreateStudyOptions = {}): Promise<Stu
       'invalid_argument',
       `studyName ${JSON.stringify(name.slice(0, 80))} holds a NUL or an unpaired surrogate; use printable Unicode text`,
     );
-  let info;
-  try {
-    info = await storage.createStudy(name, directions);
-  } catch (error) {
-    if (!(options.loadIfExists && isTunekitError(error, 'duplicate_study'))) throw error;
-    info = await storage.getStudy(name);
-    if (info.directions.join() !== directions.join())
-      throw new TunekitError(
-        'invalid_argument',
-        `study "${name}" exists with directions [${info.directions.join(', ')}], not [${directions.join(', ')}]; ` +
-          'pass the same directions or another studyName',
-      );
-  }
-  return openStudy(info, storage, options);
+  return withStorage(options.storage ?? defaults.storage(), async (storage) => {
+    let info;
+    try {
+      // The mode rides in the creating write: a worker opening the study a moment later already sees it.
+      info = await storage.createStudy(name, directions, { reproducible: mode });
+    } catch (error) {
+      if (!(options.loadIfExists && isTunekitError(error, 'duplicate_study'))) throw error;
+      info = await storage.getStudy(name);
+      if (info.directions.join() !== directions.join())
+        throw new TunekitError(
+          'invalid_argument',
+          `study "${name}" exists with directions [${info.directions.join(', ')}], not [${directions.join(', ')}]; ` +
+            'pass the same directions or another studyName',
+        );
+      info = await joinMode(info, storage, mode);
+    }
+    return openStudy(info, storage, options);
+  });
 }
 
 export async function loadStudy(options: LoadStudyOptions): Promise<Study> {
-  const storage = await resolveStorage(options.storage);
-  return openStudy(await storage.getStudy(options.studyName), storage, options);
+  const mode = askedMode(options);
+  return withStorage(options.storage, async (storage) => {
+    const info = await joinMode(await storage.getStudy(options.studyName), storage, mode);
+    return openStudy(info, storage, options);
+  });
+}
+
+/** Opens a study on `given`; a storage opened here from a URL is closed again when that fails. */
+async function withStorage(
+  given: StudyStorage | string,
+  open: (storage: StudyStorage) => Promise<Study>,
+): Promise<Study> {
+  const storage = await resolveStorage(given);
+  try {
+    return await open(storage);
+  } catch (error) {
+    // A refused study must not leave a connection pool keeping the caller's process alive.
+    if (typeof given === 'string') await storage.close().catch(() => undefined);
+    throw error;
+  }
+}
+
+/** The mode the options ask for (null: none), checked before anything is opened or stored. */
+function askedMode(options: { reproducible?: ReproducibleOptions }): ReproducibleMode | null {
+  return options.reproducible ? { lag: checkReproducible(options.reproducible).lag } : null;
+}
+
+/**
+ * An existing study as a worker asking for `mode` may run it. Without a mode asked for, the study runs as
+ * stored. A stored lag is the study's: another one is refused. A study without a mode takes one only while it
+ * holds no trials, since trials that ran without it cannot be placed in a reproducible sequence.
+ */
+async function joinMode(
+  info: StudyInfo,
+  storage: StudyStorage,
+  mode: ReproducibleMode | null,
+): Promise<StudyInfo> {
+  if (mode === null) return info;
+  const stored = info.reproducible;
+  if (stored !== null) {
+    if (stored.lag === mode.lag) return info;
+    throw new TunekitError(
+      'invalid_argument',
+      `study "${info.name}" is reproducible with lag ${stored.lag} (stored with the study), not ${mode.lag}; ` +
+        `pass its lag (reproducible: { lag: ${stored.lag} }, --reproducible ${stored.lag}) or none, or another studyName`,
+    );
+  }
+  const held = (await storage.getTrials(info.id)).length;
+  if (held > 0)
+    throw new TunekitError(
+      'invalid_argument',
+      `study "${info.name}" holds ${held} trials that ran without reproducible mode, so their sequence cannot be ` +
+        `reproduced; run a reproducible study under another studyName (or this one without reproducible)`,
+    );
+  return storage.writeStudy(info.id, { reproducible: mode });
 }
 
 /** The Study over a stored study: the options' plug-ins and settings, or their defaults. */
@@ -83,6 +147,14 @@ function openStudy(
   storage: StudyStorage,
   options: LoadStudyOptions | CreateStudyOptions,
 ): Study {
+  const logger = resolveLogger(options);
+  if (info.reproducible && !options.reproducible)
+    logger?.({
+      level: 'info',
+      study: info.name,
+      message: `study "${info.name}" is reproducible with lag ${info.reproducible.lag} (stored with the study); this worker runs with it`,
+    });
+  const waitMs = options.reproducible?.waitMs;
   return new Study({
     info,
     storage,
@@ -92,8 +164,8 @@ function openStudy(
     failures: resolveFailures(options),
     storageOutageMs: options.storageOutageMs ?? defaults.storageOutageMs,
     syncIntervalMs: options.syncIntervalMs ?? defaults.syncIntervalMs,
-    logger: resolveLogger(options),
-    ...(options.reproducible ? { reproducible: options.reproducible } : {}),
+    logger,
+    ...(waitMs === undefined ? {} : { reproducibleWaitMs: waitMs }),
   });
 }
 

@@ -30,6 +30,7 @@ export { bestFirst, bestOf, dominates, paretoFront } from './study/pareto.js';
 export type {
   Direction,
   JsonValue,
+  ReproducibleMode,
   StageLink,
   StudyInfo,
   TestEvaluation,
@@ -121,6 +122,7 @@ export type {
 
 // Storage
 export type {
+  NewStudy,
   NewWaitingTrial,
   RetryPolicy,
   StartOptions,

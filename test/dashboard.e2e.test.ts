@@ -158,11 +158,13 @@ describe('dashboard in Chromium', () => {
       storage,
       sampler: new RandomSampler({ seed: 5 }),
       worker: 'live-worker:1',
+      reproducible: { lag: 1 }, // one worker: nothing to wait for, but the header shows the mode
     });
     // curveObjective throws for a diverging configuration: those trials fail and the study goes on.
     await study.optimize((t) => curveObjective(t, 6), { nTrials: 3, catch: true });
     await page.goto(studyUrl('live'));
     await page.waitForSelector('[data-chart="history"][data-points]');
+    expect(await page.textContent('.study-header [data-reproducible]')).toBe('reproducible · lag 1');
     await page.evaluate(() => ((globalThis as unknown as { marker: number }).marker = 42));
     const before = Number(await page.getAttribute('[data-chart="history"]', 'data-points'));
     await study.optimize(

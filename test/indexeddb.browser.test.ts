@@ -159,14 +159,14 @@ describe.skipIf(!hasChromium())('IndexedDB storage in Chromium', () => {
     await p.close();
   }, 120_000);
 
-  it('a study stored before stages had a field reads as no stage, and takes one', async () => {
+  it('a study stored before stages and the reproducible mode had fields reads as neither, and takes both', async () => {
     const p = await open('/');
     await p.waitForFunction('window.ready === true');
     const read = await p.evaluate(async () => {
       const { IndexedDbStorage } = (globalThis as any).tunekit; // eslint-disable-line @typescript-eslint/no-explicit-any
       const storage = await IndexedDbStorage.open('older');
       const { id } = await storage.createStudy('old', ['minimize']);
-      // The record as an older tunekit stored it: no `stage` property at all.
+      // The record as an older tunekit stored it: no `stage` or `reproducible` property at all.
       const idb = (globalThis as any).indexedDB; // eslint-disable-line @typescript-eslint/no-explicit-any
       const db = await new Promise<typeof idb>((resolve, reject) => {
         const req = idb.open('tunekit:older', 1);
@@ -178,26 +178,34 @@ describe.skipIf(!hasChromium())('IndexedDB storage in Chromium', () => {
         const store = tx.objectStore('studies');
         const get = store.get(id);
         get.onsuccess = () => {
-          const { stage: _stage, ...older } = get.result;
+          const { stage: _stage, reproducible: _reproducible, ...older } = get.result;
           store.put(older);
         };
         tx.oncomplete = () => resolve();
         tx.onerror = () => reject(tx.error);
       });
       db.close();
-      const got = (await storage.getStudy('old')).stage;
-      const listed = (await storage.listStudies())[0].study.stage;
+      const fields = ({ stage, reproducible }: { stage: unknown; reproducible: unknown }) => ({
+        stage,
+        reproducible,
+      });
+      const got = fields(await storage.getStudy('old'));
+      const listed = fields((await storage.listStudies())[0].study);
       const link = { parent: 'run', index: 1, label: 'lr', params: ['lr'], fixed: { units: 8 } };
-      const written = (await storage.writeStudy(id, { userAttrs: { a: 1 } })).stage;
-      const linked = (await storage.writeStudy(id, { stage: link })).stage;
+      const written = fields(await storage.writeStudy(id, { userAttrs: { a: 1 } }));
+      const linked = fields(await storage.writeStudy(id, { stage: link, reproducible: { lag: 2 } }));
       await storage.close();
       return { got, listed, written, linked };
     });
+    const none = { stage: null, reproducible: null };
     expect(read).toEqual({
-      got: null,
-      listed: null,
-      written: null,
-      linked: { parent: 'run', index: 1, label: 'lr', params: ['lr'], fixed: { units: 8 } },
+      got: none,
+      listed: none,
+      written: none,
+      linked: {
+        stage: { parent: 'run', index: 1, label: 'lr', params: ['lr'], fixed: { units: 8 } },
+        reproducible: { lag: 2 },
+      },
     });
     await p.close();
   }, 120_000);

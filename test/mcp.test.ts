@@ -86,11 +86,13 @@ describe('tunekit mcp', () => {
         expect(record.state).toBe('complete');
       }
       const study = await call<{
+        reproducible: null | { lag: number };
         trialCounts: Record<string, number>;
         best: { number: number; values: number[]; params: Record<string, unknown> };
         lastTrials: { number: number }[];
       }>(client, 'describe_study', { study: 'quad' });
       expect(study.trialCounts.complete).toBe(20);
+      expect(study.reproducible).toBeNull();
       expect(study.lastTrials.map((t) => t.number)).toEqual([15, 16, 17, 18, 19]);
       const none = await call<{ lastTrials: unknown[] }>(client, 'describe_study', {
         study: 'quad',

@@ -1,9 +1,11 @@
-// End to end through the built CLI: a staged trainer config (stages as ordinary studies beside their parent)
-// and a reproducible run with 2 worker processes that matches the one-process run place by place.
+// End to end through the built CLI: a staged trainer config (stages as ordinary studies beside their parent),
+// a reproducible run with 2 worker processes that matches the one-process run place by place, and a worker
+// joining a reproducible study by name, which runs with the lag the study stores.
 import { describe, expect, it } from 'vitest';
-import { ReproducibleSequence } from '../src/index.js';
+import { join } from 'node:path';
+import { ReproducibleSequence, openStorage } from '../src/index.js';
 import type { TrialRecord } from '../src/index.js';
-import { cli, freshDirEachTest, writeConfig } from './cli-helpers.js';
+import { cli, freshDirEachTest, sandbox, writeConfig } from './cli-helpers.js';
 
 freshDirEachTest();
 
@@ -75,6 +77,14 @@ describe('tunekit tune with strategy staged', () => {
   });
 });
 
+const byPlace = (trials: TrialRecord[]) => {
+  const sequence = new ReproducibleSequence(trials);
+  return sequence.chains.map((_, p) => {
+    const t = sequence.occupant(p);
+    return [t.params, t.state, t.values, t.intermediateValues];
+  });
+};
+
 describe('tunekit tune --reproducible', () => {
   it('2 worker processes give the trials one process gives, place by place', async () => {
     const config = writeConfig('repro.yaml', {
@@ -89,13 +99,6 @@ describe('tunekit tune --reproducible', () => {
     });
     await cli(['tune', config, '--storage', 'sqlite:./one.db', '--reproducible', '1']);
     await cli(['tune', config, '--storage', 'sqlite:./two.db', '--reproducible', '1', '--workers', '2']);
-    const byPlace = (trials: TrialRecord[]) => {
-      const sequence = new ReproducibleSequence(trials);
-      return sequence.chains.map((_, p) => {
-        const t = sequence.occupant(p);
-        return [t.params, t.state, t.values, t.intermediateValues];
-      });
-    };
     const one = await trialsOf('rp', 'sqlite:./one.db');
     const two = await trialsOf('rp', 'sqlite:./two.db');
     expect(one).toHaveLength(12);
@@ -103,5 +106,52 @@ describe('tunekit tune --reproducible', () => {
     // (test/reproducible.test.ts does, with 60 trials); a flag not forwarded to the workers still fails it:
     // the normal mode's history differs from lag 1's from the second trial on.
     expect(byPlace(two)).toEqual(byPlace(one));
+  });
+});
+
+describe('tunekit worker --study on a reproducible study', () => {
+  it("runs with the study's stored lag without the flag, and refuses another lag", async () => {
+    // The config names no mode: only the flag of the tune that created the study asks for it.
+    const config = writeConfig('repro.yaml', {
+      study: { name: 'rp', sampler: { kind: 'tpe', seed: 4, nStartupTrials: 2 }, trials: 6 },
+      space,
+      objective: { trainer: { ...trainer.trainer, fit: { ...trainer.trainer.fit, epochs: 2 } } },
+    });
+    await cli(['tune', config, '--storage', 'sqlite:./one.db', '--reproducible', '1']);
+    await cli(['tune', config, '--storage', 'sqlite:./two.db', '--reproducible', '1', '--trials', '2']);
+    // Joined by name, without --reproducible: run as the study stores it, the trials are one run's. Without
+    // the mode a trial would see the one before it finished (not a placeholder), and TPE would differ.
+    const joined = await cli(['worker', '--study', 'rp', '--storage', 'sqlite:./two.db', '--quiet']);
+    expect(joined.stderr).toBe('');
+    const read = async (file: string) => {
+      const storage = await openStorage(`sqlite:${join(sandbox.dir, file)}`);
+      try {
+        const study = await storage.getStudy('rp');
+        return { mode: study.reproducible, trials: await storage.getTrials(study.id) };
+      } finally {
+        await storage.close();
+      }
+    };
+    const [one, two] = [await read('one.db'), await read('two.db')];
+    expect(two.mode).toEqual({ lag: 1 });
+    expect(two.trials).toHaveLength(6);
+    expect(byPlace(two.trials)).toEqual(byPlace(one.trials));
+
+    const refused = await cli(
+      ['worker', '--study', 'rp', '--storage', 'sqlite:./two.db', '--reproducible', '2', '--trials', '8'],
+      { ok: false },
+    );
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(
+      'study "rp" is reproducible with lag 1 (stored with the study), not 2; pass its lag',
+    );
+    expect((await read('two.db')).trials).toHaveLength(6);
+
+    // The listing shows the lag; --json carries the field.
+    const listing = (await cli(['studies', '--storage', 'sqlite:./two.db'])).stdout;
+    expect(listing).toMatch(/^study +reproducible +directions /m);
+    expect(listing).toMatch(/^rp +lag 1 +(minimize|maximize) /m);
+    const listed = JSON.parse((await cli(['studies', '--storage', 'sqlite:./two.db', '--json'])).stdout);
+    expect(listed[0].study.reproducible).toEqual({ lag: 1 });
   });
 });

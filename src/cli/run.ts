@@ -45,7 +45,7 @@ export const RUN_OPTIONS = {
     value: 'LAG',
     min: 0,
     description:
-      'same trials for any number of workers: trial n sees the trials below n - LAG (default: study.reproducible)',
+      "same trials for any number of workers: trial n sees the trials below n - LAG (default: study.reproducible); stored with the study, so a worker without it runs with the study's lag",
   },
   json: JSON_OUTPUT,
   quiet: {
@@ -271,13 +271,15 @@ async function runStepsInWorkers(
   return run.error || failure === undefined ? run : { ...run, error: failure };
 }
 
-/** The argv of a `tunekit worker` child on one study: the parent's flags, no progress of its own. */
+/**
+ * The argv of a `tunekit worker` child on one study: the parent's flags, no progress of its own. Not
+ * --reproducible: the parent created the study with the mode, and a worker runs with the lag the study stores.
+ */
 function workerArgv(study: string, url: string, overrides: TuneOverrides): string[] {
   const argv = ['worker', '--study', study, '--storage', url, '--progress', 'none'];
   if (overrides.trials !== undefined) argv.push('--trials', String(overrides.trials));
   if (overrides.timeoutSeconds !== undefined) argv.push('--timeout', String(overrides.timeoutSeconds));
   if (overrides.seed !== undefined) argv.push('--seed', String(overrides.seed));
-  if (overrides.reproducible !== undefined) argv.push('--reproducible', String(overrides.reproducible));
   return argv;
 }
 

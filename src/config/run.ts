@@ -58,18 +58,25 @@ export async function openConfigStudy(config: TuneConfig, overrides: TuneOverrid
   return opened;
 }
 
-/** The config a study was started with (stored by `openConfigStudy`), for workers that join it by name. */
+/**
+ * The config a study was started with (stored by `openConfigStudy`), for workers that join it by name. A
+ * reproducible study's lag is the one it stores, which a flag may have set over the config's
+ * (`tune --reproducible`): the worker asks for that one, so it joins without being refused or told the lag.
+ */
 export async function loadStudyConfig(storage: string, studyName: string): Promise<TuneConfig> {
   // Joining never creates a database: a mistyped path is an error, not a new empty file.
   const opened = await resolveStorage(storage, { create: false });
   try {
-    const source = (await opened.getStudy(studyName)).config;
+    const { config: source, reproducible: mode } = await opened.getStudy(studyName);
     if (source === null)
       throw new TunekitError(
         'config_missing',
         `study "${studyName}" was not started from a config; give the config file to tunekit worker`,
       );
-    return parseConfig(source);
+    const config = parseConfig(source);
+    if (mode === null) return config;
+    const study = { ...config.study, reproducible: { ...config.study.reproducible, lag: mode.lag } };
+    return { ...config, study };
   } finally {
     await opened.close();
   }

@@ -139,6 +139,7 @@ export const getStudy: Handler = async (ctx, req) => {
     testEvaluations: info.testEvaluations,
     stopRequests: stopRequests(info),
     stage: info.stage,
+    reproducible: info.reproducible,
     // Derived from the other studies' links, so a stage shows on its parent as soon as it starts.
     stages: stagesOf(await ctx.storage.listStudies(), info.name),
     revision,

@@ -120,6 +120,16 @@ describe('read routes', () => {
     }
   });
 
+  it("GET /api/studies/:study gives a reproducible study's mode, and null for any other", async () => {
+    const s = await storage.createStudy('repro', ['minimize'], { reproducible: { lag: 3 } });
+    try {
+      expect((await api('/api/studies/repro')).reproducible).toEqual({ lag: 3 });
+      expect((await api('/api/studies/curves')).reproducible).toBeNull();
+    } finally {
+      await storage.deleteStudy(s.id);
+    }
+  });
+
   it('decodes study names in the path (spaces, markup)', async () => {
     expect((await api(`/api/studies/${enc('two objectives')}`)).directions).toEqual(['minimize', 'maximize']);
     expect((await api(`/api/studies/${enc(HOSTILE_NAME)}`)).name).toBe(HOSTILE_NAME);

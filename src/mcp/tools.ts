@@ -108,7 +108,7 @@ export const TOOLS: readonly Tool[] = [
   {
     name: 'describe_study',
     description:
-      'Describe one study: directions, trial counts, the best trial (or the Pareto front), the search space and the last trials.',
+      'Describe one study: directions, reproducible mode (its lag, or null), trial counts, the best trial (or the Pareto front), the search space and the last trials.',
     input: {
       study: STUDY,
       last: {
@@ -128,6 +128,7 @@ export const TOOLS: readonly Tool[] = [
       return {
         name: info.name,
         directions: info.directions,
+        reproducible: info.reproducible,
         trialCounts: summary.trialCounts,
         ...(single
           ? { best: ((b) => b && trialSummary(b))(bestOf(trials, info.directions[0]!)) }

@@ -15,7 +15,7 @@ describe('copyStudy', () => {
   it('copies a study from a SQLite file to PostgreSQL with every trial intact, then renames it', async () => {
     const file = `sqlite:${join(dir, 'src.db')}`;
     const src = await resolveStorage(file);
-    const s = await src.createStudy('search', ['maximize']);
+    const s = await src.createStudy('search', ['maximize'], { reproducible: { lag: 2 } });
     const stage = {
       parent: 'runs',
       index: 2,
@@ -47,6 +47,7 @@ describe('copyStudy', () => {
       });
       expect(info.onceKeys).toEqual(['grid:abc']);
       expect(info.stage).toEqual(stage);
+      expect(info.reproducible).toEqual({ lag: 2 });
       const dst = await resolveStorage(db.url);
       const after = await dst.getTrials(info.id);
       const strip = ({ id: _i, studyId: _s, ...rest }: (typeof before)[number]) => rest;

@@ -27,7 +27,10 @@ export async function copyStudy(
     const study = await source.getStudy(name);
     // One read: a consistent snapshot, even while workers keep writing to the source.
     const trials = await source.getTrials(study.id);
-    const copy = await target.createStudy(options.toName ?? name, study.directions);
+    // The mode in the creating write, as createStudy sets it: a worker joining the copy sees it from the start.
+    const copy = await target.createStudy(options.toName ?? name, study.directions, {
+      reproducible: study.reproducible,
+    });
     try {
       const { userAttrs, stopRequests, testEvaluations, config, notes, stage } = study;
       await target.writeStudy(copy.id, { userAttrs, stopRequests, testEvaluations, config, notes, stage });

@@ -3,6 +3,7 @@
 import { TunekitError } from '../errors.js';
 import type {
   Finished,
+  NewStudy,
   NewWaitingTrial,
   NextTrial,
   RetryPolicy,
@@ -45,27 +46,14 @@ export class InMemoryStorage implements StudyStorage {
   private nextStudyId = 1;
   private nextTrialId = 1;
 
-  async createStudy(name: string, directions: readonly Direction[]): Promise<StudyInfo> {
+  async createStudy(name: string, directions: readonly Direction[], fields?: NewStudy): Promise<StudyInfo> {
     for (const s of this.studies.values())
       if (s.name === name)
         throw new TunekitError(
           'duplicate_study',
           `a study named "${name}" already exists; load it or pick another name`,
         );
-    const row: StudyRow = {
-      id: this.nextStudyId++,
-      name,
-      directions: [...directions],
-      userAttrs: {},
-      stopRequests: 0,
-      testEvaluations: [],
-      config: null,
-      notes: {},
-      onceKeys: [],
-      stage: null,
-      createdAt: Date.now(),
-      trials: [],
-    };
+    const row: StudyRow = { id: this.nextStudyId++, ...newStudy(name, directions, fields), trials: [] };
     this.studies.set(row.id, row);
     return this.info(row);
   }
@@ -259,12 +247,33 @@ export class InMemoryStorage implements StudyStorage {
   }
 }
 
+/** A new study's record, but its id. The in-memory and IndexedDB storages both create studies from it. */
+export function newStudy(
+  name: string,
+  directions: readonly Direction[],
+  fields: NewStudy = {},
+): Omit<Mutable<StudyInfo>, 'id'> {
+  return {
+    name,
+    directions: [...directions],
+    userAttrs: {},
+    stopRequests: 0,
+    testEvaluations: [],
+    config: null,
+    notes: {},
+    onceKeys: [],
+    stage: null,
+    reproducible: jsonCopy(fields.reproducible) ?? null,
+    createdAt: Date.now(),
+  };
+}
+
 /**
  * A study's fields after `write`, as `writeStudy` promises: user attributes and notes merge key by key, the
  * others replace. The in-memory and IndexedDB storages keep whole records, so both apply writes here.
  */
 export function studyWritten<T extends StudyInfo>(row: T, write: StudyWrite): T {
-  const { userAttrs, stopRequests, testEvaluations, config, notes, stage } = jsonCopy(write);
+  const { userAttrs, stopRequests, testEvaluations, config, notes, stage, reproducible } = jsonCopy(write);
   return {
     ...row,
     userAttrs: { ...row.userAttrs, ...userAttrs },
@@ -273,6 +282,7 @@ export function studyWritten<T extends StudyInfo>(row: T, write: StudyWrite): T 
     ...(testEvaluations === undefined ? {} : { testEvaluations }),
     ...(config === undefined ? {} : { config }),
     ...(stage === undefined ? {} : { stage }),
+    ...(reproducible === undefined ? {} : { reproducible }),
   };
 }
 

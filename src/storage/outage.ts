@@ -6,6 +6,7 @@
 import { TunekitError, isTunekitError } from '../errors.js';
 import type {
   Finished,
+  NewStudy,
   NewWaitingTrial,
   NextTrial,
   RetryPolicy,
@@ -48,8 +49,8 @@ export class OutageGuard implements StudyStorage {
       );
   }
 
-  createStudy(name: string, directions: readonly Direction[]): Promise<StudyInfo> {
-    return this.write(() => this.inner.createStudy(name, directions));
+  createStudy(name: string, directions: readonly Direction[], fields?: NewStudy): Promise<StudyInfo> {
+    return this.write(() => this.inner.createStudy(name, directions, fields));
   }
   getStudy(name: string): Promise<StudyInfo> {
     return this.read(() => this.inner.getStudy(name));

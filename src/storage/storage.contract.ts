@@ -136,6 +136,32 @@ export function storageContract(label: string, factory: StorageFactory): void {
       expect((await storage.getStudy('run.stage-2')).stage).toBeNull();
     });
 
+    it("keeps a study's reproducible mode: stored by the write that creates the study, kept by other writes", async () => {
+      expect((await storage.createStudy('plain', ['minimize'])).reproducible).toBeNull();
+      const s = await storage.createStudy('repro', ['minimize'], { reproducible: { lag: 3 } });
+      expect(s.reproducible).toEqual({ lag: 3 });
+      await storage.writeStudy(s.id, { userAttrs: { u: 1 }, config: { a: 1 }, stage: null, stopRequests: 1 });
+      const info = await storage.getStudy('repro');
+      expect(info).toMatchObject({ reproducible: { lag: 3 }, userAttrs: { u: 1 } });
+      const listed = await storage.listStudies();
+      expect(listed.find((x) => x.study.id === s.id)!.study).toEqual(info);
+      expect(listed.find((x) => x.study.name === 'plain')!.study.reproducible).toBeNull();
+      // A write replaces it as a whole, and null removes it.
+      expect((await storage.writeStudy(s.id, { reproducible: { lag: 0 } })).reproducible).toEqual({ lag: 0 });
+      expect((await storage.writeStudy(s.id, { reproducible: null })).reproducible).toBeNull();
+      expect((await storage.getStudy('repro')).reproducible).toBeNull();
+      // Creators racing with different modes: one creates the study, and its mode is the one stored.
+      const raced = await Promise.allSettled(
+        [1, 2].map((lag) => storage.createStudy('raced', ['minimize'], { reproducible: { lag } })),
+      );
+      const won = raced.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+      expect(won).toHaveLength(1);
+      expect((await storage.getStudy('raced')).reproducible).toEqual(won[0]!.reproducible);
+      expect(
+        raced.map((r) => (r.status === 'rejected' ? (r.reason as { code: string }).code : 'ok')).sort(),
+      ).toEqual(['duplicate_study', 'ok']);
+    });
+
     it('numbers trials densely and uniquely under concurrent starts', async () => {
       const s = await storage.createStudy('dense', ['minimize']);
       const trials = await Promise.all(

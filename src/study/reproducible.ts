@@ -1,15 +1,14 @@
 // Reproducible parallel studies: the history a trial's sampler and pruner see is a function of the trial's
 // place in the sequence alone, never of which worker happened to finish first (docs/reproducibility.md).
 import { TunekitError } from '../errors.js';
-import type { TrialRecord } from './types.js';
+import type { ReproducibleMode, TrialRecord } from './types.js';
 import { isFinished } from './types.js';
 
-export interface ReproducibleOptions {
-  /**
-   * Trial n's sampler and pruner see the trials in places below n − lag as stored (waiting for them to
-   * finish), and those from n − lag to n − 1 as running placeholders. Workers − 1 lets that many run at once.
-   */
-  readonly lag: number;
+/**
+ * createStudy's `reproducible`: the study's mode (its lag, stored with the study; see create-study.ts for
+ * how it meets a stored one) and this process's patience, which is its own.
+ */
+export interface ReproducibleOptions extends ReproducibleMode {
   /** How long one trial may wait for the trials it must see (default 600,000 ms); then `history_wait_timeout`. */
   readonly waitMs?: number;
 }

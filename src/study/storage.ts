@@ -12,6 +12,7 @@ import type { Distribution, ParamValue } from '../search-space/index.js';
 import type {
   Direction,
   JsonValue,
+  ReproducibleMode,
   StageLink,
   StudyInfo,
   TestEvaluation,
@@ -67,6 +68,16 @@ export interface StudyWrite {
   readonly notes?: Readonly<Record<number, string>>;
   /** The study's stage link (null: not a stage). */
   readonly stage?: StageLink | null;
+  /** The study's reproducible mode (null: none); when it may change is create-study.ts's rule, not storage's. */
+  readonly reproducible?: ReproducibleMode | null;
+}
+
+/**
+ * What a study holds from the moment it exists: stored in the same write that creates it, so a worker that
+ * opens the study right after never sees it without these. Absent fields are null.
+ */
+export interface NewStudy {
+  readonly reproducible?: ReproducibleMode | null;
 }
 
 export interface TrialResult {
@@ -105,8 +116,8 @@ export interface Finished {
 export type RetryPolicy = (failed: TrialRecord) => NewWaitingTrial | null;
 
 export interface StudyStorage {
-  /** Creates a study; throws `duplicate_study` if the name is taken. */
-  createStudy(name: string, directions: readonly Direction[]): Promise<StudyInfo>;
+  /** Creates a study, with `fields` in the same write; throws `duplicate_study` if the name is taken. */
+  createStudy(name: string, directions: readonly Direction[], fields?: NewStudy): Promise<StudyInfo>;
   /** Throws `study_not_found`. */
   getStudy(name: string): Promise<StudyInfo>;
   listStudies(): Promise<StudySummary[]>;

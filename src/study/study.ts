@@ -14,7 +14,7 @@ import { ProgressDisplay, stderrOutput } from './progress-display.js';
 import type { Logger } from './logger.js';
 import type { Sampler, SamplerContext } from './sampler.js';
 import { ReproducibleHistory, checkReproducible } from './reproducible.js';
-import type { Placed, ReproducibleOptions } from './reproducible.js';
+import type { Placed } from './reproducible.js';
 import { ReadAhead, TrialSnapshot, fixedHistory } from './snapshot.js';
 import { requestStop, stopRequests } from './stop.js';
 import type { StartOptions, StudyStorage, TrialQuery, TrialResult } from './storage.js';
@@ -31,7 +31,7 @@ import type { NewTrial } from './add-trial.js';
 import { trialResult } from './result.js';
 import { Trial, toJson } from './trial.js';
 import { isFeasible } from './types.js';
-import type { Direction, JsonValue, StudyInfo, TrialRecord } from './types.js';
+import type { Direction, JsonValue, ReproducibleMode, StudyInfo, TrialRecord } from './types.js';
 
 export type { CatchRule, Objective, ObjectiveResult, TellResult } from './optimize.js';
 export { describeError } from './optimize.js';
@@ -51,8 +51,11 @@ export interface StudyParts {
   readonly storageOutageMs?: number;
   /** Where the study's log events go (see logger.ts); nothing is logged when omitted or null. */
   readonly logger?: Logger | null;
-  /** Trial n's sampler and pruner see exactly the trials placed below n - lag (see reproducible.ts). */
-  readonly reproducible?: ReproducibleOptions;
+  /**
+   * How long a trial of a reproducible study (`info.reproducible`, whose lag every worker runs with) may
+   * wait for the trials it must see; the default is reproducible.ts's.
+   */
+  readonly reproducibleWaitMs?: number;
   /** A running trial writes to storage, and reads it for the pruner, at most once per this many ms. Default 0. */
   readonly syncIntervalMs?: number;
 }
@@ -74,8 +77,8 @@ export class Study {
   private stopRequested = false;
   /** Whether an objective in this process asked the pruner (then trials read the history ahead for it). */
   private askedPruner = false;
-  /** Null unless the study runs reproducibly. */
-  private readonly reproducible: ReproducibleHistory | null;
+  /** The waits and views of a reproducible study; null for any other. */
+  private readonly placing: ReproducibleHistory | null;
 
   constructor(parts: StudyParts) {
     this.info = parts.info;
@@ -107,9 +110,11 @@ export class Study {
       parts.info.id,
       parts.failures ?? { heartbeatIntervalMs: 0, gracePeriodMs: 0, retries: 0 },
     );
-    this.reproducible = parts.reproducible
+    const mode = parts.info.reproducible;
+    const waitMs = parts.reproducibleWaitMs;
+    this.placing = mode
       ? new ReproducibleHistory(
-          checkReproducible(parts.reproducible),
+          checkReproducible({ lag: mode.lag, ...(waitMs === undefined ? {} : { waitMs }) }),
           parts.info.name,
           () => this.snapshot.load(),
           () => this.failStale(),
@@ -119,7 +124,12 @@ export class Study {
 
   /** Milliseconds this process's trials spent waiting for other workers' (reproducible mode; else 0). */
   get waitedMs(): number {
-    return this.reproducible?.waitedMs ?? 0;
+    return this.placing?.waitedMs ?? 0;
+  }
+
+  /** The study's reproducible mode, as stored with it (docs/reproducibility.md); null when it has none. */
+  get reproducible(): ReproducibleMode | null {
+    return this.info.reproducible;
   }
 
   get id(): number {
@@ -169,7 +179,7 @@ export class Study {
   private async beforeStart(start: StartOptions): Promise<StartOptions> {
     await this.failStale();
     await this.sampler.prepare?.(this.info, this.storage);
-    return this.reproducible ? this.reproducible.waitForTurn(start) : start;
+    return this.placing ? this.placing.waitForTurn(start) : start;
   }
 
   private async failStale(): Promise<void> {
@@ -196,7 +206,7 @@ export class Study {
       );
     this.heartbeat.track(record.id);
     try {
-      const placed = this.reproducible && (await this.reproducible.place(record));
+      const placed = this.placing && (await this.placing.place(record));
       const seen = placed ? placed.dress(record) : record;
       // The study as the sampler sees it. For a sampler that ignores history it is read in the background,
       // for the pruner, once this process's objective has asked the pruner anything.
@@ -365,7 +375,7 @@ export class Study {
       },
       prepareStart: (maxTrials) => this.beforeStart(this.startOptions(limit(maxTrials))),
       // A reproducible start may wait for the trial being finished: the two cannot share a write.
-      separateStarts: this.reproducible !== null,
+      separateStarts: this.placing !== null,
       finish: (trial, result, failReason, next) => this.settle(trial, result, failReason, next),
       abandon: (trial) => this.abandon(trial),
       stopRequests: async () => stopRequests(await this.storage.getStudy(this.name)),

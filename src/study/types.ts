@@ -28,6 +28,8 @@ export interface StudyInfo {
   readonly onceKeys: readonly string[];
   /** For a stage of a staged run (docs/strategies.md), its link to the run's study; null for any other study. */
   readonly stage: StageLink | null;
+  /** How every worker runs the study when it is reproducible (docs/reproducibility.md); null: it is not. */
+  readonly reproducible: ReproducibleMode | null;
   /** Milliseconds since the epoch. */
   readonly createdAt: number;
 }
@@ -47,6 +49,20 @@ export interface StageLink {
   readonly params: readonly string[];
   /** The knobs the stage holds still, and where. */
   readonly fixed: Readonly<Record<string, ParamValue>>;
+}
+
+/**
+ * A reproducible study's mode: trial n's sampler and pruner see exactly the trials placed below n − lag, so
+ * 1 or 8 workers give the same trials. It is the study's, not a worker's: set in the write that creates the
+ * study (or while it holds no trial), and every worker that opens the study runs with it. How long a worker
+ * waits for the trials it must see is its own (`ReproducibleOptions.waitMs`), so it is not stored.
+ */
+export interface ReproducibleMode {
+  /**
+   * Trial n's sampler and pruner see the trials in places below n − lag as stored (waiting for them to
+   * finish), and those from n − lag to n − 1 as running placeholders. Workers − 1 lets that many run at once.
+   */
+  readonly lag: number;
 }
 
 // There is no bag of system attributes: each thing tunekit keeps on a record is a field of its own, read

@@ -37,6 +37,7 @@ export function studyRecord(fields: Partial<StudyInfo> = {}): StudyInfo {
     notes: {},
     onceKeys: [],
     stage: null,
+    reproducible: null,
     createdAt: 0,
     ...fields,
   };

@@ -1,5 +1,6 @@
-// `tunekit studies`: the studies in a storage with their trial counts, best values and last activity, and
-// which stage of which staged run a study is (a column shown only when some study is a stage).
+// `tunekit studies`: the studies in a storage with their trial counts, best values and last activity, which
+// stage of which staged run a study is, and a reproducible study's lag (each column shown only when some
+// study has one).
 import { defineCommand } from '../args.js';
 import { JSON_OUTPUT, STORAGE, printJson, storageUrl, withStorage } from '../common.js';
 import { formatNumber, table } from '../format.js';
@@ -15,12 +16,14 @@ export const studies = defineCommand({
       if (options.json) return (printJson(list), 0);
       if (list.length === 0) return (console.log('no studies yet'), 0);
       const staged = list.some((s) => s.study.stage !== null);
+      const reproducible = list.some((s) => s.study.reproducible !== null);
       const rows = list.map((s) => {
         const c = s.trialCounts;
-        const stage = s.study.stage;
+        const { stage, reproducible: mode } = s.study;
         return [
           s.study.name,
           ...(staged ? [stage ? `${stage.index} of ${stage.parent}` : ''] : []),
+          ...(reproducible ? [mode ? `lag ${mode.lag}` : ''] : []),
           s.study.directions.join(','),
           String(c.complete),
           String(c.pruned),
@@ -30,8 +33,19 @@ export const studies = defineCommand({
           new Date(s.lastActivityAt).toISOString().replace('T', ' ').slice(0, 19),
         ];
       });
-      const header = ['study', ...(staged ? ['stage'] : []), 'directions', 'complete', 'pruned', 'fail'];
-      console.log(table([...header, 'running', 'best', 'last activity'], rows));
+      const header = [
+        'study',
+        ...(staged ? ['stage'] : []),
+        ...(reproducible ? ['reproducible'] : []),
+        'directions',
+        'complete',
+        'pruned',
+        'fail',
+        'running',
+        'best',
+        'last activity',
+      ];
+      console.log(table(header, rows));
       return 0;
     }),
 });

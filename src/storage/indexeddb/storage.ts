@@ -4,6 +4,7 @@
 import { TunekitError } from '../../errors.js';
 import type {
   Finished,
+  NewStudy,
   NewWaitingTrial,
   NextTrial,
   RetryPolicy,
@@ -17,7 +18,7 @@ import type {
 } from '../../study/storage.js';
 import { isFinished, noBookkeeping } from '../../study/types.js';
 import type { Direction, StudyInfo, TrialRecord, TrialState } from '../../study/types.js';
-import { applyTrialWrite, studyWritten, waitingFields } from '../memory.js';
+import { applyTrialWrite, newStudy, studyWritten, waitingFields } from '../memory.js';
 import { asFailed } from '../stale.js';
 import { summarizeStudy } from '../summary.js';
 import { keyRange, openDatabase, request, transaction } from './idb.js';
@@ -55,7 +56,8 @@ export class IndexedDbStorage implements StudyStorage {
     return new IndexedDbStorage(db, name);
   }
 
-  async createStudy(name: string, directions: readonly Direction[]): Promise<StudyInfo> {
+  async createStudy(name: string, directions: readonly Direction[], fields?: NewStudy): Promise<StudyInfo> {
+    const row = newStudy(name, directions, fields);
     return this.tx([STUDIES], 'readwrite', async (tx) => {
       const studies = tx.objectStore(STUDIES);
       if (await request(studies.index('name').getKey(name)))
@@ -63,18 +65,6 @@ export class IndexedDbStorage implements StudyStorage {
           'duplicate_study',
           `a study named "${name}" already exists; load it or pick another name`,
         );
-      const row: Omit<StudyInfo, 'id'> = {
-        name,
-        directions: [...directions],
-        userAttrs: {},
-        stopRequests: 0,
-        testEvaluations: [],
-        config: null,
-        notes: {},
-        onceKeys: [],
-        stage: null,
-        createdAt: Date.now(),
-      };
       const id = (await request(studies.add(row))) as number;
       return { id, ...row };
     });
@@ -248,10 +238,15 @@ export class IndexedDbStorage implements StudyStorage {
   }
 }
 
-/** A study as the store holds it: one written before stages had a field has none. */
-type StoredStudy = Omit<StudyInfo, 'stage'> & Partial<Pick<StudyInfo, 'stage'>>;
+/** A study as the store holds it: one written before stages, or the reproducible mode, had a field has none. */
+type StoredStudy = Omit<StudyInfo, 'stage' | 'reproducible'> &
+  Partial<Pick<StudyInfo, 'stage' | 'reproducible'>>;
 
-const studyOf = (row: StoredStudy): Mutable<StudyInfo> => ({ ...row, stage: row.stage ?? null });
+const studyOf = (row: StoredStudy): Mutable<StudyInfo> => ({
+  ...row,
+  stage: row.stage ?? null,
+  reproducible: row.reproducible ?? null,
+});
 
 async function studyRow(tx: Tx, studyId: number): Promise<Mutable<StudyInfo>> {
   const row = (await request(tx.objectStore(STUDIES).get(studyId))) as StoredStudy | undefined;

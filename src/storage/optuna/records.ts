@@ -88,6 +88,7 @@ export async function readStudies(sql: Sql, ids: readonly number[] | null): Prom
       notes,
       onceKeys,
       stage: (sys[`${NS}stage`] ?? null) as StudyInfo['stage'],
+      reproducible: (sys[`${NS}reproducible`] ?? null) as StudyInfo['reproducible'],
       // A study Optuna created has no creation time: its first trial's start stands in.
       createdAt: num(sys[`${NS}created_at`]) ?? timeFromOptuna(s.first_start) ?? 0,
     };

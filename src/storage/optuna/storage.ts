@@ -4,6 +4,7 @@
 import { TunekitError } from '../../errors.js';
 import type {
   Finished,
+  NewStudy,
   NewWaitingTrial,
   NextTrial,
   RetryPolicy,
@@ -40,7 +41,13 @@ const textAttrs = (bag: object, prefix = ''): Record<string, string> =>
 export class OptunaStorage implements StudyStorage {
   constructor(private readonly sql: Sql) {}
 
-  async createStudy(name: string, directions: readonly Direction[]): Promise<StudyInfo> {
+  async createStudy(
+    name: string,
+    directions: readonly Direction[],
+    fields: NewStudy = {},
+  ): Promise<StudyInfo> {
+    const system: Record<string, string> = { [`${NS}created_at`]: attrText(Date.now()) };
+    if (fields.reproducible) system[`${NS}reproducible`] = attrText(fields.reproducible as never);
     const id = await this.sql
       .transaction(async (tx) => {
         if ((await tx.all(`SELECT 1 FROM studies WHERE study_name = ?`, [name])).length > 0)
@@ -56,7 +63,7 @@ export class OptunaStorage implements StudyStorage {
             studyId,
             objective,
           ]);
-        await setAttrs(tx, 'study', studyId, { [`${NS}created_at`]: attrText(Date.now()) }, true);
+        await setAttrs(tx, 'study', studyId, system, true);
         return studyId;
       })
       .catch((error: unknown) => {
@@ -132,6 +139,7 @@ export class OptunaStorage implements StudyStorage {
       system[`${NS}test_evaluations`] = attrText(write.testEvaluations as never);
     if (write.config !== undefined) system[`${NS}config`] = attrText(write.config);
     if (write.stage !== undefined) system[`${NS}stage`] = attrText(write.stage as never);
+    if (write.reproducible !== undefined) system[`${NS}reproducible`] = attrText(write.reproducible as never);
     const user = textAttrs(write.userAttrs ?? {});
     return this.sql.transaction(async (tx) => {
       await lockStudy(tx, studyId);

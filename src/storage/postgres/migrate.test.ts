@@ -143,7 +143,7 @@ describe('postgres: a schema-5 database (staged runs linked through user attribu
   });
   afterAll(async () => db?.drop());
 
-  it('is migrated in place: each stage link moves into its column, the parents keep no copies', async () => {
+  it('is migrated in place: each stage link moves into its column, the parents keep no copies, no study is reproducible', async () => {
     const client = new pg.Client({ connectionString: db.url });
     await client.connect();
     try {
@@ -154,6 +154,14 @@ describe('postgres: a schema-5 database (staged runs linked through user attribu
       expect(await schemaVersion(client)).toBe(6);
       const { rows } = await client.query(`SELECT name FROM tunekit_studies WHERE stage IS NOT NULL`);
       expect(rows).toHaveLength(6);
+      // Only the two studies checkMigratedStages gave a mode after the migration hold one.
+      const modes = await client.query(
+        `SELECT name, reproducible FROM tunekit_studies WHERE reproducible IS NOT NULL ORDER BY id`,
+      );
+      expect(modes.rows).toEqual([
+        { name: 'hand.stage-2', reproducible: { lag: 2 } },
+        { name: 'after-6', reproducible: { lag: 1 } },
+      ]);
     } finally {
       await client.end();
     }

@@ -138,8 +138,10 @@ export const migrations: readonly Migration[] = [
   // 5 -> 6: a stage of a staged run gets a column for its link to the run's study (null for any other
   // study). Staged runs kept the link in user attributes: it moves from there into the column, and a parent's
   // copies of its stages' links go (sql/legacy-attrs.ts, shared with SQLite), in one statement, as 2 -> 3.
+  // A reproducible study's mode gets a column too (`{ lag }`): no earlier version stored it, so every
+  // existing study reads as not reproducible (null).
   async (client) => {
-    await client.query(`ALTER TABLE tunekit_studies ADD COLUMN stage jsonb;`);
+    await client.query(`ALTER TABLE tunekit_studies ADD COLUMN stage jsonb, ADD COLUMN reproducible jsonb;`);
     const { rows } = await client.query<{ id: string; user_attrs: Record<string, never> }>(
       `SELECT id, user_attrs FROM tunekit_studies
        WHERE jsonb_typeof(user_attrs -> 'stage') = 'object' OR jsonb_typeof(user_attrs -> 'staged') = 'object'`,

@@ -6,6 +6,7 @@
 import { TunekitError } from '../../errors.js';
 import type {
   Finished,
+  NewStudy,
   NewWaitingTrial,
   NextTrial,
   RetryPolicy,
@@ -18,7 +19,7 @@ import type {
   TrialResult,
 } from '../../study/storage.js';
 import type { Direction, StudyInfo, TrialRecord } from '../../study/types.js';
-import { encodeValues, jsonText, studyFromRow, summariesFromRows } from '../sql/codec.js';
+import { encodeValues, jsonOrNull, jsonText, studyFromRow, summariesFromRows } from '../sql/codec.js';
 import type { StudyRow, SummaryRow, TrialRow } from '../sql/codec.js';
 import { asFailed } from '../stale.js';
 import type { PgPool, PgPoolClient } from './driver.js';
@@ -75,10 +76,16 @@ export class PostgresStorage implements StudyStorage {
     return this.ready;
   }
 
-  async createStudy(name: string, directions: readonly Direction[]): Promise<StudyInfo> {
+  async createStudy(
+    name: string,
+    directions: readonly Direction[],
+    fields: NewStudy = {},
+  ): Promise<StudyInfo> {
     try {
-      const sql = `INSERT INTO tunekit_studies (name, directions, created_at) VALUES ($1, $2, ${NOW_MS}) RETURNING *`;
-      return studyFromRow((await this.query<StudyRow>(sql, [name, JSON.stringify(directions)]))[0]!);
+      const sql = `INSERT INTO tunekit_studies (name, directions, reproducible, created_at)
+        VALUES ($1, $2, $3::jsonb, ${NOW_MS}) RETURNING *`;
+      const args = [name, JSON.stringify(directions), jsonOrNull(fields.reproducible)];
+      return studyFromRow((await this.query<StudyRow>(sql, args))[0]!);
     } catch (error) {
       throw this.uniqueAsDuplicate(error, name);
     }
@@ -128,7 +135,8 @@ export class PostgresStorage implements StudyStorage {
          stop_requests = COALESCE($4::bigint, stop_requests),
          test_evaluations = CASE WHEN $5::jsonb IS NULL THEN test_evaluations ELSE $5::jsonb END,
          config = CASE WHEN $6::boolean THEN $7::text ELSE config END,
-         stage = CASE WHEN $8::boolean THEN $9::jsonb ELSE stage END
+         stage = CASE WHEN $8::boolean THEN $9::jsonb ELSE stage END,
+         reproducible = CASE WHEN $10::boolean THEN $11::jsonb ELSE reproducible END
        WHERE id = $1 RETURNING *`,
       [
         studyId,
@@ -137,9 +145,11 @@ export class PostgresStorage implements StudyStorage {
         write.stopRequests ?? null,
         write.testEvaluations === undefined ? null : jsonText(write.testEvaluations),
         write.config !== undefined,
-        write.config === undefined || write.config === null ? null : jsonText(write.config),
+        jsonOrNull(write.config),
         write.stage !== undefined,
-        write.stage === undefined || write.stage === null ? null : jsonText(write.stage),
+        jsonOrNull(write.stage),
+        write.reproducible !== undefined,
+        jsonOrNull(write.reproducible),
       ],
     );
     if (!row) throw this.noStudy(studyId);

@@ -42,6 +42,7 @@ export interface StudyRow {
   notes: unknown;
   once_keys: unknown;
   stage: unknown;
+  reproducible: unknown;
   created_at: number | string;
 }
 
@@ -52,6 +53,11 @@ export function jsonText(value: unknown): string {
   } catch (error) {
     throw new TunekitError('invalid_argument', `cannot store a value as JSON: ${(error as Error).message}`);
   }
+}
+
+/** JSON text for a nullable column: SQL NULL for null or absent. */
+export function jsonOrNull(value: unknown): string | null {
+  return value === undefined || value === null ? null : jsonText(value);
 }
 
 /** JSON has no NaN or Infinity, and intermediate values may be either: they travel as strings. */
@@ -119,6 +125,7 @@ export function studyFromRow(row: StudyRow): StudyInfo {
     notes: parse(row.notes) as StudyInfo['notes'],
     onceKeys: parse(row.once_keys) as StudyInfo['onceKeys'],
     stage: parse(row.stage ?? null) as StudyInfo['stage'],
+    reproducible: parse(row.reproducible ?? null) as StudyInfo['reproducible'],
     createdAt: Number(row.created_at),
   };
 }

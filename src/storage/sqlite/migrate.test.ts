@@ -78,7 +78,7 @@ describe('sqlite: a schema-4 database (before trials had constraints)', () => {
 });
 
 describe('sqlite: a schema-5 database (staged runs linked through user attributes)', () => {
-  it('is migrated in place: each stage link moves into its column, the parents keep no copies', async () => {
+  it('is migrated in place: each stage link moves into its column, the parents keep no copies, no study is reproducible', async () => {
     const path = join(dir, 'schema-5.db');
     copyFileSync(join(FIXTURES, 'schema-5.db'), path);
     const before = new Database(path, { readonly: true });
@@ -91,6 +91,14 @@ describe('sqlite: a schema-5 database (staged runs linked through user attribute
     expect(schemaVersion(after)).toBe(6);
     const links = after.prepare(`SELECT name FROM tunekit_studies WHERE stage IS NOT NULL`).all();
     expect(links).toHaveLength(6);
+    // Only the two studies checkMigratedStages gave a mode after the migration hold one.
+    const modes = after.prepare(
+      `SELECT name, reproducible FROM tunekit_studies WHERE reproducible IS NOT NULL ORDER BY id`,
+    );
+    expect(modes.all()).toEqual([
+      { name: 'hand.stage-2', reproducible: '{"lag":2}' },
+      { name: 'after-6', reproducible: '{"lag":1}' },
+    ]);
     after.close();
   });
 });

@@ -137,8 +137,11 @@ export const migrations: ReadonlyArray<(db: SqliteDatabase) => void> = [
   // 5 -> 6: a stage of a staged run gets a column for its link to the run's study (JSON, null for any other
   // study). Staged runs kept the link in user attributes: it moves from there into the column, and a parent's
   // copies of its stages' links go (sql/legacy-attrs.ts). Through JavaScript, like 3 -> 4.
+  // A reproducible study's mode gets a column too (JSON `{ lag }`): no earlier version stored it, so every
+  // existing study reads as not reproducible (null).
   (db) => {
     db.exec(`ALTER TABLE tunekit_studies ADD COLUMN stage TEXT;`);
+    db.exec(`ALTER TABLE tunekit_studies ADD COLUMN reproducible TEXT;`);
     const set = db.prepare(`UPDATE tunekit_studies SET stage = ?, user_attrs = ? WHERE id = ?`);
     for (const row of db
       .prepare(

@@ -4,6 +4,7 @@
 import { TunekitError } from '../../errors.js';
 import type {
   Finished,
+  NewStudy,
   NewWaitingTrial,
   NextTrial,
   RetryPolicy,
@@ -20,6 +21,7 @@ import {
   encodeIntermediate,
   encodeNumber,
   encodeValues,
+  jsonOrNull,
   jsonText,
   studyFromRow,
   summariesFromRows,
@@ -59,12 +61,14 @@ export class SqliteStorage implements StudyStorage {
     else requireCurrent(this.db, `SQLite database ${path}`);
   }
 
-  createStudy(name: string, directions: readonly Direction[]): Promise<StudyInfo> {
+  createStudy(name: string, directions: readonly Direction[], fields: NewStudy = {}): Promise<StudyInfo> {
     return this.run(() => {
       try {
         const row = this.rows
-          .sql(`INSERT INTO tunekit_studies (name, directions, created_at) VALUES (?, ?, ?) RETURNING *`)
-          .get(name, JSON.stringify(directions), Date.now());
+          .sql(
+            `INSERT INTO tunekit_studies (name, directions, reproducible, created_at) VALUES (?, ?, ?, ?) RETURNING *`,
+          )
+          .get(name, JSON.stringify(directions), jsonOrNull(fields.reproducible), Date.now());
         return studyFromRow(row as StudyRow);
       } catch (error) {
         throw this.rows.uniqueAsDuplicate(error, name);
@@ -136,7 +140,7 @@ export class SqliteStorage implements StudyStorage {
         const updated = this.rows
           .sql(
             `UPDATE tunekit_studies SET user_attrs = ?, stop_requests = ?, test_evaluations = ?, config = ?, notes = ?,
-             stage = ? WHERE id = ? RETURNING *`,
+             stage = ?, reproducible = ? WHERE id = ? RETURNING *`,
           )
           .get(
             merged(row.user_attrs, write.userAttrs),
@@ -145,6 +149,7 @@ export class SqliteStorage implements StudyStorage {
             replaced(row.config, write.config),
             merged(row.notes, write.notes),
             replaced(row.stage, write.stage),
+            replaced(row.reproducible, write.reproducible),
             studyId,
           );
         return studyFromRow(updated as StudyRow);

@@ -12,12 +12,12 @@ export const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
 type Bag = Record<string, JsonValue>;
 type OldStudy = Omit<
   StudyInfo,
-  'stopRequests' | 'testEvaluations' | 'config' | 'notes' | 'onceKeys' | 'stage'
+  'stopRequests' | 'testEvaluations' | 'config' | 'notes' | 'onceKeys' | 'stage' | 'reproducible'
 > & {
   systemAttrs: Bag;
 };
-/** A study as schemas before 6 read it: no stage link. */
-type OldInfo = Omit<StudyInfo, 'stage'>;
+/** A study as schemas before 6 read it: no stage link, no reproducible mode. */
+type OldInfo = Omit<StudyInfo, 'stage' | 'reproducible'>;
 type OldTrial = Omit<
   TrialRecord,
   'fixedParams' | 'gridId' | 'retriedFrom' | 'retriedBy' | 'retryCount' | 'samplerMemo' | 'constraints'
@@ -49,6 +49,7 @@ function expectedStudy(old: OldStudy): StudyInfo {
     notes,
     onceKeys,
     stage: null,
+    reproducible: null,
   };
 }
 
@@ -214,7 +215,7 @@ export async function checkMigratedSchema4(storage: StudyStorage, fixture: strin
   ) as { studies: OldInfo[]; trials: Record<string, Omit<TrialRecord, 'constraints'>[]> };
   for (const oldStudy of old.studies) {
     const study = await storage.getStudy(oldStudy.name);
-    expect(study).toEqual({ ...oldStudy, stage: null });
+    expect(study).toEqual({ ...oldStudy, stage: null, reproducible: null });
     const trials = await storage.getTrials(study.id);
     expect(trials).toEqual(old.trials[study.name]!.map((t) => ({ ...t, constraints: null })));
   }
@@ -241,7 +242,7 @@ export async function checkMigratedReports(storage: StudyStorage, fixture: strin
   ) as { studies: OldInfo[]; trials: Record<string, TrialRecord[]> };
   for (const oldStudy of old.studies) {
     const study = await storage.getStudy(oldStudy.name);
-    expect(study).toEqual({ ...oldStudy, stage: null });
+    expect(study).toEqual({ ...oldStudy, stage: null, reproducible: null });
     const trials = await storage.getTrials(study.id);
     expect(trials).toHaveLength(old.trials[study.name]!.length);
     old.trials[study.name]!.forEach((expected, i) => {
@@ -260,8 +261,8 @@ export async function checkMigratedReports(storage: StudyStorage, fixture: strin
 /**
  * Checks a schema-5 database (src/storage/fixtures/make-schema-5.ts) once migrated: each stage's link moved
  * from its user attributes into its `stage` field, the parents' copies of the links gone (an auto ranking
- * kept), attributes of the user's own under those names untouched, and everything else as that code read it.
- * The stages derived from the links are the ones the parents listed.
+ * kept), attributes of the user's own under those names untouched, no study reproducible, and everything else
+ * as that code read it. The stages derived from the links are the ones the parents listed.
  */
 export async function checkMigratedStages(storage: StudyStorage, fixture: string): Promise<void> {
   const old = JSON.parse(readFileSync(join(FIXTURES, fixture), 'utf8')) as {
@@ -273,13 +274,19 @@ export async function checkMigratedStages(storage: StudyStorage, fixture: string
     const study = await storage.getStudy(before.name);
     const { stage, staged, ...rest } = before.userAttrs as Bag;
     if (/\.stage-\d+$/.test(before.name))
-      expect(study).toEqual({ ...before, stage, userAttrs: { ...rest, ...(staged ? { staged } : {}) } });
-    else if (before.name === 'plain') expect(study).toEqual({ ...before, stage: null });
+      expect(study).toEqual({
+        ...before,
+        stage,
+        reproducible: null,
+        userAttrs: { ...rest, ...(staged ? { staged } : {}) },
+      });
+    else if (before.name === 'plain') expect(study).toEqual({ ...before, stage: null, reproducible: null });
     else {
       const { order } = staged as { order?: JsonValue };
       expect(study).toEqual({
         ...before,
         stage: null,
+        reproducible: null,
         userAttrs: { ...rest, ...(order ? { staged: { order } } : {}) },
       });
     }
@@ -316,8 +323,14 @@ export async function checkMigratedStages(storage: StudyStorage, fixture: string
     );
   }
 
-  // A migrated stage takes a new link like any study.
+  // A migrated stage takes a new link like any study; a migrated study a reproducible mode, and a new study
+  // is created with one.
   const second = await storage.getStudy('hand.stage-2');
   const relinked = { parent: 'hand', index: 2, label: 'act', params: ['act'], fixed: {} };
   expect((await storage.writeStudy(second.id, { stage: relinked })).stage).toEqual(relinked);
+  expect((await storage.writeStudy(second.id, { reproducible: { lag: 2 } })).reproducible).toEqual({
+    lag: 2,
+  });
+  const fresh = await storage.createStudy('after-6', ['minimize'], { reproducible: { lag: 1 } });
+  expect((await storage.getStudy(fresh.name)).reproducible).toEqual({ lag: 1 });
 }

@@ -23,7 +23,7 @@ import {
   timelineOption,
 } from '../charts/plots.js';
 import type { StageSummary } from '../../../study/stages.js';
-import type { StageLink } from '../../../study/types.js';
+import type { ReproducibleMode, StageLink } from '../../../study/types.js';
 import type { ApiError, Source } from '../data.js';
 import { ago, clear, fmt, h, trialHref } from '../dom.js';
 import { hashParts, updateHashQuery } from '../url.js';
@@ -51,6 +51,8 @@ export interface StudyAnswer {
   stage: StageLink | null;
   /** The stages of a staged run's parent, by index (none for other studies). */
   stages: StageSummary[];
+  /** The study's reproducible mode (null: not reproducible). */
+  reproducible: ReproducibleMode | null;
 }
 
 const POLL_MS = 1500;
@@ -233,6 +235,17 @@ export function studyPage(root: HTMLElement, src: Source, name: string, allowWri
         ...s.directions.map((d, i) =>
           h('span', { class: 'chip' }, s.directions.length > 1 ? `${i}: ${d}` : d),
         ),
+        s.reproducible
+          ? h(
+              'span',
+              {
+                class: 'chip',
+                'data-reproducible': String(s.reproducible.lag),
+                title: `trial n sees the trials placed below n - ${s.reproducible.lag}: any number of workers gives the same trials`,
+              },
+              `reproducible · lag ${s.reproducible.lag}`,
+            )
+          : '',
         ...Object.entries(s.trialCounts)
           .filter(([, n]) => n > 0)
           .map(([state, n]) =>
