@@ -125,6 +125,16 @@ describe.each(backends)('a study stores its reproducible mode (%s)', (_label, fr
     expect(await stored(other)).toEqual({ reproducible: null, trials: 2 });
   });
 
+  it('a study whose trials ran in the mode before studies stored it (schema 5) takes the lag asked for', async () => {
+    const storage = fresh();
+    const ran = await open(storage, { reproducible: { lag: 1 } });
+    await ran.optimize((t) => t.suggestFloat('x', 0, 1), { maxTrials: 3 });
+    // As the 5 -> 6 migration leaves such a study: trials with the mode's first-write memo, no stored mode.
+    await ran.storage.writeStudy(ran.id, { reproducible: null });
+    expect((await open(storage, { reproducible: { lag: 1 } })).reproducible).toEqual({ lag: 1 });
+    expect(await stored(storage)).toEqual({ reproducible: { lag: 1 }, trials: 3 });
+  });
+
   it("the option's waitMs applies to a worker joining with the study's lag", async () => {
     const storage = fresh();
     const holder = await open(storage, { reproducible: { lag: 0 } });

@@ -7,12 +7,12 @@ import type { FailureOptions } from './study/heartbeat.js';
 import { resolveLogger } from './study/logger.js';
 import type { LoggingOptions } from './study/logger.js';
 import type { Pruner } from './study/pruner.js';
-import { checkReproducible } from './study/reproducible.js';
+import { FIRST_WRITE_MEMO, checkReproducible } from './study/reproducible.js';
 import type { ReproducibleOptions } from './study/reproducible.js';
 import type { Sampler } from './study/sampler.js';
 import type { StudyStorage } from './study/storage.js';
 import { Study } from './study/study.js';
-import type { Direction, ReproducibleMode, StudyInfo } from './study/types.js';
+import type { Direction, ReproducibleMode, StudyInfo, TrialRecord } from './study/types.js';
 
 export interface CreateStudyOptions extends FailureOptions, LoggingOptions {
   studyName?: string;
@@ -114,7 +114,8 @@ function askedMode(options: { reproducible?: ReproducibleOptions }): Reproducibl
 /**
  * An existing study as a worker asking for `mode` may run it. Without a mode asked for, the study runs as
  * stored. A stored lag is the study's: another one is refused. A study without a mode takes one only while it
- * holds no trials, since trials that ran without it cannot be placed in a reproducible sequence.
+ * holds no trials, since trials that ran without it cannot be placed in a reproducible sequence (or when its
+ * trials ran in the mode before studies stored it).
  */
 async function joinMode(
   info: StudyInfo,
@@ -131,14 +132,25 @@ async function joinMode(
         `pass its lag (reproducible: { lag: ${stored.lag} }, --reproducible ${stored.lag}) or none, or another studyName`,
     );
   }
-  const held = (await storage.getTrials(info.id)).length;
-  if (held > 0)
+  const trials = await storage.getTrials(info.id);
+  const held = trials.length;
+  if (held > 0 && !ranReproducibly(trials))
     throw new TunekitError(
       'invalid_argument',
       `study "${info.name}" holds ${held} trials that ran without reproducible mode, so their sequence cannot be ` +
         `reproduced; run a reproducible study under another studyName (or this one without reproducible)`,
     );
   return storage.writeStudy(info.id, { reproducible: mode });
+}
+
+/**
+ * Whether the trials ran in reproducible mode before the study stored it (a database from before schema 6,
+ * when the mode was the process's option only): every trial that wrote params carries the first-write memo
+ * that mode writes. The lag they ran with is not known; the one asked for is taken.
+ */
+function ranReproducibly(trials: readonly TrialRecord[]): boolean {
+  const written = trials.filter((t) => Object.keys(t.params).length > 0);
+  return written.length > 0 && written.every((t) => FIRST_WRITE_MEMO in t.samplerMemo);
 }
 
 /** The Study over a stored study: the options' plug-ins and settings, or their defaults. */
