@@ -1,5 +1,6 @@
 // Trial and study records built by hand for tests that need no storage: every field at its "nothing
 // happened" value, overridden by what the test cares about. One home, so a new record field is added once.
+import { newStudy } from '../storage/memory.js';
 import { noBookkeeping } from '../study/types.js';
 import type { StudyInfo, TrialRecord } from '../study/types.js';
 
@@ -26,19 +27,5 @@ export function trialRecord(fields: Partial<TrialRecord> & Pick<TrialRecord, 'nu
 }
 
 export function studyRecord(fields: Partial<StudyInfo> = {}): StudyInfo {
-  return {
-    id: 1,
-    name: 'study',
-    directions: ['minimize'],
-    userAttrs: {},
-    stopRequests: 0,
-    testEvaluations: [],
-    config: null,
-    notes: {},
-    onceKeys: [],
-    stage: null,
-    reproducible: null,
-    createdAt: 0,
-    ...fields,
-  };
+  return { id: 1, ...newStudy('study', ['minimize']), createdAt: 0, ...fields };
 }
