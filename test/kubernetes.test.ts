@@ -213,8 +213,8 @@ describe('the pods, run here', () => {
         expect(info.config).not.toBeNull();
         const trials = await storage.getTrials(info.id);
         expect(trials).toHaveLength(TEST_TRIALS);
-        // A trial left running means a worker gave one up (a lost connection: see the outputs) and no worker
-        // was left to fail it after the grace period; docs/distributed.md says what to run then.
+        // None is left running: a trial a worker gave up (a lost connection: see the outputs) is waited out by
+        // the workers still there, failed after the grace period and retried (docs/distributed.md).
         const open = trials
           .filter((t) => t.state === 'running' || t.state === 'waiting')
           .map((t) => t.number);

@@ -154,8 +154,12 @@ describe('tunekit tune --workers 2 with a strategy', () => {
     for (const t of byHand) expect([t.params.units, t.params.act]).toEqual([8, 'relu']);
   }, 120_000);
 
-  it('a run killed in stage 2 resumes there: stage 1 runs nothing more, the budgets are kept', async () => {
-    const config = writeConfig('staged.yaml', staged);
+  it('a run killed in stage 2 resumes there: stage 1 runs nothing more, the budgets are kept, the dead trials retried', async () => {
+    // Short heartbeats, so the resumed run fails the killed run's trials soon and runs their retries.
+    const config = writeConfig('staged.yaml', {
+      ...staged,
+      study: { ...staged.study, retries: 1, heartbeat: { interval: 0.2, grace: 1.5 } },
+    });
     const killed = start(['tune', config, '--storage', 'sqlite:./k.db', '--workers', '2']);
     const url = `sqlite:${join(sandbox.dir, 'k.db')}`;
     await until(async () => {
@@ -170,8 +174,13 @@ describe('tunekit tune --workers 2 with a strategy', () => {
     expect(stepLines(out.stderr).slice(0, 2)).toEqual(stepLines((await killed.done).stderr).slice(0, 2));
     const after = await read('k.db', STAGES);
     expect(after['st.stage-1']!.trials).toEqual(before);
-    expect(after['st.stage-2']!.trials).toHaveLength(4);
+    // Each trial the kill left running was failed as stale and retried; none is left running.
+    const stage2 = after['st.stage-2']!.trials;
+    expect(stage2.filter((t) => t.retriedFrom === null)).toHaveLength(4);
+    for (const t of stage2.filter((t) => t.state === 'fail')) expect(t.retriedBy).not.toBeNull();
     expect(after['st.stage-3']!.trials).toHaveLength(2);
+    for (const name of STAGES)
+      expect(after[name]!.trials.filter((t) => t.state === 'running' || t.state === 'waiting')).toEqual([]);
     expect(out.stdout).toMatch(/^best: trial \d+, value /m);
   }, 120_000);
 });

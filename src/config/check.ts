@@ -66,6 +66,12 @@ export function positive(value: unknown, path: Path): number {
   return value;
 }
 
+export function nonNegative(value: unknown, path: Path): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
+    throw configError(path, 'a number >= 0', value);
+  return value;
+}
+
 export function boolean(value: unknown, path: Path): boolean {
   if (typeof value !== 'boolean') throw configError(path, 'true or false', value);
   return value;

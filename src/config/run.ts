@@ -102,6 +102,8 @@ function createConfigStudy(config: TuneConfig, overrides: TuneOverrides): Promis
     directions: study.directions,
     loadIfExists: true,
     retries: study.retries,
+    ...(study.heartbeat?.intervalMs === undefined ? {} : { heartbeatIntervalMs: study.heartbeat.intervalMs }),
+    ...(study.heartbeat?.graceMs === undefined ? {} : { gracePeriodMs: study.heartbeat.graceMs }),
     ...(sampler ? { sampler: makeSampler(sampler, 'study.sampler', config.space, seed) } : {}),
     ...(pruner === undefined ? {} : pruner === null ? { pruner: nopPruner } : { pruner }),
     ...(seed === undefined ? {} : { seed }),

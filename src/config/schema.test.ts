@@ -65,10 +65,29 @@ describe('parseConfig', () => {
     expect(config.strategy).toEqual({ kind: 'optimize' });
   });
 
+  it('reads heartbeat settings in seconds', () => {
+    const config = parseConfig(edit(['study', 'heartbeat'], { interval: 0.5, grace: 3 }));
+    expect(config.study.heartbeat).toEqual({ intervalMs: 500, graceMs: 3000 });
+    expect(parseConfig(edit(['study', 'heartbeat'], { interval: 0 })).study.heartbeat).toEqual({
+      intervalMs: 0,
+    });
+  });
+
   it.each([
     [['study', 'name'], undefined, 'study.name: expected a non-empty string, got nothing'],
     [['study', 'direction'], 'up', 'study.direction: expected one of minimize, maximize, got "up"'],
     [['study', 'trials'], 2.5, 'study.trials: expected a positive integer, got 2.5'],
+    [['study', 'heartbeat'], { interval: -1 }, 'study.heartbeat.interval: expected a number >= 0, got -1'],
+    [
+      ['study', 'heartbeat'],
+      { every: 5 },
+      'study.heartbeat.every: unknown field; expected one of interval, grace',
+    ],
+    [
+      ['study', 'heartbeat'],
+      { interval: 10, grace: 5 },
+      'study.heartbeat.grace: expected more seconds than study.heartbeat.interval (10)',
+    ],
     [['study', 'colour'], 'red', 'study.colour: unknown field; expected one of name, storage'],
     [['space', 'lr', 'low'], 'abc', 'space.lr.low: expected a finite number, got "abc"'],
     [

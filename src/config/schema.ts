@@ -26,6 +26,8 @@ export interface StudyConfig {
   readonly timeoutSeconds?: number;
   /** Times a trial whose worker died is re-run. */
   readonly retries: number;
+  /** How often running trials send heartbeats (0: off), and how long one may go silent; absent: defaults. */
+  readonly heartbeat?: { readonly intervalMs?: number; readonly graceMs?: number };
   /** Reproducible parallel runs (see docs/reproducibility.md); absent: off. */
   readonly reproducible?: { readonly lag: number; readonly waitMs?: number };
 }
@@ -105,6 +107,7 @@ function parseStudy(raw: unknown): StudyConfig {
     'trials',
     'timeout',
     'retries',
+    'heartbeat',
     'reproducible',
   ]);
   if (s.direction !== undefined && s.directions !== undefined)
@@ -132,6 +135,24 @@ function parseStudy(raw: unknown): StudyConfig {
     ...(trials === undefined ? {} : { trials }),
     ...(timeoutSeconds === undefined ? {} : { timeoutSeconds }),
     ...(s.reproducible === undefined ? {} : { reproducible: parseReproducible(s.reproducible) }),
+    ...(s.heartbeat === undefined ? {} : { heartbeat: parseHeartbeat(s.heartbeat) }),
+  };
+}
+
+/** `heartbeat: { interval: 10, grace: 60 }`, in seconds; interval 0 turns heartbeats and stale checks off. */
+function parseHeartbeat(raw: unknown): { intervalMs?: number; graceMs?: number } {
+  const h = check.object(raw, 'study.heartbeat', ['interval', 'grace']);
+  const interval = check.optional(h.interval, (v) => check.nonNegative(v, 'study.heartbeat.interval'));
+  const grace = check.optional(h.grace, (v) => check.positive(v, 'study.heartbeat.grace'));
+  if (interval !== undefined && grace !== undefined && interval > 0 && grace <= interval)
+    throw check.configError(
+      'study.heartbeat.grace',
+      `more seconds than study.heartbeat.interval (${interval}): a live trial would be failed between two heartbeats`,
+      grace,
+    );
+  return {
+    ...(interval === undefined ? {} : { intervalMs: interval * 1000 }),
+    ...(grace === undefined ? {} : { graceMs: grace * 1000 }),
   };
 }
 

@@ -100,6 +100,33 @@ describe('heartbeats, stale trials and retries', () => {
     await expect(restarted.ask({ maxTrials: 25 })).rejects.toMatchObject({ code: 'max_trials_reached' });
   });
 
+  it("waits out a trial that looks dead at the budget's end: fails it after the grace period and runs its retry", async () => {
+    const storage = new InMemoryStorage();
+    const dead = await createStudy({ studyName: 's', storage, heartbeatIntervalMs: 0, seed: 1 });
+    const lost = await dead.ask();
+    lost.suggestFloat('x', 0, 1);
+    await lost.setUserAttr('note', 'lost'); // written: its last sign of life
+    const last = await loadStudy({ studyName: 's', storage, ...fast, retries: 1, seed: 2 });
+    // The budget of 4 is spent once this worker has started 3: the dead worker's trial is the fourth.
+    await last.optimize((t) => t.suggestFloat('x', 0, 1), { maxTrials: 4 });
+    const trials = await last.trials();
+    expect(trials.map((t) => t.state)).toEqual(['fail', 'complete', 'complete', 'complete', 'complete']);
+    expect(trials[4]).toMatchObject({ retriedFrom: 0, userAttrs: { note: 'lost' } });
+  });
+
+  it('ends without waiting for a live trial of another worker to finish', async () => {
+    const storage = new InMemoryStorage();
+    const slow = await createStudy({ studyName: 's', storage, ...fast });
+    const other = await loadStudy({ studyName: 's', storage, ...fast });
+    const run = slow.optimize(async () => (await sleep(1500), 1), { maxTrials: 1 });
+    await sleep(50);
+    await other.optimize(() => 2, { maxTrials: 1 });
+    // Its heartbeats showed it alive: the other worker ended while it still ran.
+    expect((await other.trials()).map((t) => t.state)).toEqual(['running']);
+    await run;
+    expect((await slow.trials()).map((t) => t.state)).toEqual(['complete']);
+  });
+
   it('rejects settings that would fail live trials', async () => {
     await expect(createStudy({ heartbeatIntervalMs: 1000, gracePeriodMs: 500 })).rejects.toMatchObject({
       code: 'invalid_argument',

@@ -33,6 +33,8 @@ export interface FailureOptions {
   syncIntervalMs?: number;
 }
 
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
 export class Heartbeat {
   private readonly running = new Set<number>();
   private timer: ReturnType<typeof setInterval> | null = null;
@@ -87,11 +89,47 @@ export class Heartbeat {
     }
   }
 
+  get gracePeriodMs(): number {
+    return this.options.gracePeriodMs;
+  }
+
   /** Fails stale trials of other workers, at most once per heartbeat interval; returns those it failed. */
   async failStale(): Promise<TrialRecord[]> {
     if (!this.enabled || Date.now() - this.lastCheck < this.options.heartbeatIntervalMs) return [];
     this.lastCheck = Date.now();
     return this.storage.failStaleTrials(this.studyId, this.options.gracePeriodMs, this.retry);
+  }
+
+  /**
+   * For a worker about to end because the study's budget is spent: whether to try once more to start a trial,
+   * since another worker's trial may be dead. Otherwise a worker dying near the end would leave its trial
+   * running for good, every other worker having ended. True at once when a trial waits (a retry to run); after
+   * one interval when a running trial has been quiet for two (the next start's stale check fails it once its
+   * grace period is over, and this worker runs its retry). False once no other trial runs, or each of them has
+   * sent a heartbeat since this worker looked: they are alive, and their workers finish them. So a worker waits
+   * at most about two intervals, or as long as a trial that looks dead takes to be failed.
+   */
+  async lingers(onSuspect?: (trial: TrialRecord, quietMs: number) => void): Promise<boolean> {
+    if (!this.enabled) return false;
+    const interval = this.options.heartbeatIntervalMs;
+    const firstBeats = new Map<number, number>();
+    // Polls often at first (the other trials usually just end), then every quarter interval, at most a second.
+    for (let poll = 20; ; poll = Math.min(2 * poll, Math.max(interval / 4, 20), 1000)) {
+      const open = await this.storage.getTrials(this.studyId, { states: ['waiting', 'running'] });
+      if (open.some((t) => t.state === 'waiting')) return true;
+      const others = open.filter((t) => !this.running.has(t.id));
+      if (others.length === 0) return false;
+      const lastBeat = (t: TrialRecord) => t.heartbeatAt ?? t.startedAt ?? 0;
+      const suspect = others.find((t) => lastBeat(t) < Date.now() - 2 * interval);
+      if (suspect) {
+        onSuspect?.(suspect, Date.now() - lastBeat(suspect));
+        await sleep(interval);
+        return true;
+      }
+      for (const t of others) if (!firstBeats.has(t.id)) firstBeats.set(t.id, lastBeat(t));
+      if (others.every((t) => lastBeat(t) > firstBeats.get(t.id)!)) return false;
+      await sleep(poll);
+    }
   }
 
   private async beat(): Promise<void> {

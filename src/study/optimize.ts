@@ -68,6 +68,8 @@ export interface TrialRunner<S> {
   finish(trial: Trial, result: TellResult, failReason?: string, next?: StartOptions): Promise<Settled>;
   /** Gives a trial up without finishing it: the stale-trial check will fail it. */
   abandon(trial: Trial): void;
+  /** With the budget spent: whether to try again later, since another worker's trial may be dead. */
+  linger(): Promise<boolean>;
   /** How many stops were ever requested on the study, by any process. */
   stopRequests(): Promise<number>;
   /** Whether `stop()` was called in this process. */
@@ -124,10 +126,15 @@ export async function optimize<S>(
     while (pending !== undefined || budget.allowsAnother()) {
       let trial: Trial | null = null;
       try {
-        if (pending === undefined) budget.take();
+        const taken = pending === undefined;
+        if (taken) budget.take();
         trial = await runner.begin(pending, maxTrials);
         pending = undefined;
-        if (trial === null) return budget.halt();
+        if (trial === null) {
+          if (taken) budget.giveBack();
+          if (await runner.linger()) continue;
+          return budget.halt();
+        }
         const ran = await runObjective(objective, trial);
         // The objective's own write (a report) lost its connection: the trial is given up, not failed.
         if (isDisconnect(ran.error)) throw ran.error;

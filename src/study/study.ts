@@ -69,6 +69,8 @@ export class Study {
   private readonly syncIntervalMs: number;
   private readonly snapshot: TrialSnapshot;
   private readonly heartbeat: Heartbeat;
+  /** Other workers' trials this process is waiting out at the end of a budget (logged once each). */
+  private readonly suspects = new Set<number>();
   private readonly live = new Map<number, { trial: Trial; context: SamplerContext }>();
   /** Null for a quiet study: then no log event is even built. */
   private readonly log: Logger | null;
@@ -174,8 +176,10 @@ export class Study {
     return trial;
   }
 
-  /** Before a trial starts: fail dead workers' trials (at most once per heartbeat interval); a grid enqueues. */
-  /** Readies a start; returns its options (a reproducible study's budget does not count retries). */
+  /**
+   * Readies a start: fails dead workers' trials (at most once per heartbeat interval), lets the sampler
+   * prepare (a grid enqueues); returns the start's options (a reproducible study's budget counts no retries).
+   */
   private async beforeStart(start: StartOptions): Promise<StartOptions> {
     await this.failStale();
     await this.sampler.prepare?.(this.info, this.storage);
@@ -378,6 +382,20 @@ export class Study {
       separateStarts: this.placing !== null,
       finish: (trial, result, failReason, next) => this.settle(trial, result, failReason, next),
       abandon: (trial) => this.abandon(trial),
+      linger: () =>
+        this.heartbeat.lingers((suspect, quietMs) => {
+          if (this.suspects.has(suspect.id)) return;
+          this.suspects.add(suspect.id);
+          this.log?.({
+            level: 'info',
+            study: this.name,
+            trial: suspect,
+            message:
+              `the budget is spent, but trial ${suspect.number} (worker ${suspect.worker ?? '?'}) has sent no heartbeat ` +
+              `for ${Math.round(quietMs / 1000)} s: waiting for it, to fail it after the grace period ` +
+              `(${Math.round(this.heartbeat.gracePeriodMs / 1000)} s) and run its retry if there is one`,
+          });
+        }),
       stopRequests: async () => stopRequests(await this.storage.getStudy(this.name)),
       stopped: () => this.stopRequested,
     };
