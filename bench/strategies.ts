@@ -193,7 +193,8 @@ function signTest(a: number[], b: number[]): string {
   const k = Math.min(wins, losses);
   let tail = 0;
   for (let i = 0; i <= k; i++) tail += choose(n, i) / 2 ** n;
-  return `${wins}-${losses} p=${Math.min(1, 2 * tail).toFixed(2)}`;
+  const p = Math.min(1, 2 * tail);
+  return `${wins}-${losses} p=${p < 0.01 ? p.toPrecision(1) : p.toFixed(2)}`;
 }
 const choose = (n: number, k: number): number => (k === 0 ? 1 : (choose(n, k - 1) * (n - k + 1)) / k);
 
