@@ -3,6 +3,7 @@
 // study has one).
 import { defineCommand } from '../args.js';
 import { JSON_OUTPUT, STORAGE, printJson, storageUrl, withStorage } from '../common.js';
+import type { StudySummary } from '../../index.js';
 import { formatNumber, table } from '../format.js';
 
 export const studies = defineCommand({
@@ -15,15 +16,17 @@ export const studies = defineCommand({
       const list = await storage.listStudies();
       if (options.json) return (printJson(list), 0);
       if (list.length === 0) return (console.log('no studies yet'), 0);
-      const staged = list.some((s) => s.study.stage !== null);
-      const reproducible = list.some((s) => s.study.reproducible !== null);
+      // Columns only some studies fill: shown when at least one does.
+      const optional: Array<[string, (s: StudySummary) => string]> = [
+        ['stage', ({ study: { stage } }) => (stage ? `${stage.index} of ${stage.parent}` : '')],
+        ['reproducible', ({ study: { reproducible } }) => (reproducible ? `lag ${reproducible.lag}` : '')],
+      ];
+      const shown = optional.filter(([, cell]) => list.some((s) => cell(s) !== ''));
       const rows = list.map((s) => {
         const c = s.trialCounts;
-        const { stage, reproducible: mode } = s.study;
         return [
           s.study.name,
-          ...(staged ? [stage ? `${stage.index} of ${stage.parent}` : ''] : []),
-          ...(reproducible ? [mode ? `lag ${mode.lag}` : ''] : []),
+          ...shown.map(([, cell]) => cell(s)),
           s.study.directions.join(','),
           String(c.complete),
           String(c.pruned),
@@ -35,8 +38,7 @@ export const studies = defineCommand({
       });
       const header = [
         'study',
-        ...(staged ? ['stage'] : []),
-        ...(reproducible ? ['reproducible'] : []),
+        ...shown.map(([name]) => name),
         'directions',
         'complete',
         'pruned',
