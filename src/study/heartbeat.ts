@@ -35,6 +35,9 @@ export interface FailureOptions {
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** When a running trial last showed it was alive (a heartbeat, any write, or its start). */
+const lastBeat = (t: TrialRecord): number => t.heartbeatAt ?? t.startedAt ?? 0;
+
 export class Heartbeat {
   private readonly running = new Set<number>();
   private timer: ReturnType<typeof setInterval> | null = null;
@@ -119,7 +122,6 @@ export class Heartbeat {
       if (open.some((t) => t.state === 'waiting')) return true;
       const others = open.filter((t) => !this.running.has(t.id));
       if (others.length === 0) return false;
-      const lastBeat = (t: TrialRecord) => t.heartbeatAt ?? t.startedAt ?? 0;
       const suspect = others.find((t) => lastBeat(t) < Date.now() - 2 * interval);
       if (suspect) {
         onSuspect?.(suspect, Date.now() - lastBeat(suspect));
